@@ -1,0 +1,470 @@
+package userevents
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// Record is what a Store keeps under one user id: either a consumer or a business user,
+// its version, the risk-level locks, and the timestamp of the newest event applied.
+type Record struct {
+	// Consumer is the user when it is a consumer user; Business when it is a business
+	// user. At most one is set; neither, with Version 0, means no user.
+	Consumer *ConsumerUser
+	Business *BusinessUser
+	// Version counts the commits of the record: 0 means none, 1 the created user.
+	Version int64
+	// KYCRiskLevelLocked and CRARiskLevelLocked are the locks set by the
+	// lockKycRiskLevel and lockCraRiskLevel flags: a Config.Scorer never changes a
+	// locked level.
+	KYCRiskLevelLocked bool
+	CRARiskLevelLocked bool
+	// LastEventTimestamp is the newest event timestamp applied to the user (0: none).
+	LastEventTimestamp float64
+}
+
+// UserID returns the id of the record's user, or "" when it holds none.
+func (r Record) UserID() string {
+	switch {
+	case r.Consumer != nil:
+		return r.Consumer.UserID
+	case r.Business != nil:
+		return r.Business.UserID
+	}
+	return ""
+}
+
+// Exists reports whether the record holds a user.
+func (r Record) Exists() bool { return r.Consumer != nil || r.Business != nil }
+
+// Clone returns a deep copy of r: changing one never changes the other.
+func (r Record) Clone() Record {
+	r.Consumer = r.Consumer.clone()
+	r.Business = r.Business.clone()
+	return r
+}
+
+// Clone returns a deep copy of u.
+func (u *ConsumerUser) Clone() *ConsumerUser { return u.clone() }
+
+// Clone returns a deep copy of u.
+func (u *BusinessUser) Clone() *BusinessUser { return u.clone() }
+
+// Clone returns a deep copy of e.
+func (e *ConsumerUserEvent) Clone() *ConsumerUserEvent { return e.clone() }
+
+// Clone returns a deep copy of e, its outcome included.
+func (e *StoredEvent) Clone() *StoredEvent {
+	if e == nil {
+		return nil
+	}
+	c := e.clone()
+	c.Options.LockKYCRiskLevel = clonePtr(e.Options.LockKYCRiskLevel)
+	c.Options.LockCRARiskLevel = clonePtr(e.Options.LockCRARiskLevel)
+	c.User = e.User.clone()
+	c.Previous = e.Previous.Clone()
+	c.Changes = cloneSlice(e.Changes)
+	c.StateTransition = clonePtr(e.StateTransition)
+	c.KYCTransition = clonePtr(e.KYCTransition)
+	return c
+}
+
+// StalePolicy says what Apply does with an event older than the newest one applied.
+type StalePolicy int
+
+const (
+	// ApplyStale applies events in arrival order, whatever their timestamps (as
+	// Flagright does). It is the zero StalePolicy.
+	ApplyStale StalePolicy = iota
+	// RejectStale refuses an event whose timestamp is before the record's
+	// LastEventTimestamp with ErrStaleEvent.
+	RejectStale
+)
+
+// DefaultMaxRetries is the number of times Processor.Apply retries after a version
+// conflict when Config.MaxRetries is 0.
+const DefaultMaxRetries = 3
+
+// Config holds the policies of Apply and Processor. The zero Config is the default:
+// Strict validation, every transition allowed, arrival order, DefaultMaxRetries
+// retries, no scorer, every user-id change allowed.
+type Config struct {
+	// Level is the validation level of events and merged users.
+	Level Level
+	// Transitions decides state and KYC status changes; nil allows all
+	// (AllowAllTransitions). StrictLifecycle is the shipped alternative.
+	Transitions TransitionRule
+	// StaleEvents says what to do with an event older than the newest applied one.
+	StaleEvents StalePolicy
+	// MaxRetries bounds the retries of Processor.Apply after a version conflict:
+	// 0 means DefaultMaxRetries, a negative number none.
+	MaxRetries int
+	// Scorer, when set, computes the user's riskScoreDetails after each event. A
+	// locked level (Record.KYCRiskLevelLocked, CRARiskLevelLocked) keeps its previous
+	// value whatever the scorer says. An error from the scorer fails the event.
+	Scorer func(u *ConsumerUser) (*UserRiskScoreDetails, error)
+	// CanChangeUserID, when set, may refuse to re-key user u to newUserID (for example
+	// because the user has transactions): its error fails the event with a
+	// *ValidationError on newUserId (code not_allowed) that wraps it.
+	CanChangeUserID func(u *ConsumerUser, newUserID string) error
+	// NewEventID, when set, generates the ids of events that come without one;
+	// nil means random (version 4) UUIDs.
+	NewEventID func() string
+}
+
+func (c Config) retries() int {
+	switch {
+	case c.MaxRetries == 0:
+		return DefaultMaxRetries
+	case c.MaxRetries < 0:
+		return 0
+	}
+	return c.MaxRetries
+}
+
+// Result is the outcome of applying one event.
+type Result struct {
+	// User is the consumer user after the event.
+	User *ConsumerUser
+	// Previous is the record before the event: a business user when the event
+	// converted one.
+	Previous Record
+	// Record is the record after the event, as it is committed: User, the version
+	// after Previous.Version, the locks and the newest event timestamp.
+	Record Record
+	// Changes are the changed field paths of the user, sorted
+	// ("userDetails.name.firstName", "userStateDetails.state", "legalDocuments").
+	Changes []string
+	// StateTransition is nil when userStateDetails.state did not change.
+	StateTransition *Transition
+	// KYCTransition is nil when kycStatusDetails.status did not change.
+	KYCTransition *Transition
+	// Converted reports whether a business user became this consumer user.
+	Converted bool
+	// Duplicate reports that the event id was already applied with this same event and
+	// flags: the result is the stored outcome, and nothing changed.
+	Duplicate bool
+	// Event is the event as stored, its EventID set.
+	Event *StoredEvent
+}
+
+// Apply applies the consumer user event ev, with the query flags opts, to the stored
+// record current, and returns the outcome. It is pure: no I/O, deterministic, and it
+// never changes current or ev. The returned user shares the parts that the event did
+// not change with current.Consumer (and the values it sets with ev): copy before
+// changing them (Record.Clone, ConsumerUser.Clone); a Store copies what it is given.
+//
+// Apply validates ev at cfg.Level, including the rules that need opts (under Strict,
+// newUserId exactly with ChangeUserID). It returns ErrUserNotFound when current holds
+// no user, ErrUserTypeMismatch for a business user without
+// opts.AllowUserTypeConversion, ErrStaleEvent under RejectStale, ErrTransitionNotAllowed
+// (wrapped with the field and from/to) when cfg.Transitions refuses, and a
+// *ValidationError for bad input or an update that would make the user invalid. On any
+// error nothing is returned but the error. An event without EventID keeps none here:
+// Processor.Apply fills it in first.
+func Apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Result, error) {
+	if err := checkEvent(ev, opts, cfg.Level); err != nil {
+		return nil, err
+	}
+	return apply(current, ev, opts, cfg)
+}
+
+// checkEvent validates ev and the flags that go with it.
+func checkEvent(ev *ConsumerUserEvent, opts Options, level Level) error {
+	if ev == nil {
+		return &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "event is missing"}}}
+	}
+	c := newVctx(level, ev.Timestamp)
+	ev.validate(c)
+	if level == Strict {
+		switch {
+		case ev.NewUserID != "" && !opts.ChangeUserID:
+			c.fail("newUserId", CodeNotAllowed, "newUserId requires the changeUserId flag")
+		case ev.NewUserID == "" && opts.ChangeUserID:
+			c.fail("newUserId", CodeRequired, "the changeUserId flag requires newUserId")
+		}
+	}
+	if opts.ChangeUserID && ev.NewUserID != "" && ev.NewUserID == ev.UserID {
+		c.fail("newUserId", CodeInconsistent, "must differ from userId")
+	}
+	return c.result()
+}
+
+// apply is Apply after validation of ev.
+func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Result, error) {
+	var base *ConsumerUser
+	converted := false
+	switch {
+	case current.Consumer != nil:
+		base = current.Consumer
+	case current.Business != nil:
+		if !opts.AllowUserTypeConversion {
+			return nil, fmt.Errorf("%w (user %q)", ErrUserTypeMismatch, ev.UserID)
+		}
+		// Flagright keeps only the id and the creation time of a converted user.
+		base = &ConsumerUser{UserID: current.Business.UserID, CreatedTimestamp: current.Business.CreatedTimestamp}
+		converted = true
+	default:
+		return nil, fmt.Errorf("%w: %q", ErrUserNotFound, ev.UserID)
+	}
+	if base.UserID != ev.UserID {
+		return nil, &ValidationError{Fields: []FieldError{{Path: "userId", Code: CodeInconsistent, Message: "the record given is not the event's user"}}}
+	}
+	if cfg.StaleEvents == RejectStale && ev.Timestamp < current.LastEventTimestamp {
+		return nil, fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
+	}
+
+	errs := newVctx(cfg.Level, ev.Timestamp)
+	m := merger{level: cfg.Level, errs: errs}
+	var u *ConsumerUser
+	if attrs := ev.UpdatedConsumerUserAttributes; attrs != nil {
+		u = m.mergeConsumerUser(base, attrs)
+	} else {
+		c := *base
+		u = &c
+	}
+	if err := errs.result(); err != nil {
+		return nil, err
+	}
+
+	// State and KYC status.
+	var attrs ConsumerUserAttributes
+	if ev.UpdatedConsumerUserAttributes != nil {
+		attrs = *ev.UpdatedConsumerUserAttributes
+	}
+	stateT, err := transition(cfg, StateField, stateOf(base), stateOf(u))
+	if err != nil {
+		return nil, err
+	}
+	if stateT != nil && u.UserStateDetails != nil {
+		if p, _ := attrs.UserStateDetails.Get(); p == nil || p.Reason.IsAbsent() {
+			d := *u.UserStateDetails
+			d.Reason = ev.Reason
+			u.UserStateDetails = &d
+			if !equalStringPtr(d.Reason, reasonOf(base.UserStateDetails)) {
+				m.changes = append(m.changes, "userStateDetails.reason")
+			}
+		}
+	}
+	kycT, err := transition(cfg, KYCStatusField, kycOf(base), kycOf(u))
+	if err != nil {
+		return nil, err
+	}
+	if kycT != nil && u.KYCStatusDetails != nil {
+		if p, _ := attrs.KYCStatusDetails.Get(); p == nil || p.Reason.IsAbsent() {
+			d := *u.KYCStatusDetails
+			d.Reason = ev.Reason
+			u.KYCStatusDetails = &d
+			if !equalStringPtr(d.Reason, kycReasonOf(base.KYCStatusDetails)) {
+				m.changes = append(m.changes, "kycStatusDetails.reason")
+			}
+		}
+	}
+
+	// External links: appended without duplicates.
+	if len(ev.ExternalLinks) > 0 {
+		if links, added := appendLinks(u.ExternalLinks, ev.ExternalLinks); added {
+			u.ExternalLinks = links
+			m.changes = append(m.changes, "externalLinks")
+		}
+	}
+
+	// Re-keying.
+	if opts.ChangeUserID && ev.NewUserID != "" {
+		if cfg.CanChangeUserID != nil {
+			if err := cfg.CanChangeUserID(u, ev.NewUserID); err != nil {
+				ve := &ValidationError{Fields: []FieldError{{Path: "newUserId", Code: CodeNotAllowed, Message: "the user id may not be changed"}}}
+				return nil, fmt.Errorf("%w: %w", ve, err)
+			}
+		}
+		rekey(u, ev.NewUserID)
+		m.changes = append(m.changes, "userId")
+	}
+
+	// Locks and the scorer.
+	next := Record{
+		Consumer:           u,
+		Version:            current.Version + 1,
+		KYCRiskLevelLocked: current.KYCRiskLevelLocked,
+		CRARiskLevelLocked: current.CRARiskLevelLocked,
+		LastEventTimestamp: max(current.LastEventTimestamp, ev.Timestamp),
+	}
+	if opts.LockKYCRiskLevel != nil {
+		next.KYCRiskLevelLocked = *opts.LockKYCRiskLevel
+	}
+	if opts.LockCRARiskLevel != nil {
+		next.CRARiskLevelLocked = *opts.LockCRARiskLevel
+	}
+	if cfg.Scorer != nil {
+		if err := score(cfg, &next, base.RiskScoreDetails, &m); err != nil {
+			return nil, err
+		}
+	}
+
+	changes := sortedChanges(m.changes)
+	stored := &StoredEvent{
+		ConsumerUserEvent: *ev,
+		Options:           opts,
+		Version:           next.Version,
+		User:              u,
+		Previous:          current,
+		Changes:           changes,
+		StateTransition:   stateT,
+		KYCTransition:     kycT,
+		Converted:         converted,
+	}
+	return &Result{
+		User:            u,
+		Previous:        current,
+		Record:          next,
+		Changes:         changes,
+		StateTransition: stateT,
+		KYCTransition:   kycT,
+		Converted:       converted,
+		Event:           stored,
+	}, nil
+}
+
+func stateOf(u *ConsumerUser) string {
+	if u.UserStateDetails == nil {
+		return ""
+	}
+	return string(u.UserStateDetails.State)
+}
+
+func kycOf(u *ConsumerUser) string {
+	if u.KYCStatusDetails == nil {
+		return ""
+	}
+	return string(u.KYCStatusDetails.Status)
+}
+
+func reasonOf(d *UserStateDetails) *string {
+	if d == nil {
+		return nil
+	}
+	return d.Reason
+}
+
+func kycReasonOf(d *KYCStatusDetails) *string {
+	if d == nil {
+		return nil
+	}
+	return d.Reason
+}
+
+func equalStringPtr(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// transition returns the transition from -> to of field, or nil for none, after asking
+// the rule of cfg.
+func transition(cfg Config, field, from, to string) (*Transition, error) {
+	if from == to {
+		return nil, nil
+	}
+	t := Transition{From: from, To: to}
+	if cfg.Transitions != nil {
+		if err := cfg.Transitions(field, t); err != nil {
+			return nil, fmt.Errorf("%w: %s from %q to %q: %w", ErrTransitionNotAllowed, field, from, to, err)
+		}
+	}
+	return &t, nil
+}
+
+// appendLinks appends the links of add that links lacks, keeping order; it copies links
+// and reports whether it added any.
+func appendLinks(links, add []string) ([]string, bool) {
+	seen := make(map[string]struct{}, len(links)+len(add))
+	for _, l := range links {
+		seen[l] = struct{}{}
+	}
+	var out []string
+	for _, l := range add {
+		if _, ok := seen[l]; ok {
+			continue
+		}
+		seen[l] = struct{}{}
+		if out == nil {
+			out = append(make([]string, 0, len(links)+len(add)), links...)
+		}
+		out = append(out, l)
+	}
+	return out, out != nil
+}
+
+// rekey gives u the id newID, in the legacy userId fields too.
+func rekey(u *ConsumerUser, newID string) {
+	u.UserID = newID
+	if d := u.UserStateDetails; d != nil && d.UserID != nil {
+		c := *d
+		c.UserID = &newID
+		u.UserStateDetails = &c
+	}
+	if d := u.KYCStatusDetails; d != nil && d.UserID != nil {
+		c := *d
+		c.UserID = &newID
+		u.KYCStatusDetails = &c
+	}
+}
+
+// score runs cfg.Scorer on the new user and stores its riskScoreDetails, keeping locked
+// levels as they were in prev.
+func score(cfg Config, next *Record, prev *UserRiskScoreDetails, m *merger) error {
+	u := next.Consumer
+	d, err := cfg.Scorer(u)
+	if err != nil {
+		return fmt.Errorf("userevents: scorer: %w", err)
+	}
+	if d == nil {
+		return nil
+	}
+	s := *d
+	var old UserRiskScoreDetails
+	if prev != nil {
+		old = *prev
+	}
+	if next.KYCRiskLevelLocked {
+		s.KYCRiskLevel = old.KYCRiskLevel
+	}
+	if next.CRARiskLevelLocked {
+		s.CRARiskLevel = old.CRARiskLevel
+	}
+	c := newVctx(cfg.Level, 0)
+	c.push("riskScoreDetails")
+	s.validate(c)
+	if err := c.result(); err != nil {
+		return fmt.Errorf("userevents: scorer: %w", err)
+	}
+	if prev == nil || !bytes.Equal(s.appendJSON(nil), prev.appendJSON(nil)) {
+		m.changes = append(m.changes, "riskScoreDetails")
+	}
+	u.RiskScoreDetails = &s
+	return nil
+}
+
+// sameEvent reports whether ev with opts is the event stored as s, compared by value.
+func sameEvent(s *StoredEvent, ev *ConsumerUserEvent, opts Options) bool {
+	return s.Options.equal(opts) && bytes.Equal(s.ConsumerUserEvent.appendJSON(nil), ev.appendJSON(nil))
+}
+
+// resultOf returns the stored outcome of s as a Result marked Duplicate.
+func resultOf(s *StoredEvent) *Result {
+	next := s.Previous
+	next.Consumer = s.User
+	next.Version = s.Version
+	return &Result{
+		User:            s.User,
+		Previous:        s.Previous,
+		Record:          next,
+		Changes:         s.Changes,
+		StateTransition: s.StateTransition,
+		KYCTransition:   s.KYCTransition,
+		Converted:       s.Converted,
+		Duplicate:       true,
+		Event:           s,
+	}
+}

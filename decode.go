@@ -1,0 +1,1033 @@
+package userevents
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// Limits bound what the decoders accept; input beyond them is refused with code too_large
+// (document, depth, arrays) or too_long (strings, ids) before it costs more. A zero field
+// takes its default.
+type Limits struct {
+	MaxBytes       int // the whole document; default 1 MiB
+	MaxDepth       int // nesting of objects and arrays; default 64
+	MaxArrayLength int // elements of any one array; default 10,000
+	MaxStringBytes int // any one string, keys included, in bytes; default 64 KiB
+	MaxIDBytes     int // userId, eventId, newUserId and other user ids; default 256
+}
+
+// DefaultLimits returns the limits the decoders use unless told otherwise.
+func DefaultLimits() Limits {
+	return Limits{MaxBytes: 1 << 20, MaxDepth: 64, MaxArrayLength: 10000, MaxStringBytes: 64 << 10, MaxIDBytes: 256}
+}
+
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxBytes > 0 {
+		d.MaxBytes = l.MaxBytes
+	}
+	if l.MaxDepth > 0 {
+		d.MaxDepth = l.MaxDepth
+	}
+	if l.MaxArrayLength > 0 {
+		d.MaxArrayLength = l.MaxArrayLength
+	}
+	if l.MaxStringBytes > 0 {
+		d.MaxStringBytes = l.MaxStringBytes
+	}
+	if l.MaxIDBytes > 0 {
+		d.MaxIDBytes = l.MaxIDBytes
+	}
+	return d
+}
+
+// A DecodeOption changes how a Decode function reads its input.
+type DecodeOption func(*Limits)
+
+// WithLimits makes a Decode function use l (its zero fields take their defaults).
+func WithLimits(l Limits) DecodeOption {
+	return func(dst *Limits) { *dst = l.withDefaults() }
+}
+
+// maxErrors bounds the problems reported for one document; past it decoding stops.
+const maxErrors = 100
+
+// Amount values must have at most this many digits before and after the decimal point.
+const maxAmountDigits = 30
+
+// decoder is a strict JSON reader that decodes straight into the model types. It reports
+// every structural problem it can with its path, and stops at the first syntax error.
+type decoder struct {
+	data  []byte
+	i     int
+	lim   Limits
+	depth int
+	key   []byte // the member name objNext last read (valid until the next read)
+	path  []segment
+	errs  []FieldError
+	fatal bool
+	buf   []byte // scratch space for unescaping strings
+}
+
+// segment is one level of the path being decoded: an object (key gives the member being
+// read) or an array (idx is the element being read).
+type segment struct {
+	array    bool
+	n        int // members or elements read so far
+	keyStart int // offsets in data of the quoted member name
+	keyEnd   int
+	name     string // a fixed member name, used by validation and merge paths
+}
+
+var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
+
+// decodeDocument runs decode on data with the options' limits and returns the problems
+// found as a *ValidationError.
+func decodeDocument(data []byte, opts []DecodeOption, decode func(*decoder)) error {
+	lim := DefaultLimits()
+	for _, o := range opts {
+		o(&lim)
+	}
+	if len(data) > lim.MaxBytes {
+		return &ValidationError{Fields: []FieldError{{Code: CodeTooLarge, Message: "document exceeds the size limit of " + strconv.Itoa(lim.MaxBytes) + " bytes"}}}
+	}
+	d := decoderPool.Get().(*decoder)
+	*d = decoder{data: data, lim: lim, path: d.path[:0], errs: d.errs[:0], buf: d.buf[:0]}
+	decode(d)
+	if !d.fatal {
+		d.ws()
+		if d.i < len(d.data) {
+			d.syntax("unexpected data after the top-level value")
+		}
+	}
+	var err error
+	if len(d.errs) > 0 {
+		err = &ValidationError{Fields: append([]FieldError(nil), d.errs...)}
+	}
+	d.data = nil
+	if cap(d.buf) <= 64<<10 {
+		decoderPool.Put(d)
+	}
+	return err
+}
+
+// pathString renders the current path, with extra appended as a member name.
+func (d *decoder) pathString(extra string) string {
+	var b []byte
+	for _, s := range d.path {
+		switch {
+		case s.array:
+			if s.n > 0 {
+				b = append(b, '[')
+				b = strconv.AppendInt(b, int64(s.n-1), 10)
+				b = append(b, ']')
+			}
+		case s.n > 0:
+			if len(b) > 0 {
+				b = append(b, '.')
+			}
+			b = append(b, d.keyAt(s.keyStart, s.keyEnd)...)
+		}
+	}
+	if extra != "" {
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, extra...)
+	}
+	return string(b)
+}
+
+// keyAt returns the unescaped member name quoted at data[start:end].
+func (d *decoder) keyAt(start, end int) string {
+	saved, savedBuf := d.i, d.buf
+	d.i = start
+	d.buf = nil
+	k, _ := d.readString()
+	d.i, d.buf = saved, savedBuf
+	return string(k)
+}
+
+func (d *decoder) failAt(extra, code, msg string) {
+	if d.fatal {
+		return
+	}
+	d.errs = append(d.errs, FieldError{Path: d.pathString(extra), Code: code, Message: msg})
+	if len(d.errs) >= maxErrors {
+		d.errs = append(d.errs, FieldError{Code: CodeTooLarge, Message: "too many problems; decoding stopped"})
+		d.fatal = true
+	}
+}
+
+func (d *decoder) fail(code, msg string) { d.failAt("", code, msg) }
+
+// syntax reports a syntax error and stops decoding.
+func (d *decoder) syntax(msg string) {
+	if d.fatal {
+		return
+	}
+	d.fail(CodeInvalidJSON, msg+" at byte "+strconv.Itoa(d.i))
+	d.fatal = true
+}
+
+// limit reports a resource limit and stops decoding.
+func (d *decoder) limit(code, msg string) {
+	if d.fatal {
+		return
+	}
+	d.fail(code, msg)
+	d.fatal = true
+}
+
+func (d *decoder) ws() {
+	for d.i < len(d.data) {
+		switch d.data[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next non-space byte, or 0 at the end of the input.
+func (d *decoder) peek() byte {
+	d.ws()
+	if d.i < len(d.data) {
+		return d.data[d.i]
+	}
+	return 0
+}
+
+// mismatch reports a value of the wrong JSON type and skips it.
+func (d *decoder) mismatch(want string) {
+	switch d.peek() {
+	case 0:
+		d.syntax("unexpected end of input")
+		return
+	case 'n':
+		d.fail(CodeInvalidType, "expected "+want+", not null")
+	default:
+		d.fail(CodeInvalidType, "expected "+want)
+	}
+	d.skip(false)
+}
+
+func (d *decoder) enter() bool {
+	d.depth++
+	if d.depth > d.lim.MaxDepth {
+		d.limit(CodeTooLarge, "nesting exceeds the depth limit of "+strconv.Itoa(d.lim.MaxDepth))
+		return false
+	}
+	return true
+}
+
+func (d *decoder) leave() {
+	d.depth--
+	d.path = d.path[:len(d.path)-1]
+}
+
+// objStart starts reading an object; it reports a value of another type and returns false.
+func (d *decoder) objStart() bool {
+	if d.fatal {
+		return false
+	}
+	if d.peek() != '{' {
+		d.mismatch("an object")
+		return false
+	}
+	d.i++
+	if !d.enter() {
+		return false
+	}
+	d.path = append(d.path, segment{})
+	return true
+}
+
+// objNext reads the next member name into d.key, up to its colon, and returns true; it
+// returns false at the end of the object (which it consumes) or on an error.
+func (d *decoder) objNext() bool {
+	if d.fatal {
+		return false
+	}
+	top := &d.path[len(d.path)-1]
+	c := d.peek()
+	if top.n > 0 {
+		switch c {
+		case ',':
+			d.i++
+			c = d.peek()
+			if c != '"' {
+				d.syntax("expected a member name")
+				return false
+			}
+		case '}':
+			d.i++
+			d.leave()
+			return false
+		default:
+			d.syntax("expected ',' or '}'")
+			return false
+		}
+	} else {
+		switch c {
+		case '}':
+			d.i++
+			d.leave()
+			return false
+		case '"':
+		default:
+			d.syntax("expected a member name or '}'")
+			return false
+		}
+	}
+	start := d.i
+	k, ok := d.readString()
+	if !ok {
+		return false
+	}
+	top.n++
+	top.keyStart, top.keyEnd = start, d.i
+	if len(k) > d.lim.MaxStringBytes {
+		d.limit(CodeTooLong, "member name exceeds the string limit")
+		return false
+	}
+	d.key = k
+	if d.peek() != ':' {
+		d.syntax("expected ':'")
+		return false
+	}
+	d.i++
+	return true
+}
+
+// arrStart starts reading an array; it reports a value of another type and returns false.
+func (d *decoder) arrStart() bool {
+	if d.fatal {
+		return false
+	}
+	if d.peek() != '[' {
+		d.mismatch("an array")
+		return false
+	}
+	d.i++
+	if !d.enter() {
+		return false
+	}
+	d.path = append(d.path, segment{array: true})
+	return true
+}
+
+// arrNext returns true when another element follows, false at the end of the array
+// (which it consumes) or on an error.
+func (d *decoder) arrNext() bool {
+	if d.fatal {
+		return false
+	}
+	top := &d.path[len(d.path)-1]
+	c := d.peek()
+	if top.n > 0 {
+		switch c {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			d.leave()
+			return false
+		default:
+			d.syntax("expected ',' or ']'")
+			return false
+		}
+	} else if c == ']' {
+		d.i++
+		d.leave()
+		return false
+	}
+	top.n++
+	if top.n > d.lim.MaxArrayLength {
+		d.limit(CodeTooLarge, "array exceeds the length limit of "+strconv.Itoa(d.lim.MaxArrayLength))
+		return false
+	}
+	return true
+}
+
+// dup reports a member seen twice in one object and skips its value.
+func (d *decoder) dup(seen *uint64, bit uint64) bool {
+	if *seen&bit != 0 {
+		d.fail(CodeDuplicateField, "member appears more than once")
+		d.skip(false)
+		return true
+	}
+	*seen |= bit
+	return false
+}
+
+// unknown reports a member the type does not have and skips its value.
+func (d *decoder) unknown(known []string) {
+	msg := "unknown field"
+	for _, k := range known {
+		if strings.EqualFold(k, string(d.key)) {
+			msg = "unknown field: member names are case-sensitive, expected " + k
+			break
+		}
+	}
+	d.fail(CodeUnknownField, msg)
+	d.skip(false)
+}
+
+// required reports the members of names (indexed by bit) that mask requires and seen lacks.
+func (d *decoder) required(seen, mask uint64, names []string) {
+	if d.fatal || seen&mask == mask {
+		return
+	}
+	for i, n := range names {
+		if mask&(1<<i) != 0 && seen&(1<<i) == 0 {
+			d.failAt(n, CodeRequired, "required field is missing")
+		}
+	}
+}
+
+// isNull consumes a null and reports whether there was one.
+func (d *decoder) isNull() bool {
+	if d.fatal || d.peek() != 'n' {
+		return false
+	}
+	return d.literal("null")
+}
+
+// nullRequired consumes a null given for a required member and reports it.
+func (d *decoder) nullRequired() bool {
+	if d.isNull() {
+		d.fail(CodeRequired, "required field must not be null")
+		return true
+	}
+	return false
+}
+
+func (d *decoder) literal(lit string) bool {
+	if len(d.data)-d.i >= len(lit) && string(d.data[d.i:d.i+len(lit)]) == lit {
+		d.i += len(lit)
+		return true
+	}
+	d.syntax("invalid literal")
+	return false
+}
+
+// readString reads the string at d.i (which is a quote) and returns its unescaped bytes,
+// valid until the next read. It stops decoding on invalid UTF-8, raw control characters,
+// bad escapes and unpaired surrogates.
+func (d *decoder) readString() ([]byte, bool) {
+	start := d.i + 1
+	i := start
+	high := false
+	for i < len(d.data) {
+		c := d.data[i]
+		switch {
+		case c == '"':
+			s := d.data[start:i]
+			if high && !utf8.Valid(s) {
+				d.i = start
+				d.syntax("invalid UTF-8 in string")
+				return nil, false
+			}
+			d.i = i + 1
+			return s, true
+		case c == '\\':
+			return d.readEscaped(start, i)
+		case c < 0x20:
+			d.i = i
+			d.syntax("control character in string")
+			return nil, false
+		case c >= 0x80:
+			high = true
+		}
+		i++
+	}
+	d.i = i
+	d.syntax("unterminated string")
+	return nil, false
+}
+
+// readEscaped finishes readString for a string with escapes, from data[i] == '\\'.
+func (d *decoder) readEscaped(start, i int) ([]byte, bool) {
+	b := append(d.buf[:0], d.data[start:i]...)
+	for i < len(d.data) {
+		c := d.data[i]
+		switch {
+		case c == '"':
+			d.i = i + 1
+			d.buf = b
+			if !utf8.Valid(b) {
+				d.syntax("invalid UTF-8 in string")
+				return nil, false
+			}
+			return b, true
+		case c < 0x20:
+			d.i = i
+			d.syntax("control character in string")
+			return nil, false
+		case c != '\\':
+			b = append(b, c)
+			i++
+			continue
+		}
+		if i+1 >= len(d.data) {
+			break
+		}
+		switch e := d.data[i+1]; e {
+		case '"', '\\', '/':
+			b = append(b, e)
+			i += 2
+		case 'b':
+			b = append(b, '\b')
+			i += 2
+		case 'f':
+			b = append(b, '\f')
+			i += 2
+		case 'n':
+			b = append(b, '\n')
+			i += 2
+		case 'r':
+			b = append(b, '\r')
+			i += 2
+		case 't':
+			b = append(b, '\t')
+			i += 2
+		case 'u':
+			r, ok := hex4(d.data, i+2)
+			if !ok {
+				d.i = i
+				d.syntax("invalid \\u escape")
+				return nil, false
+			}
+			i += 6
+			if r >= 0xD800 && r < 0xDC00 {
+				r2, ok := rune(0), false
+				if i+1 < len(d.data) && d.data[i] == '\\' && d.data[i+1] == 'u' {
+					r2, ok = hex4(d.data, i+2)
+				}
+				if !ok || r2 < 0xDC00 || r2 >= 0xE000 {
+					d.i = i
+					d.syntax("unpaired surrogate in \\u escape")
+					return nil, false
+				}
+				r = 0x10000 + (r-0xD800)<<10 + (r2 - 0xDC00)
+				i += 6
+			} else if r >= 0xDC00 && r < 0xE000 {
+				d.i = i
+				d.syntax("unpaired surrogate in \\u escape")
+				return nil, false
+			}
+			b = utf8.AppendRune(b, r)
+		default:
+			d.i = i
+			d.syntax("invalid escape in string")
+			return nil, false
+		}
+	}
+	d.i = len(d.data)
+	d.buf = b
+	d.syntax("unterminated string")
+	return nil, false
+}
+
+func hex4(data []byte, i int) (rune, bool) {
+	if i+4 > len(data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range data[i : i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// readNumber reads a JSON number at d.i and returns its text.
+func (d *decoder) readNumber() ([]byte, bool) {
+	start, i := d.i, d.i
+	n := len(d.data)
+	if i < n && d.data[i] == '-' {
+		i++
+	}
+	switch {
+	case i < n && d.data[i] == '0':
+		i++
+	case i < n && d.data[i] >= '1' && d.data[i] <= '9':
+		for i < n && d.data[i] >= '0' && d.data[i] <= '9' {
+			i++
+		}
+	default:
+		d.i = i
+		d.syntax("invalid number")
+		return nil, false
+	}
+	if i < n && d.data[i] == '.' {
+		i++
+		j := i
+		for i < n && d.data[i] >= '0' && d.data[i] <= '9' {
+			i++
+		}
+		if i == j {
+			d.i = i
+			d.syntax("invalid number")
+			return nil, false
+		}
+	}
+	if i < n && (d.data[i] == 'e' || d.data[i] == 'E') {
+		i++
+		if i < n && (d.data[i] == '+' || d.data[i] == '-') {
+			i++
+		}
+		j := i
+		for i < n && d.data[i] >= '0' && d.data[i] <= '9' {
+			i++
+		}
+		if i == j {
+			d.i = i
+			d.syntax("invalid number")
+			return nil, false
+		}
+	}
+	d.i = i
+	return d.data[start:i], true
+}
+
+// skip reads and discards one value, checking its syntax and the limits; with dups it
+// also refuses duplicate member names.
+func (d *decoder) skip(dups bool) {
+	if d.fatal {
+		return
+	}
+	switch c := d.peek(); {
+	case c == '{':
+		d.objStart()
+		var keys []string
+		var set map[string]struct{}
+		for d.objNext() {
+			if dups {
+				if seenKey(&keys, &set, string(d.key)) {
+					d.fail(CodeDuplicateField, "member appears more than once")
+				}
+			}
+			d.skip(dups)
+		}
+	case c == '[':
+		d.arrStart()
+		for d.arrNext() {
+			d.skip(dups)
+		}
+	case c == '"':
+		if s, ok := d.readString(); ok && len(s) > d.lim.MaxStringBytes {
+			d.fail(CodeTooLong, "string exceeds the length limit of "+strconv.Itoa(d.lim.MaxStringBytes)+" bytes")
+		}
+	case c == 't':
+		d.literal("true")
+	case c == 'f':
+		d.literal("false")
+	case c == 'n':
+		d.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		d.readNumber()
+	case c == 0:
+		d.syntax("unexpected end of input")
+	default:
+		d.syntax("invalid character")
+	}
+}
+
+// seenKey records k and reports whether it was recorded before; small objects use a
+// slice, large ones a map.
+func seenKey(keys *[]string, set *map[string]struct{}, k string) bool {
+	if *set != nil {
+		if _, ok := (*set)[k]; ok {
+			return true
+		}
+		(*set)[k] = struct{}{}
+		return false
+	}
+	for _, x := range *keys {
+		if x == k {
+			return true
+		}
+	}
+	*keys = append(*keys, k)
+	if len(*keys) > 16 {
+		*set = make(map[string]struct{}, 32)
+		for _, x := range *keys {
+			(*set)[x] = struct{}{}
+		}
+	}
+	return false
+}
+
+// Typed readers. Each reports a value of the wrong type, skips it and returns the zero
+// value.
+
+func (d *decoder) str() string {
+	if d.fatal {
+		return ""
+	}
+	if d.peek() != '"' {
+		d.mismatch("a string")
+		return ""
+	}
+	s, ok := d.readString()
+	if !ok {
+		return ""
+	}
+	if len(s) > d.lim.MaxStringBytes {
+		d.fail(CodeTooLong, "string exceeds the length limit of "+strconv.Itoa(d.lim.MaxStringBytes)+" bytes")
+		return ""
+	}
+	return string(s)
+}
+
+func (d *decoder) ptrStr() *string {
+	if d.peek() != '"' {
+		d.mismatch("a string")
+		return nil
+	}
+	s := d.str()
+	return &s
+}
+
+// idStr reads a user or event id, which the id limit bounds.
+func (d *decoder) idStr() string {
+	s := d.str()
+	if len(s) > d.lim.MaxIDBytes {
+		d.fail(CodeTooLong, "id exceeds the length limit of "+strconv.Itoa(d.lim.MaxIDBytes)+" bytes")
+	}
+	return s
+}
+
+func (d *decoder) ptrIDStr() *string {
+	if d.peek() != '"' {
+		d.mismatch("a string")
+		return nil
+	}
+	s := d.idStr()
+	return &s
+}
+
+// optStr reads an optional string whose empty value stands for absent, so that an
+// explicit "" is refused.
+func (d *decoder) optStr(id bool) string {
+	if d.peek() != '"' {
+		d.mismatch("a string")
+		return ""
+	}
+	n := len(d.errs)
+	var s string
+	if id {
+		s = d.idStr()
+	} else {
+		s = d.str()
+	}
+	if s == "" && !d.fatal && len(d.errs) == n {
+		d.fail(CodeOutOfRange, "must not be empty when present")
+	}
+	return s
+}
+
+// optEnum reads an optional enum, whose empty value stands for absent.
+func (d *decoder) optEnum() string {
+	if d.peek() != '"' {
+		d.mismatch("a string")
+		return ""
+	}
+	n := len(d.errs)
+	s := d.str()
+	if s == "" && !d.fatal && len(d.errs) == n {
+		d.fail(CodeInvalidEnum, "must be one of the listed values, not empty")
+	}
+	return s
+}
+
+func (d *decoder) num() float64 {
+	if d.fatal {
+		return 0
+	}
+	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+		d.mismatch("a number")
+		return 0
+	}
+	s, ok := d.readNumber()
+	if !ok {
+		return 0
+	}
+	f, err := strconv.ParseFloat(string(s), 64)
+	if err != nil {
+		d.fail(CodeOutOfRange, "number is beyond the range of a double")
+		return 0
+	}
+	return f
+}
+
+func (d *decoder) ptrNum() *float64 {
+	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+		d.mismatch("a number")
+		return nil
+	}
+	f := d.num()
+	return &f
+}
+
+// maxSafeInt is the largest integer a double holds exactly.
+const maxSafeInt = 1<<53 - 1
+
+func (d *decoder) integer() int {
+	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+		d.mismatch("an integer")
+		return 0
+	}
+	f := d.num()
+	if f != float64(int64(f)) || f > maxSafeInt || f < -maxSafeInt {
+		d.fail(CodeInvalidType, "expected an integer")
+		return 0
+	}
+	return int(f)
+}
+
+func (d *decoder) ptrInt() *int {
+	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+		d.mismatch("an integer")
+		return nil
+	}
+	n := d.integer()
+	return &n
+}
+
+func (d *decoder) boolean() bool {
+	switch d.peek() {
+	case 't':
+		return d.literal("true")
+	case 'f':
+		d.literal("false")
+		return false
+	}
+	if !d.fatal {
+		d.mismatch("a boolean")
+	}
+	return false
+}
+
+func (d *decoder) ptrBool() *bool {
+	if c := d.peek(); c != 't' && c != 'f' {
+		d.mismatch("a boolean")
+		return nil
+	}
+	b := d.boolean()
+	return &b
+}
+
+// decimal reads a number as an exact decimal, refusing more than maxAmountDigits digits
+// before or after the decimal point.
+func (d *decoder) decimal() decimal.Decimal {
+	if d.fatal {
+		return decimal.Decimal{}
+	}
+	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+		d.mismatch("a number")
+		return decimal.Decimal{}
+	}
+	s, ok := d.readNumber()
+	if !ok {
+		return decimal.Decimal{}
+	}
+	if !amountInRange(s) {
+		d.fail(CodeOutOfRange, "amount must have at most 30 digits before and 30 after the decimal point")
+		return decimal.Decimal{}
+	}
+	v, err := decimal.NewFromString(string(s))
+	if err != nil {
+		d.fail(CodeOutOfRange, "amount is not a decimal number")
+		return decimal.Decimal{}
+	}
+	return v
+}
+
+// amountInRange reports whether the JSON number s has at most maxAmountDigits
+// significant digits before and after the decimal point, without converting it.
+func amountInRange(s []byte) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	intStart := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	intPart := s[intStart:i]
+	var frac []byte
+	if i < len(s) && s[i] == '.' {
+		i++
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		frac = s[j:i]
+	}
+	exp := 0
+	if i < len(s) {
+		i++ // e or E
+		neg := false
+		if s[i] == '+' || s[i] == '-' {
+			neg = s[i] == '-'
+			i++
+		}
+		for ; i < len(s); i++ {
+			if exp < 100000 {
+				exp = exp*10 + int(s[i]-'0')
+			}
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	// Significant digits: drop leading zeros of the integer part and trailing zeros of
+	// the fraction.
+	for len(intPart) > 0 && intPart[0] == '0' {
+		intPart = intPart[1:]
+	}
+	for len(frac) > 0 && frac[len(frac)-1] == '0' {
+		frac = frac[:len(frac)-1]
+	}
+	digits := append([]byte(nil), intPart...)
+	digits = append(digits, frac...)
+	point := len(intPart) + exp // position of the decimal point within digits
+	lead := 0
+	for lead < len(digits) && digits[lead] == '0' {
+		lead++
+	}
+	if lead == len(digits) {
+		return true // zero
+	}
+	intDigits := point - lead
+	fracDigits := len(digits) - point
+	return intDigits <= maxAmountDigits && fracDigits <= maxAmountDigits
+}
+
+// raw reads any JSON value, refusing duplicate member names within it, and returns it
+// compacted.
+func (d *decoder) raw() json.RawMessage {
+	if d.fatal {
+		return nil
+	}
+	d.ws()
+	start := d.i
+	nerr := len(d.errs)
+	d.skip(true)
+	if d.fatal || len(d.errs) > nerr {
+		return nil
+	}
+	return compact(d.data[start:d.i])
+}
+
+// compact returns a copy of the valid JSON text s without insignificant white space.
+func compact(s []byte) json.RawMessage {
+	out := make([]byte, 0, len(s))
+	in := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if in {
+			out = append(out, c)
+			switch c {
+			case '\\':
+				i++
+				out = append(out, s[i])
+			case '"':
+				in = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '"':
+			in = true
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// decodeSlice reads an array of T; it returns a non-nil slice for an empty array.
+func decodeSlice[T any](d *decoder, dec func(*decoder, *T)) []T {
+	if !d.arrStart() {
+		return nil
+	}
+	s := []T{}
+	for d.arrNext() {
+		var zero T
+		s = append(s, zero)
+		dec(d, &s[len(s)-1])
+	}
+	return s
+}
+
+func decodeStrings(d *decoder) []string {
+	return decodeSlice(d, func(d *decoder, p *string) { *p = d.str() })
+}
+
+func decodeEnums[E ~string](d *decoder) []E {
+	return decodeSlice(d, func(d *decoder, p *E) { *p = E(d.str()) })
+}
+
+// DecodeEvent decodes a consumer user event (the body of POST /events/consumer/user)
+// strictly: the JSON must be well-formed UTF-8 with one top-level value, and have only the
+// model's members, each once, spelt exactly, with the right JSON types, within the limits
+// (DefaultLimits unless WithLimits says otherwise). It returns every problem it finds
+// in one *ValidationError (a syntax error ends the search). It does not validate the
+// values: call Validate, or let Processor.Apply do it.
+func DecodeEvent(data []byte, opts ...DecodeOption) (*ConsumerUserEvent, error) {
+	v := new(ConsumerUserEvent)
+	if err := decodeDocument(data, opts, func(d *decoder) { d.decodeConsumerUserEvent(v) }); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// DecodeConsumerUser decodes a consumer user (Flagright's UserWithRulesResult, the body of
+// POST /consumer/users) as strictly as DecodeEvent.
+func DecodeConsumerUser(data []byte, opts ...DecodeOption) (*ConsumerUser, error) {
+	v := new(ConsumerUser)
+	if err := decodeDocument(data, opts, func(d *decoder) { d.decodeConsumerUser(v) }); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// DecodeBusinessUser decodes a business user (the body of POST /business/users) as
+// strictly as DecodeEvent; its business-only members are kept as JSON, checked for
+// syntax, duplicate names and limits.
+func DecodeBusinessUser(data []byte, opts ...DecodeOption) (*BusinessUser, error) {
+	v := new(BusinessUser)
+	if err := decodeDocument(data, opts, func(d *decoder) { d.decodeBusinessUser(v) }); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// DecodeEventBatch decodes the body of POST /batch/events/consumer/user as strictly as
+// DecodeEvent. Paths of problems in events start with data[i].
+func DecodeEventBatch(data []byte, opts ...DecodeOption) (*EventBatch, error) {
+	v := new(EventBatch)
+	if err := decodeDocument(data, opts, func(d *decoder) { d.decodeEventBatch(v) }); err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -1,0 +1,195 @@
+package userevents
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// The encoders append Flagright's wire format to a byte slice. Generated appendJSON
+// methods write each member as `,"name":value` and turn the first comma into the opening
+// brace (see closeObject), so that no member needs to know whether it is the first.
+
+// closeObject finishes an object whose members were appended from start on.
+func closeObject(b []byte, start int) []byte {
+	if len(b) == start {
+		return append(b, '{', '}')
+	}
+	b[start] = '{'
+	return append(b, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string, escaped as encoding/json does (HTML
+// characters, U+2028 and U+2029 included); invalid UTF-8 becomes U+FFFD.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendFloat appends f as encoding/json does (ES6 number formatting). NaN and
+// infinities, which JSON cannot hold and Validate refuses, are written as null.
+func appendFloat(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9
+		n := len(b)
+		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
+func appendInt(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) }
+
+// appendDecimal appends v as a JSON number in plain notation with no trailing fraction
+// zeros. It reads v's coefficient and exponent, so decimal's package settings
+// (MarshalJSONWithoutQuotes, TrimTrailingZeros, ...) do not change it.
+func appendDecimal(b []byte, v decimal.Decimal) []byte {
+	exp := int(v.Exponent())
+	var digits []byte
+	var scratch [40]byte
+	if c := v.Coefficient(); c.IsInt64() {
+		digits = strconv.AppendInt(scratch[:0], c.Int64(), 10)
+	} else {
+		digits = c.Append(scratch[:0], 10)
+	}
+	neg := len(digits) > 0 && digits[0] == '-'
+	if neg {
+		digits = digits[1:]
+	}
+	// Trim trailing zeros into the exponent.
+	for exp < 0 && len(digits) > 1 && digits[len(digits)-1] == '0' {
+		digits = digits[:len(digits)-1]
+		exp++
+	}
+	if len(digits) == 1 && digits[0] == '0' {
+		return append(b, '0')
+	}
+	if neg {
+		b = append(b, '-')
+	}
+	switch {
+	case exp >= 0:
+		b = append(b, digits...)
+		for i := 0; i < exp; i++ {
+			b = append(b, '0')
+		}
+	case -exp < len(digits):
+		p := len(digits) + exp
+		b = append(b, digits[:p]...)
+		b = append(b, '.')
+		b = append(b, digits[p:]...)
+	default:
+		b = append(b, '0', '.')
+		for i := 0; i < -exp-len(digits); i++ {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	}
+	return b
+}
+
+func appendRaw(b []byte, r json.RawMessage) []byte {
+	if len(r) == 0 {
+		return append(b, "null"...)
+	}
+	return append(b, r...)
+}
+
+func appendStrings(b []byte, s []string) []byte {
+	b = append(b, '[')
+	for i, v := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, v)
+	}
+	return append(b, ']')
+}
+
+func appendEnums[E ~string](b []byte, s []E) []byte {
+	b = append(b, '[')
+	for i, v := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, string(v))
+	}
+	return append(b, ']')
+}
+
+func appendSlice[T any](b []byte, s []T, enc func(*T, []byte) []byte) []byte {
+	b = append(b, '[')
+	for i := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = enc(&s[i], b)
+	}
+	return append(b, ']')
+}

@@ -1,0 +1,127 @@
+package userevents
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// Sentinel errors. Functions wrap them with %w; test for them with errors.Is. A
+// *ValidationError (test with errors.As) reports bad input.
+var (
+	// ErrUserNotFound: no user is stored under the id.
+	ErrUserNotFound = errors.New("userevents: user not found")
+	// ErrEventNotFound: no event is stored under the id.
+	ErrEventNotFound = errors.New("userevents: event not found")
+	// ErrUserTypeMismatch: a consumer user event names a business user and
+	// Options.AllowUserTypeConversion is false.
+	ErrUserTypeMismatch = errors.New("userevents: converting a BUSINESS user to a CONSUMER user is not allowed")
+	// ErrEventIDConflict: the event id is already stored with a different event or flags.
+	ErrEventIDConflict = errors.New("userevents: event id already used by a different event")
+	// ErrVersionConflict: the stored record changed since it was loaded.
+	ErrVersionConflict = errors.New("userevents: record version conflict")
+	// ErrUserExists: a user is already stored under the id being created or re-keyed to.
+	ErrUserExists = errors.New("userevents: user already exists")
+	// ErrTransitionNotAllowed: Config.Transitions refused a state or KYC status change.
+	ErrTransitionNotAllowed = errors.New("userevents: transition not allowed")
+	// ErrStaleEvent: with Config.StaleEvents = RejectStale, the event is older than the
+	// newest event already applied to the user.
+	ErrStaleEvent = errors.New("userevents: event older than the newest applied event")
+)
+
+// The FieldError codes.
+const (
+	CodeRequired       = "required"
+	CodeUnknownField   = "unknown_field"
+	CodeDuplicateField = "duplicate_field"
+	CodeInvalidJSON    = "invalid_json"
+	CodeInvalidType    = "invalid_type"
+	CodeInvalidEnum    = "invalid_enum"
+	CodeInvalidFormat  = "invalid_format"
+	CodeOutOfRange     = "out_of_range"
+	CodeTooLong        = "too_long"
+	CodeTooLarge       = "too_large"
+	CodeInconsistent   = "inconsistent"
+	CodeNotAllowed     = "not_allowed"
+)
+
+// FieldError is one problem with one place of a document. Path is rooted at the decoded
+// document, dotted, with indexes ("updatedConsumerUserAttributes.legalDocuments[0].documentType");
+// it is empty for the document as a whole. Code is one of the Code constants. Message
+// says what was expected; it never contains the value found.
+type FieldError struct {
+	Path    string
+	Code    string
+	Message string
+}
+
+// Error returns "path: message (code)".
+func (e FieldError) Error() string {
+	p := e.Path
+	if p == "" {
+		p = "(document)"
+	}
+	return p + ": " + e.Message + " (" + e.Code + ")"
+}
+
+// ValidationError reports every problem found in a document, not only the first.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+// Error lists the problems, separated by semicolons.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("userevents: invalid input: ")
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Error())
+	}
+	return b.String()
+}
+
+// Has reports whether e holds a problem with the given path and code.
+func (e *ValidationError) Has(path, code string) bool {
+	for _, f := range e.Fields {
+		if f.Path == path && f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// HTTPStatus maps an error of this package to the HTTP status Flagright's API answers
+// with: 200 for nil; 400 for a *ValidationError, ErrUserTypeMismatch and
+// ErrTransitionNotAllowed; 404 for ErrUserNotFound and ErrEventNotFound; 409 for
+// ErrEventIDConflict, ErrUserExists, ErrVersionConflict and ErrStaleEvent (a stale event
+// conflicts with the stored user: the spec leaves it open, and 409 tells the client not to
+// retry the same body); 500 for anything else.
+func HTTPStatus(err error) int {
+	var ve *ValidationError
+	switch {
+	case err == nil:
+		return http.StatusOK
+	case errors.As(err, &ve), errors.Is(err, ErrUserTypeMismatch), errors.Is(err, ErrTransitionNotAllowed):
+		return http.StatusBadRequest
+	case errors.Is(err, ErrUserNotFound), errors.Is(err, ErrEventNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, ErrEventIDConflict), errors.Is(err, ErrUserExists),
+		errors.Is(err, ErrVersionConflict), errors.Is(err, ErrStaleEvent):
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// sortFieldErrors orders problems by path, then code, for reports that do not depend on
+// map order.
+func sortFieldErrors(errs []FieldError) {
+	sort.Slice(errs, func(i, j int) bool {
+		if errs[i].Path != errs[j].Path {
+			return errs[i].Path < errs[j].Path
+		}
+		return errs[i].Code < errs[j].Code
+	})
+}

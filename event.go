@@ -1,0 +1,65 @@
+package userevents
+
+// ConsumerUserEvent is a timestamped event that changes a stored consumer user: Flagright's
+// ConsumerUserEvent, the body of POST /events/consumer/user.
+type ConsumerUserEvent struct {
+	// Timestamp is when the event happened, in milliseconds since the Unix epoch.
+	Timestamp float64 `json:"timestamp" check:"required,ts"`
+	// UserID is the id of the user the event changes.
+	UserID string `json:"userId" check:"required,id"`
+	// EventID identifies the event; empty means none was given, and Processor.Apply then
+	// generates one.
+	EventID string `json:"eventId,omitempty" check:"id"`
+	// Reason is why the event happened. It becomes the reason of a state or KYC status
+	// change that carries none of its own.
+	Reason           *string `json:"reason,omitempty" check:"text"`
+	EventDescription *string `json:"eventDescription,omitempty" check:"text"`
+	// UpdatedConsumerUserAttributes is the partial update merged into the user.
+	UpdatedConsumerUserAttributes *ConsumerUserAttributes `json:"updatedConsumerUserAttributes,omitempty"`
+	// NewUserID is the user's new id; it is applied only with Options.ChangeUserID.
+	NewUserID string `json:"newUserId,omitempty" check:"id"`
+	// ExternalLinks are appended to the user's external links, without duplicates.
+	ExternalLinks []string `json:"externalLinks,omitempty"`
+}
+
+// StoredEvent is an applied event as a Store keeps it: the event as sent (its EventID
+// filled in), the flags it was applied with, and its outcome. json.Marshal of a
+// *StoredEvent gives Flagright's ConsumerUserEventWithRulesResult; the fields tagged
+// `json:"-"` are the outcome, which a Store must keep too.
+type StoredEvent struct {
+	ConsumerUserEvent
+	ExecutedRules    []ExecutedRulesResult `json:"executedRules,omitempty"`
+	HitRules         []HitRulesDetails     `json:"hitRules,omitempty"`
+	RiskScoreDetails *UserRiskScoreDetails `json:"riskScoreDetails,omitempty"`
+
+	// Options are the query flags the event was applied with.
+	Options Options `json:"-"`
+	// Version is the version of the user record that the event produced.
+	Version int64 `json:"-"`
+	// User is the consumer user right after the event.
+	User *ConsumerUser `json:"-"`
+	// Previous is the record right before the event: a business user when the event
+	// converted one.
+	Previous Record `json:"-"`
+	// Changes are the changed field paths, sorted.
+	Changes []string `json:"-"`
+	// StateTransition and KYCTransition are the transitions the event made, or nil.
+	StateTransition *Transition `json:"-"`
+	KYCTransition   *Transition `json:"-"`
+	// Converted reports whether the event converted a business user.
+	Converted bool `json:"-"`
+}
+
+// EventBatch is the body of POST /batch/events/consumer/user (Flagright's
+// ConsumerUserEventBatchRequest).
+type EventBatch struct {
+	BatchID string              `json:"batchId,omitempty"`
+	Data    []ConsumerUserEvent `json:"data" check:"required"`
+}
+
+// EventResponse is the body of Flagright's response to POST /events/consumer/user: the
+// user after the event (UserWithRulesResult), with an optional message.
+type EventResponse struct {
+	ConsumerUser
+	Message *string `json:"message,omitempty"`
+}

@@ -1,0 +1,234 @@
+package userevents
+
+import (
+	"bytes"
+	"sort"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// merger carries one merge of ConsumerUserAttributes into a consumer user: the path
+// being merged, the changed paths, and the problems of the merged values.
+type merger struct {
+	level   Level
+	path    []string
+	changes []string
+	errs    *vctx     // problems, with paths rooted at the event document
+	scratch [2][]byte // encodings compared by sameStructs
+}
+
+func (m *merger) push(name string) { m.path = append(m.path, name) }
+func (m *merger) pop()             { m.path = m.path[:len(m.path)-1] }
+
+func (m *merger) pathTo(leaf string) string {
+	n := len(leaf)
+	for _, p := range m.path {
+		n += len(p) + 1
+	}
+	b := make([]byte, 0, n)
+	for _, p := range m.path {
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, p...)
+	}
+	if leaf != "" {
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, leaf...)
+	}
+	return string(b)
+}
+
+// changed records that the member leaf of the current path changed ("" for the current
+// path itself).
+func (m *merger) changed(leaf string) { m.changes = append(m.changes, m.pathTo(leaf)) }
+
+// missing records that the merged object at the current path lacks the required member.
+func (m *merger) missing(leaf string) {
+	m.errs.fail("updatedConsumerUserAttributes."+m.pathTo(leaf), CodeRequired, "required field is missing from the merged user")
+}
+
+// amount checks the Strict rules of a merged amount, which may take its currency from
+// the stored value.
+func (m *merger) amount(a *Amount, r rule) {
+	if a == nil {
+		return
+	}
+	m.errs.push("updatedConsumerUserAttributes." + m.pathTo(""))
+	m.errs.amountRules(a, r)
+	m.errs.pop()
+}
+
+// name normalises a person name to NFC under Strict.
+func (m *merger) name(s string) string {
+	if m.level != Strict {
+		return s
+	}
+	return nfc(s)
+}
+
+func (m *merger) names(s []string) []string {
+	if m.level != Strict {
+		return s
+	}
+	for i, v := range s {
+		if !norm.NFC.IsNormalString(v) {
+			c := append([]string(nil), s...)
+			for j := i; j < len(c); j++ {
+				c[j] = nfc(c[j])
+			}
+			return c
+		}
+	}
+	return s
+}
+
+func nfc(s string) string {
+	if norm.NFC.IsNormalString(s) {
+		return s
+	}
+	return norm.NFC.String(s)
+}
+
+// normStructs returns s with the person names in its elements normalised to NFC under
+// Strict, copying s first when a name changes.
+func normStructs[T any, P interface {
+	*T
+	normNames()
+	copyRefs()
+}](m *merger, s []T) []T {
+	if m.level != Strict || s == nil {
+		return s
+	}
+	c := cloneStructs[T, P](s)
+	for i := range c {
+		P(&c[i]).normNames()
+	}
+	return c
+}
+
+// sameSlice reports whether a and b are equal, telling nil (absent) from empty.
+func sameSlice[T comparable](a, b []T) bool {
+	if (a == nil) != (b == nil) || len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameStructs reports whether a and b encode to the same JSON.
+func sameStructs[T any, P interface {
+	*T
+	appendJSON([]byte) []byte
+}](m *merger, a, b []T) bool {
+	if (a == nil) != (b == nil) || len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		m.scratch[0] = P(&a[i]).appendJSON(m.scratch[0][:0])
+		m.scratch[1] = P(&b[i]).appendJSON(m.scratch[1][:0])
+		if !bytes.Equal(m.scratch[0], m.scratch[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeTags merges the user's tags by key: stored tags whose key the update names are
+// dropped, the others keep their order, and the update's tags follow.
+func mergeTags(stored, update []UserTag) []UserTag {
+	if len(stored) == 0 {
+		if stored == nil && len(update) == 0 {
+			return update
+		}
+		return append([]UserTag{}, update...)
+	}
+	named := make(map[string]struct{}, len(update))
+	for _, t := range update {
+		named[t.Key] = struct{}{}
+	}
+	out := make([]UserTag, 0, len(stored)+len(update))
+	for _, t := range stored {
+		if _, ok := named[t.Key]; !ok {
+			out = append(out, t)
+		}
+	}
+	return append(out, update...)
+}
+
+// sortedChanges returns the changed paths sorted, without duplicates.
+func sortedChanges(c []string) []string {
+	sort.Strings(c)
+	out := c[:0]
+	for i, s := range c {
+		if i == 0 || s != c[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// cloneSlice copies s, keeping nil nil and empty empty.
+func cloneSlice[S ~[]E, E any](s S) S {
+	if s == nil {
+		return nil
+	}
+	return append(make(S, 0, len(s)), s...)
+}
+
+func cloneStructs[T any, P interface {
+	*T
+	copyRefs()
+}](s []T) []T {
+	c := cloneSlice(s)
+	for i := range c {
+		P(&c[i]).copyRefs()
+	}
+	return c
+}
+
+// findMethod looks ahead in the object at d.i for its "method" member and returns its
+// string value, without consuming anything.
+func (d *decoder) findMethod() (method string, found bool) {
+	saveI, saveDepth, saveErrs, savePath := d.i, d.depth, len(d.errs), len(d.path)
+	if d.objStart() {
+		for d.objNext() {
+			if string(d.key) == "method" && d.peek() == '"' {
+				if s, ok := d.readString(); ok && !found {
+					method, found = string(s), true
+				}
+				continue
+			}
+			d.skip(false)
+		}
+	}
+	d.i, d.depth, d.errs, d.path, d.fatal = saveI, saveDepth, d.errs[:saveErrs], d.path[:savePath], false
+	return method, found
+}
+
+// badMethod reports a payment details object without a known method and skips it.
+func (d *decoder) badMethod(found bool) {
+	d.objStart()
+	if found {
+		d.failAt("method", CodeInvalidEnum, "must be one of the PaymentMethod values")
+	} else {
+		d.failAt("method", CodeRequired, "required field is missing")
+	}
+	for d.objNext() {
+		d.skip(false)
+	}
+}

@@ -1,0 +1,381 @@
+package userevents
+
+import (
+	"math"
+	"net/mail"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// Level is how strictly Validate checks: Strict (the zero Level, the default everywhere)
+// or Compatible.
+type Level int
+
+const (
+	// Strict is Compatible plus the rules a compliance record needs: real calendar dates
+	// of birth, documents not issued after they expire, bare email addresses, no negative
+	// limits or income, no more fraction digits than the currency has, no control
+	// characters, risk scores in [0, 100], and newUserId exactly with ChangeUserID. Names
+	// are normalised to Unicode NFC when applied.
+	Strict Level = iota
+	// Compatible is Flagright's published schema: required fields, JSON types, enums,
+	// country and currency codes, and the OpenAPI constraints (minLength,
+	// minimum/maximum, pattern).
+	Compatible
+)
+
+// String returns "Strict" or "Compatible".
+func (l Level) String() string {
+	switch l {
+	case Strict:
+		return "Strict"
+	case Compatible:
+		return "Compatible"
+	}
+	return "Level(" + strconv.Itoa(int(l)) + ")"
+}
+
+// Timestamps (milliseconds since the Unix epoch) must lie in this range, as in
+// Flagright's OpenAPI document: 1979-12-31T23:00:00Z to 2100-12-31T23:00:01Z.
+const (
+	minTimestamp = 315529200000
+	maxTimestamp = 4133890801000
+)
+
+// Validate checks e against the rules of level and returns a *ValidationError listing
+// every problem, or nil. Paths are rooted at the event document. The rules that need the
+// query flags (newUserId with ChangeUserID) are checked by Apply.
+func (e *ConsumerUserEvent) Validate(level Level) error {
+	c := newVctx(level, e.Timestamp)
+	e.validate(c)
+	return c.result()
+}
+
+// Validate checks u against the rules of level and returns a *ValidationError listing
+// every problem, or nil. A date of birth must not be after the day of u's
+// createdTimestamp.
+func (u *ConsumerUser) Validate(level Level) error {
+	c := newVctx(level, u.CreatedTimestamp)
+	u.validate(c)
+	return c.result()
+}
+
+// Validate checks the typed fields of u against the rules of level and returns a
+// *ValidationError listing every problem, or nil. The business-only fields, kept as
+// JSON, are checked for syntax only, when decoded.
+func (u *BusinessUser) Validate(level Level) error {
+	c := newVctx(level, u.CreatedTimestamp)
+	u.validate(c)
+	return c.result()
+}
+
+// rule is a set of the check tags of one field.
+type rule uint32
+
+const (
+	rRequired rule = 1 << iota
+	rNonempty
+	rMin4
+	rTs
+	rTsmax
+	rDob
+	rEmail
+	rScore
+	rText
+	rName
+	rNonneg
+	rId
+)
+
+// vctx collects the problems of one validation.
+type vctx struct {
+	level  Level
+	refDay string // the last day a date of birth may be, as YYYY-MM-DD; "" for none
+	userID string // the id legacy userId fields must equal
+	path   []vseg
+	errs   []FieldError
+}
+
+type vseg struct {
+	name string
+	idx  int // >= 0: an index into the array name
+}
+
+func newVctx(level Level, ts float64) *vctx {
+	return &vctx{level: level, refDay: dayOf(ts)}
+}
+
+// dayOf returns the UTC day of a millisecond timestamp, or "" for one out of range.
+func dayOf(ts float64) string {
+	if !(ts >= minTimestamp && ts <= maxTimestamp) {
+		return ""
+	}
+	return time.UnixMilli(int64(ts)).UTC().Format(time.DateOnly)
+}
+
+func (c *vctx) strict() bool { return c.level == Strict }
+
+func (c *vctx) push(name string)             { c.path = append(c.path, vseg{name: name, idx: -1}) }
+func (c *vctx) pushIndex(name string, i int) { c.path = append(c.path, vseg{name: name, idx: i}) }
+func (c *vctx) pop()                         { c.path = c.path[:len(c.path)-1] }
+
+func (c *vctx) pathString(leaf string) string {
+	var b []byte
+	add := func(name string) {
+		if name == "" {
+			return
+		}
+		if len(b) > 0 {
+			b = append(b, '.')
+		}
+		b = append(b, name...)
+	}
+	for _, s := range c.path {
+		add(s.name)
+		if s.idx >= 0 {
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(s.idx), 10)
+			b = append(b, ']')
+		}
+	}
+	add(leaf)
+	return string(b)
+}
+
+func (c *vctx) fail(leaf, code, msg string) {
+	c.errs = append(c.errs, FieldError{Path: c.pathString(leaf), Code: code, Message: msg})
+}
+
+func (c *vctx) result() error {
+	if len(c.errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: c.errs}
+}
+
+// str checks a present string.
+func (c *vctx) str(name, s string, r rule) {
+	switch {
+	case s == "" && r&rRequired != 0:
+		c.fail(name, CodeRequired, "required field is missing or empty")
+		return
+	case s == "" && r&rNonempty != 0:
+		c.fail(name, CodeOutOfRange, "must not be empty")
+		return
+	case r&rMin4 != 0 && utf8.RuneCountInString(s) < 4:
+		c.fail(name, CodeOutOfRange, "must be at least 4 characters")
+	}
+	if r&rDob != 0 {
+		c.dateOfBirth(name, s)
+	}
+	if c.strict() {
+		if r&rEmail != 0 {
+			if a, err := mail.ParseAddress(s); err != nil || a.Name != "" || a.Address != s {
+				c.fail(name, CodeInvalidFormat, "must be a bare email address such as name@example.com")
+			}
+		}
+		if hasControl(s, r&rText != 0) {
+			if r&rText != 0 {
+				c.fail(name, CodeInvalidFormat, "must not contain control characters other than tab and newline")
+			} else {
+				c.fail(name, CodeInvalidFormat, "must not contain control characters")
+			}
+		}
+	}
+}
+
+func (c *vctx) strs(name string, s []string, r rule) {
+	if s == nil && r&rRequired != 0 {
+		c.fail(name, CodeRequired, "required field is missing")
+		return
+	}
+	for i, v := range s {
+		c.pushIndex(name, i)
+		c.str("", v, r&^rRequired)
+		c.pop()
+	}
+}
+
+// hasControl reports whether s holds a control character (C0, DEL or C1); tab and
+// newline do not count when text is true.
+func hasControl(s string, text bool) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				if unicode.IsControl(r) && !(text && (r == '\t' || r == '\n')) {
+					return true
+				}
+			}
+			return false
+		}
+		if (b < 0x20 || b == 0x7f) && !(text && (b == '\t' || b == '\n')) {
+			return true
+		}
+	}
+	return false
+}
+
+// dateOfBirth checks a date of birth: Flagright's pattern ^(\d{4}-\d{2}-\d{2})*$ under
+// Compatible; under Strict a real calendar date from 1900-01-01 to the reference day.
+func (c *vctx) dateOfBirth(name, s string) {
+	if !c.strict() {
+		if len(s)%10 != 0 {
+			c.fail(name, CodeInvalidFormat, "must be a date as YYYY-MM-DD")
+			return
+		}
+		for i := 0; i < len(s); i += 10 {
+			if !datePattern(s[i : i+10]) {
+				c.fail(name, CodeInvalidFormat, "must be a date as YYYY-MM-DD")
+				return
+			}
+		}
+		return
+	}
+	if len(s) != 10 || !datePattern(s) {
+		c.fail(name, CodeInvalidFormat, "must be a date as YYYY-MM-DD")
+		return
+	}
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		c.fail(name, CodeInvalidFormat, "must be a real calendar date")
+		return
+	}
+	if s < "1900-01-01" {
+		c.fail(name, CodeOutOfRange, "must not be before 1900-01-01")
+	} else if c.refDay != "" && s > c.refDay {
+		c.fail(name, CodeOutOfRange, "must not be after the day of the event")
+	}
+}
+
+// datePattern reports whether s is \d{4}-\d{2}-\d{2}.
+func datePattern(s string) bool {
+	if len(s) != 10 {
+		return false
+	}
+	for i := 0; i < 10; i++ {
+		switch i {
+		case 4, 7:
+			if s[i] != '-' {
+				return false
+			}
+		default:
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// num checks a number.
+func (c *vctx) num(name string, f float64, r rule) {
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		c.fail(name, CodeOutOfRange, "must be a finite number")
+	case r&rTs != 0 && (f < minTimestamp || f > maxTimestamp):
+		c.fail(name, CodeOutOfRange, "must be a timestamp in milliseconds since the Unix epoch, from 315529200000 (1979-12-31) to 4133890801000 (2100-12-31)")
+	case r&rTsmax != 0 && f > maxTimestamp:
+		c.fail(name, CodeOutOfRange, "must be a timestamp in milliseconds since the Unix epoch, at most 4133890801000 (2100-12-31)")
+	case r&rScore != 0 && c.strict() && (f < 0 || f > 100):
+		c.fail(name, CodeOutOfRange, "must be a risk score from 0 to 100")
+	}
+}
+
+// enum checks an enum value.
+func (c *vctx) enum(name string, present, valid, required bool, typ string) {
+	switch {
+	case !present && required:
+		c.fail(name, CodeRequired, "required field is missing or empty")
+	case present && !valid:
+		c.fail(name, CodeInvalidEnum, "must be one of the "+typ+" values")
+	}
+}
+
+// decimal checks that an amount value stays within the digits the decoder accepts.
+func (c *vctx) decimal(name string, d decimal.Decimal) {
+	if !amountInRange(appendDecimal(nil, d)) {
+		c.fail(name, CodeOutOfRange, "amount must have at most 30 digits before and 30 after the decimal point")
+	}
+}
+
+// amount checks a whole Amount: its members, and under Strict its sign (nonneg) and
+// scale.
+func (c *vctx) amount(name string, a *Amount, r rule) {
+	c.push(name)
+	a.validate(c)
+	c.amountRules(a, r)
+	c.pop()
+}
+
+// amountRules checks the Strict rules of an amount: not negative where nonneg, and no
+// more fraction digits than the currency's minor unit.
+func (c *vctx) amountRules(a *Amount, r rule) {
+	if !c.strict() {
+		return
+	}
+	if r&rNonneg != 0 && a.Value.Sign() < 0 {
+		c.fail("amountValue", CodeOutOfRange, "must not be negative")
+	}
+	if a.Currency.Valid() {
+		if scale := a.Currency.Scale(); fractionDigits(a.Value) > scale {
+			c.fail("amountValue", CodeInvalidFormat, "has more fraction digits than the currency's minor unit ("+strconv.Itoa(scale)+")")
+		}
+	}
+}
+
+// union checks that exactly one member of a payment details union is set.
+func (c *vctx) union(n int) {
+	if n != 1 {
+		c.fail("method", CodeRequired, "exactly one payment method must be set")
+	}
+}
+
+// check is ConsumerUser's cross-field rule: the legacy userId fields equal the user's id.
+func (v *ConsumerUser) check(c *vctx) {
+	checkLegacyIDs(c, v.UserID, v.UserStateDetails, v.KYCStatusDetails)
+}
+
+// check is BusinessUser's cross-field rule: the legacy userId fields equal the user's id.
+func (v *BusinessUser) check(c *vctx) {
+	checkLegacyIDs(c, v.UserID, v.UserStateDetails, v.KYCStatusDetails)
+}
+
+func checkLegacyIDs(c *vctx, id string, s *UserStateDetails, k *KYCStatusDetails) {
+	if s != nil && s.UserID != nil && *s.UserID != id {
+		c.fail("userStateDetails.userId", CodeInconsistent, "must equal the user's userId")
+	}
+	if k != nil && k.UserID != nil && *k.UserID != id {
+		c.fail("kycStatusDetails.userId", CodeInconsistent, "must equal the user's userId")
+	}
+}
+
+// check is ConsumerUserEvent's cross-field rule: legacy userId fields in the update equal
+// the event's userId.
+func (v *ConsumerUserEvent) check(c *vctx) {
+	a := v.UpdatedConsumerUserAttributes
+	if a == nil {
+		return
+	}
+	if s, ok := a.UserStateDetails.Get(); ok && s != nil {
+		if id, ok := s.UserID.Get(); ok && id != v.UserID {
+			c.fail("updatedConsumerUserAttributes.userStateDetails.userId", CodeInconsistent, "must equal the event's userId")
+		}
+	}
+	if k, ok := a.KYCStatusDetails.Get(); ok && k != nil {
+		if id, ok := k.UserID.Get(); ok && id != v.UserID {
+			c.fail("updatedConsumerUserAttributes.kycStatusDetails.userId", CodeInconsistent, "must equal the event's userId")
+		}
+	}
+}
+
+// check is LegalDocument's Strict rule: a document is not issued after it expires.
+func (v *LegalDocument) check(c *vctx) {
+	if c.strict() && v.DocumentIssuedDate != nil && v.DocumentExpirationDate != nil &&
+		*v.DocumentIssuedDate > *v.DocumentExpirationDate {
+		c.fail("documentIssuedDate", CodeInconsistent, "must not be after documentExpirationDate")
+	}
+}
