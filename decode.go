@@ -78,8 +78,9 @@ type decoder struct {
 // read) or an array (idx is the element being read).
 type segment struct {
 	array    bool
-	n        int // members or elements read so far
-	keyStart int // offsets in data of the quoted member name
+	hasKey   bool // an object segment whose member name has been read
+	n        int  // members or elements read so far
+	keyStart int  // offsets in data of the quoted member name
 	keyEnd   int
 	name     string // a fixed member name, used by validation and merge paths
 }
@@ -127,7 +128,7 @@ func (d *decoder) pathString(extra string) string {
 				b = strconv.AppendInt(b, int64(s.n-1), 10)
 				b = append(b, ']')
 			}
-		case s.n > 0:
+		case s.hasKey:
 			if len(b) > 0 {
 				b = append(b, '.')
 			}
@@ -206,16 +207,28 @@ func (d *decoder) peek() byte {
 
 // mismatch reports a value of the wrong JSON type and skips it.
 func (d *decoder) mismatch(want string) {
-	switch d.peek() {
-	case 0:
+	switch c := d.peek(); {
+	case c == 0:
 		d.syntax("unexpected end of input")
 		return
-	case 'n':
+	case !valueStart(c):
+		d.syntax("expected a value")
+		return
+	case c == 'n':
 		d.fail(CodeInvalidType, "expected "+want+", not null")
 	default:
 		d.fail(CodeInvalidType, "expected "+want)
 	}
 	d.skip(false)
+}
+
+// valueStart reports whether c can begin a JSON value.
+func valueStart(c byte) bool {
+	switch c {
+	case '{', '[', '"', 't', 'f', 'n', '-':
+		return true
+	}
+	return c >= '0' && c <= '9'
 }
 
 func (d *decoder) enter() bool {
@@ -287,11 +300,13 @@ func (d *decoder) objNext() bool {
 		}
 	}
 	start := d.i
+	top.hasKey = false
 	k, ok := d.readString()
 	if !ok {
 		return false
 	}
 	top.n++
+	top.hasKey = true
 	top.keyStart, top.keyEnd = start, d.i
 	if len(k) > d.lim.MaxStringBytes {
 		d.limit(CodeTooLong, "member name exceeds the string limit")

@@ -1,6 +1,128 @@
 // Package userevents holds the domain logic of Flagright's consumer user events
 // (POST /events/consumer/user): strict decoding of Flagright's JSON, validation with
 // precise field paths, and the rules that apply an event to a stored consumer user.
+//
+// # Model and wire format
+//
+// ConsumerUser is Flagright's UserWithRulesResult, ConsumerUserEvent its
+// ConsumerUserEvent, ConsumerUserAttributes its UserOptional (the partial update),
+// StoredEvent its ConsumerUserEventWithRulesResult, EventBatch its
+// ConsumerUserEventBatchRequest. Member names, nesting, enums and JSON types are those of
+// Flagright's model; json.Marshal of any model value gives Flagright's wire format, with
+// absent optional members omitted. Decoding then encoding a valid document gives the same
+// JSON value, key order aside.
+//
+// Optional scalars are pointers (nil: absent), optional enums and codes use "" for
+// absent, optional arrays are nil when absent and non-nil when present (even empty).
+// Timestamps are float64 milliseconds since the Unix epoch. Amount values are exact
+// decimals (shopspring/decimal), decoded from and written as JSON numbers with no float
+// conversion; the package never sets decimal's package-level variables and its encoding
+// does not depend on them. Address.country is free text; only CountryCode fields take
+// country codes. ExecutedLogicVars.value and ListMatchedEntity.settings are arbitrary
+// JSON, kept compacted. The legacy userStateDetails.userId and kycStatusDetails.userId
+// of the seed document are accepted and must equal the user's id.
+//
+// BusinessUser types the members it shares with consumer users and keeps its
+// business-only structures (legal entity, shareholders, directors, associated parties,
+// business partners, MCC details) as JSON, so that it round-trips without loss.
+//
+// # Decoding
+//
+// DecodeEvent, DecodeConsumerUser, DecodeBusinessUser and DecodeEventBatch (and the
+// UnmarshalJSON methods, with default limits) decode strictly: well-formed JSON only;
+// UTF-8 only (invalid bytes and unpaired surrogate escapes are errors); one top-level
+// value (trailing data is an error); only the model's members, each once, spelt exactly
+// (a member that matches only case-insensitively is unknown); the model's JSON types;
+// null only where it means something (in an update; on a required member it is a
+// "required" problem, elsewhere a type problem); no empty string where "" would mean
+// absent (eventId, newUserId, optional enums); and within Limits: 1 MiB document,
+// nesting depth 64, 10,000 elements per array, 64 KiB per string, 256 bytes per user or
+// event id, amount values of at most 30 digits before and 30 after the point. Decoding
+// collects every structural problem it meets; a syntax error or a limit ends it.
+// Decoding does not check values: Validate does.
+//
+// encoding/json (v1) accepts duplicate and case-variant members, invalid UTF-8 and
+// unpaired surrogates, and has no limits; the library therefore decodes with its own
+// generated, reflection-free decoder (see TestStdlibIsLenient and docs/BENCHMARKS.md),
+// and so needs no JSON dependency.
+//
+// # Validation
+//
+// Problems are reported together in one *ValidationError, each a FieldError with a Path
+// rooted at the document ("updatedConsumerUserAttributes.legalDocuments[0].documentIssuedCountry"),
+// a Code (CodeRequired ... CodeNotAllowed) and a Message that says what was expected
+// and never repeats the value.
+//
+// Compatible is Flagright's published schema: required members; enums, with
+// Flagright's CountryCode and CurrencyCode lists; timestamps in [315529200000,
+// 4133890801000] (milliseconds; so the seed's "timestamp": 1.1 is out_of_range);
+// documentIssuedDate and documentExpirationDate at most 4133890801000; minLength 1 where
+// the OpenAPI document says so (code out_of_range; required members that are empty are
+// "required"); cardLast4Digits at least 4 characters (the OpenAPI document also gives a
+// maxLength of 4, which the library does not enforce: the reference data carries longer
+// values); dateOfBirth matching ^(\d{4}-\d{2}-\d{2})*$.
+//
+// Strict, the default (the zero Level), adds:
+//   - dateOfBirth is a real calendar date, from 1900-01-01, and in an event not after the
+//     event's day (a user validated alone has no such bound);
+//   - a legal document is not issued after it expires (documentIssuedDate, inconsistent);
+//   - email ids (contactDetails.emailIds, payment emailId) are bare addresses (net/mail);
+//   - transaction limits and expected income are not negative; amounts carry no more
+//     fraction digits than the currency's minor unit (golang.org/x/text/currency: JPY 0,
+//     EUR 2, BHD 3), or 18 for other codes (crypto assets);
+//   - strings hold no control characters (C0, DEL, C1); free text (reasons, descriptions,
+//     comments, address lines, instructions) may hold tab and newline;
+//   - person names (ConsumerName, aliases) are normalised to Unicode NFC when applied
+//     and when a user is created;
+//   - risk scores lie in [0, 100];
+//   - newUserId comes with the ChangeUserID flag, and ChangeUserID with newUserId.
+//
+// At both levels newUserId must differ from userId when ChangeUserID is set.
+//
+// # Applying an event
+//
+// Apply(current, ev, opts, cfg) is pure: it validates ev (at cfg.Level, with opts), then:
+//
+//  1. The user must exist (ErrUserNotFound).
+//  2. A business user is refused with ErrUserTypeMismatch unless
+//     opts.AllowUserTypeConversion; with it the user is cut down to userId and
+//     createdTimestamp (as Flagright does), the event applies to that, and the whole
+//     business record stays in Result.Previous and StoredEvent.Previous.
+//  3. updatedConsumerUserAttributes is merged: an absent member keeps the stored value;
+//     an object merges member by member, at every depth (amounts included); an array
+//     replaces the stored array whole ([] empties it), except the user's top-level tags,
+//     merged by key: stored tags whose key the update names are dropped, the rest keep
+//     their order, and the update's tags follow (so "tags": [] changes nothing; null
+//     removes them all); null removes the member, and null on a required member
+//     (userStateDetails.state, name.firstName, ...) is a "required" problem. A merged
+//     object that lacks a required member (an update creating userStateDetails without
+//     a state) is refused.
+//  4. When userStateDetails.state or kycStatusDetails.status changes and the update
+//     gives that object no reason, the reason becomes the event's reason, or is removed:
+//     never the stale reason of the old state (Flagright keeps it; this is a deliberate
+//     fix). Every change passes cfg.Transitions (default: all allowed; StrictLifecycle
+//     documents a lifecycle); a refusal is ErrTransitionNotAllowed wrapped with the
+//     field, from and to. Removing the state or status is a change to "".
+//  5. riskLevel and kycRiskLevel apply as attributes. opts.LockKYCRiskLevel and
+//     LockCRARiskLevel set (true) or clear (false) the record's locks; nil keeps them.
+//     A flag alone, with no attributes, is a valid event. cfg.Scorer, when set,
+//     computes riskScoreDetails after the merge; a locked level keeps its previous value.
+//  6. With opts.ChangeUserID and newUserId the user is re-keyed (the legacy userId
+//     members follow); cfg.CanChangeUserID may refuse; the store refuses a taken id
+//     (ErrUserExists).
+//  7. The event's externalLinks are appended to the user's, without duplicates, order
+//     kept.
+//  8. The Result has the new user, the previous and the next record, the changed paths
+//     (sorted, rooted at the user: "userStateDetails.state", "legalDocuments"), the state
+//     and KYC transitions, whether it converted, and the event as stored.
+//  9. The merged user is valid: every value the update sets is validated (step 0), and
+//     merged objects keep their required members. The parts of the stored user that the
+//     event does not touch are not validated again: they were when written. So the cost
+//     of Apply grows with the update, not with the stored user.
+//
+// Events apply in arrival order, whatever their timestamps; the record keeps the newest
+// timestamp applied, and cfg.StaleEvents = RejectStale refuses an older event with
+// ErrStaleEvent.
 package userevents
 
 //go:generate go run ./internal/gen

@@ -50,10 +50,10 @@ func (m *merger) missing(leaf string) {
 	m.errs.fail("updatedConsumerUserAttributes."+m.pathTo(leaf), CodeRequired, "required field is missing from the merged user")
 }
 
-// amount checks the Strict rules of a merged amount, which may take its currency from
-// the stored value.
-func (m *merger) amount(a *Amount, r rule) {
-	if a == nil {
+// amount checks the Strict rules of a merged amount whose update p lacked its value or
+// its currency (validation checked the others).
+func (m *merger) amount(a *Amount, p *AmountUpdate, r rule) {
+	if a == nil || p != nil && p.Value.IsSet() && p.Currency.IsSet() {
 		return
 	}
 	m.errs.push("updatedConsumerUserAttributes." + m.pathTo(""))

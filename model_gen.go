@@ -10127,9 +10127,9 @@ func (v *EventResponse) UnmarshalJSON(data []byte) error {
 // ConsumerNameUpdate is the partial update of a ConsumerName inside ConsumerUserAttributes: each field is
 // absent, null or a value, and objects merge field by field.
 type ConsumerNameUpdate struct {
-	FirstName  Optional[string] `json:"firstName,omitempty"`
-	MiddleName Optional[string] `json:"middleName,omitempty"`
-	LastName   Optional[string] `json:"lastName,omitempty"`
+	FirstName  Optional[string] `json:"firstName,omitempty" check:"name,nonempty"`
+	MiddleName Optional[string] `json:"middleName,omitempty" check:"name,nonempty"`
+	LastName   Optional[string] `json:"lastName,omitempty" check:"name,nonempty"`
 }
 
 var consumerNameUpdateKeys = [...]string{"firstName", "middleName", "lastName"}
@@ -10405,7 +10405,7 @@ func (v *PlaceOfBirthUpdate) validate(c *vctx) {
 	case optionalNull:
 		c.fail("country", CodeRequired, "required field must not be null")
 	case optionalSet:
-		c.enum("country", v.Country.v != "", v.Country.v.Valid(), true, "CountryCode")
+		c.enum("country", true, v.Country.v.Valid(), true, "CountryCode")
 	}
 }
 
@@ -10482,7 +10482,7 @@ func (v *PlaceOfBirthUpdate) UnmarshalJSON(data []byte) error {
 // absent, null or a value, and objects merge field by field.
 type UserDetailsUpdate struct {
 	Name                          Optional[*ConsumerNameUpdate] `json:"name,omitempty"`
-	DateOfBirth                   Optional[string]              `json:"dateOfBirth,omitempty"`
+	DateOfBirth                   Optional[string]              `json:"dateOfBirth,omitempty" check:"dob"`
 	UserCategory                  Optional[string]              `json:"userCategory,omitempty"`
 	CountryOfResidence            Optional[CountryCode]         `json:"countryOfResidence,omitempty"`
 	CountryOfTaxResidence         Optional[CountryCode]         `json:"countryOfTaxResidence,omitempty"`
@@ -10491,7 +10491,7 @@ type UserDetailsUpdate struct {
 	Gender                        Optional[Gender]              `json:"gender,omitempty"`
 	MaritalStatus                 Optional[MaritalStatus]       `json:"maritalStatus,omitempty"`
 	PlaceOfBirth                  Optional[*PlaceOfBirthUpdate] `json:"placeOfBirth,omitempty"`
-	Alias                         Optional[[]string]            `json:"alias,omitempty"`
+	Alias                         Optional[[]string]            `json:"alias,omitempty" check:"name"`
 }
 
 var userDetailsUpdateKeys = [...]string{"name", "dateOfBirth", "userCategory", "countryOfResidence", "countryOfTaxResidence", "countryOfNationality", "secondaryCountryOfNationality", "gender", "maritalStatus", "placeOfBirth", "alias"}
@@ -10742,17 +10742,17 @@ func (v *UserDetailsUpdate) validate(c *vctx) {
 	switch v.CountryOfResidence.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("countryOfResidence", v.CountryOfResidence.v != "", v.CountryOfResidence.v.Valid(), false, "CountryCode")
+		c.enum("countryOfResidence", true, v.CountryOfResidence.v.Valid(), false, "CountryCode")
 	}
 	switch v.CountryOfTaxResidence.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("countryOfTaxResidence", v.CountryOfTaxResidence.v != "", v.CountryOfTaxResidence.v.Valid(), false, "CountryCode")
+		c.enum("countryOfTaxResidence", true, v.CountryOfTaxResidence.v.Valid(), false, "CountryCode")
 	}
 	switch v.CountryOfNationality.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("countryOfNationality", v.CountryOfNationality.v != "", v.CountryOfNationality.v.Valid(), false, "CountryCode")
+		c.enum("countryOfNationality", true, v.CountryOfNationality.v.Valid(), false, "CountryCode")
 	}
 	switch v.SecondaryCountryOfNationality.state {
 	case optionalNull:
@@ -10768,12 +10768,12 @@ func (v *UserDetailsUpdate) validate(c *vctx) {
 	switch v.Gender.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("gender", v.Gender.v != "", v.Gender.v.Valid(), false, "Gender")
+		c.enum("gender", true, v.Gender.v.Valid(), false, "Gender")
 	}
 	switch v.MaritalStatus.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("maritalStatus", v.MaritalStatus.v != "", v.MaritalStatus.v.Valid(), false, "MaritalStatus")
+		c.enum("maritalStatus", true, v.MaritalStatus.v.Valid(), false, "MaritalStatus")
 	}
 	switch v.PlaceOfBirth.state {
 	case optionalNull:
@@ -10955,8 +10955,8 @@ func (v *UserDetailsUpdate) UnmarshalJSON(data []byte) error {
 // UserStateDetailsUpdate is the partial update of a UserStateDetails inside ConsumerUserAttributes: each field is
 // absent, null or a value, and objects merge field by field.
 type UserStateDetailsUpdate struct {
-	UserID Optional[string]    `json:"userId,omitempty"`
-	Reason Optional[string]    `json:"reason,omitempty"`
+	UserID Optional[string]    `json:"userId,omitempty" check:"id"`
+	Reason Optional[string]    `json:"reason,omitempty" check:"text"`
 	State  Optional[UserState] `json:"state,omitempty"`
 }
 
@@ -11056,7 +11056,7 @@ func (v *UserStateDetailsUpdate) validate(c *vctx) {
 	case optionalNull:
 		c.fail("state", CodeRequired, "required field must not be null")
 	case optionalSet:
-		c.enum("state", v.State.v != "", v.State.v.Valid(), true, "UserState")
+		c.enum("state", true, v.State.v.Valid(), true, "UserState")
 	}
 }
 
@@ -11132,8 +11132,8 @@ func (v *UserStateDetailsUpdate) UnmarshalJSON(data []byte) error {
 // KYCStatusDetailsUpdate is the partial update of a KYCStatusDetails inside ConsumerUserAttributes: each field is
 // absent, null or a value, and objects merge field by field.
 type KYCStatusDetailsUpdate struct {
-	UserID Optional[string]    `json:"userId,omitempty"`
-	Reason Optional[string]    `json:"reason,omitempty"`
+	UserID Optional[string]    `json:"userId,omitempty" check:"id"`
+	Reason Optional[string]    `json:"reason,omitempty" check:"text"`
 	Status Optional[KYCStatus] `json:"status,omitempty"`
 }
 
@@ -11232,7 +11232,7 @@ func (v *KYCStatusDetailsUpdate) validate(c *vctx) {
 	switch v.Status.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("status", v.Status.v != "", v.Status.v.Valid(), false, "KYCStatus")
+		c.enum("status", true, v.Status.v.Valid(), false, "KYCStatus")
 	}
 }
 
@@ -11305,7 +11305,7 @@ func (v *KYCStatusDetailsUpdate) UnmarshalJSON(data []byte) error {
 // ContactDetailsUpdate is the partial update of a ContactDetails inside ConsumerUserAttributes: each field is
 // absent, null or a value, and objects merge field by field.
 type ContactDetailsUpdate struct {
-	EmailIDs       Optional[[]string]            `json:"emailIds,omitempty"`
+	EmailIDs       Optional[[]string]            `json:"emailIds,omitempty" check:"email"`
 	ContactNumbers Optional[[]string]            `json:"contactNumbers,omitempty"`
 	FaxNumbers     Optional[[]string]            `json:"faxNumbers,omitempty"`
 	Websites       Optional[[]string]            `json:"websites,omitempty"`
@@ -11645,7 +11645,7 @@ func (v *ContactDetailsUpdate) UnmarshalJSON(data []byte) error {
 // absent, null or a value, and objects merge field by field.
 type EmploymentDetailsUpdate struct {
 	EmploymentSector Optional[string]   `json:"employmentSector,omitempty"`
-	EmployerName     Optional[string]   `json:"employerName,omitempty"`
+	EmployerName     Optional[string]   `json:"employerName,omitempty" check:"nonempty"`
 	BusinessIndustry Optional[[]string] `json:"businessIndustry,omitempty"`
 }
 
@@ -11899,7 +11899,7 @@ func (v *AmountUpdate) validate(c *vctx) {
 	case optionalNull:
 		c.fail("amountCurrency", CodeRequired, "required field must not be null")
 	case optionalSet:
-		c.enum("amountCurrency", v.Currency.v != "", v.Currency.v.Valid(), true, "CurrencyCode")
+		c.enum("amountCurrency", true, v.Currency.v.Valid(), true, "CurrencyCode")
 	}
 }
 
@@ -12171,10 +12171,10 @@ func (v *TransactionCountLimitUpdate) UnmarshalJSON(data []byte) error {
 // TransactionAmountLimitUpdate is the partial update of a TransactionAmountLimit inside ConsumerUserAttributes: each field is
 // absent, null or a value, and objects merge field by field.
 type TransactionAmountLimitUpdate struct {
-	Day   Optional[*AmountUpdate] `json:"day,omitempty"`
-	Week  Optional[*AmountUpdate] `json:"week,omitempty"`
-	Month Optional[*AmountUpdate] `json:"month,omitempty"`
-	Year  Optional[*AmountUpdate] `json:"year,omitempty"`
+	Day   Optional[*AmountUpdate] `json:"day,omitempty" check:"nonneg"`
+	Week  Optional[*AmountUpdate] `json:"week,omitempty" check:"nonneg"`
+	Month Optional[*AmountUpdate] `json:"month,omitempty" check:"nonneg"`
+	Year  Optional[*AmountUpdate] `json:"year,omitempty" check:"nonneg"`
 }
 
 var transactionAmountLimitUpdateKeys = [...]string{"day", "week", "month", "year"}
@@ -12307,36 +12307,28 @@ func (v *TransactionAmountLimitUpdate) validate(c *vctx) {
 	case optionalNull:
 	case optionalSet:
 		if v.Day.v != nil {
-			c.push("day")
-			v.Day.v.validate(c)
-			c.pop()
+			c.amountUpdate("day", v.Day.v, rNonneg)
 		}
 	}
 	switch v.Week.state {
 	case optionalNull:
 	case optionalSet:
 		if v.Week.v != nil {
-			c.push("week")
-			v.Week.v.validate(c)
-			c.pop()
+			c.amountUpdate("week", v.Week.v, rNonneg)
 		}
 	}
 	switch v.Month.state {
 	case optionalNull:
 	case optionalSet:
 		if v.Month.v != nil {
-			c.push("month")
-			v.Month.v.validate(c)
-			c.pop()
+			c.amountUpdate("month", v.Month.v, rNonneg)
 		}
 	}
 	switch v.Year.state {
 	case optionalNull:
 	case optionalSet:
 		if v.Year.v != nil {
-			c.push("year")
-			v.Year.v.validate(c)
-			c.pop()
+			c.amountUpdate("year", v.Year.v, rNonneg)
 		}
 	}
 }
@@ -12361,7 +12353,7 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	case optionalSet:
 		m.push("day")
 		n.Day = m.mergeAmount(n.Day, p.Day.v)
-		m.amount(n.Day, rNonneg)
+		m.amount(n.Day, p.Day.v, rNonneg)
 		m.pop()
 	}
 	switch p.Week.state {
@@ -12373,7 +12365,7 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	case optionalSet:
 		m.push("week")
 		n.Week = m.mergeAmount(n.Week, p.Week.v)
-		m.amount(n.Week, rNonneg)
+		m.amount(n.Week, p.Week.v, rNonneg)
 		m.pop()
 	}
 	switch p.Month.state {
@@ -12385,7 +12377,7 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	case optionalSet:
 		m.push("month")
 		n.Month = m.mergeAmount(n.Month, p.Month.v)
-		m.amount(n.Month, rNonneg)
+		m.amount(n.Month, p.Month.v, rNonneg)
 		m.pop()
 	}
 	switch p.Year.state {
@@ -12397,7 +12389,7 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	case optionalSet:
 		m.push("year")
 		n.Year = m.mergeAmount(n.Year, p.Year.v)
-		m.amount(n.Year, rNonneg)
+		m.amount(n.Year, p.Year.v, rNonneg)
 		m.pop()
 	}
 	if cur == nil && len(m.changes) == mark {
@@ -13180,12 +13172,12 @@ func (v *PaymentMethodLimitsUpdate) UnmarshalJSON(data []byte) error {
 // TransactionLimitsUpdate is the partial update of a TransactionLimits inside ConsumerUserAttributes: each field is
 // absent, null or a value, and objects merge field by field.
 type TransactionLimitsUpdate struct {
-	MaximumDailyTransactionLimit     Optional[*AmountUpdate]              `json:"maximumDailyTransactionLimit,omitempty"`
-	MaximumWeeklyTransactionLimit    Optional[*AmountUpdate]              `json:"maximumWeeklyTransactionLimit,omitempty"`
-	MaximumMonthlyTransactionLimit   Optional[*AmountUpdate]              `json:"maximumMonthlyTransactionLimit,omitempty"`
-	MaximumQuarterlyTransactionLimit Optional[*AmountUpdate]              `json:"maximumQuarterlyTransactionLimit,omitempty"`
-	MaximumTransactionLimit          Optional[*AmountUpdate]              `json:"maximumTransactionLimit,omitempty"`
-	MaximumYearlyTransactionLimit    Optional[*AmountUpdate]              `json:"maximumYearlyTransactionLimit,omitempty"`
+	MaximumDailyTransactionLimit     Optional[*AmountUpdate]              `json:"maximumDailyTransactionLimit,omitempty" check:"nonneg"`
+	MaximumWeeklyTransactionLimit    Optional[*AmountUpdate]              `json:"maximumWeeklyTransactionLimit,omitempty" check:"nonneg"`
+	MaximumMonthlyTransactionLimit   Optional[*AmountUpdate]              `json:"maximumMonthlyTransactionLimit,omitempty" check:"nonneg"`
+	MaximumQuarterlyTransactionLimit Optional[*AmountUpdate]              `json:"maximumQuarterlyTransactionLimit,omitempty" check:"nonneg"`
+	MaximumTransactionLimit          Optional[*AmountUpdate]              `json:"maximumTransactionLimit,omitempty" check:"nonneg"`
+	MaximumYearlyTransactionLimit    Optional[*AmountUpdate]              `json:"maximumYearlyTransactionLimit,omitempty" check:"nonneg"`
 	PaymentMethodLimits              Optional[*PaymentMethodLimitsUpdate] `json:"paymentMethodLimits,omitempty"`
 }
 
@@ -13388,54 +13380,42 @@ func (v *TransactionLimitsUpdate) validate(c *vctx) {
 	case optionalNull:
 	case optionalSet:
 		if v.MaximumDailyTransactionLimit.v != nil {
-			c.push("maximumDailyTransactionLimit")
-			v.MaximumDailyTransactionLimit.v.validate(c)
-			c.pop()
+			c.amountUpdate("maximumDailyTransactionLimit", v.MaximumDailyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumWeeklyTransactionLimit.state {
 	case optionalNull:
 	case optionalSet:
 		if v.MaximumWeeklyTransactionLimit.v != nil {
-			c.push("maximumWeeklyTransactionLimit")
-			v.MaximumWeeklyTransactionLimit.v.validate(c)
-			c.pop()
+			c.amountUpdate("maximumWeeklyTransactionLimit", v.MaximumWeeklyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumMonthlyTransactionLimit.state {
 	case optionalNull:
 	case optionalSet:
 		if v.MaximumMonthlyTransactionLimit.v != nil {
-			c.push("maximumMonthlyTransactionLimit")
-			v.MaximumMonthlyTransactionLimit.v.validate(c)
-			c.pop()
+			c.amountUpdate("maximumMonthlyTransactionLimit", v.MaximumMonthlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumQuarterlyTransactionLimit.state {
 	case optionalNull:
 	case optionalSet:
 		if v.MaximumQuarterlyTransactionLimit.v != nil {
-			c.push("maximumQuarterlyTransactionLimit")
-			v.MaximumQuarterlyTransactionLimit.v.validate(c)
-			c.pop()
+			c.amountUpdate("maximumQuarterlyTransactionLimit", v.MaximumQuarterlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumTransactionLimit.state {
 	case optionalNull:
 	case optionalSet:
 		if v.MaximumTransactionLimit.v != nil {
-			c.push("maximumTransactionLimit")
-			v.MaximumTransactionLimit.v.validate(c)
-			c.pop()
+			c.amountUpdate("maximumTransactionLimit", v.MaximumTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumYearlyTransactionLimit.state {
 	case optionalNull:
 	case optionalSet:
 		if v.MaximumYearlyTransactionLimit.v != nil {
-			c.push("maximumYearlyTransactionLimit")
-			v.MaximumYearlyTransactionLimit.v.validate(c)
-			c.pop()
+			c.amountUpdate("maximumYearlyTransactionLimit", v.MaximumYearlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.PaymentMethodLimits.state {
@@ -13469,7 +13449,7 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumDailyTransactionLimit")
 		n.MaximumDailyTransactionLimit = m.mergeAmount(n.MaximumDailyTransactionLimit, p.MaximumDailyTransactionLimit.v)
-		m.amount(n.MaximumDailyTransactionLimit, rNonneg)
+		m.amount(n.MaximumDailyTransactionLimit, p.MaximumDailyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumWeeklyTransactionLimit.state {
@@ -13481,7 +13461,7 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumWeeklyTransactionLimit")
 		n.MaximumWeeklyTransactionLimit = m.mergeAmount(n.MaximumWeeklyTransactionLimit, p.MaximumWeeklyTransactionLimit.v)
-		m.amount(n.MaximumWeeklyTransactionLimit, rNonneg)
+		m.amount(n.MaximumWeeklyTransactionLimit, p.MaximumWeeklyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumMonthlyTransactionLimit.state {
@@ -13493,7 +13473,7 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumMonthlyTransactionLimit")
 		n.MaximumMonthlyTransactionLimit = m.mergeAmount(n.MaximumMonthlyTransactionLimit, p.MaximumMonthlyTransactionLimit.v)
-		m.amount(n.MaximumMonthlyTransactionLimit, rNonneg)
+		m.amount(n.MaximumMonthlyTransactionLimit, p.MaximumMonthlyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumQuarterlyTransactionLimit.state {
@@ -13505,7 +13485,7 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumQuarterlyTransactionLimit")
 		n.MaximumQuarterlyTransactionLimit = m.mergeAmount(n.MaximumQuarterlyTransactionLimit, p.MaximumQuarterlyTransactionLimit.v)
-		m.amount(n.MaximumQuarterlyTransactionLimit, rNonneg)
+		m.amount(n.MaximumQuarterlyTransactionLimit, p.MaximumQuarterlyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumTransactionLimit.state {
@@ -13517,7 +13497,7 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumTransactionLimit")
 		n.MaximumTransactionLimit = m.mergeAmount(n.MaximumTransactionLimit, p.MaximumTransactionLimit.v)
-		m.amount(n.MaximumTransactionLimit, rNonneg)
+		m.amount(n.MaximumTransactionLimit, p.MaximumTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumYearlyTransactionLimit.state {
@@ -13529,7 +13509,7 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumYearlyTransactionLimit")
 		n.MaximumYearlyTransactionLimit = m.mergeAmount(n.MaximumYearlyTransactionLimit, p.MaximumYearlyTransactionLimit.v)
-		m.amount(n.MaximumYearlyTransactionLimit, rNonneg)
+		m.amount(n.MaximumYearlyTransactionLimit, p.MaximumYearlyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.PaymentMethodLimits.state {
@@ -13565,11 +13545,11 @@ func (v *TransactionLimitsUpdate) UnmarshalJSON(data []byte) error {
 // ExpectedIncomeUpdate is the partial update of a ExpectedIncome inside ConsumerUserAttributes: each field is
 // absent, null or a value, and objects merge field by field.
 type ExpectedIncomeUpdate struct {
-	DailyExpectedIncome     Optional[*AmountUpdate] `json:"dailyExpectedIncome,omitempty"`
-	WeeklyExpectedIncome    Optional[*AmountUpdate] `json:"weeklyExpectedIncome,omitempty"`
-	MonthlyExpectedIncome   Optional[*AmountUpdate] `json:"monthlyExpectedIncome,omitempty"`
-	QuarterlyExpectedIncome Optional[*AmountUpdate] `json:"quarterlyExpectedIncome,omitempty"`
-	YearlyExpectedIncome    Optional[*AmountUpdate] `json:"yearlyExpectedIncome,omitempty"`
+	DailyExpectedIncome     Optional[*AmountUpdate] `json:"dailyExpectedIncome,omitempty" check:"nonneg"`
+	WeeklyExpectedIncome    Optional[*AmountUpdate] `json:"weeklyExpectedIncome,omitempty" check:"nonneg"`
+	MonthlyExpectedIncome   Optional[*AmountUpdate] `json:"monthlyExpectedIncome,omitempty" check:"nonneg"`
+	QuarterlyExpectedIncome Optional[*AmountUpdate] `json:"quarterlyExpectedIncome,omitempty" check:"nonneg"`
+	YearlyExpectedIncome    Optional[*AmountUpdate] `json:"yearlyExpectedIncome,omitempty" check:"nonneg"`
 }
 
 var expectedIncomeUpdateKeys = [...]string{"dailyExpectedIncome", "weeklyExpectedIncome", "monthlyExpectedIncome", "quarterlyExpectedIncome", "yearlyExpectedIncome"}
@@ -13725,45 +13705,35 @@ func (v *ExpectedIncomeUpdate) validate(c *vctx) {
 	case optionalNull:
 	case optionalSet:
 		if v.DailyExpectedIncome.v != nil {
-			c.push("dailyExpectedIncome")
-			v.DailyExpectedIncome.v.validate(c)
-			c.pop()
+			c.amountUpdate("dailyExpectedIncome", v.DailyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.WeeklyExpectedIncome.state {
 	case optionalNull:
 	case optionalSet:
 		if v.WeeklyExpectedIncome.v != nil {
-			c.push("weeklyExpectedIncome")
-			v.WeeklyExpectedIncome.v.validate(c)
-			c.pop()
+			c.amountUpdate("weeklyExpectedIncome", v.WeeklyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.MonthlyExpectedIncome.state {
 	case optionalNull:
 	case optionalSet:
 		if v.MonthlyExpectedIncome.v != nil {
-			c.push("monthlyExpectedIncome")
-			v.MonthlyExpectedIncome.v.validate(c)
-			c.pop()
+			c.amountUpdate("monthlyExpectedIncome", v.MonthlyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.QuarterlyExpectedIncome.state {
 	case optionalNull:
 	case optionalSet:
 		if v.QuarterlyExpectedIncome.v != nil {
-			c.push("quarterlyExpectedIncome")
-			v.QuarterlyExpectedIncome.v.validate(c)
-			c.pop()
+			c.amountUpdate("quarterlyExpectedIncome", v.QuarterlyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.YearlyExpectedIncome.state {
 	case optionalNull:
 	case optionalSet:
 		if v.YearlyExpectedIncome.v != nil {
-			c.push("yearlyExpectedIncome")
-			v.YearlyExpectedIncome.v.validate(c)
-			c.pop()
+			c.amountUpdate("yearlyExpectedIncome", v.YearlyExpectedIncome.v, rNonneg)
 		}
 	}
 }
@@ -13788,7 +13758,7 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("dailyExpectedIncome")
 		n.DailyExpectedIncome = m.mergeAmount(n.DailyExpectedIncome, p.DailyExpectedIncome.v)
-		m.amount(n.DailyExpectedIncome, rNonneg)
+		m.amount(n.DailyExpectedIncome, p.DailyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	switch p.WeeklyExpectedIncome.state {
@@ -13800,7 +13770,7 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("weeklyExpectedIncome")
 		n.WeeklyExpectedIncome = m.mergeAmount(n.WeeklyExpectedIncome, p.WeeklyExpectedIncome.v)
-		m.amount(n.WeeklyExpectedIncome, rNonneg)
+		m.amount(n.WeeklyExpectedIncome, p.WeeklyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	switch p.MonthlyExpectedIncome.state {
@@ -13812,7 +13782,7 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("monthlyExpectedIncome")
 		n.MonthlyExpectedIncome = m.mergeAmount(n.MonthlyExpectedIncome, p.MonthlyExpectedIncome.v)
-		m.amount(n.MonthlyExpectedIncome, rNonneg)
+		m.amount(n.MonthlyExpectedIncome, p.MonthlyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	switch p.QuarterlyExpectedIncome.state {
@@ -13824,7 +13794,7 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("quarterlyExpectedIncome")
 		n.QuarterlyExpectedIncome = m.mergeAmount(n.QuarterlyExpectedIncome, p.QuarterlyExpectedIncome.v)
-		m.amount(n.QuarterlyExpectedIncome, rNonneg)
+		m.amount(n.QuarterlyExpectedIncome, p.QuarterlyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	switch p.YearlyExpectedIncome.state {
@@ -13836,7 +13806,7 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("yearlyExpectedIncome")
 		n.YearlyExpectedIncome = m.mergeAmount(n.YearlyExpectedIncome, p.YearlyExpectedIncome.v)
-		m.amount(n.YearlyExpectedIncome, rNonneg)
+		m.amount(n.YearlyExpectedIncome, p.YearlyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	if cur == nil && len(m.changes) == mark {
@@ -14167,7 +14137,7 @@ func (v *ExpectedTransactionCurrenciesUpdate) UnmarshalJSON(data []byte) error {
 // UserEntityLinkUpdate is the partial update of a UserEntityLink inside ConsumerUserAttributes: each field is
 // absent, null or a value, and objects merge field by field.
 type UserEntityLinkUpdate struct {
-	ParentUserID Optional[string] `json:"parentUserId,omitempty"`
+	ParentUserID Optional[string] `json:"parentUserId,omitempty" check:"id"`
 }
 
 var userEntityLinkUpdateKeys = [...]string{"parentUserId"}
@@ -14275,15 +14245,15 @@ type DeviceDataUpdate struct {
 	BatteryLevel     Optional[float64]     `json:"batteryLevel,omitempty"`
 	DeviceLatitude   Optional[float64]     `json:"deviceLatitude,omitempty"`
 	DeviceLongitude  Optional[float64]     `json:"deviceLongitude,omitempty"`
-	IPAddress        Optional[string]      `json:"ipAddress,omitempty"`
+	IPAddress        Optional[string]      `json:"ipAddress,omitempty" check:"nonempty"`
 	IPCountry        Optional[CountryCode] `json:"ipCountry,omitempty"`
-	DeviceIdentifier Optional[string]      `json:"deviceIdentifier,omitempty"`
+	DeviceIdentifier Optional[string]      `json:"deviceIdentifier,omitempty" check:"nonempty"`
 	VPNUsed          Optional[bool]        `json:"vpnUsed,omitempty"`
-	OperatingSystem  Optional[string]      `json:"operatingSystem,omitempty"`
-	DeviceMaker      Optional[string]      `json:"deviceMaker,omitempty"`
-	DeviceModel      Optional[string]      `json:"deviceModel,omitempty"`
-	DeviceYear       Optional[string]      `json:"deviceYear,omitempty"`
-	AppVersion       Optional[string]      `json:"appVersion,omitempty"`
+	OperatingSystem  Optional[string]      `json:"operatingSystem,omitempty" check:"nonempty"`
+	DeviceMaker      Optional[string]      `json:"deviceMaker,omitempty" check:"nonempty"`
+	DeviceModel      Optional[string]      `json:"deviceModel,omitempty" check:"nonempty"`
+	DeviceYear       Optional[string]      `json:"deviceYear,omitempty" check:"nonempty"`
+	AppVersion       Optional[string]      `json:"appVersion,omitempty" check:"nonempty"`
 }
 
 var deviceDataUpdateKeys = [...]string{"batteryLevel", "deviceLatitude", "deviceLongitude", "ipAddress", "ipCountry", "deviceIdentifier", "vpnUsed", "operatingSystem", "deviceMaker", "deviceModel", "deviceYear", "appVersion"}
@@ -14535,7 +14505,7 @@ func (v *DeviceDataUpdate) validate(c *vctx) {
 	switch v.IPCountry.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("ipCountry", v.IPCountry.v != "", v.IPCountry.v.Valid(), false, "CountryCode")
+		c.enum("ipCountry", true, v.IPCountry.v.Valid(), false, "CountryCode")
 	}
 	switch v.DeviceIdentifier.state {
 	case optionalNull:
@@ -14752,7 +14722,7 @@ func (v *DeviceDataUpdate) UnmarshalJSON(data []byte) error {
 // the rules results, each absent, null or a value (see Optional and the merge rules in the
 // package documentation).
 type ConsumerUserAttributes struct {
-	ActivatedTimestamp            Optional[float64]                              `json:"activatedTimestamp,omitempty"`
+	ActivatedTimestamp            Optional[float64]                              `json:"activatedTimestamp,omitempty" check:"ts"`
 	UserDetails                   Optional[*UserDetailsUpdate]                   `json:"userDetails,omitempty"`
 	UserStateDetails              Optional[*UserStateDetailsUpdate]              `json:"userStateDetails,omitempty"`
 	KYCStatusDetails              Optional[*KYCStatusDetailsUpdate]              `json:"kycStatusDetails,omitempty"`
@@ -15459,7 +15429,7 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	switch v.EmploymentStatus.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("employmentStatus", v.EmploymentStatus.v != "", v.EmploymentStatus.v.Valid(), false, "EmploymentStatus")
+		c.enum("employmentStatus", true, v.EmploymentStatus.v.Valid(), false, "EmploymentStatus")
 	}
 	switch v.Occupation.state {
 	case optionalNull:
@@ -15532,17 +15502,17 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	switch v.RiskLevel.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("riskLevel", v.RiskLevel.v != "", v.RiskLevel.v.Valid(), false, "RiskLevel")
+		c.enum("riskLevel", true, v.RiskLevel.v.Valid(), false, "RiskLevel")
 	}
 	switch v.KYCRiskLevel.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("kycRiskLevel", v.KYCRiskLevel.v != "", v.KYCRiskLevel.v.Valid(), false, "RiskLevel")
+		c.enum("kycRiskLevel", true, v.KYCRiskLevel.v.Valid(), false, "RiskLevel")
 	}
 	switch v.AcquisitionChannel.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("acquisitionChannel", v.AcquisitionChannel.v != "", v.AcquisitionChannel.v.Valid(), false, "AcquisitionChannel")
+		c.enum("acquisitionChannel", true, v.AcquisitionChannel.v.Valid(), false, "AcquisitionChannel")
 	}
 	switch v.ReasonForAccountOpening.state {
 	case optionalNull:
@@ -15563,7 +15533,7 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	switch v.UserSegment.state {
 	case optionalNull:
 	case optionalSet:
-		c.enum("userSegment", v.UserSegment.v != "", v.UserSegment.v.Valid(), false, "ConsumerUserSegment")
+		c.enum("userSegment", true, v.UserSegment.v.Valid(), false, "ConsumerUserSegment")
 	}
 	switch v.PEPStatus.state {
 	case optionalNull:

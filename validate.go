@@ -311,6 +311,20 @@ func (c *vctx) amount(name string, a *Amount, r rule) {
 	c.pop()
 }
 
+// amountUpdate checks an amount in an update: its members, and, when it holds both value
+// and currency, the Strict rules (otherwise the merge checks them with the stored
+// currency or value).
+func (c *vctx) amountUpdate(name string, p *AmountUpdate, r rule) {
+	c.push(name)
+	p.validate(c)
+	v, okV := p.Value.Get()
+	cur, okC := p.Currency.Get()
+	if okV && okC {
+		c.amountRules(&Amount{Value: v, Currency: cur}, r)
+	}
+	c.pop()
+}
+
 // amountRules checks the Strict rules of an amount: not negative where nonneg, and no
 // more fraction digits than the currency's minor unit.
 func (c *vctx) amountRules(a *Amount, r rule) {

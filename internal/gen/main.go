@@ -468,7 +468,17 @@ func genPatchType(b *bytes.Buffer, s *structType) {
 	}
 	fmt.Fprintf(b, "type %s struct {\n", s.Name)
 	for _, f := range s.Fields {
-		fmt.Fprintf(b, "\t%s %s `json:\"%s,omitempty\"`\n", f.Name, patchFieldType(f), f.JSON)
+		var rules []string
+		for _, r := range sortedRules(f) {
+			if r != "required" && r != "noattr" {
+				rules = append(rules, r)
+			}
+		}
+		check := ""
+		if len(rules) > 0 {
+			check = fmt.Sprintf(" check:\"%s\"", strings.Join(rules, ","))
+		}
+		fmt.Fprintf(b, "\t%s %s `json:\"%s,omitempty\"%s`\n", f.Name, patchFieldType(f), f.JSON, check)
 	}
 	b.WriteString("}\n\n")
 }
@@ -769,7 +779,11 @@ func validateField(b *bytes.Buffer, f field, x string, patch bool) {
 		if f.rule("required") {
 			req = "true"
 		}
-		fmt.Fprintf(b, "\tc.enum(%s, %s != \"\", %s.Valid(), %s, %q)\n", name, x, x, req, f.Elem)
+		present := x + ` != ""`
+		if patch {
+			present = "true" // an update that sets "" sets an invalid value
+		}
+		fmt.Fprintf(b, "\tc.enum(%s, %s, %s.Valid(), %s, %q)\n", name, present, x, req, f.Elem)
 	case kEnums:
 		fmt.Fprintf(b, "\tfor i, e := range %s {\n\t\tif !e.Valid() {\n\t\t\tc.pushIndex(%s, i)\n\t\t\tc.enum(\"\", true, false, false, %q)\n\t\t\tc.pop()\n\t\t}\n\t}\n", x, name, f.Elem)
 	case kStrings:
@@ -829,7 +843,7 @@ func genValidate(b *bytes.Buffer, s *structType) {
 		}
 		if f.Elem == "Amount" {
 			// Amount updates are checked after the merge, with the stored currency.
-			fmt.Fprintf(b, "\t\tif %s.v != nil {\n\t\t\tc.push(%q)\n\t\t\t%s.v.validate(c)\n\t\t\tc.pop()\n\t\t}\n", acc, f.JSON, acc)
+			fmt.Fprintf(b, "\t\tif %s.v != nil {\n\t\t\tc.amountUpdate(%q, %s.v, %s)\n\t\t}\n", acc, f.JSON, acc, ruleExpr(f))
 		} else {
 			validateField(b, pf, acc+".v", true)
 		}
@@ -965,7 +979,7 @@ func genMerge(b *bytes.Buffer, s *structType) {
 			}
 			fmt.Fprintf(b, "\t\tm.push(%s)\n\t\t%s = m.merge%s(%s, %s.v)\n", name, na, f.Elem, na, pa)
 			if f.Elem == "Amount" {
-				fmt.Fprintf(b, "\t\tm.amount(%s, %s)\n", na, ruleExpr(f))
+				fmt.Fprintf(b, "\t\tm.amount(%s, %s.v, %s)\n", na, pa, ruleExpr(f))
 			}
 			b.WriteString("\t\tm.pop()\n")
 		default:
@@ -987,6 +1001,15 @@ func genMerge(b *bytes.Buffer, s *structType) {
 	}
 	b.WriteString("\tif cur == nil && len(m.changes) == mark {\n\t\tm.changed(\"\")\n\t}\n")
 	b.WriteString("\treturn &n\n}\n\n")
+}
+
+func sortedRules(f field) []string {
+	var rs []string
+	for r := range f.Rules {
+		rs = append(rs, r)
+	}
+	sort.Strings(rs)
+	return rs
 }
 
 func goType(f field) string {

@@ -1,0 +1,117 @@
+package userevents
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestStdlibIsLenient records why the library has its own strict decoder: each input
+// here is accepted by encoding/json (v1) into an equivalent struct, and refused by
+// DecodeEvent with the given code.
+func TestStdlibIsLenient(t *testing.T) {
+	type mirror struct {
+		Timestamp float64 `json:"timestamp"`
+		UserID    string  `json:"userId"`
+		Reason    *string `json:"reason"`
+	}
+	tests := []struct {
+		name string
+		doc  string
+		code string
+	}{
+		// v1 keeps the last of duplicate members.
+		{"duplicate member", `{"timestamp":1700000000000,"userId":"a","userId":"b"}`, CodeDuplicateField},
+		// v1 matches member names case-insensitively.
+		{"case variant", `{"timestamp":1700000000000,"USERID":"a"}`, CodeUnknownField},
+		// v1 ignores unknown members (without DisallowUnknownFields).
+		{"unknown member", `{"timestamp":1700000000000,"userId":"a","x":1}`, CodeUnknownField},
+		// v1 replaces invalid UTF-8 with U+FFFD.
+		{"invalid UTF-8", "{\"timestamp\":1700000000000,\"userId\":\"a\xff\"}", CodeInvalidJSON},
+		// v1 turns an unpaired surrogate into U+FFFD.
+		{"unpaired surrogate", `{"timestamp":1700000000000,"userId":"\udc00"}`, CodeInvalidJSON},
+		// v1 accepts null for any member and leaves it unchanged.
+		{"null for a required member", `{"timestamp":null,"userId":"a"}`, CodeRequired},
+		// v1 has no size, depth or length limits of its own.
+		{"string over the limit", `{"timestamp":1700000000000,"userId":"a","reason":"` + strings.Repeat("x", 70000) + `"}`, CodeTooLong},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var m mirror
+			if err := json.Unmarshal([]byte(tt.doc), &m); err != nil {
+				t.Errorf("encoding/json refused it (%v): the row no longer shows a difference", err)
+			}
+			_, err := DecodeEvent([]byte(tt.doc))
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) == 0 || ve.Fields[0].Code != tt.code {
+				t.Errorf("DecodeEvent: got %v, want code %s", err, tt.code)
+			}
+		})
+	}
+}
+
+// TestLimitsConfigurable checks that WithLimits changes each limit, and that a zero
+// field keeps its default.
+func TestLimitsConfigurable(t *testing.T) {
+	doc := []byte(`{"timestamp":1700000000000,"userId":"user-12345","externalLinks":["a","b","c"],"reason":"0123456789"}`)
+	tests := []struct {
+		name   string
+		limits Limits
+		code   string // "" when the document passes
+	}{
+		{"defaults", Limits{}, ""},                                // a small document passes
+		{"size", Limits{MaxBytes: 50}, CodeTooLarge},              // the document is over 50 bytes
+		{"depth", Limits{MaxDepth: 1}, CodeTooLarge},              // the array is at depth 2
+		{"array length", Limits{MaxArrayLength: 2}, CodeTooLarge}, // three links
+		{"string length", Limits{MaxStringBytes: 5}, CodeTooLong}, // the reason has 10 bytes
+		{"id length", Limits{MaxIDBytes: 4}, CodeTooLong},         // the user id has 10 bytes
+		{"id length raised", Limits{MaxIDBytes: 1000}, ""},        // raising a limit keeps the others
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeEvent(doc, WithLimits(tt.limits))
+			var ve *ValidationError
+			switch {
+			case tt.code == "" && err != nil:
+				t.Errorf("got %v, want no error", err)
+			case tt.code != "" && (!errors.As(err, &ve) || ve.Fields[0].Code != tt.code):
+				t.Errorf("got %v, want code %s", err, tt.code)
+			}
+		})
+	}
+}
+
+// TestErrorsDoNotEchoValues checks that no problem message repeats the value it is
+// about.
+func TestErrorsDoNotEchoValues(t *testing.T) {
+	const canary = "Zyxwvut"
+	docs := []string{
+		ev(`{"userDetails":{"name":{"firstName":"` + canary + "\u0007" + `"},"dateOfBirth":"` + canary + `"}}`),
+		ev(`{"contactDetails":{"emailIds":["` + canary + `"],"contactNumbers":[7]}}`),
+		ev(`{"legalDocuments":[{"documentType":"` + canary + `","documentNumber":"` + canary + `","documentIssuedCountry":"` + canary + `"}]}`),
+		`{"timestamp":"` + canary + `","userId":"` + canary + `"}`,
+	}
+	for _, doc := range docs {
+		var err error
+		e, derr := DecodeEvent([]byte(doc))
+		if derr != nil {
+			err = derr
+		} else {
+			err = e.Validate(Strict)
+		}
+		if err == nil {
+			t.Fatalf("%s: no error", doc)
+		}
+		var ve *ValidationError
+		errors.As(err, &ve)
+		for _, f := range ve.Fields {
+			if strings.Contains(f.Message, canary) {
+				t.Errorf("message %q echoes the value", f.Message)
+			}
+		}
+		if strings.Contains(err.Error(), canary) {
+			t.Errorf("error %q echoes the value", err)
+		}
+	}
+}

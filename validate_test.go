@@ -1,0 +1,350 @@
+package userevents
+
+import (
+	"errors"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// fe is an expected problem: its path and code.
+type fe struct{ Path, Code string }
+
+// problems decodes doc (an event, or a consumer user when user is true) and validates it
+// at level with opts, and returns every problem found, sorted. Decoding problems come
+// alone: validation needs a decoded document.
+func problems(t *testing.T, doc string, user bool, level Level, opts Options, dopts ...DecodeOption) []fe {
+	t.Helper()
+	var err error
+	if user {
+		var u *ConsumerUser
+		if u, err = DecodeConsumerUser([]byte(doc), dopts...); err == nil {
+			err = u.Validate(level)
+		}
+	} else {
+		var ev *ConsumerUserEvent
+		if ev, err = DecodeEvent([]byte(doc), dopts...); err == nil {
+			err = checkEvent(ev, opts, level)
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("error %v is not a *ValidationError", err)
+	}
+	var out []fe
+	for _, f := range ve.Fields {
+		if f.Message == "" {
+			t.Errorf("%s %s: empty message", f.Path, f.Code)
+		}
+		out = append(out, fe{f.Path, f.Code})
+	}
+	sortFE(out)
+	return out
+}
+
+func sortFE(s []fe) {
+	sort.Slice(s, func(i, j int) bool { return s[i].Path+" "+s[i].Code < s[j].Path+" "+s[j].Code })
+}
+
+// ev builds an event for user u1 whose updatedConsumerUserAttributes is attrs.
+func ev(attrs string) string {
+	return `{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":` + attrs + `}`
+}
+
+// usr builds a consumer user u1 with the extra members.
+func usr(extra string) string {
+	return `{"userId":"u1","createdTimestamp":1600000000000,` + extra + `}`
+}
+
+// card builds an event whose user gets one saved card with the extra members.
+func card(extra string) string {
+	return ev(`{"savedPaymentDetails":[{"method":"CARD",` + extra + `}]}`)
+}
+
+// Every row states the problems expected at both levels (both), or at each level
+// (compat, strict) where Compatible and Strict differ. A row with no problems at a
+// level expects the document to be valid there.
+type badInput struct {
+	name   string
+	doc    string
+	user   bool    // doc is a consumer user, not an event
+	opts   Options // query flags
+	both   []fe
+	compat []fe
+	strict []fe
+}
+
+var a = "updatedConsumerUserAttributes"
+
+var badInputs = []badInput{
+	// --- Structure: unknown, duplicate and case-variant members.
+	{name: "unknown member at the top", doc: `{"timestamp":1700000000000,"userId":"u1","foo":1}`,
+		both: []fe{{"foo", CodeUnknownField}}},
+	{name: "unknown member deep in the update", doc: ev(`{"userDetails":{"name":{"firstName":"A","nickname":"B"}}}`),
+		both: []fe{{a + ".userDetails.name.nickname", CodeUnknownField}}},
+	{name: "unknown member in an array element", doc: ev(`{"legalDocuments":[{"documentType":"passport","documentNumber":"X1","colour":"red"}]}`),
+		both: []fe{{a + ".legalDocuments[0].colour", CodeUnknownField}}},
+	{name: "duplicate member at the top", doc: `{"timestamp":1700000000000,"userId":"u1","userId":"u2"}`,
+		both: []fe{{"userId", CodeDuplicateField}}},
+	{name: "duplicate member in the update", doc: ev(`{"riskLevel":"LOW","riskLevel":"HIGH"}`),
+		both: []fe{{a + ".riskLevel", CodeDuplicateField}}},
+	{name: "case-variant member name", doc: `{"timestamp":1700000000000,"UserId":"u1"}`,
+		both: []fe{{"UserId", CodeUnknownField}, {"userId", CodeRequired}}},
+	{name: "case-variant nested member name", doc: ev(`{"userdetails":{}}`),
+		both: []fe{{a + ".userdetails", CodeUnknownField}}},
+	{name: "duplicate member inside arbitrary JSON", doc: usr(`"executedRules":[{"ruleInstanceId":"r","ruleName":"n","ruleDescription":"d","ruleAction":"FLAG","ruleHit":true,"vars":[{"value":{"k":1,"k":2}}]}]`), user: true,
+		both: []fe{{"executedRules[0].vars[0].value.k", CodeDuplicateField}}},
+
+	// --- Wrong JSON types.
+	{name: "timestamp as a string", doc: `{"timestamp":"1700000000000","userId":"u1"}`,
+		both: []fe{{"timestamp", CodeInvalidType}}},
+	{name: "userId as a number", doc: `{"timestamp":1700000000000,"userId":7}`,
+		both: []fe{{"userId", CodeInvalidType}}},
+	{name: "update as an array", doc: ev(`[]`),
+		both: []fe{{a, CodeInvalidType}}},
+	{name: "array member as an object", doc: ev(`{"legalDocuments":{}}`),
+		both: []fe{{a + ".legalDocuments", CodeInvalidType}}},
+	{name: "tag as a string", doc: ev(`{"tags":["vip"]}`),
+		both: []fe{{a + ".tags[0]", CodeInvalidType}}},
+	{name: "boolean as a string", doc: ev(`{"sanctionsStatus":"true"}`),
+		both: []fe{{a + ".sanctionsStatus", CodeInvalidType}}},
+	{name: "integer with a fraction", doc: card(`"cardExpiry":{"month":1.5}`),
+		both: []fe{{a + ".savedPaymentDetails[0].cardExpiry.month", CodeInvalidType}}},
+	{name: "amount value as a string", doc: ev(`{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":"800","amountCurrency":"EUR"}}}`),
+		both: []fe{{a + ".transactionLimits.maximumDailyTransactionLimit.amountValue", CodeInvalidType}}},
+	{name: "null on an optional member of a user", doc: usr(`"occupation":null`), user: true,
+		both: []fe{{"occupation", CodeInvalidType}}},
+
+	// --- Required members.
+	{name: "null timestamp", doc: `{"timestamp":null,"userId":"u1"}`,
+		both: []fe{{"timestamp", CodeRequired}}},
+	{name: "null userId", doc: `{"timestamp":1700000000000,"userId":null}`,
+		both: []fe{{"userId", CodeRequired}}},
+	{name: "missing timestamp", doc: `{"userId":"u1"}`,
+		both: []fe{{"timestamp", CodeRequired}}},
+	{name: "empty userId", doc: `{"timestamp":1700000000000,"userId":""}`,
+		both: []fe{{"userId", CodeRequired}}},
+	{name: "null on userStateDetails.state", doc: ev(`{"userStateDetails":{"state":null}}`),
+		both: []fe{{a + ".userStateDetails.state", CodeRequired}}},
+	{name: "null on name.firstName", doc: ev(`{"userDetails":{"name":{"firstName":null}}}`),
+		both: []fe{{a + ".userDetails.name.firstName", CodeRequired}}},
+	{name: "missing member of an array element", doc: ev(`{"legalDocuments":[{"documentType":"passport"}]}`),
+		both: []fe{{a + ".legalDocuments[0].documentNumber", CodeRequired}}},
+	{name: "payment details without a method", doc: ev(`{"savedPaymentDetails":[{"cardBrand":"VISA"}]}`),
+		both: []fe{{a + ".savedPaymentDetails[0].method", CodeRequired}}},
+
+	// --- Syntax, encoding and trailing data.
+	{name: "invalid UTF-8 in a value", doc: "{\"timestamp\":1700000000000,\"userId\":\"u\xff1\"}",
+		both: []fe{{"userId", CodeInvalidJSON}}},
+	{name: "invalid UTF-8 in a member name", doc: "{\"timestamp\":1700000000000,\"userId\":\"u1\",\"\xfe\":1}",
+		both: []fe{{"", CodeInvalidJSON}}},
+	{name: "unpaired surrogate escape", doc: `{"timestamp":1700000000000,"userId":"\ud800"}`,
+		both: []fe{{"userId", CodeInvalidJSON}}},
+	{name: "trailing second value", doc: `{"timestamp":1700000000000,"userId":"u1"} {}`,
+		both: []fe{{"", CodeInvalidJSON}}},
+	{name: "trailing garbage", doc: `{"timestamp":1700000000000,"userId":"u1"}x`,
+		both: []fe{{"", CodeInvalidJSON}}},
+	{name: "missing value", doc: `{"timestamp":,"userId":"u1"}`,
+		both: []fe{{"timestamp", CodeInvalidJSON}}},
+	{name: "number with a leading zero", doc: `{"timestamp":01700000000000,"userId":"u1"}`,
+		both: []fe{{"timestamp", CodeInvalidJSON}}},
+	{name: "empty document", doc: ``,
+		both: []fe{{"", CodeInvalidJSON}}},
+
+	// --- Limits.
+	{name: "document over 1 MiB", doc: `{"timestamp":1700000000000,"userId":"u1"}` + strings.Repeat(" ", 1<<20),
+		both: []fe{{"", CodeTooLarge}}},
+	{name: "nesting deeper than 64", doc: `{"timestamp":1700000000000,"userId":"u1","x":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`,
+		both: []fe{{"x", CodeUnknownField}, {"x" + strings.Repeat("[0]", 63), CodeTooLarge}}},
+	{name: "array over 10,000 elements", doc: `{"timestamp":1700000000000,"userId":"u1","externalLinks":[` + strings.Repeat(`"l",`, 10000) + `"l"]}`,
+		both: []fe{{"externalLinks[10000]", CodeTooLarge}}},
+	{name: "string over 64 KiB", doc: `{"timestamp":1700000000000,"userId":"u1","reason":"` + strings.Repeat("r", 64<<10+1) + `"}`,
+		both: []fe{{"reason", CodeTooLong}}},
+	{name: "userId over 256 bytes", doc: `{"timestamp":1700000000000,"userId":"` + strings.Repeat("u", 257) + `"}`,
+		both: []fe{{"userId", CodeTooLong}}},
+	{name: "eventId over 256 bytes", doc: `{"timestamp":1700000000000,"userId":"u1","eventId":"` + strings.Repeat("e", 257) + `"}`,
+		both: []fe{{"eventId", CodeTooLong}}},
+	{name: "amount with too many digits", doc: ev(`{"expectedIncome":{"dailyExpectedIncome":{"amountValue":1e400,"amountCurrency":"EUR"}}}`),
+		both: []fe{{a + ".expectedIncome.dailyExpectedIncome.amountValue", CodeOutOfRange}}},
+	{name: "number beyond a double", doc: `{"timestamp":1e400,"userId":"u1"}`,
+		both: []fe{{"timestamp", CodeOutOfRange}}},
+
+	// --- Empty values that stand for absent.
+	{name: "empty eventId", doc: `{"timestamp":1700000000000,"userId":"u1","eventId":""}`,
+		both: []fe{{"eventId", CodeOutOfRange}}},
+	{name: "empty optional enum", doc: ev(`{"riskLevel":""}`),
+		both: []fe{{a + ".riskLevel", CodeInvalidEnum}}},
+
+	// --- Every enum with a wrong value.
+	{name: "enum userStateDetails.state", doc: ev(`{"userStateDetails":{"state":"OPEN"}}`),
+		both: []fe{{a + ".userStateDetails.state", CodeInvalidEnum}}},
+	{name: "enum kycStatusDetails.status", doc: ev(`{"kycStatusDetails":{"status":"DONE"}}`),
+		both: []fe{{a + ".kycStatusDetails.status", CodeInvalidEnum}}},
+	{name: "enum employmentStatus", doc: ev(`{"employmentStatus":"RETIRED"}`),
+		both: []fe{{a + ".employmentStatus", CodeInvalidEnum}}},
+	{name: "enum riskLevel", doc: ev(`{"riskLevel":"EXTREME"}`),
+		both: []fe{{a + ".riskLevel", CodeInvalidEnum}}},
+	{name: "enum kycRiskLevel (case matters)", doc: ev(`{"kycRiskLevel":"low"}`),
+		both: []fe{{a + ".kycRiskLevel", CodeInvalidEnum}}},
+	{name: "enum acquisitionChannel", doc: ev(`{"acquisitionChannel":"TV"}`),
+		both: []fe{{a + ".acquisitionChannel", CodeInvalidEnum}}},
+	{name: "enum sourceOfFunds element", doc: ev(`{"sourceOfFunds":["Salary","Lottery"]}`),
+		both: []fe{{a + ".sourceOfFunds[1]", CodeInvalidEnum}}},
+	{name: "enum userSegment", doc: ev(`{"userSegment":"VIP"}`),
+		both: []fe{{a + ".userSegment", CodeInvalidEnum}}},
+	{name: "enum gender", doc: ev(`{"userDetails":{"gender":"X"}}`),
+		both: []fe{{a + ".userDetails.gender", CodeInvalidEnum}}},
+	{name: "enum maritalStatus", doc: ev(`{"userDetails":{"maritalStatus":"ENGAGED"}}`),
+		both: []fe{{a + ".userDetails.maritalStatus", CodeInvalidEnum}}},
+	{name: "enum pepRank", doc: ev(`{"pepStatus":[{"isPepHit":true,"pepRank":"LEVEL_9"}]}`),
+		both: []fe{{a + ".pepStatus[0].pepRank", CodeInvalidEnum}}},
+	{name: "enum payment method", doc: ev(`{"savedPaymentDetails":[{"method":"PAYPAL"}]}`),
+		both: []fe{{a + ".savedPaymentDetails[0].method", CodeInvalidEnum}}},
+	{name: "enum cardBrand", doc: card(`"cardBrand":"AMEX"`),
+		both: []fe{{a + ".savedPaymentDetails[0].cardBrand", CodeInvalidEnum}}},
+	{name: "enum cardFunding", doc: card(`"cardFunding":"CHARGE"`),
+		both: []fe{{a + ".savedPaymentDetails[0].cardFunding", CodeInvalidEnum}}},
+	{name: "enum cardStatus", doc: card(`"cardStatus":"EXPIRED"`),
+		both: []fe{{a + ".savedPaymentDetails[0].cardStatus", CodeInvalidEnum}}},
+	{name: "enum cardType", doc: card(`"cardType":"METAL"`),
+		both: []fe{{a + ".savedPaymentDetails[0].cardType", CodeInvalidEnum}}},
+	{name: "enum counterpartyType", doc: card(`"counterpartyType":"BANK"`),
+		both: []fe{{a + ".savedPaymentDetails[0].counterpartyType", CodeInvalidEnum}}},
+	{name: "enum posDetails.entryMode", doc: card(`"posDetails":{"entryMode":"11"}`),
+		both: []fe{{a + ".savedPaymentDetails[0].posDetails.entryMode", CodeInvalidEnum}}},
+	{name: "enum mpesa transactionType", doc: ev(`{"savedPaymentDetails":[{"method":"MPESA","businessShortCode":"1","transactionType":"Gift","phoneNumber":"+254"}]}`),
+		both: []fe{{a + ".savedPaymentDetails[0].transactionType", CodeInvalidEnum}}},
+	{name: "enum wallet network", doc: ev(`{"savedPaymentDetails":[{"method":"WALLET","network":"DOGE"}]}`),
+		both: []fe{{a + ".savedPaymentDetails[0].network", CodeInvalidEnum}}},
+	{name: "enum check deliveryStatus", doc: ev(`{"savedPaymentDetails":[{"method":"CHECK","deliveryStatus":"LOST"}]}`),
+		both: []fe{{a + ".savedPaymentDetails[0].deliveryStatus", CodeInvalidEnum}}},
+	{name: "enum ruleAction", doc: usr(`"hitRules":[{"ruleInstanceId":"r","ruleName":"n","ruleDescription":"d","ruleAction":"WARN"}]`), user: true,
+		both: []fe{{"hitRules[0].ruleAction", CodeInvalidEnum}}},
+	{name: "enum rule labels, nature and direction", doc: usr(`"executedRules":[{"ruleInstanceId":"r","ruleName":"n","ruleDescription":"d","ruleAction":"FLAG","ruleHit":true,"labels":["FUN"],"nature":"TAX","vars":[{"direction":"UP","value":1}]}]`), user: true,
+		both: []fe{{"executedRules[0].labels[0]", CodeInvalidEnum}, {"executedRules[0].nature", CodeInvalidEnum}, {"executedRules[0].vars[0].direction", CodeInvalidEnum}}},
+	{name: "enum sanctions entity types", doc: usr(`"hitRules":[{"ruleInstanceId":"r","ruleName":"n","ruleDescription":"d","ruleAction":"FLAG","ruleHitMeta":{"sanctionsDetails":[{"name":"n","searchId":"s","entityType":"PET","hitContext":{"entity":"ALIEN"}}]}}]`), user: true,
+		both: []fe{{"hitRules[0].ruleHitMeta.sanctionsDetails[0].entityType", CodeInvalidEnum}, {"hitRules[0].ruleHitMeta.sanctionsDetails[0].hitContext.entity", CodeInvalidEnum}}},
+	{name: "enum riskScoreDetails levels", doc: usr(`"riskScoreDetails":{"kycRiskLevel":"NONE","craRiskLevel":"SOME"}`), user: true,
+		both: []fe{{"riskScoreDetails.craRiskLevel", CodeInvalidEnum}, {"riskScoreDetails.kycRiskLevel", CodeInvalidEnum}}},
+
+	// --- Country and currency codes.
+	{name: "country XX", doc: ev(`{"userDetails":{"countryOfResidence":"XX"}}`),
+		both: []fe{{a + ".userDetails.countryOfResidence", CodeInvalidEnum}}},
+	{name: "country in arrays and nested objects", doc: ev(`{"userDetails":{"secondaryCountryOfNationality":["DE","de"],"placeOfBirth":{"country":"Germany"}},"expectedTransactionCountries":{"incoming":[{"countryCode":"XX"}]}}`),
+		both: []fe{{a + ".expectedTransactionCountries.incoming[0].countryCode", CodeInvalidEnum}, {a + ".userDetails.placeOfBirth.country", CodeInvalidEnum}, {a + ".userDetails.secondaryCountryOfNationality[1]", CodeInvalidEnum}}},
+	{name: "address country is free text", doc: ev(`{"contactDetails":{"addresses":[{"addressLines":["Klara-Franke Str 20"],"country":"Germany"}]}}`)},
+	{name: "currency ABC", doc: ev(`{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":800,"amountCurrency":"ABC"}}}`),
+		both: []fe{{a + ".transactionLimits.maximumDailyTransactionLimit.amountCurrency", CodeInvalidEnum}}},
+	{name: "expected currency ABC", doc: ev(`{"expectedTransactionCurrencies":{"outgoing":[{"currencyCode":"ABC"}]}}`),
+		both: []fe{{a + ".expectedTransactionCurrencies.outgoing[0].currencyCode", CodeInvalidEnum}}},
+
+	// --- Timestamps.
+	{name: "the seed's timestamp 1.1", doc: `{"timestamp":1.1,"userId":"userId"}`,
+		both: []fe{{"timestamp", CodeOutOfRange}}},
+	{name: "timestamp in seconds", doc: `{"timestamp":1700000000,"userId":"u1"}`,
+		both: []fe{{"timestamp", CodeOutOfRange}}},
+	{name: "timestamp after 2100", doc: `{"timestamp":4133890801001,"userId":"u1"}`,
+		both: []fe{{"timestamp", CodeOutOfRange}}},
+	{name: "activatedTimestamp in seconds", doc: ev(`{"activatedTimestamp":1700000000}`),
+		both: []fe{{a + ".activatedTimestamp", CodeOutOfRange}}},
+
+	// --- Dates of birth.
+	{name: "dateOfBirth 1991-02-30", doc: ev(`{"userDetails":{"dateOfBirth":"1991-02-30"}}`),
+		strict: []fe{{a + ".userDetails.dateOfBirth", CodeInvalidFormat}}},
+	{name: "dateOfBirth in another format", doc: ev(`{"userDetails":{"dateOfBirth":"01/02/1991"}}`),
+		both: []fe{{a + ".userDetails.dateOfBirth", CodeInvalidFormat}}},
+	{name: "dateOfBirth empty (the pattern allows it)", doc: ev(`{"userDetails":{"dateOfBirth":""}}`),
+		strict: []fe{{a + ".userDetails.dateOfBirth", CodeInvalidFormat}}},
+	{name: "dateOfBirth before 1900", doc: ev(`{"userDetails":{"dateOfBirth":"1899-12-31"}}`),
+		strict: []fe{{a + ".userDetails.dateOfBirth", CodeOutOfRange}}},
+	{name: "dateOfBirth after the event's day", doc: ev(`{"userDetails":{"dateOfBirth":"2023-11-15"}}`),
+		strict: []fe{{a + ".userDetails.dateOfBirth", CodeOutOfRange}}},
+	{name: "dateOfBirth on the event's day", doc: ev(`{"userDetails":{"dateOfBirth":"2023-11-14"}}`)},
+
+	// --- Strict rules.
+	{name: "document issued after it expires", doc: ev(`{"legalDocuments":[{"documentType":"passport","documentNumber":"X1","documentIssuedDate":1700000000000,"documentExpirationDate":1600000000000}]}`),
+		strict: []fe{{a + ".legalDocuments[0].documentIssuedDate", CodeInconsistent}}},
+	{name: "JPY 800.5", doc: ev(`{"expectedIncome":{"monthlyExpectedIncome":{"amountValue":800.5,"amountCurrency":"JPY"}}}`),
+		strict: []fe{{a + ".expectedIncome.monthlyExpectedIncome.amountValue", CodeInvalidFormat}}},
+	{name: "BHD with four fraction digits", doc: ev(`{"transactionLimits":{"maximumTransactionLimit":{"amountValue":1.2345,"amountCurrency":"BHD"}}}`),
+		strict: []fe{{a + ".transactionLimits.maximumTransactionLimit.amountValue", CodeInvalidFormat}}},
+	{name: "BHD with three fraction digits", doc: ev(`{"transactionLimits":{"maximumTransactionLimit":{"amountValue":1.234,"amountCurrency":"BHD"}}}`)},
+	{name: "crypto with 18 fraction digits", doc: ev(`{"transactionLimits":{"maximumTransactionLimit":{"amountValue":0.000000000000000001,"amountCurrency":"ETH"}}}`)},
+	{name: "crypto with 19 fraction digits", doc: ev(`{"transactionLimits":{"maximumTransactionLimit":{"amountValue":0.0000000000000000001,"amountCurrency":"ETH"}}}`),
+		strict: []fe{{a + ".transactionLimits.maximumTransactionLimit.amountValue", CodeInvalidFormat}}},
+	{name: "negative limit", doc: ev(`{"transactionLimits":{"paymentMethodLimits":{"CARD":{"transactionAmountLimit":{"day":{"amountValue":-1,"amountCurrency":"EUR"}}}}}}`),
+		strict: []fe{{a + ".transactionLimits.paymentMethodLimits.CARD.transactionAmountLimit.day.amountValue", CodeOutOfRange}}},
+	{name: "negative expected income", doc: ev(`{"expectedIncome":{"yearlyExpectedIncome":{"amountValue":-50000,"amountCurrency":"EUR"}}}`),
+		strict: []fe{{a + ".expectedIncome.yearlyExpectedIncome.amountValue", CodeOutOfRange}}},
+	{name: "negative card balance is fine", doc: card(`"cardBalance":{"amountValue":-20.5,"amountCurrency":"EUR"}`)},
+	{name: "email without @", doc: ev(`{"contactDetails":{"emailIds":["baran.flagright.com"]}}`),
+		strict: []fe{{a + ".contactDetails.emailIds[0]", CodeInvalidFormat}}},
+	{name: "email with a display name", doc: ev(`{"contactDetails":{"emailIds":["Baran <baran@flagright.com>"]}}`),
+		strict: []fe{{a + ".contactDetails.emailIds[0]", CodeInvalidFormat}}},
+	{name: "control character in a name", doc: ev(`{"userDetails":{"name":{"firstName":"Ba\u0007ran"}}}`),
+		strict: []fe{{a + ".userDetails.name.firstName", CodeInvalidFormat}}},
+	{name: "tab in a name", doc: ev(`{"userDetails":{"name":{"firstName":"Ba\tran"}}}`),
+		strict: []fe{{a + ".userDetails.name.firstName", CodeInvalidFormat}}},
+	{name: "tab and newline in free text", doc: `{"timestamp":1700000000000,"userId":"u1","reason":"line one\n\tline two"}`},
+	{name: "carriage return in free text", doc: `{"timestamp":1700000000000,"userId":"u1","reason":"line one\r\n"}`,
+		strict: []fe{{"reason", CodeInvalidFormat}}},
+	{name: "risk score above 100", doc: usr(`"riskScoreDetails":{"kycRiskScore":150,"craRiskScore":-1}`), user: true,
+		strict: []fe{{"riskScoreDetails.craRiskScore", CodeOutOfRange}, {"riskScoreDetails.kycRiskScore", CodeOutOfRange}}},
+	{name: "newUserId without ChangeUserID", doc: `{"timestamp":1700000000000,"userId":"u1","newUserId":"u2"}`,
+		strict: []fe{{"newUserId", CodeNotAllowed}}},
+	{name: "ChangeUserID without newUserId", doc: `{"timestamp":1700000000000,"userId":"u1"}`, opts: Options{ChangeUserID: true},
+		strict: []fe{{"newUserId", CodeRequired}}},
+	{name: "newUserId with ChangeUserID", doc: `{"timestamp":1700000000000,"userId":"u1","newUserId":"u2"}`, opts: Options{ChangeUserID: true}},
+	{name: "newUserId equal to userId", doc: `{"timestamp":1700000000000,"userId":"u1","newUserId":"u1"}`, opts: Options{ChangeUserID: true},
+		both: []fe{{"newUserId", CodeInconsistent}}},
+
+	// --- OpenAPI string constraints.
+	{name: "empty postcode", doc: ev(`{"contactDetails":{"addresses":[{"addressLines":[],"postcode":""}]}}`),
+		both: []fe{{a + ".contactDetails.addresses[0].postcode", CodeOutOfRange}}},
+	{name: "empty tag key", doc: ev(`{"tags":[{"key":"","value":"v"}]}`),
+		both: []fe{{a + ".tags[0].key", CodeRequired}}},
+	{name: "card last four digits too short", doc: card(`"cardLast4Digits":"123"`),
+		both: []fe{{a + ".savedPaymentDetails[0].cardLast4Digits", CodeOutOfRange}}},
+	{name: "legacy userId of another user", doc: ev(`{"userStateDetails":{"state":"ACTIVE","userId":"u2"}}`),
+		both: []fe{{a + ".userStateDetails.userId", CodeInconsistent}}},
+	{name: "legacy userId of another user on a user", doc: usr(`"kycStatusDetails":{"status":"NEW","userId":"u2"}`), user: true,
+		both: []fe{{"kycStatusDetails.userId", CodeInconsistent}}},
+
+	// --- Several problems in one document are reported together.
+	{name: "three structural problems at once", doc: `{"timestamp":"now","userId":"u1","userId":"u2","extra":true}`,
+		both: []fe{{"extra", CodeUnknownField}, {"timestamp", CodeInvalidType}, {"userId", CodeDuplicateField}}},
+	{name: "four value problems at once", doc: ev(`{"riskLevel":"NONE","userDetails":{"countryOfNationality":"XX","dateOfBirth":"1991-02-30"},"activatedTimestamp":5}`),
+		compat: []fe{{a + ".activatedTimestamp", CodeOutOfRange}, {a + ".riskLevel", CodeInvalidEnum}, {a + ".userDetails.countryOfNationality", CodeInvalidEnum}},
+		strict: []fe{{a + ".activatedTimestamp", CodeOutOfRange}, {a + ".riskLevel", CodeInvalidEnum}, {a + ".userDetails.countryOfNationality", CodeInvalidEnum}, {a + ".userDetails.dateOfBirth", CodeInvalidFormat}}},
+}
+
+// TestBadInputs runs the table of bad inputs at both levels.
+func TestBadInputs(t *testing.T) {
+	if len(badInputs) < 60 {
+		t.Fatalf("only %d rows", len(badInputs))
+	}
+	for _, tt := range badInputs {
+		t.Run(tt.name, func(t *testing.T) {
+			compat, strict := tt.compat, tt.strict
+			if tt.both != nil {
+				if compat != nil || strict != nil {
+					t.Fatal("row sets both and a level")
+				}
+				compat, strict = tt.both, tt.both
+			}
+			sortFE(compat)
+			sortFE(strict)
+			if diff := cmp.Diff(compat, problems(t, tt.doc, tt.user, Compatible, tt.opts)); diff != "" {
+				t.Errorf("Compatible (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(strict, problems(t, tt.doc, tt.user, Strict, tt.opts)); diff != "" {
+				t.Errorf("Strict (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
