@@ -261,10 +261,14 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		}
 	}
 
-	// External links: appended without duplicates.
+	// External links: appended without duplicates, after the attributes' links. The
+	// change is judged on the final list.
 	if len(ev.ExternalLinks) > 0 {
 		if links, added := appendLinks(u.ExternalLinks, ev.ExternalLinks); added {
 			u.ExternalLinks = links
+		}
+		m.changes = removeString(m.changes, "externalLinks")
+		if !sameSlice(base.ExternalLinks, u.ExternalLinks) {
 			m.changes = append(m.changes, "externalLinks")
 		}
 	}
@@ -394,6 +398,17 @@ func appendLinks(links, add []string) ([]string, bool) {
 		out = append(out, l)
 	}
 	return out, out != nil
+}
+
+// removeString returns s without the elements equal to x.
+func removeString(s []string, x string) []string {
+	out := s[:0]
+	for _, v := range s {
+		if v != x {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // rekey gives u the id newID, in the legacy userId fields too.

@@ -104,3 +104,42 @@ func BenchmarkEncodeUser(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkApply measures the pure Apply: a one-field state change against a minimal
+// and against a full stored user (the cost must follow the update, not the user), a
+// KYC update, and the full attribute set.
+func BenchmarkApply(b *testing.B) {
+	full := fullUser()
+	full.UserStateDetails.UserID, full.KYCStatusDetails.UserID = nil, nil
+	minimal := &ConsumerUser{UserID: "user-full", CreatedTimestamp: 1600000000000}
+	small, _ := DecodeEvent(benchSmallEvent)
+	kyc, _ := DecodeEvent(benchKYCEvent)
+	all, err := DecodeEvent(benchFullEvent())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		user *ConsumerUser
+		ev   *ConsumerUserEvent
+	}{
+		{"state/minimal-user", minimal, small},
+		{"state/full-user", full, small},
+		{"kyc/full-user", full, kyc},
+		{"full-event/full-user", full, all},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			rec := Record{Consumer: c.user, Version: 1}
+			if _, err := Apply(rec, c.ev, Options{}, Config{}); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := Apply(rec, c.ev, Options{}, Config{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -14748,7 +14748,7 @@ type ConsumerUserAttributes struct {
 	CorporateEntities             Optional[[]CorporateEntityDetails]             `json:"corporateEntities,omitempty"`
 	LinkedEntities                Optional[*UserEntityLinkUpdate]                `json:"linkedEntities,omitempty"`
 	SavedPaymentDetails           Optional[[]SavedPaymentDetails]                `json:"savedPaymentDetails,omitempty"`
-	Tags                          Optional[[]UserTag]                            `json:"tags,omitempty"`
+	Tags                          Optional[[]UserTag]                            `json:"tags,omitempty" check:"bykey"`
 	Attachments                   Optional[[]PersonAttachment]                   `json:"attachments,omitempty"`
 	MetaData                      Optional[*DeviceDataUpdate]                    `json:"metaData,omitempty"`
 	Jurisdiction                  Optional[string]                               `json:"jurisdiction,omitempty"`
@@ -15952,11 +15952,10 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 			n.Tags = nil
 		}
 	case optionalSet:
-		x := p.Tags.v
-		if !sameStructs(m, n.Tags, x) {
+		if x := mergeTags(n.Tags, p.Tags.v); !sameStructs(m, n.Tags, x) {
 			m.changed("tags")
+			n.Tags = x
 		}
-		n.Tags = x
 	}
 	switch p.Attachments.state {
 	case optionalNull:

@@ -43,7 +43,7 @@ type ConsumerUser struct {
 	CorporateEntities             []CorporateEntityDetails       `json:"corporateEntities,omitempty"`
 	LinkedEntities                *UserEntityLink                `json:"linkedEntities,omitempty"`
 	SavedPaymentDetails           []SavedPaymentDetails          `json:"savedPaymentDetails,omitempty"`
-	Tags                          []UserTag                      `json:"tags,omitempty"`
+	Tags                          []UserTag                      `json:"tags,omitempty" check:"bykey"`
 	Attachments                   []PersonAttachment             `json:"attachments,omitempty"`
 	MetaData                      *DeviceData                    `json:"metaData,omitempty"`
 	Jurisdiction                  *string                        `json:"jurisdiction,omitempty"`

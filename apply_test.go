@@ -1,0 +1,495 @@
+package userevents
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// baseUser is the stored consumer user most rows start from.
+const baseUser = `{"userId":"u1","createdTimestamp":1600000000000,
+ "userDetails":{"name":{"firstName":"Ada","lastName":"Lovelace"},"dateOfBirth":"1985-12-10","countryOfResidence":"GB"},
+ "userStateDetails":{"state":"CREATED","reason":"signup"},
+ "kycStatusDetails":{"status":"IN_PROGRESS","reason":"documents requested"},
+ "legalDocuments":[{"documentType":"passport","documentNumber":"P1","documentIssuedCountry":"GB"},{"documentType":"id","documentNumber":"I2"}],
+ "contactDetails":{"emailIds":["ada@example.com"],"addresses":[{"addressLines":["1 Main St"],"city":"London","country":"United Kingdom"}]},
+ "transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":1000,"amountCurrency":"GBP"},"paymentMethodLimits":{"CARD":{"transactionCountLimit":{"day":5,"week":20}}}},
+ "tags":[{"key":"a","value":"1"},{"key":"b","value":"2"}],
+ "riskLevel":"LOW","externalLinks":["https://a.example"]}`
+
+// minimalUser has only the required members.
+const minimalUser = `{"userId":"u1","createdTimestamp":1600000000000}`
+
+// baseBusiness is a stored business user with the same id.
+const baseBusiness = `{"userId":"u1","createdTimestamp":1600000000000,"legalEntity":{"companyGeneralDetails":{"legalName":"ACME Ltd"}},
+ "userStateDetails":{"state":"ACTIVE"},"tags":[{"key":"tier","value":"gold"}],"directors":[{"generalDetails":{"name":{"firstName":"Wile"}}}]}`
+
+// event builds an event for u1 at 1700000000000 (2023-11-14) with the extra members.
+func event(extra string) string {
+	if extra == "" {
+		return `{"timestamp":1700000000000,"userId":"u1"}`
+	}
+	return `{"timestamp":1700000000000,"userId":"u1",` + extra + `}`
+}
+
+// attrs builds an event whose updatedConsumerUserAttributes is u.
+func attrs(u string) string { return event(`"updatedConsumerUserAttributes":` + u) }
+
+type applyRow struct {
+	name     string
+	stored   string // the stored consumer user; baseUser when empty
+	business bool   // store baseBusiness instead
+	record   Record // locks and last timestamp of the stored record
+	event    string
+	opts     Options
+	cfg      Config
+	// want is an RFC 7386 merge patch that turns the stored user into the expected user
+	// ("{}" for no change); wantUser, when set, is the whole expected user instead.
+	want      string
+	wantUser  string
+	changes   []string
+	state     *Transition
+	kyc       *Transition
+	converted bool
+	// err is the expected sentinel; errs the expected validation problems.
+	err  error
+	errs []fe
+	// check makes extra assertions on the result.
+	check func(t *testing.T, r *Result)
+}
+
+func tr(from, to string) *Transition { return &Transition{From: from, To: to} }
+
+var (
+	yes, no     = true, false
+	errRefused  = errors.New("refused by policy")
+	lockedLevel = `{"riskScoreDetails":{"craRiskScore":10,"craRiskLevel":"VERY_LOW","kycRiskScore":10,"kycRiskLevel":"VERY_LOW"}}`
+)
+
+// scorer returns a Config whose Scorer gives every user the same scores.
+func scorer(kyc, cra float64) Config {
+	return Config{Scorer: func(u *ConsumerUser) (*UserRiskScoreDetails, error) {
+		kl, _ := LevelForScore(kyc)
+		cl, _ := LevelForScore(cra)
+		return &UserRiskScoreDetails{KYCRiskScore: &kyc, CRARiskScore: &cra, KYCRiskLevel: kl, CRARiskLevel: cl}, nil
+	}}
+}
+
+func strictLifecycle() Config { return Config{Transitions: StrictLifecycle} }
+
+// withState returns baseUser in the given state and KYC status.
+func withState(state, kyc string) string {
+	return mustMergePatch(baseUser, fmt.Sprintf(`{"userStateDetails":{"state":%q,"reason":"old"},"kycStatusDetails":{"status":%q,"reason":"old"}}`, state, kyc))
+}
+
+var applyRows = []applyRow{
+	// ---- Merge: absent, objects, arrays, null.
+	{name: "absent members keep the stored values", event: attrs(`{"occupation":"engineer"}`),
+		want: `{"occupation":"engineer"}`, changes: []string{"occupation"}},
+	{name: "deep merge three levels down", event: attrs(`{"userDetails":{"name":{"middleName":"King"}}}`),
+		want: `{"userDetails":{"name":{"middleName":"King"}}}`, changes: []string{"userDetails.name.middleName"}},
+	{name: "deep merge five levels down", event: attrs(`{"transactionLimits":{"paymentMethodLimits":{"CARD":{"transactionCountLimit":{"month":60}}}}}`),
+		want: `{"transactionLimits":{"paymentMethodLimits":{"CARD":{"transactionCountLimit":{"month":60}}}}}`,
+		changes: []string{"transactionLimits.paymentMethodLimits.CARD.transactionCountLimit.month"}},
+	{name: "an amount merges member by member", event: attrs(`{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":2000}}}`),
+		want: `{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":2000}}}`, changes: []string{"transactionLimits.maximumDailyTransactionLimit.amountValue"}},
+	{name: "an object is created where there was none", event: attrs(`{"employmentDetails":{"employerName":"ACME"}}`),
+		want: `{"employmentDetails":{"employerName":"ACME"}}`, changes: []string{"employmentDetails.employerName"}},
+	{name: "an empty object is created where there was none", event: attrs(`{"employmentDetails":{}}`),
+		want: `{"employmentDetails":{}}`, changes: []string{"employmentDetails"}},
+	{name: "an array is replaced by a shorter one", event: attrs(`{"legalDocuments":[{"documentType":"passport","documentNumber":"P9"}]}`),
+		want: `{"legalDocuments":[{"documentType":"passport","documentNumber":"P9"}]}`, changes: []string{"legalDocuments"}},
+	{name: "an array is emptied with []", event: attrs(`{"legalDocuments":[]}`),
+		want: `{"legalDocuments":[]}`, changes: []string{"legalDocuments"}},
+	{name: "an array inside a merged object is replaced, its siblings kept", event: attrs(`{"contactDetails":{"emailIds":["ada@example.org","ada@example.net"]}}`),
+		want: `{"contactDetails":{"emailIds":["ada@example.org","ada@example.net"]}}`, changes: []string{"contactDetails.emailIds"}},
+	{name: "an equal array is no change", event: attrs(`{"legalDocuments":[{"documentType":"passport","documentNumber":"P1","documentIssuedCountry":"GB"},{"documentType":"id","documentNumber":"I2"}]}`),
+		want: `{}`},
+	{name: "a member is removed with null", event: attrs(`{"riskLevel":null}`),
+		want: `{"riskLevel":null}`, changes: []string{"riskLevel"}},
+	{name: "an object is removed with null", event: attrs(`{"contactDetails":null}`),
+		want: `{"contactDetails":null}`, changes: []string{"contactDetails"}},
+	{name: "a nested member is removed with null", event: attrs(`{"userDetails":{"dateOfBirth":null}}`),
+		want: `{"userDetails":{"dateOfBirth":null}}`, changes: []string{"userDetails.dateOfBirth"}},
+	{name: "an array is removed with null", event: attrs(`{"legalDocuments":null}`),
+		want: `{"legalDocuments":null}`, changes: []string{"legalDocuments"}},
+	{name: "null on an absent member is no change", event: attrs(`{"occupation":null}`),
+		want: `{}`},
+	{name: "the same value is no change", event: attrs(`{"riskLevel":"LOW","userDetails":{"name":{"firstName":"Ada"}}}`),
+		want: `{}`},
+	{name: "null on userStateDetails.state is refused", event: attrs(`{"userStateDetails":{"state":null}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.userStateDetails.state", CodeRequired}}},
+	{name: "null on name.firstName is refused", event: attrs(`{"userDetails":{"name":{"firstName":null}}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.userDetails.name.firstName", CodeRequired}}},
+	{name: "a new userStateDetails needs a state", stored: minimalUser, event: attrs(`{"userStateDetails":{"reason":"why"}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.userStateDetails.state", CodeRequired}}},
+	{name: "a new name needs a firstName", stored: minimalUser, event: attrs(`{"userDetails":{"name":{"lastName":"Byron"}}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.userDetails.name.firstName", CodeRequired}}},
+	{name: "a new amount needs a currency", stored: minimalUser, event: attrs(`{"expectedIncome":{"dailyExpectedIncome":{"amountValue":5}}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.expectedIncome.dailyExpectedIncome.amountCurrency", CodeRequired}}},
+	{name: "a new amount needs a value", stored: minimalUser, event: attrs(`{"expectedIncome":{"dailyExpectedIncome":{"amountCurrency":"EUR"}}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.expectedIncome.dailyExpectedIncome.amountValue", CodeRequired}}},
+	{name: "a merged amount keeps the currency's scale", event: attrs(`{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":10.555}}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.transactionLimits.maximumDailyTransactionLimit.amountValue", CodeInvalidFormat}}},
+	{name: "a merged limit is not negative", event: attrs(`{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":-5}}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.transactionLimits.maximumDailyTransactionLimit.amountValue", CodeOutOfRange}}},
+	{name: "a merged amount takes a new currency's scale", event: attrs(`{"transactionLimits":{"maximumDailyTransactionLimit":{"amountCurrency":"JPY"}}}`),
+		want: `{"transactionLimits":{"maximumDailyTransactionLimit":{"amountCurrency":"JPY"}}}`, changes: []string{"transactionLimits.maximumDailyTransactionLimit.amountCurrency"}},
+	{name: "string arrays are replaced", event: attrs(`{"userDetails":{"alias":["Ada King"]},"reasonForAccountOpening":["savings"]}`),
+		want: `{"userDetails":{"alias":["Ada King"]},"reasonForAccountOpening":["savings"]}`, changes: []string{"reasonForAccountOpening", "userDetails.alias"}},
+	{name: "saved payment details are replaced", event: attrs(`{"savedPaymentDetails":[{"method":"IBAN","IBAN":"DE89370400440532013000","BIC":"COBADEFFXXX"}]}`),
+		want: `{"savedPaymentDetails":[{"method":"IBAN","IBAN":"DE89370400440532013000","BIC":"COBADEFFXXX"}]}`, changes: []string{"savedPaymentDetails"}},
+	{name: "device data is merged", stored: mustMergePatch(baseUser, `{"metaData":{"ipAddress":"10.0.0.1","vpnUsed":false}}`), event: attrs(`{"metaData":{"vpnUsed":true,"batteryLevel":0.5}}`),
+		want: `{"metaData":{"vpnUsed":true,"batteryLevel":0.5}}`, changes: []string{"metaData.batteryLevel", "metaData.vpnUsed"}},
+	{name: "several members, changes sorted", event: attrs(`{"riskLevel":"HIGH","occupation":"poet","userDetails":{"countryOfResidence":"IT","gender":"F"}}`),
+		want:    `{"riskLevel":"HIGH","occupation":"poet","userDetails":{"countryOfResidence":"IT","gender":"F"}}`,
+		changes: []string{"occupation", "riskLevel", "userDetails.countryOfResidence", "userDetails.gender"}},
+
+	// ---- Tags merge by key.
+	{name: "tags [a:1,b:2] with [b:3,c:4] give [a:1,b:3,c:4]", event: attrs(`{"tags":[{"key":"b","value":"3"},{"key":"c","value":"4"}]}`),
+		want: `{"tags":[{"key":"a","value":"1"},{"key":"b","value":"3"},{"key":"c","value":"4"}]}`, changes: []string{"tags"}},
+	{name: "a re-sent tag moves to the end", event: attrs(`{"tags":[{"key":"a","value":"1"}]}`),
+		want: `{"tags":[{"key":"b","value":"2"},{"key":"a","value":"1"}]}`, changes: []string{"tags"}},
+	{name: "tags [] changes nothing", event: attrs(`{"tags":[]}`),
+		want: `{}`},
+	{name: "tags null removes every tag", event: attrs(`{"tags":null}`),
+		want: `{"tags":null}`, changes: []string{"tags"}},
+	{name: "tags on a user without tags", stored: minimalUser, event: attrs(`{"tags":[{"key":"k","value":"v","isEditable":true}]}`),
+		want: `{"tags":[{"key":"k","value":"v","isEditable":true}]}`, changes: []string{"tags"}},
+	{name: "tags inside documents are replaced, not merged", event: attrs(`{"contactDetails":{"tags":[{"key":"z","value":"9"}]}}`),
+		want: `{"contactDetails":{"tags":[{"key":"z","value":"9"}]}}`, changes: []string{"contactDetails.tags"}},
+
+	// ---- Names under Strict are NFC.
+	{name: "a decomposed name is stored as NFC", event: attrs(`{"userDetails":{"name":{"firstName":"Ame\u0301lie"}}}`),
+		want: `{"userDetails":{"name":{"firstName":"Am\u00e9lie"}}}`, changes: []string{"userDetails.name.firstName"}},
+	{name: "Compatible keeps a decomposed name", cfg: Config{Level: Compatible}, event: attrs(`{"userDetails":{"name":{"firstName":"Ame\u0301lie"}}}`),
+		want: `{"userDetails":{"name":{"firstName":"Ame\u0301lie"}}}`, changes: []string{"userDetails.name.firstName"}},
+	{name: "names inside arrays are NFC too", event: attrs(`{"legalDocuments":[{"documentType":"id","documentNumber":"N1","nameOnDocument":{"firstName":"Zoe\u0308"}}],"userDetails":{"alias":["Noe\u0308l"]}}`),
+		want: `{"legalDocuments":[{"documentType":"id","documentNumber":"N1","nameOnDocument":{"firstName":"Zo\u00eb"}}],"userDetails":{"alias":["No\u00ebl"]}}`, changes: []string{"legalDocuments", "userDetails.alias"}},
+	{name: "an NFC-equal name is no change", stored: mustMergePatch(baseUser, `{"userDetails":{"name":{"firstName":"Am\u00e9lie"}}}`), event: attrs(`{"userDetails":{"name":{"firstName":"Ame\u0301lie"}}}`),
+		want: `{}`},
+
+	// ---- State and KYC status.
+	{name: "a state change with its own reason", event: event(`"reason":"event reason","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE","reason":"docs ok"}}`),
+		want: `{"userStateDetails":{"state":"ACTIVE","reason":"docs ok"}}`, changes: []string{"userStateDetails.reason", "userStateDetails.state"}, state: tr("CREATED", "ACTIVE")},
+	{name: "a state change takes the event's reason", event: event(`"reason":"analyst review","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}`),
+		want: `{"userStateDetails":{"state":"ACTIVE","reason":"analyst review"}}`, changes: []string{"userStateDetails.reason", "userStateDetails.state"}, state: tr("CREATED", "ACTIVE")},
+	{name: "a state change without any reason drops the stale one", event: attrs(`{"userStateDetails":{"state":"ACTIVE"}}`),
+		want: `{"userStateDetails":{"state":"ACTIVE","reason":null}}`, changes: []string{"userStateDetails.reason", "userStateDetails.state"}, state: tr("CREATED", "ACTIVE")},
+	{name: "a state change with reason null ignores the event's reason", event: event(`"reason":"analyst review","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE","reason":null}}`),
+		want: `{"userStateDetails":{"state":"ACTIVE","reason":null}}`, changes: []string{"userStateDetails.reason", "userStateDetails.state"}, state: tr("CREATED", "ACTIVE")},
+	{name: "a new reason without a state change", event: attrs(`{"userStateDetails":{"reason":"kept as created"}}`),
+		want: `{"userStateDetails":{"reason":"kept as created"}}`, changes: []string{"userStateDetails.reason"}},
+	{name: "the same state keeps its reason", event: event(`"reason":"ignored","updatedConsumerUserAttributes":{"userStateDetails":{"state":"CREATED"}}`),
+		want: `{}`},
+	{name: "a first state", stored: minimalUser, event: event(`"reason":"onboarded","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}`),
+		want: `{"userStateDetails":{"state":"ACTIVE","reason":"onboarded"}}`, changes: []string{"userStateDetails.reason", "userStateDetails.state"}, state: tr("", "ACTIVE")},
+	{name: "removing the state is a change to nothing", event: attrs(`{"userStateDetails":null}`),
+		want: `{"userStateDetails":null}`, changes: []string{"userStateDetails"}, state: tr("CREATED", "")},
+	{name: "a KYC change takes the event's reason", event: event(`"reason":"passport verified","updatedConsumerUserAttributes":{"kycStatusDetails":{"status":"SUCCESSFUL"}}`),
+		want: `{"kycStatusDetails":{"status":"SUCCESSFUL","reason":"passport verified"}}`, changes: []string{"kycStatusDetails.reason", "kycStatusDetails.status"}, kyc: tr("IN_PROGRESS", "SUCCESSFUL")},
+	{name: "a KYC change without any reason drops the stale one", event: attrs(`{"kycStatusDetails":{"status":"FAILED"}}`),
+		want: `{"kycStatusDetails":{"status":"FAILED","reason":null}}`, changes: []string{"kycStatusDetails.reason", "kycStatusDetails.status"}, kyc: tr("IN_PROGRESS", "FAILED")},
+	{name: "a first KYC status", stored: minimalUser, event: attrs(`{"kycStatusDetails":{"status":"NEW","reason":"opened"}}`),
+		want: `{"kycStatusDetails":{"status":"NEW","reason":"opened"}}`, changes: []string{"kycStatusDetails.reason", "kycStatusDetails.status"}, kyc: tr("", "NEW")},
+	{name: "state and KYC change together", event: event(`"reason":"review done","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"},"kycStatusDetails":{"status":"SUCCESSFUL","reason":"manual check"}}`),
+		want:    `{"userStateDetails":{"state":"ACTIVE","reason":"review done"},"kycStatusDetails":{"status":"SUCCESSFUL","reason":"manual check"}}`,
+		changes: []string{"kycStatusDetails.reason", "kycStatusDetails.status", "userStateDetails.reason", "userStateDetails.state"}, state: tr("CREATED", "ACTIVE"), kyc: tr("IN_PROGRESS", "SUCCESSFUL")},
+
+	// ---- The strict lifecycle: each refusal, and what it allows.
+	{name: "strict: TERMINATED is final", stored: withState("TERMINATED", "SUCCESSFUL"), cfg: strictLifecycle(), event: attrs(`{"userStateDetails":{"state":"ACTIVE"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: CREATED only at the start", stored: withState("ACTIVE", "SUCCESSFUL"), cfg: strictLifecycle(), event: attrs(`{"userStateDetails":{"state":"CREATED"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: UNACCEPTABLE only to TERMINATED", stored: withState("UNACCEPTABLE", "FAILED"), cfg: strictLifecycle(), event: attrs(`{"userStateDetails":{"state":"ACTIVE"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: CREATED cannot be DORMANT", cfg: strictLifecycle(), event: attrs(`{"userStateDetails":{"state":"DORMANT"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: BLOCKED cannot be DORMANT", stored: withState("BLOCKED", "SUCCESSFUL"), cfg: strictLifecycle(), event: attrs(`{"userStateDetails":{"state":"DORMANT"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: the state cannot be removed", cfg: strictLifecycle(), event: attrs(`{"userStateDetails":null}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: KYC SUCCESSFUL cannot go back to IN_PROGRESS", stored: withState("ACTIVE", "SUCCESSFUL"), cfg: strictLifecycle(), event: attrs(`{"kycStatusDetails":{"status":"IN_PROGRESS"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: KYC EXPIRED needs a new check", stored: withState("ACTIVE", "EXPIRED"), cfg: strictLifecycle(), event: attrs(`{"kycStatusDetails":{"status":"SUCCESSFUL"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: KYC NOT_STARTED cannot succeed", stored: withState("ACTIVE", "NOT_STARTED"), cfg: strictLifecycle(), event: attrs(`{"kycStatusDetails":{"status":"SUCCESSFUL"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: KYC NEW cannot fail", stored: withState("ACTIVE", "NEW"), cfg: strictLifecycle(), event: attrs(`{"kycStatusDetails":{"status":"FAILED"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: a refused KYC change keeps the state change out too", cfg: strictLifecycle(), event: attrs(`{"userStateDetails":{"state":"ACTIVE"},"kycStatusDetails":{"status":"NEW"}}`),
+		err: ErrTransitionNotAllowed},
+	{name: "strict: CREATED to ACTIVE", cfg: strictLifecycle(), event: attrs(`{"userStateDetails":{"state":"ACTIVE","reason":"ok"}}`),
+		want: `{"userStateDetails":{"state":"ACTIVE","reason":"ok"}}`, changes: []string{"userStateDetails.reason", "userStateDetails.state"}, state: tr("CREATED", "ACTIVE")},
+	{name: "strict: KYC SUCCESSFUL to EXPIRED", stored: withState("ACTIVE", "SUCCESSFUL"), cfg: strictLifecycle(), event: attrs(`{"kycStatusDetails":{"status":"EXPIRED","reason":"passport expired"}}`),
+		want: `{"kycStatusDetails":{"status":"EXPIRED","reason":"passport expired"}}`, changes: []string{"kycStatusDetails.reason", "kycStatusDetails.status"}, kyc: tr("SUCCESSFUL", "EXPIRED")},
+	{name: "strict: any first state, CREATED included", stored: minimalUser, cfg: strictLifecycle(), event: attrs(`{"userStateDetails":{"state":"CREATED"}}`),
+		want: `{"userStateDetails":{"state":"CREATED"}}`, changes: []string{"userStateDetails.state"}, state: tr("", "CREATED")},
+	{name: "default: every change is allowed, TERMINATED to ACTIVE included", stored: withState("TERMINATED", "SUCCESSFUL"), event: attrs(`{"userStateDetails":{"state":"ACTIVE"}}`),
+		want: `{"userStateDetails":{"state":"ACTIVE","reason":null}}`, changes: []string{"userStateDetails.reason", "userStateDetails.state"}, state: tr("TERMINATED", "ACTIVE")},
+	{name: "a custom rule's error is wrapped", cfg: Config{Transitions: func(string, Transition) error { return errRefused }}, event: attrs(`{"userStateDetails":{"state":"ACTIVE"}}`),
+		err: errRefused},
+
+	// ---- Type conversion.
+	{name: "a business user without the flag is refused", business: true, event: attrs(`{"occupation":"x"}`),
+		err: ErrUserTypeMismatch},
+	{name: "a business user with the flag is converted", business: true, opts: Options{AllowUserTypeConversion: true},
+		event:    event(`"reason":"now a person","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"},"userDetails":{"name":{"firstName":"Wile"}}}`),
+		wantUser: `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"ACTIVE","reason":"now a person"},"userDetails":{"name":{"firstName":"Wile"}}}`,
+		changes:  []string{"userDetails.name.firstName", "userStateDetails.reason", "userStateDetails.state"}, state: tr("", "ACTIVE"), converted: true,
+		check: func(t *testing.T, r *Result) {
+			if r.Previous.Business == nil || r.Event.Previous.Business == nil {
+				t.Fatal("the previous business record is lost")
+			}
+			sameJSON(t, []byte(baseBusiness), r.Event.Previous.Business.appendJSON(nil))
+		}},
+	{name: "a conversion without attributes keeps id and creation time", business: true, opts: Options{AllowUserTypeConversion: true}, event: event(""),
+		wantUser: minimalUser, converted: true},
+	{name: "the flag on a consumer user changes nothing", opts: Options{AllowUserTypeConversion: true}, event: event(""),
+		want: `{}`},
+
+	// ---- Existence.
+	{name: "no stored user", stored: "-", event: attrs(`{"occupation":"x"}`),
+		err: ErrUserNotFound},
+	{name: "the record of another user", stored: `{"userId":"u2","createdTimestamp":1600000000000}`, event: event(""),
+		errs: []fe{{"userId", CodeInconsistent}}},
+
+	// ---- Risk levels, locks and the scorer.
+	{name: "a lock flag alone is a valid event", opts: Options{LockKYCRiskLevel: &yes}, event: event(""),
+		want: `{}`, check: locks(true, false)},
+	{name: "a lock is kept across a later event", record: Record{KYCRiskLevelLocked: true, CRARiskLevelLocked: true}, event: attrs(`{"occupation":"x"}`),
+		want: `{"occupation":"x"}`, changes: []string{"occupation"}, check: locks(true, true)},
+	{name: "a lock is cleared with false", record: Record{KYCRiskLevelLocked: true, CRARiskLevelLocked: true}, opts: Options{LockCRARiskLevel: &no}, event: event(""),
+		want: `{}`, check: locks(true, false)},
+	{name: "the manual risk level applies under a lock", record: Record{CRARiskLevelLocked: true}, event: attrs(`{"riskLevel":"VERY_HIGH","kycRiskLevel":"HIGH"}`),
+		want: `{"riskLevel":"VERY_HIGH","kycRiskLevel":"HIGH"}`, changes: []string{"kycRiskLevel", "riskLevel"}, check: locks(false, true)},
+	{name: "the scorer sets riskScoreDetails", cfg: scorer(85, 30), event: event(""),
+		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":30,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"LOW"}}`,
+		changes: []string{"riskScoreDetails"}},
+	{name: "the scorer cannot change a locked CRA level", stored: mustMergePatch(baseUser, lockedLevel), record: Record{CRARiskLevelLocked: true}, cfg: scorer(85, 90), event: event(""),
+		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":90,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"VERY_LOW"}}`,
+		changes: []string{"riskScoreDetails"}},
+	{name: "the scorer cannot change a level locked by the same event", stored: mustMergePatch(baseUser, lockedLevel), opts: Options{LockKYCRiskLevel: &yes}, cfg: scorer(85, 90), event: event(""),
+		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":90,"kycRiskLevel":"VERY_LOW","craRiskLevel":"VERY_HIGH"}}`,
+		changes: []string{"riskScoreDetails"}, check: locks(true, false)},
+	{name: "a scorer giving the same scores is no change", stored: mustMergePatch(baseUser, lockedLevel), cfg: scorer(10, 10), event: event(""),
+		want: `{}`},
+	{name: "a scorer error fails the event", cfg: Config{Scorer: func(*ConsumerUser) (*UserRiskScoreDetails, error) { return nil, errRefused }}, event: event(""),
+		err: errRefused},
+	{name: "a scorer score out of range fails the event", cfg: scorer(150, 10), event: event(""),
+		errs: []fe{{"riskScoreDetails.kycRiskScore", CodeOutOfRange}}},
+
+	// ---- Re-keying.
+	{name: "a re-key", stored: mustMergePatch(baseUser, `{"userStateDetails":{"userId":"u1"}}`), opts: Options{ChangeUserID: true}, event: event(`"newUserId":"u9"`),
+		want: `{"userId":"u9","userStateDetails":{"userId":"u9"}}`, changes: []string{"userId"}},
+	{name: "a re-key refused by CanChangeUserID", opts: Options{ChangeUserID: true}, event: event(`"newUserId":"u9"`),
+		cfg:  Config{CanChangeUserID: func(*ConsumerUser, string) error { return errRefused }},
+		errs: []fe{{"newUserId", CodeNotAllowed}}, err: errRefused},
+	{name: "Compatible ignores newUserId without the flag", cfg: Config{Level: Compatible}, event: event(`"newUserId":"u9"`),
+		want: `{}`},
+	{name: "Strict refuses newUserId without the flag", event: event(`"newUserId":"u9"`),
+		errs: []fe{{"newUserId", CodeNotAllowed}}},
+
+	// ---- External links.
+	{name: "links are appended without duplicates, in order", event: event(`"externalLinks":["https://b.example","https://a.example","https://b.example","https://c.example"]`),
+		want: `{"externalLinks":["https://a.example","https://b.example","https://c.example"]}`, changes: []string{"externalLinks"}},
+	{name: "links on a user without links", stored: minimalUser, event: event(`"externalLinks":["https://a.example"]`),
+		want: `{"externalLinks":["https://a.example"]}`, changes: []string{"externalLinks"}},
+	{name: "links already there are no change", event: event(`"externalLinks":["https://a.example"]`),
+		want: `{}`},
+	{name: "links follow the attributes' links", event: event(`"externalLinks":["https://c.example"],"updatedConsumerUserAttributes":{"externalLinks":["https://b.example"]}`),
+		want: `{"externalLinks":["https://b.example","https://c.example"]}`, changes: []string{"externalLinks"}},
+
+	// ---- Order of events.
+	{name: "an older event applies in arrival order", record: Record{LastEventTimestamp: 1800000000000}, event: attrs(`{"occupation":"x"}`),
+		want: `{"occupation":"x"}`, changes: []string{"occupation"}, check: lastEvent(1800000000000)},
+	{name: "RejectStale refuses an older event", record: Record{LastEventTimestamp: 1800000000000}, cfg: Config{StaleEvents: RejectStale}, event: attrs(`{"occupation":"x"}`),
+		err: ErrStaleEvent},
+	{name: "RejectStale accepts an equal timestamp", record: Record{LastEventTimestamp: 1700000000000}, cfg: Config{StaleEvents: RejectStale}, event: event(""),
+		want: `{}`, check: lastEvent(1700000000000)},
+	{name: "a newer event moves the newest timestamp", record: Record{LastEventTimestamp: 1600000000000}, event: event(""),
+		want: `{}`, check: lastEvent(1700000000000)},
+
+	// ---- Invalid events change nothing.
+	{name: "an invalid enum", event: attrs(`{"riskLevel":"EXTREME"}`),
+		errs: []fe{{"updatedConsumerUserAttributes.riskLevel", CodeInvalidEnum}}},
+	{name: "a date of birth after the event", event: attrs(`{"userDetails":{"dateOfBirth":"2024-01-01"}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.userDetails.dateOfBirth", CodeOutOfRange}}},
+	{name: "a legacy userId of another user", event: attrs(`{"kycStatusDetails":{"userId":"u2"}}`),
+		errs: []fe{{"updatedConsumerUserAttributes.kycStatusDetails.userId", CodeInconsistent}}},
+}
+
+func locks(kyc, cra bool) func(*testing.T, *Result) {
+	return func(t *testing.T, r *Result) {
+		t.Helper()
+		if r.Record.KYCRiskLevelLocked != kyc || r.Record.CRARiskLevelLocked != cra {
+			t.Errorf("locks KYC %v CRA %v, want %v %v", r.Record.KYCRiskLevelLocked, r.Record.CRARiskLevelLocked, kyc, cra)
+		}
+	}
+}
+
+func lastEvent(ts float64) func(*testing.T, *Result) {
+	return func(t *testing.T, r *Result) {
+		t.Helper()
+		if r.Record.LastEventTimestamp != ts {
+			t.Errorf("LastEventTimestamp %.0f, want %.0f", r.Record.LastEventTimestamp, ts)
+		}
+	}
+}
+
+// storedRecord builds the stored record of a row.
+func (tt applyRow) storedRecord(t *testing.T) Record {
+	t.Helper()
+	rec := tt.record
+	rec.Version = 7
+	switch {
+	case tt.business:
+		b, err := DecodeBusinessUser([]byte(baseBusiness))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Business = b
+	case tt.stored == "-":
+		rec.Version = 0
+	default:
+		doc := tt.stored
+		if doc == "" {
+			doc = baseUser
+		}
+		u, err := DecodeConsumerUser([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := u.Validate(Strict); err != nil {
+			t.Fatalf("stored user invalid: %v", err)
+		}
+		rec.Consumer = u
+	}
+	return rec
+}
+
+// encodeRecord gives the bytes of a record, to check that Apply leaves it alone.
+func encodeRecord(r Record) []byte {
+	b := []byte(fmt.Sprintf("%d %v %v %v|", r.Version, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp))
+	if r.Consumer != nil {
+		b = r.Consumer.appendJSON(b)
+	}
+	if r.Business != nil {
+		b = r.Business.appendJSON(b)
+	}
+	return b
+}
+
+func TestApply(t *testing.T) {
+	if len(applyRows) < 80 {
+		t.Fatalf("only %d rows", len(applyRows))
+	}
+	for _, tt := range applyRows {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := tt.storedRecord(t)
+			e, err := DecodeEvent([]byte(tt.event))
+			if err != nil {
+				t.Fatalf("event: %v", err)
+			}
+			recBefore, evBefore := encodeRecord(rec), e.appendJSON(nil)
+			r, err := Apply(rec, e, tt.opts, tt.cfg)
+			if !bytes.Equal(recBefore, encodeRecord(rec)) || !bytes.Equal(evBefore, e.appendJSON(nil)) {
+				t.Fatal("Apply changed its inputs")
+			}
+			if tt.err != nil || tt.errs != nil {
+				if r != nil {
+					t.Errorf("got a result with error %v", err)
+				}
+				if tt.err != nil && !errors.Is(err, tt.err) {
+					t.Errorf("got %v, want %v", err, tt.err)
+				}
+				if tt.errs != nil {
+					var ve *ValidationError
+					if !errors.As(err, &ve) {
+						t.Fatalf("got %v, want a *ValidationError", err)
+					}
+					var got []fe
+					for _, f := range ve.Fields {
+						got = append(got, fe{f.Path, f.Code})
+					}
+					if diff := cmp.Diff(tt.errs, got); diff != "" {
+						t.Errorf("problems (-want +got):\n%s", diff)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Apply: %v", err)
+			}
+			want := tt.wantUser
+			if want == "" {
+				want = mustMergePatch(string(rec.Consumer.appendJSON(nil)), tt.want)
+			}
+			sameJSON(t, []byte(want), r.User.appendJSON(nil))
+			if err := r.User.Validate(tt.cfg.Level); err != nil {
+				t.Errorf("the result is invalid: %v", err)
+			}
+			if diff := cmp.Diff(tt.changes, r.Changes); diff != "" {
+				t.Errorf("changes (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.state, r.StateTransition); diff != "" {
+				t.Errorf("state transition (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.kyc, r.KYCTransition); diff != "" {
+				t.Errorf("KYC transition (-want +got):\n%s", diff)
+			}
+			if r.Converted != tt.converted || r.Duplicate {
+				t.Errorf("converted %v duplicate %v, want %v false", r.Converted, r.Duplicate, tt.converted)
+			}
+			if r.Record.Version != rec.Version+1 || r.Record.Consumer != r.User || r.Event.Version != r.Record.Version {
+				t.Errorf("record version %d (event %d), want %d", r.Record.Version, r.Event.Version, rec.Version+1)
+			}
+			if !sameEvent(r.Event, e, tt.opts) || r.Event.User != r.User {
+				t.Error("the stored event is not the event applied")
+			}
+			if tt.check != nil {
+				tt.check(t, r)
+			}
+		})
+	}
+}
+
+// mustMergePatch applies the RFC 7386 merge patch to the JSON document doc: the test's
+// oracle for what a merge gives (except for tags, which rows spell out).
+func mustMergePatch(doc, patch string) string {
+	var d, p any
+	if err := json.Unmarshal([]byte(doc), &d); err != nil {
+		panic(err)
+	}
+	if err := json.Unmarshal([]byte(patch), &p); err != nil {
+		panic(err)
+	}
+	out, err := json.Marshal(mergePatch(d, p))
+	if err != nil {
+		panic(err)
+	}
+	return string(out)
+}
+
+func mergePatch(doc, patch any) any {
+	p, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	d, ok := doc.(map[string]any)
+	if !ok {
+		d = map[string]any{}
+	}
+	for k, v := range p {
+		if v == nil {
+			delete(d, k)
+			continue
+		}
+		d[k] = mergePatch(d[k], v)
+	}
+	return d
+}
