@@ -93,7 +93,7 @@ var applyRows = []applyRow{
 	{name: "deep merge three levels down", event: attrs(`{"userDetails":{"name":{"middleName":"King"}}}`),
 		want: `{"userDetails":{"name":{"middleName":"King"}}}`, changes: []string{"userDetails.name.middleName"}},
 	{name: "deep merge five levels down", event: attrs(`{"transactionLimits":{"paymentMethodLimits":{"CARD":{"transactionCountLimit":{"month":60}}}}}`),
-		want: `{"transactionLimits":{"paymentMethodLimits":{"CARD":{"transactionCountLimit":{"month":60}}}}}`,
+		want:    `{"transactionLimits":{"paymentMethodLimits":{"CARD":{"transactionCountLimit":{"month":60}}}}}`,
 		changes: []string{"transactionLimits.paymentMethodLimits.CARD.transactionCountLimit.month"}},
 	{name: "an amount merges member by member", event: attrs(`{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":2000}}}`),
 		want: `{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":2000}}}`, changes: []string{"transactionLimits.maximumDailyTransactionLimit.amountValue"}},

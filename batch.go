@@ -1,0 +1,129 @@
+package userevents
+
+import (
+	"context"
+	"errors"
+)
+
+// Batch statuses, as in Flagright's BatchResponse.
+const (
+	BatchSuccess        = "SUCCESS"
+	BatchPartialFailure = "PARTIAL_FAILURE"
+	BatchFailure        = "FAILURE"
+)
+
+// Reason codes of failed batch records: ReasonCode maps an error to one of them.
+const (
+	ReasonIDNotFound           = "ID_NOT_FOUND"           // ErrUserNotFound
+	ReasonInvalid              = "INVALID_EVENT"          // *ValidationError
+	ReasonUserTypeMismatch     = "USER_TYPE_MISMATCH"     // ErrUserTypeMismatch
+	ReasonTransitionNotAllowed = "TRANSITION_NOT_ALLOWED" // ErrTransitionNotAllowed
+	ReasonStaleEvent           = "STALE_EVENT"            // ErrStaleEvent
+	ReasonEventIDConflict      = "EVENT_ID_CONFLICT"      // ErrEventIDConflict
+	ReasonUserExists           = "USER_ID_TAKEN"          // ErrUserExists
+	ReasonVersionConflict      = "VERSION_CONFLICT"       // ErrVersionConflict after the retries
+	ReasonCancelled            = "CANCELLED"              // the context ended first
+	ReasonInternal             = "INTERNAL_ERROR"         // anything else
+)
+
+// ReasonCode returns the batch reason code of an error of this package.
+func ReasonCode(err error) string {
+	var ve *ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return ReasonInvalid
+	case errors.Is(err, ErrUserNotFound):
+		return ReasonIDNotFound
+	case errors.Is(err, ErrUserTypeMismatch):
+		return ReasonUserTypeMismatch
+	case errors.Is(err, ErrTransitionNotAllowed):
+		return ReasonTransitionNotAllowed
+	case errors.Is(err, ErrStaleEvent):
+		return ReasonStaleEvent
+	case errors.Is(err, ErrEventIDConflict):
+		return ReasonEventIDConflict
+	case errors.Is(err, ErrUserExists):
+		return ReasonUserExists
+	case errors.Is(err, ErrVersionConflict):
+		return ReasonVersionConflict
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return ReasonCancelled
+	}
+	return ReasonInternal
+}
+
+// FailedRecord names an event of a batch that failed, and why.
+type FailedRecord struct {
+	ID         string `json:"id"`
+	ReasonCode string `json:"reasonCode"`
+}
+
+// BatchItem is the outcome of one event of a batch: a result, or an error.
+type BatchItem struct {
+	Result *Result
+	Err    error
+}
+
+// BatchResult reports a batch as Flagright's BatchResponse does (json.Marshal gives
+// that body), plus each event's own outcome in Results.
+type BatchResult struct {
+	BatchID       string         `json:"batchId"`
+	Status        string         `json:"status"`
+	Successful    int            `json:"successful"`
+	Failed        int            `json:"failed"`
+	FailedRecords []FailedRecord `json:"failedRecords,omitempty"`
+	Message       string         `json:"message,omitempty"`
+	// Results has one item per input event, in input order.
+	Results []BatchItem `json:"-"`
+}
+
+// ApplyBatch applies events in input order, each as Apply does (so the events of one
+// user apply in the order given), and reports every outcome. Events without an id get
+// a generated one first, so that every failed record has an id. A failure does not stop
+// the batch; the end of ctx does: the events not yet applied fail with ReasonCancelled,
+// and ApplyBatch returns the report with ctx's error.
+func (p *Processor) ApplyBatch(ctx context.Context, events []*ConsumerUserEvent, opts Options) (*BatchResult, error) {
+	b := &BatchResult{Results: make([]BatchItem, len(events))}
+	var ctxErr error
+	for i, ev := range events {
+		var res *Result
+		var err error
+		switch {
+		case ctxErr != nil:
+			err = ctxErr
+		case ev == nil:
+			err = &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "event is missing"}}}
+		default:
+			if ev.EventID == "" {
+				c := *ev
+				c.EventID = p.newEventID()
+				ev = &c
+			}
+			if ctxErr = ctx.Err(); ctxErr != nil {
+				err = ctxErr
+			} else {
+				res, err = p.Apply(ctx, ev, opts)
+			}
+		}
+		b.Results[i] = BatchItem{Result: res, Err: err}
+		if err != nil {
+			b.Failed++
+			id := ""
+			if ev != nil {
+				id = ev.EventID
+			}
+			b.FailedRecords = append(b.FailedRecords, FailedRecord{ID: id, ReasonCode: ReasonCode(err)})
+		} else {
+			b.Successful++
+		}
+	}
+	switch {
+	case b.Failed == 0:
+		b.Status = BatchSuccess
+	case b.Successful == 0:
+		b.Status = BatchFailure
+	default:
+		b.Status = BatchPartialFailure
+	}
+	return b, ctxErr
+}

@@ -1,0 +1,163 @@
+package userevents
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+)
+
+// Processor applies events to the users of a Store: it validates, loads, applies,
+// commits, and retries when another writer got there first. It is safe for concurrent
+// use.
+type Processor struct {
+	store Store
+	cfg   Config
+}
+
+// NewProcessor returns a Processor that keeps its users and events in s, with the
+// policies of cfg (the zero Config is the documented default).
+func NewProcessor(s Store, cfg Config) *Processor {
+	return &Processor{store: s, cfg: cfg}
+}
+
+// Apply applies ev with the flags opts and commits the outcome.
+//
+// It validates ev at Config.Level (a *ValidationError; nothing is loaded), gives an event
+// without EventID a generated one, and then:
+//   - when an event with that id is stored: with the same event and flags (compared by
+//     value), it returns the stored outcome with Duplicate set and changes nothing;
+//     otherwise ErrEventIDConflict;
+//   - otherwise it loads the user (ErrUserNotFound), applies the event as Apply does, and
+//     commits the new record and the event together; on ErrVersionConflict it reloads
+//     and applies again, up to Config.MaxRetries times.
+//
+// It returns a result only for an event that was committed (or was already). An error
+// from the Store may be ambiguous (the commit may have happened): retrying the same event,
+// with its id, is then safe, and gives Duplicate if the first attempt did commit. So
+// give events ids when retries matter. Apply stops with the context's error when ctx is
+// done.
+func (p *Processor) Apply(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, error) {
+	if err := checkEvent(ev, opts, p.cfg.Level); err != nil {
+		return nil, err
+	}
+	if ev.EventID == "" {
+		c := *ev
+		c.EventID = p.newEventID()
+		ev = &c
+	}
+	return p.apply(ctx, ev, opts)
+}
+
+func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, error) {
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if res, err := p.replay(ctx, ev, opts); res != nil || err != nil {
+			return res, err
+		}
+		current, err := p.store.LoadUser(ctx, ev.UserID)
+		if err != nil {
+			return nil, err
+		}
+		res, err := apply(current, ev, opts, p.cfg)
+		if err != nil {
+			return nil, err
+		}
+		err = p.store.Commit(ctx, Commit{UserID: ev.UserID, ExpectedVersion: current.Version, Record: res.Record, Event: res.Event})
+		switch {
+		case err == nil:
+			return res, nil
+		case errors.Is(err, ErrVersionConflict) && attempt < p.cfg.retries():
+			continue
+		case errors.Is(err, ErrEventIDConflict):
+			// Another writer committed an event with this id since replay looked.
+			if res, rerr := p.replay(ctx, ev, opts); res != nil || rerr != nil {
+				return res, rerr
+			}
+		}
+		return nil, err
+	}
+}
+
+// replay returns the stored outcome of an event already stored with ev's id and the same
+// flags, ErrEventIDConflict when the stored event differs, and nil, nil when no event
+// is stored under the id.
+func (p *Processor) replay(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, error) {
+	stored, err := p.store.LoadEvent(ctx, ev.EventID)
+	switch {
+	case errors.Is(err, ErrEventNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case !sameEvent(stored, ev, opts):
+		return nil, fmt.Errorf("%w: %q", ErrEventIDConflict, ev.EventID)
+	}
+	return resultOf(stored), nil
+}
+
+func (p *Processor) newEventID() string {
+	if p.cfg.NewEventID != nil {
+		return p.cfg.NewEventID()
+	}
+	return newUUID()
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("userevents: crypto/rand failed: " + err.Error())
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:])
+	return string(s[:])
+}
+
+// Event returns the event stored under eventID, or ErrEventNotFound.
+func (p *Processor) Event(ctx context.Context, eventID string) (*StoredEvent, error) {
+	return p.store.LoadEvent(ctx, eventID)
+}
+
+// CreateConsumerUser validates u at Config.Level and stores it as a new user (version 1),
+// with its person names in NFC under Strict. It returns a *ValidationError for an invalid
+// user and ErrUserExists when a user (consumer or business) has its id. The Store keeps a
+// copy: u is not retained or changed.
+func (p *Processor) CreateConsumerUser(ctx context.Context, u *ConsumerUser) error {
+	if u == nil {
+		return &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "user is missing"}}}
+	}
+	if err := u.Validate(p.cfg.Level); err != nil {
+		return err
+	}
+	c := u.clone()
+	if p.cfg.Level == Strict {
+		c.normNames()
+	}
+	return p.store.Commit(ctx, Commit{UserID: u.UserID, Record: Record{Consumer: c, Version: 1}})
+}
+
+// CreateBusinessUser validates u at Config.Level and stores it as a new user (version 1).
+// It returns a *ValidationError for an invalid user and ErrUserExists when a user has its
+// id.
+func (p *Processor) CreateBusinessUser(ctx context.Context, u *BusinessUser) error {
+	if u == nil {
+		return &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "user is missing"}}}
+	}
+	if err := u.Validate(p.cfg.Level); err != nil {
+		return err
+	}
+	return p.store.Commit(ctx, Commit{UserID: u.UserID, Record: Record{Business: u.clone(), Version: 1}})
+}

@@ -1,0 +1,69 @@
+package storetest
+
+import (
+	"context"
+
+	"github.com/compliancekit/userevents"
+)
+
+// The operations FaultyStore reports to its hooks.
+const (
+	OpLoadUser  = "LoadUser"
+	OpLoadEvent = "LoadEvent"
+	OpCommit    = "Commit"
+)
+
+// FaultyStore wraps a Store and injects faults, for testing code that uses a Store (such
+// as userevents.Processor): failed calls, calls that outlive their context, and commits
+// that happen but report an error.
+type FaultyStore struct {
+	// Store does the real work.
+	Store userevents.Store
+	// Before, when set, runs before each call with the operation's name; a non-nil
+	// error is returned instead of calling Store. It may block (for example until
+	// ctx is done, to simulate a deadline).
+	Before func(ctx context.Context, op string) error
+	// AfterCommit, when set, runs after each successful Commit; a non-nil error is
+	// returned although the commit happened: an ambiguous failure, like a lost
+	// network reply.
+	AfterCommit func(ctx context.Context, c userevents.Commit) error
+}
+
+var _ userevents.Store = (*FaultyStore)(nil)
+
+func (f *FaultyStore) before(ctx context.Context, op string) error {
+	if f.Before == nil {
+		return nil
+	}
+	return f.Before(ctx, op)
+}
+
+// LoadUser calls Before, then Store.LoadUser.
+func (f *FaultyStore) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
+	if err := f.before(ctx, OpLoadUser); err != nil {
+		return userevents.Record{}, err
+	}
+	return f.Store.LoadUser(ctx, userID)
+}
+
+// LoadEvent calls Before, then Store.LoadEvent.
+func (f *FaultyStore) LoadEvent(ctx context.Context, eventID string) (*userevents.StoredEvent, error) {
+	if err := f.before(ctx, OpLoadEvent); err != nil {
+		return nil, err
+	}
+	return f.Store.LoadEvent(ctx, eventID)
+}
+
+// Commit calls Before, then Store.Commit, then AfterCommit if the commit succeeded.
+func (f *FaultyStore) Commit(ctx context.Context, c userevents.Commit) error {
+	if err := f.before(ctx, OpCommit); err != nil {
+		return err
+	}
+	if err := f.Store.Commit(ctx, c); err != nil {
+		return err
+	}
+	if f.AfterCommit != nil {
+		return f.AfterCommit(ctx, c)
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/memstore"
+)
+
+func TestMemstore(t *testing.T) {
+	Run(t, func(t *testing.T) userevents.Store { return memstore.New() })
+}
+
+// brokenStore is a deliberately faulty map-based Store: each flag breaks one part of
+// the contract. With no flag set it is correct (one lock for everything).
+type brokenStore struct {
+	faults
+	mu     sync.Mutex
+	users  map[string]userevents.Record
+	events map[string]*userevents.StoredEvent
+}
+
+func (b *brokenStore) LoadUser(ctx context.Context, id string) (userevents.Record, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r, ok := b.users[id]
+	if !ok {
+		return r, userevents.ErrUserNotFound
+	}
+	if b.shareValues {
+		return r, nil
+	}
+	return r.Clone(), nil
+}
+
+func (b *brokenStore) LoadEvent(ctx context.Context, id string) (*userevents.StoredEvent, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.events[id]
+	if !ok {
+		return nil, userevents.ErrEventNotFound
+	}
+	if b.shareValues {
+		return e, nil
+	}
+	return e.Clone(), nil
+}
+
+func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	rec, ev := c.Record, c.Event
+	if !b.shareValues {
+		rec = rec.Clone()
+		ev = ev.Clone()
+	}
+	cur, exists := b.users[c.UserID]
+	newID := c.Record.UserID()
+	switch {
+	case b.ignoreVersions:
+	case c.ExpectedVersion == 0 && exists:
+		return userevents.ErrUserExists
+	case c.ExpectedVersion != 0 && (!exists || cur.Version != c.ExpectedVersion):
+		return userevents.ErrVersionConflict
+	}
+	if _, taken := b.users[newID]; newID != c.UserID && taken {
+		return userevents.ErrUserExists
+	}
+	write := func() {
+		delete(b.users, c.UserID)
+		b.users[newID] = rec
+	}
+	if b.tearCommits {
+		write()
+	}
+	if ev != nil {
+		if _, taken := b.events[ev.EventID]; taken {
+			return userevents.ErrEventIDConflict
+		}
+		if !b.dropEvents {
+			b.events[ev.EventID] = ev
+		}
+	}
+	if !b.tearCommits {
+		write()
+	}
+	return nil
+}
+
+// faults are the ways a brokenStore breaks the contract.
+type faults struct {
+	ignoreVersions bool // commits whatever the stored version
+	dropEvents     bool // writes the user but not the event
+	shareValues    bool // keeps and returns the caller's values without copying
+	tearCommits    bool // writes the user before checking the event id
+}
+
+// failures runs every property against fresh stores and returns the failing ones.
+func failures(newStore func() userevents.Store) map[string][]error {
+	out := map[string][]error{}
+	for _, p := range properties {
+		if errs := p.check(context.Background(), newStore()); len(errs) > 0 {
+			out[p.name] = errs
+		}
+	}
+	return out
+}
+
+// TestSuiteCatchesBrokenStores checks that the suite fails each broken store, on the
+// properties the fault breaks, and passes the correct one.
+func TestSuiteCatchesBrokenStores(t *testing.T) {
+	tests := []struct {
+		name   string
+		faults faults
+		caught []string // properties that must fail
+	}{
+		// The flagless store is correct: nothing fails.
+		{"correct", faults{}, nil},
+		// Ignoring versions lets stale commits and racing commits through.
+		{"ignores versions", faults{ignoreVersions: true}, []string{"CreateExisting", "VersionCheck", "ConcurrentCommitsOneWinner"}},
+		// Writing the user without the event loses events.
+		{"drops events", faults{dropEvents: true}, []string{"EventRoundTrip", "EventIDUniqueAcrossUsers", "RekeyToFreeID", "ConcurrentCommitsOneWinner"}},
+		// Returning and keeping shared values lets callers change what is stored.
+		{"shares values", faults{shareValues: true}, []string{"LoadedValuesAreCopies", "CommittedValuesAreCopies"}},
+		// Writing the user before checking the event id leaves half a commit.
+		{"tears commits", faults{tearCommits: true}, []string{"EventIDUniqueAcrossUsers", "RefusedCommitWritesNothing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := failures(func() userevents.Store {
+				return &brokenStore{faults: tt.faults, users: map[string]userevents.Record{}, events: map[string]*userevents.StoredEvent{}}
+			})
+			for _, name := range tt.caught {
+				if got[name] == nil {
+					t.Errorf("property %s did not catch the fault", name)
+				}
+				delete(got, name)
+			}
+			if tt.caught == nil {
+				for name, errs := range got {
+					t.Errorf("property %s failed a correct store: %v", name, errs)
+				}
+			}
+		})
+	}
+}
+
+// TestFaultyStore checks the fault injection itself.
+func TestFaultyStore(t *testing.T) {
+	ctx := context.Background()
+	boom := errors.New("boom")
+	calls := map[string]int{}
+	f := &FaultyStore{
+		Store: memstore.New(),
+		Before: func(ctx context.Context, op string) error {
+			calls[op]++
+			if op == OpLoadEvent {
+				return boom
+			}
+			return nil
+		},
+		AfterCommit: func(context.Context, userevents.Commit) error { return boom },
+	}
+	err := create(ctx, f, user("u1"))
+	if !errors.Is(err, boom) {
+		t.Errorf("Commit: got %v, want the injected error", err)
+	}
+	if _, err := f.LoadUser(ctx, "u1"); err != nil {
+		t.Errorf("the commit did not happen: %v", err)
+	}
+	if _, err := f.LoadEvent(ctx, "e1"); !errors.Is(err, boom) {
+		t.Errorf("LoadEvent: got %v", err)
+	}
+	if want := fmt.Sprint(map[string]int{OpCommit: 1, OpLoadEvent: 1, OpLoadUser: 1}); fmt.Sprint(calls) != want {
+		t.Errorf("calls %v, want %s", calls, want)
+	}
+}
