@@ -56,10 +56,10 @@ func (e *ConsumerUserEvent) Validate(level Level) error {
 }
 
 // Validate checks u against the rules of level and returns a *ValidationError listing
-// every problem, or nil. A date of birth must not be after the day of u's
-// createdTimestamp.
+// every problem, or nil. A user alone has no event whose day bounds its date of birth:
+// under Strict the date of birth is a real date from 1900-01-01 on.
 func (u *ConsumerUser) Validate(level Level) error {
-	c := newVctx(level, u.CreatedTimestamp)
+	c := newVctx(level, 0)
 	u.validate(c)
 	return c.result()
 }
@@ -68,7 +68,7 @@ func (u *ConsumerUser) Validate(level Level) error {
 // *ValidationError listing every problem, or nil. The business-only fields, kept as
 // JSON, are checked for syntax only, when decoded.
 func (u *BusinessUser) Validate(level Level) error {
-	c := newVctx(level, u.CreatedTimestamp)
+	c := newVctx(level, 0)
 	u.validate(c)
 	return c.result()
 }
@@ -94,7 +94,8 @@ const (
 // vctx collects the problems of one validation.
 type vctx struct {
 	level  Level
-	refDay string // the last day a date of birth may be, as YYYY-MM-DD; "" for none
+	refTS  float64 // the timestamp whose day is the last a date of birth may be; 0 for none
+	refDay string  // refTS as YYYY-MM-DD, computed when first needed
 	userID string // the id legacy userId fields must equal
 	path   []vseg
 	errs   []FieldError
@@ -106,7 +107,15 @@ type vseg struct {
 }
 
 func newVctx(level Level, ts float64) *vctx {
-	return &vctx{level: level, refDay: dayOf(ts)}
+	return &vctx{level: level, refTS: ts}
+}
+
+// lastBirthDay returns the last day a date of birth may be, or "" for no bound.
+func (c *vctx) lastBirthDay() string {
+	if c.refDay == "" && c.refTS != 0 {
+		c.refDay = dayOf(c.refTS)
+	}
+	return c.refDay
 }
 
 // dayOf returns the UTC day of a millisecond timestamp, or "" for one out of range.
@@ -246,7 +255,7 @@ func (c *vctx) dateOfBirth(name, s string) {
 	}
 	if s < "1900-01-01" {
 		c.fail(name, CodeOutOfRange, "must not be before 1900-01-01")
-	} else if c.refDay != "" && s > c.refDay {
+	} else if last := c.lastBirthDay(); last != "" && s > last {
 		c.fail(name, CodeOutOfRange, "must not be after the day of the event")
 	}
 }

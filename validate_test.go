@@ -265,6 +265,7 @@ var badInputs = []badInput{
 	{name: "dateOfBirth after the event's day", doc: ev(`{"userDetails":{"dateOfBirth":"2023-11-15"}}`),
 		strict: []fe{{a + ".userDetails.dateOfBirth", CodeOutOfRange}}},
 	{name: "dateOfBirth on the event's day", doc: ev(`{"userDetails":{"dateOfBirth":"2023-11-14"}}`)},
+	{name: "a user alone has no event day to bound its dateOfBirth", doc: usr(`"userDetails":{"dateOfBirth":"2030-01-01"}`), user: true},
 
 	// --- Strict rules.
 	{name: "document issued after it expires", doc: ev(`{"legalDocuments":[{"documentType":"passport","documentNumber":"X1","documentIssuedDate":1700000000000,"documentExpirationDate":1600000000000}]}`),

@@ -46,14 +46,14 @@ func (s *Store) entry(id string) *entry {
 func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
 	v, ok := s.users.Load(userID)
 	if !ok {
-		return userevents.Record{}, fmt.Errorf("%w: %q", userevents.ErrUserNotFound, userID)
+		return userevents.Record{}, userevents.ErrUserNotFound
 	}
 	e := v.(*entry)
 	e.mu.Lock()
 	rec := e.rec
 	e.mu.Unlock()
 	if rec.Version == 0 {
-		return userevents.Record{}, fmt.Errorf("%w: %q", userevents.ErrUserNotFound, userID)
+		return userevents.Record{}, userevents.ErrUserNotFound
 	}
 	// The stored record is never changed in place (Commit replaces it), so it can be
 	// copied outside the lock.
@@ -65,7 +65,8 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.StoredEvent, error) {
 	v, ok := s.events.Load(eventID)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", userevents.ErrEventNotFound, eventID)
+		// The bare sentinel: a miss is the common case of every Processor.Apply.
+		return nil, userevents.ErrEventNotFound
 	}
 	return v.(*userevents.StoredEvent).Clone(), nil
 }
@@ -79,11 +80,21 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 	if newID == "" {
 		return fmt.Errorf("memstore: the record holds no user")
 	}
-	// Copy before taking locks: the copies are what will be stored.
+	// Copy before taking locks: the copies are what will be stored. Stored values are
+	// never changed (they are replaced, and copied on the way out), so the event may
+	// share the user it produced with the record.
 	rec := c.Record.Clone()
 	var ev *userevents.StoredEvent
 	if c.Event != nil {
-		ev = c.Event.Clone()
+		user := c.Event.User
+		e := *c.Event
+		e.User = nil
+		ev = e.Clone()
+		if user == c.Record.Consumer {
+			ev.User = rec.Consumer
+		} else {
+			ev.User = user.Clone()
+		}
 	}
 
 	cur := s.entry(c.UserID)

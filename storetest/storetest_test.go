@@ -11,10 +11,6 @@ import (
 	"github.com/compliancekit/userevents/memstore"
 )
 
-func TestMemstore(t *testing.T) {
-	Run(t, func(t *testing.T) userevents.Store { return memstore.New() })
-}
-
 // brokenStore is a deliberately faulty map-based Store: each flag breaks one part of
 // the contract. With no flag set it is correct (one lock for everything).
 type brokenStore struct {

@@ -1,0 +1,122 @@
+package userevents_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/memstore"
+)
+
+// Decoding and validating an event: every problem comes with its path and code.
+func ExampleDecodeEvent() {
+	ev, err := userevents.DecodeEvent([]byte(`{
+		"timestamp": 1700000000000,
+		"userId": "u1",
+		"updatedConsumerUserAttributes": {
+			"userDetails": {"dateOfBirth": "1991-02-30", "countryOfResidence": "XX"},
+			"legalDocuments": [{"documentType": "passport", "documentNumber": "X1", "documentIssuedCountry": "Atlantis"}]
+		}
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	err = ev.Validate(userevents.Strict)
+	var ve *userevents.ValidationError
+	if errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			fmt.Println(f.Path, f.Code)
+		}
+	}
+	// Output:
+	// updatedConsumerUserAttributes.userDetails.dateOfBirth invalid_format
+	// updatedConsumerUserAttributes.userDetails.countryOfResidence invalid_enum
+	// updatedConsumerUserAttributes.legalDocuments[0].documentIssuedCountry invalid_enum
+}
+
+// Strict decoding refuses what encoding/json would accept silently.
+func ExampleDecodeEvent_strict() {
+	_, err := userevents.DecodeEvent([]byte(`{"timestamp": 1700000000000, "userId": "u1", "UserID": "u2", "userId": "u3"}`))
+	var ve *userevents.ValidationError
+	if errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			fmt.Println(f.Path, f.Code)
+		}
+	}
+	// Output:
+	// UserID unknown_field
+	// userId duplicate_field
+}
+
+// Apply is pure: it takes the stored record and returns the outcome, changing nothing.
+func ExampleApply() {
+	user, _ := userevents.DecodeConsumerUser([]byte(`{"userId": "u1", "createdTimestamp": 1600000000000,
+		"userStateDetails": {"state": "CREATED", "reason": "signup"},
+		"tags": [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}]}`))
+	ev, _ := userevents.DecodeEvent([]byte(`{"timestamp": 1700000000000, "userId": "u1", "reason": "KYC passed",
+		"updatedConsumerUserAttributes": {"userStateDetails": {"state": "ACTIVE"}, "tags": [{"key": "b", "value": "3"}]}}`))
+	r, err := userevents.Apply(userevents.Record{Consumer: user, Version: 1}, ev, userevents.Options{}, userevents.Config{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.Changes)
+	fmt.Println(r.StateTransition.From, "->", r.StateTransition.To, "because", *r.User.UserStateDetails.Reason)
+	fmt.Println(r.User.Tags)
+	// Output:
+	// [tags userStateDetails.reason userStateDetails.state]
+	// CREATED -> ACTIVE because KYC passed
+	// [{a 1 <nil> <nil>} {b 3 <nil> <nil>}]
+}
+
+// A Processor over a Store: apply, replay, and read the stored event back.
+func ExampleProcessor_Apply() {
+	ctx := context.Background()
+	p := userevents.NewProcessor(memstore.New(), userevents.Config{})
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		panic(err)
+	}
+	ev := &userevents.ConsumerUserEvent{
+		Timestamp: 1700000000000, UserID: "u1", EventID: "ev-1",
+		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+			KYCStatusDetails: userevents.Set(&userevents.KYCStatusDetailsUpdate{Status: userevents.Set(userevents.KYCStatusSuccessful)}),
+		},
+	}
+	r, _ := p.Apply(ctx, ev, userevents.Options{})
+	fmt.Println(r.Changes, r.Record.Version, r.Duplicate)
+	again, _ := p.Apply(ctx, ev, userevents.Options{})
+	fmt.Println(again.Changes, again.Record.Version, again.Duplicate)
+	_, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "ev-1"}, userevents.Options{})
+	fmt.Println(errors.Is(err, userevents.ErrEventIDConflict), userevents.HTTPStatus(err))
+	// Output:
+	// [kycStatusDetails.status] 2 false
+	// [kycStatusDetails.status] 2 true
+	// true 409
+}
+
+// The query flags of POST /events/consumer/user.
+func ExampleParseOptions() {
+	q, _ := url.ParseQuery("allowUserTypeConversion=true&lockCraRiskLevel=false")
+	o, err := userevents.ParseOptions(q)
+	fmt.Println(o.AllowUserTypeConversion, *o.LockCRARiskLevel, o.LockKYCRiskLevel == nil, err)
+	_, err = userevents.ParseOptions(url.Values{"allowUserTypeConversion": {"yes"}})
+	fmt.Println(userevents.HTTPStatus(err), err)
+	// Output:
+	// true false true <nil>
+	// 400 userevents: invalid input: allowUserTypeConversion: must be "true" or "false" (invalid_enum)
+}
+
+func ExampleLevelForScore() {
+	for _, s := range []float64{0, 19.99, 20, 59.5, 80, 100} {
+		l, _ := userevents.LevelForScore(s)
+		fmt.Println(s, l)
+	}
+	// Output:
+	// 0 VERY_LOW
+	// 19.99 VERY_LOW
+	// 20 LOW
+	// 59.5 MEDIUM
+	// 80 VERY_HIGH
+	// 100 VERY_HIGH
+}

@@ -1,0 +1,590 @@
+package userevents_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"regexp"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/memstore"
+	"github.com/compliancekit/userevents/storetest"
+	"github.com/google/go-cmp/cmp"
+)
+
+// countingStore counts the calls and outcomes of a Store.
+type countingStore struct {
+	userevents.Store
+	loads, commits, committed, conflicts atomic.Int64
+}
+
+func (c *countingStore) LoadUser(ctx context.Context, id string) (userevents.Record, error) {
+	c.loads.Add(1)
+	return c.Store.LoadUser(ctx, id)
+}
+
+func (c *countingStore) Commit(ctx context.Context, cm userevents.Commit) error {
+	c.commits.Add(1)
+	err := c.Store.Commit(ctx, cm)
+	switch {
+	case err == nil:
+		c.committed.Add(1)
+	case errors.Is(err, userevents.ErrVersionConflict):
+		c.conflicts.Add(1)
+	}
+	return err
+}
+
+func mustEvent(t testing.TB, doc string) *userevents.ConsumerUserEvent {
+	t.Helper()
+	e, err := userevents.DecodeEvent([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// newProcessor returns a processor over a fresh memstore, counted, with users u1 and u2.
+func newProcessor(t testing.TB, cfg userevents.Config) (*userevents.Processor, *countingStore) {
+	t.Helper()
+	s := &countingStore{Store: memstore.New()}
+	p := userevents.NewProcessor(s, cfg)
+	for _, id := range []string{"u1", "u2"} {
+		u := &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1600000000000,
+			UserStateDetails: &userevents.UserStateDetails{State: userevents.UserStateCreated}}
+		if err := p.CreateConsumerUser(context.Background(), u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.commits.Store(0)
+	s.committed.Store(0)
+	return p, s
+}
+
+func TestProcessorReplay(t *testing.T) {
+	ctx := context.Background()
+	const first = `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"riskLevel":"HIGH","transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":10.50,"amountCurrency":"EUR"}}}}`
+	tests := []struct {
+		name      string
+		second    string
+		opts      userevents.Options
+		err       error // nil: a Duplicate result
+		duplicate bool
+	}{
+		// The same bytes: the stored outcome, no second commit.
+		{name: "same event", second: first, duplicate: true},
+		// Compared by value: member order, spacing and number spelling do not matter.
+		{name: "same value, other bytes", second: `{ "eventId":"e1", "userId":"u1", "timestamp":1.7e12, "updatedConsumerUserAttributes":{"transactionLimits":{"maximumDailyTransactionLimit":{"amountCurrency":"EUR","amountValue":10.5}},"riskLevel":"HIGH"}}`, duplicate: true},
+		// Another payload under the same id.
+		{name: "different payload", second: `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"riskLevel":"LOW"}}`, err: userevents.ErrEventIDConflict},
+		// The same payload with other flags.
+		{name: "different flags", second: first, opts: userevents.Options{LockCRARiskLevel: userevents.Ptr(true)}, err: userevents.ErrEventIDConflict},
+		// The same id for another user: ids are unique across users.
+		{name: "same id, other user", second: `{"timestamp":1700000000000,"userId":"u2","eventId":"e1"}`, err: userevents.ErrEventIDConflict},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, s := newProcessor(t, userevents.Config{})
+			r1, err := p.Apply(ctx, mustEvent(t, first), userevents.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, _ := s.LoadUser(ctx, "u1")
+			r2, err := p.Apply(ctx, mustEvent(t, tt.second), tt.opts)
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) || r2 != nil {
+					t.Fatalf("got %v, %v; want %v", r2, err, tt.err)
+				}
+			} else {
+				if err != nil || !r2.Duplicate {
+					t.Fatalf("got %+v, %v; want a duplicate", r2, err)
+				}
+				if diff := cmp.Diff(r1.Changes, r2.Changes); diff != "" || r2.Record.Version != r1.Record.Version {
+					t.Errorf("the duplicate's outcome differs: %s version %d", diff, r2.Record.Version)
+				}
+				u1, _ := json.Marshal(r1.User)
+				u2, _ := json.Marshal(r2.User)
+				if string(u1) != string(u2) {
+					t.Errorf("duplicate user %s, want %s", u2, u1)
+				}
+			}
+			if got := s.committed.Load(); got != 1 {
+				t.Errorf("%d commits, want 1", got)
+			}
+			after, _ := s.LoadUser(ctx, "u1")
+			if after.Version != before.Version {
+				t.Errorf("version %d after the replay, want %d", after.Version, before.Version)
+			}
+		})
+	}
+}
+
+func TestProcessorErrors(t *testing.T) {
+	ctx := context.Background()
+	p, s := newProcessor(t, userevents.Config{})
+	// A missing user.
+	_, err := p.Apply(ctx, mustEvent(t, `{"timestamp":1700000000000,"userId":"nobody","eventId":"e1"}`), userevents.Options{})
+	if !errors.Is(err, userevents.ErrUserNotFound) {
+		t.Errorf("missing user: got %v", err)
+	}
+	// An invalid event is refused before anything is loaded.
+	loads := s.loads.Load()
+	_, err = p.Apply(ctx, mustEvent(t, `{"timestamp":1.1,"userId":"u1"}`), userevents.Options{})
+	var ve *userevents.ValidationError
+	if !errors.As(err, &ve) || !ve.Has("timestamp", userevents.CodeOutOfRange) {
+		t.Errorf("invalid event: got %v", err)
+	}
+	if s.loads.Load() != loads || s.commits.Load() != 0 {
+		t.Error("an invalid event reached the store")
+	}
+	// Missing events.
+	if _, err := p.Event(ctx, "none"); !errors.Is(err, userevents.ErrEventNotFound) {
+		t.Errorf("Event: got %v", err)
+	}
+	// A business user without the flag.
+	b := &userevents.BusinessUser{UserID: "b1", CreatedTimestamp: 1600000000000, LegalEntity: json.RawMessage(`{}`)}
+	if err := p.CreateBusinessUser(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Apply(ctx, mustEvent(t, `{"timestamp":1700000000000,"userId":"b1"}`), userevents.Options{})
+	if !errors.Is(err, userevents.ErrUserTypeMismatch) {
+		t.Errorf("business user: got %v", err)
+	}
+	// Creating over an existing user.
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "b1", CreatedTimestamp: 1600000000000}); !errors.Is(err, userevents.ErrUserExists) {
+		t.Errorf("create over b1: got %v", err)
+	}
+	// Creating an invalid user.
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u3"}); !errors.As(err, &ve) || !ve.Has("createdTimestamp", userevents.CodeOutOfRange) {
+		t.Errorf("create invalid: got %v", err)
+	}
+}
+
+// TestProcessorGeneratesEventIDs checks that an event without id gets a random UUID,
+// and that the stored event is the wire event with the id filled in.
+func TestProcessorGeneratesEventIDs(t *testing.T) {
+	ctx := context.Background()
+	p, _ := newProcessor(t, userevents.Config{})
+	e := mustEvent(t, `{"timestamp":1700000000000,"userId":"u1","reason":"r"}`)
+	r, err := p.Apply(ctx, e, userevents.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.EventID != "" {
+		t.Error("Apply changed the caller's event")
+	}
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if !uuid.MatchString(r.Event.EventID) {
+		t.Fatalf("generated id %q is not a version 4 UUID", r.Event.EventID)
+	}
+	stored, err := p.Event(ctx, r.Event.EventID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(stored)
+	want := `{"timestamp":1700000000000,"userId":"u1","eventId":"` + r.Event.EventID + `","reason":"r"}`
+	if string(got) != want {
+		t.Errorf("stored event %s, want %s", got, want)
+	}
+	r2, _ := p.Apply(ctx, e, userevents.Options{})
+	if r2.Event.EventID == r.Event.EventID {
+		t.Error("two events without ids got the same id")
+	}
+}
+
+func TestHTTPStatus(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{nil, http.StatusOK},
+		{&userevents.ValidationError{}, http.StatusBadRequest},
+		{fmt.Errorf("wrapped: %w", &userevents.ValidationError{}), http.StatusBadRequest},
+		{userevents.ErrUserTypeMismatch, http.StatusBadRequest},
+		{userevents.ErrTransitionNotAllowed, http.StatusBadRequest},
+		{userevents.ErrUserNotFound, http.StatusNotFound},
+		{fmt.Errorf("%w: %q", userevents.ErrUserNotFound, "u1"), http.StatusNotFound},
+		{userevents.ErrEventNotFound, http.StatusNotFound},
+		{userevents.ErrEventIDConflict, http.StatusConflict},
+		{userevents.ErrUserExists, http.StatusConflict},
+		{userevents.ErrVersionConflict, http.StatusConflict},
+		{userevents.ErrStaleEvent, http.StatusConflict},
+		{context.Canceled, http.StatusInternalServerError},
+		{errors.New("disk on fire"), http.StatusInternalServerError},
+	}
+	for _, tt := range tests {
+		if got := userevents.HTTPStatus(tt.err); got != tt.want {
+			t.Errorf("HTTPStatus(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestConcurrentNoLostUpdate: 64 goroutines apply 2,000 events with distinct ids to 4
+// users, each adding a tag with a unique key. No update may be lost.
+func TestConcurrentNoLostUpdate(t *testing.T) {
+	const goroutines, events, users = 64, 2000, 4
+	ctx := context.Background()
+	s := &countingStore{Store: memstore.New()}
+	p := userevents.NewProcessor(s, userevents.Config{MaxRetries: 10000})
+	for u := 0; u < users; u++ {
+		if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: fmt.Sprintf("u%d", u), CreatedTimestamp: 1600000000000}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make([][]error, goroutines) // one slice per goroutine
+	var wg sync.WaitGroup
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < events; i += goroutines {
+				e := &userevents.ConsumerUserEvent{
+					Timestamp: 1700000000000, UserID: fmt.Sprintf("u%d", i%users), EventID: fmt.Sprintf("e%d", i),
+					UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+						Tags: userevents.Set([]userevents.UserTag{{Key: fmt.Sprintf("k%d", i), Value: "v"}}),
+					},
+				}
+				if _, err := p.Apply(ctx, e, userevents.Options{}); err != nil {
+					errs[g] = append(errs[g], err)
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	for _, e := range errs {
+		for _, err := range e {
+			t.Error(err)
+		}
+	}
+	for u := 0; u < users; u++ {
+		rec, err := s.LoadUser(ctx, fmt.Sprintf("u%d", u))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want []string
+		for _, tag := range rec.Consumer.Tags {
+			got = append(got, tag.Key)
+		}
+		for i := u; i < events; i += users {
+			want = append(want, fmt.Sprintf("k%d", i))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("user u%d tags (-want +got):\n%s", u, diff)
+		}
+		if rec.Version != events/users+1 {
+			t.Errorf("user u%d: version %d, want %d (the creation and %d events)", u, rec.Version, events/users+1, events/users)
+		}
+	}
+	for i := 0; i < events; i++ {
+		if _, err := p.Event(ctx, fmt.Sprintf("e%d", i)); err != nil {
+			t.Errorf("event e%d: %v", i, err)
+		}
+	}
+	t.Logf("%d events, %d commits tried, %d version conflicts retried", events, s.commits.Load(), s.conflicts.Load())
+}
+
+// TestConcurrentSameEvent: 32 goroutines send the same event at once: one commit, 31
+// duplicates.
+func TestConcurrentSameEvent(t *testing.T) {
+	const n = 32
+	ctx := context.Background()
+	p, s := newProcessor(t, userevents.Config{})
+	results := make([]*userevents.Result, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			e := mustEvent(t, `{"timestamp":1700000000000,"userId":"u1","eventId":"same","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}}`)
+			results[i], errs[i] = p.Apply(ctx, e, userevents.Options{})
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	dups := 0
+	for i := 0; i < n; i++ {
+		if errs[i] != nil {
+			t.Fatalf("goroutine %d: %v", i, errs[i])
+		}
+		if results[i].Duplicate {
+			dups++
+		}
+	}
+	if dups != n-1 || s.committed.Load() != 1 {
+		t.Errorf("%d duplicates and %d commits, want %d and 1", dups, s.committed.Load(), n-1)
+	}
+}
+
+func TestProcessorFaults(t *testing.T) {
+	ctx := context.Background()
+	boom := errors.New("store unavailable")
+	ev := `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"tags":[{"key":"k","value":"v"}]}}`
+	setup := func(t *testing.T, f *storetest.FaultyStore) *userevents.Processor {
+		ms := memstore.New()
+		p := userevents.NewProcessor(ms, userevents.Config{})
+		if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+			t.Fatal(err)
+		}
+		f.Store = ms
+		return userevents.NewProcessor(f, userevents.Config{MaxRetries: 2})
+	}
+	version := func(t *testing.T, f *storetest.FaultyStore) int64 {
+		rec, err := f.Store.LoadUser(ctx, "u1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec.Version
+	}
+
+	t.Run("a failing load", func(t *testing.T) {
+		f := &storetest.FaultyStore{Before: func(_ context.Context, op string) error {
+			if op == storetest.OpLoadUser {
+				return boom
+			}
+			return nil
+		}}
+		p := setup(t, f)
+		if _, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{}); !errors.Is(err, boom) {
+			t.Errorf("got %v", err)
+		}
+		if version(t, f) != 1 {
+			t.Error("something was committed")
+		}
+	})
+	t.Run("a failing commit", func(t *testing.T) {
+		f := &storetest.FaultyStore{Before: func(_ context.Context, op string) error {
+			if op == storetest.OpCommit {
+				return boom
+			}
+			return nil
+		}}
+		p := setup(t, f)
+		if r, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{}); !errors.Is(err, boom) || r != nil {
+			t.Errorf("got %v, %v: success reported for an uncommitted event", r, err)
+		}
+		if _, err := f.Store.LoadEvent(ctx, "e1"); !errors.Is(err, userevents.ErrEventNotFound) {
+			t.Error("the event was stored")
+		}
+	})
+	t.Run("a commit past the deadline", func(t *testing.T) {
+		f := &storetest.FaultyStore{Before: func(ctx context.Context, op string) error {
+			if op == storetest.OpCommit {
+				<-ctx.Done()
+				return ctx.Err()
+			}
+			return nil
+		}}
+		p := setup(t, f)
+		dctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		defer cancel()
+		if _, err := p.Apply(dctx, mustEvent(t, ev), userevents.Options{}); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("got %v", err)
+		}
+		if version(t, f) != 1 {
+			t.Error("something was committed")
+		}
+	})
+	t.Run("a cancelled context", func(t *testing.T) {
+		f := &storetest.FaultyStore{}
+		p := setup(t, f)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := p.Apply(cctx, mustEvent(t, ev), userevents.Options{}); !errors.Is(err, context.Canceled) {
+			t.Errorf("got %v", err)
+		}
+	})
+	t.Run("committed, then an error: a retry converges", func(t *testing.T) {
+		fail := true
+		f := &storetest.FaultyStore{AfterCommit: func(context.Context, userevents.Commit) error {
+			if fail {
+				fail = false
+				return boom
+			}
+			return nil
+		}}
+		p := setup(t, f)
+		if r, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{}); !errors.Is(err, boom) || r != nil {
+			t.Fatalf("got %v, %v", r, err)
+		}
+		r, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
+		if err != nil || !r.Duplicate {
+			t.Fatalf("retry: got %+v, %v; want the stored outcome", r, err)
+		}
+		rec, _ := f.Store.LoadUser(ctx, "u1")
+		if rec.Version != 2 || len(rec.Consumer.Tags) != 1 {
+			t.Errorf("version %d, tags %v: the event applied more than once", rec.Version, rec.Consumer.Tags)
+		}
+	})
+	t.Run("conflicts beyond the retries", func(t *testing.T) {
+		var commits int
+		f := &storetest.FaultyStore{Before: func(_ context.Context, op string) error {
+			if op == storetest.OpCommit {
+				commits++
+				return userevents.ErrVersionConflict
+			}
+			return nil
+		}}
+		p := setup(t, f)
+		if _, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{}); !errors.Is(err, userevents.ErrVersionConflict) {
+			t.Errorf("got %v", err)
+		}
+		if commits != 3 {
+			t.Errorf("%d commits tried, want 3 (MaxRetries 2)", commits)
+		}
+	})
+}
+
+func TestApplyBatch(t *testing.T) {
+	ctx := context.Background()
+	p, _ := newProcessor(t, userevents.Config{Transitions: userevents.StrictLifecycle})
+	events := []*userevents.ConsumerUserEvent{
+		// Two events of u1, in order: CREATED -> ACTIVE -> BLOCKED is a valid lifecycle
+		// only in this order.
+		mustEvent(t, `{"timestamp":1700000000000,"userId":"u1","eventId":"b1","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}}`),
+		mustEvent(t, `{"timestamp":1700000001000,"userId":"u1","eventId":"b2","updatedConsumerUserAttributes":{"userStateDetails":{"state":"BLOCKED"}}}`),
+		// A missing user.
+		mustEvent(t, `{"timestamp":1700000000000,"userId":"nobody","eventId":"b3"}`),
+		// An invalid event.
+		mustEvent(t, `{"timestamp":1700000000000,"userId":"u2","eventId":"b4","updatedConsumerUserAttributes":{"userDetails":{"dateOfBirth":"1991-02-30"}}}`),
+		// A refused transition.
+		mustEvent(t, `{"timestamp":1700000000000,"userId":"u2","eventId":"b5","updatedConsumerUserAttributes":{"userStateDetails":{"state":"DORMANT"}}}`),
+		// An id used by another event of the batch.
+		mustEvent(t, `{"timestamp":1700000000000,"userId":"u2","eventId":"b1"}`),
+		// An event without id gets one.
+		mustEvent(t, `{"timestamp":1700000000000,"userId":"u2"}`),
+	}
+	b, err := p.ApplyBatch(ctx, events, userevents.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Results) != len(events) {
+		t.Fatalf("%d results for %d events", len(b.Results), len(events))
+	}
+	want := []userevents.FailedRecord{
+		{ID: "b3", ReasonCode: userevents.ReasonIDNotFound},
+		{ID: "b4", ReasonCode: userevents.ReasonInvalid},
+		{ID: "b5", ReasonCode: userevents.ReasonTransitionNotAllowed},
+		{ID: "b1", ReasonCode: userevents.ReasonEventIDConflict},
+	}
+	if diff := cmp.Diff(want, b.FailedRecords); diff != "" {
+		t.Errorf("failed records (-want +got):\n%s", diff)
+	}
+	if b.Status != userevents.BatchPartialFailure || b.Successful != 3 || b.Failed != 4 {
+		t.Errorf("status %s, %d successful, %d failed", b.Status, b.Successful, b.Failed)
+	}
+	if r := b.Results[1].Result; r == nil || *r.StateTransition != (userevents.Transition{From: "ACTIVE", To: "BLOCKED"}) {
+		t.Errorf("the second event of u1 did not follow the first: %+v", b.Results[1])
+	}
+	if r := b.Results[6].Result; r == nil || r.Event.EventID == "" {
+		t.Error("the event without id got none")
+	}
+	out, _ := json.Marshal(b)
+	var body map[string]any
+	json.Unmarshal(out, &body)
+	for _, k := range []string{"status", "batchId", "successful", "failed", "failedRecords"} {
+		if _, ok := body[k]; !ok {
+			t.Errorf("BatchResult JSON lacks %q: %s", k, out)
+		}
+	}
+
+	// All succeed, all fail, and a cancelled context.
+	p2, _ := newProcessor(t, userevents.Config{})
+	ok, _ := p2.ApplyBatch(ctx, []*userevents.ConsumerUserEvent{mustEvent(t, `{"timestamp":1700000000000,"userId":"u1"}`)}, userevents.Options{})
+	if ok.Status != userevents.BatchSuccess || ok.FailedRecords != nil {
+		t.Errorf("all good: %+v", ok)
+	}
+	bad, _ := p2.ApplyBatch(ctx, []*userevents.ConsumerUserEvent{mustEvent(t, `{"timestamp":1700000000000,"userId":"x"}`), nil}, userevents.Options{})
+	if bad.Status != userevents.BatchFailure || bad.Failed != 2 {
+		t.Errorf("all bad: %+v", bad)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	cb, err := p2.ApplyBatch(cctx, []*userevents.ConsumerUserEvent{mustEvent(t, `{"timestamp":1700000000000,"userId":"u1"}`)}, userevents.Options{})
+	if !errors.Is(err, context.Canceled) || cb.FailedRecords[0].ReasonCode != userevents.ReasonCancelled {
+		t.Errorf("cancelled: %+v, %v", cb, err)
+	}
+}
+
+func TestReasonCode(t *testing.T) {
+	tests := map[error]string{
+		&userevents.ValidationError{}:      userevents.ReasonInvalid,
+		userevents.ErrUserNotFound:         userevents.ReasonIDNotFound,
+		userevents.ErrUserTypeMismatch:     userevents.ReasonUserTypeMismatch,
+		userevents.ErrTransitionNotAllowed: userevents.ReasonTransitionNotAllowed,
+		userevents.ErrStaleEvent:           userevents.ReasonStaleEvent,
+		userevents.ErrEventIDConflict:      userevents.ReasonEventIDConflict,
+		userevents.ErrUserExists:           userevents.ReasonUserExists,
+		userevents.ErrVersionConflict:      userevents.ReasonVersionConflict,
+		context.DeadlineExceeded:           userevents.ReasonCancelled,
+		errors.New("other"):                userevents.ReasonInternal,
+	}
+	for err, want := range tests {
+		if got := userevents.ReasonCode(fmt.Errorf("wrapped: %w", err)); got != want {
+			t.Errorf("ReasonCode(%v) = %s, want %s", err, got, want)
+		}
+	}
+}
+
+// TestCreateNormalisesNames checks that Strict stores names in NFC at creation.
+func TestCreateNormalisesNames(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	p := userevents.NewProcessor(s, userevents.Config{})
+	u := &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000,
+		UserDetails: &userevents.UserDetails{Name: &userevents.ConsumerName{FirstName: "Ame\u0301lie"}}}
+	if err := p.CreateConsumerUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := s.LoadUser(ctx, "u1")
+	if got := rec.Consumer.UserDetails.Name.FirstName; got != "Am\u00e9lie" {
+		t.Errorf("stored %q, want NFC", got)
+	}
+	if u.UserDetails.Name.FirstName != "Ame\u0301lie" {
+		t.Error("CreateConsumerUser changed the caller's user")
+	}
+}
+
+// TestFixtureBatchResponse checks that BatchResult encodes the members of the shared
+// BatchResponse fixture (whose counts the mock server fills with 1.1).
+func TestFixtureBatchResponse(t *testing.T) {
+	data, err := os.ReadFile("../shared/flagright/fixtures/batch-response.json")
+	if errors.Is(err, os.ErrNotExist) {
+		t.Skip("../shared is absent")
+	}
+	var fixture map[string]any
+	if err := json.Unmarshal(data, &fixture); err != nil {
+		t.Fatal(err)
+	}
+	b := userevents.BatchResult{BatchID: "id", Status: userevents.BatchPartialFailure, Successful: 1, Failed: 1,
+		FailedRecords: []userevents.FailedRecord{{ID: "e1", ReasonCode: userevents.ReasonIDNotFound}}, Message: "m"}
+	out, _ := json.Marshal(b)
+	var got map[string]any
+	json.Unmarshal(out, &got)
+	for k := range fixture {
+		if _, ok := got[k]; !ok {
+			t.Errorf("BatchResult has no member %q", k)
+		}
+	}
+	for k := range got {
+		if _, ok := fixture[k]; !ok {
+			t.Errorf("BatchResult has member %q that BatchResponse lacks", k)
+		}
+	}
+	rec := fixture["failedRecords"].([]any)[0].(map[string]any)
+	if _, ok := rec["id"]; !ok || len(rec) != 2 {
+		t.Errorf("failed record members %v", rec)
+	}
+}
