@@ -469,9 +469,14 @@ func (d *decoder) readString() ([]byte, bool) {
 }
 
 // readEscaped finishes readString for a string with escapes, from data[i] == '\\'.
+// It stops growing the result one byte past the string limit (the caller reports the
+// string as too long) but reads the rest, to check its syntax.
 func (d *decoder) readEscaped(start, i int) ([]byte, bool) {
 	b := append(d.buf[:0], d.data[start:i]...)
 	for i < len(d.data) {
+		if len(b) > d.lim.MaxStringBytes+utf8.UTFMax {
+			b = b[:d.lim.MaxStringBytes+1]
+		}
 		c := d.data[i]
 		switch {
 		case c == '"':

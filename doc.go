@@ -123,6 +123,37 @@
 // Events apply in arrival order, whatever their timestamps; the record keeps the newest
 // timestamp applied, and cfg.StaleEvents = RejectStale refuses an older event with
 // ErrStaleEvent.
+//
+// # Stores and the Processor
+//
+// A Store (three methods) keeps Records and StoredEvents; memstore is the in-memory one,
+// storetest.Run the conformance suite for others. A Record holds a consumer or a business
+// user, its Version (the number of commits: 1 when created, +1 per event; 0 for none),
+// the two risk-level locks and the newest event timestamp. Commit writes a record and its
+// event atomically, only if the stored version still equals ExpectedVersion (0: the user
+// must not exist) and the event id is new across all users; a re-key stores the record
+// under its new id and frees the old one. Loads and commits copy.
+//
+// Processor.Apply validates, then:
+//   - gives an event without eventId a random (version 4) UUID, returned in the result;
+//   - replays: an eventId already stored with the same event and flags, compared by value
+//     (member order, spacing, 1.0 versus 1 do not matter), returns the stored outcome
+//     with Result.Duplicate set and commits nothing; the same id with anything else is
+//     ErrEventIDConflict;
+//   - loads, applies, commits; on ErrVersionConflict it reloads and applies again, at most
+//     Config.MaxRetries times (default DefaultMaxRetries), then returns the conflict;
+//   - reports success only for a committed event; after an ambiguous store error,
+//     retrying the same event (same id) converges: it applies once, then replays;
+//   - stops with the context's error when the context ends.
+//
+// ApplyBatch applies events in input order and reports like Flagright's batch: status
+// SUCCESS, PARTIAL_FAILURE or FAILURE, successful and failed counts, failedRecords with
+// the event id and a reason code (ReasonCode: ID_NOT_FOUND for a missing user, one code
+// per error kind), and each event's own result or error. HTTPStatus maps errors to the
+// statuses of Flagright's API; ParseOptions reads the query flags.
+//
+// The zero Config is the default: Strict, all transitions allowed, arrival order,
+// DefaultMaxRetries, no scorer.
 package userevents
 
 //go:generate go run ./internal/gen

@@ -63,11 +63,16 @@ func ExampleApply() {
 	}
 	fmt.Println(r.Changes)
 	fmt.Println(r.StateTransition.From, "->", r.StateTransition.To, "because", *r.User.UserStateDetails.Reason)
-	fmt.Println(r.User.Tags)
+	for _, t := range r.User.Tags {
+		fmt.Printf("%s=%s;", t.Key, t.Value)
+	}
+	fmt.Println()
+	fmt.Println(r.User) // fmt prints users redacted: no string but the id
 	// Output:
 	// [tags userStateDetails.reason userStateDetails.state]
 	// CREATED -> ACTIVE because KYC passed
-	// [{a 1 <nil> <nil>} {b 3 <nil> <nil>}]
+	// a=1;b=3;
+	// ConsumerUser{userId: "u1", createdTimestamp: 1600000000000, userStateDetails: UserStateDetails{reason: [redacted], state: ACTIVE}, tags: [UserTag{key: [redacted], value: [redacted]} UserTag{key: [redacted], value: [redacted]}]}
 }
 
 // A Processor over a Store: apply, replay, and read the stored event back.

@@ -53,9 +53,20 @@ func BenchmarkProcessorApplyFullUser(b *testing.B) {
 	}
 }
 
+// populatedCache keeps the populated stores across the calls of a benchmark function
+// (testing calls it again for each b.N).
+var populatedCache = map[int]struct {
+	p   *userevents.Processor
+	ids []string
+}{}
+
 // populated returns a memstore with n small users, each with one applied event.
 func populated(b *testing.B, n int) (*userevents.Processor, []string) {
 	b.Helper()
+	if c, ok := populatedCache[n]; ok {
+		return c.p, c.ids
+	}
+	defer func() { b.ResetTimer() }()
 	ctx := context.Background()
 	s := memstore.New()
 	p := userevents.NewProcessor(s, userevents.Config{})
@@ -71,6 +82,10 @@ func populated(b *testing.B, n int) (*userevents.Processor, []string) {
 			b.Fatal(err)
 		}
 	}
+	populatedCache[n] = struct {
+		p   *userevents.Processor
+		ids []string
+	}{p, ids}
 	return p, ids
 }
 
