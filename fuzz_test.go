@@ -19,33 +19,33 @@ import (
 
 // eventSeeds are event documents, each with the edge case it exercises.
 var eventSeeds = []string{
-	`{"timestamp":1700000000000,"userId":"u1"}`,                                       // the smallest valid event
-	`{"timestamp":1.1,"userId":"userId"}`,                                             // the seed document's example, out of range
-	`{"timestamp":1700000000000.5,"userId":"u1","eventId":"e1"}`,                      // a fractional timestamp
-	`{"timestamp":-0,"userId":"u1"}`,                                                  // negative zero
-	`{"timestamp":1e400,"userId":"u1"}`,                                               // beyond a double
-	`{"timestamp":1700000000000,"userId":"u1","userId":"u2"}`,                         // a duplicate member
-	`{"timestamp":1700000000000,"USERID":"u1"}`,                                       // a case variant
-	"{\"timestamp\":1700000000000,\"userId\":\"\xff\"}",                               // invalid UTF-8
-	`{"timestamp":1700000000000,"userId":"\ud83d\ude00\u00e9\n\"\\"}`,                 // escapes and a surrogate pair
-	`{"timestamp":1700000000000,"userId":"\ud800"}`,                                   // an unpaired surrogate
-	`{"timestamp":1700000000000,"userId":"u1"} {}`,                                    // trailing data
-	`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]`,       // deep nesting
+	`{"timestamp":1700000000000,"userId":"u1"}`,                                                              // the smallest valid event
+	`{"timestamp":1.1,"userId":"userId"}`,                                                                    // the seed document's example, out of range
+	`{"timestamp":1700000000000.5,"userId":"u1","eventId":"e1"}`,                                             // a fractional timestamp
+	`{"timestamp":-0,"userId":"u1"}`,                                                                         // negative zero
+	`{"timestamp":1e400,"userId":"u1"}`,                                                                      // beyond a double
+	`{"timestamp":1700000000000,"userId":"u1","userId":"u2"}`,                                                // a duplicate member
+	`{"timestamp":1700000000000,"USERID":"u1"}`,                                                              // a case variant
+	"{\"timestamp\":1700000000000,\"userId\":\"\xff\"}",                                                      // invalid UTF-8
+	`{"timestamp":1700000000000,"userId":"\ud83d\ude00\u00e9\n\"\\"}`,                                        // escapes and a surrogate pair
+	`{"timestamp":1700000000000,"userId":"\ud800"}`,                                                          // an unpaired surrogate
+	`{"timestamp":1700000000000,"userId":"u1"} {}`,                                                           // trailing data
+	`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]`,                             // deep nesting
 	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"riskLevel":null,"tags":[]}}`, // null and an empty array
-	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE","reason":"ok"},"kycStatusDetails":{"status":"SUCCESSFUL"}}}`, // state and KYC
-	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":123456789012345678.123456789012345678,"amountCurrency":"BTC"}}}}`, // a long amount
-	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"expectedIncome":{"dailyExpectedIncome":{"amountValue":1e-18,"amountCurrency":"ETH"}}}}`, // an exponent amount
+	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE","reason":"ok"},"kycStatusDetails":{"status":"SUCCESSFUL"}}}`,                                      // state and KYC
+	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":123456789012345678.123456789012345678,"amountCurrency":"BTC"}}}}`,   // a long amount
+	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"expectedIncome":{"dailyExpectedIncome":{"amountValue":1e-18,"amountCurrency":"ETH"}}}}`,                                               // an exponent amount
 	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"savedPaymentDetails":[{"method":"CARD","cardBrand":"VISA","nameOnCard":{"firstName":"A"}},{"cardFunding":"DEBIT","method":"CARD"}]}}`, // the union, method first and last
-	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"userDetails":{"name":{"firstName":"Ame\u0301lie"},"dateOfBirth":"1991-02-30"}}}`, // NFD name, bad date
-	`{"timestamp":1700000000000,"userId":"u1","newUserId":"u2","externalLinks":["a","a","b"]}`, // re-key and duplicate links
+	`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"userDetails":{"name":{"firstName":"Ame\u0301lie"},"dateOfBirth":"1991-02-30"}}}`,                                                      // NFD name, bad date
+	`{"timestamp":1700000000000,"userId":"u1","newUserId":"u2","externalLinks":["a","a","b"]}`,                                                                                                                        // re-key and duplicate links
 }
 
 // userSeeds are consumer user documents.
 var userSeeds = []string{
 	`{"userId":"u1","createdTimestamp":1600000000000}`, // the smallest valid user
-	`{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"CREATED","userId":"u1"},"tags":[{"key":"a","value":"1"}]}`, // legacy userId, tags
+	`{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"CREATED","userId":"u1"},"tags":[{"key":"a","value":"1"}]}`,                                                                                   // legacy userId, tags
 	`{"userId":"u1","createdTimestamp":1600000000000,"executedRules":[{"ruleInstanceId":"r","ruleName":"n","ruleDescription":"d","ruleAction":"FLAG","ruleHit":true,"vars":[{"value":{"a":[1,2.5e3,"x",null,{"b":true}]}}]}]}`, // arbitrary JSON
-	`{"userId":"u1","createdTimestamp":1600000000000,"userDetails":{"name":{"firstName":"Ada"},"dateOfBirth":"1985-12-10"},"legalDocuments":[{"documentType":"passport","documentNumber":"P1"}]}`, // nested values
+	`{"userId":"u1","createdTimestamp":1600000000000,"userDetails":{"name":{"firstName":"Ada"},"dateOfBirth":"1985-12-10"},"legalDocuments":[{"documentType":"passport","documentNumber":"P1"}]}`,                              // nested values
 }
 
 // addSeeds adds the seeds, the package's full documents, and the shared fixtures when
@@ -218,7 +218,7 @@ func FuzzApply(f *testing.F) {
 	for i, e := range eventSeeds {
 		f.Add([]byte(userSeeds[i%len(userSeeds)]), []byte(e))
 	}
-	f.Add(fullUserJSON(), fullEventJSON())                 // every field on both sides
+	f.Add(fullUserJSON(), fullEventJSON())                                       // every field on both sides
 	f.Add([]byte(baseUser), []byte(attrs(`{"tags":[{"key":"b","value":"3"}]}`))) // the tags merge
 	for _, row := range applyRows {
 		if row.stored != "-" && !row.business {
