@@ -214,17 +214,13 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		return nil, fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
 	}
 
-	errs := newVctx(cfg.Level, ev.Timestamp)
-	m := merger{level: cfg.Level, errs: errs}
+	m := merger{level: cfg.Level}
 	var u *ConsumerUser
 	if attrs := ev.UpdatedConsumerUserAttributes; attrs != nil {
 		u = m.mergeConsumerUser(base, attrs)
 	} else {
 		c := *base
 		u = &c
-	}
-	if err := errs.result(); err != nil {
-		return nil, err
 	}
 
 	// State and KYC status.

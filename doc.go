@@ -89,14 +89,14 @@
 //     createdTimestamp (as Flagright does), the event applies to that, and the whole
 //     business record stays in Result.Previous and StoredEvent.Previous.
 //  3. updatedConsumerUserAttributes is merged: an absent member keeps the stored value;
-//     an object merges member by member, at every depth (amounts included); an array
+//     an object merges member by member, at every depth; an object given in an update
+//     carries its required members, as Flagright's schema says (userStateDetails its
+//     state, a name its firstName, an amount its value and currency); an array
 //     replaces the stored array whole ([] empties it), except the user's top-level tags,
 //     merged by key: stored tags whose key the update names are dropped, the rest keep
 //     their order, and the update's tags follow (so "tags": [] changes nothing; null
 //     removes them all); null removes the member, and null on a required member
-//     (userStateDetails.state, name.firstName, ...) is a "required" problem. A merged
-//     object that lacks a required member (an update creating userStateDetails without
-//     a state) is refused.
+//     (userStateDetails.state, name.firstName, ...) is a "required" problem.
 //  4. When userStateDetails.state or kycStatusDetails.status changes and the update
 //     gives that object no reason, the reason becomes the event's reason, or is removed:
 //     never the stale reason of the old state (Flagright keeps it; this is a deliberate

@@ -7,13 +7,12 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// merger carries one merge of ConsumerUserAttributes into a consumer user: the path
-// being merged, the changed paths, and the problems of the merged values.
+// merger carries one merge of validated ConsumerUserAttributes into a consumer user: the
+// path being merged and the changed paths.
 type merger struct {
 	level   Level
 	path    []string
 	changes []string
-	errs    *vctx     // problems, with paths rooted at the event document
 	scratch [2][]byte // encodings compared by sameStructs
 }
 
@@ -44,22 +43,6 @@ func (m *merger) pathTo(leaf string) string {
 // changed records that the member leaf of the current path changed ("" for the current
 // path itself).
 func (m *merger) changed(leaf string) { m.changes = append(m.changes, m.pathTo(leaf)) }
-
-// missing records that the merged object at the current path lacks the required member.
-func (m *merger) missing(leaf string) {
-	m.errs.fail("updatedConsumerUserAttributes."+m.pathTo(leaf), CodeRequired, "required field is missing from the merged user")
-}
-
-// amount checks the Strict rules of a merged amount whose update p lacked its value or
-// its currency (validation checked the others).
-func (m *merger) amount(a *Amount, p *AmountUpdate, r rule) {
-	if a == nil || p != nil && p.Value.IsSet() && p.Currency.IsSet() {
-		return
-	}
-	m.errs.push("updatedConsumerUserAttributes." + m.pathTo(""))
-	m.errs.amountRules(a, r)
-	m.errs.pop()
-}
 
 // name normalises a person name to NFC under Strict.
 func (m *merger) name(s string) string {

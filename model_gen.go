@@ -12872,6 +12872,7 @@ func (d *decoder) decodeConsumerNameUpdate(v *ConsumerNameUpdate) {
 			d.unknown(consumerNameUpdateKeys[:])
 		}
 	}
+	d.required(seen, 0x1, consumerNameUpdateKeys[:])
 }
 
 func (v *ConsumerNameUpdate) appendJSON(b []byte) []byte {
@@ -12915,18 +12916,18 @@ func (v *ConsumerNameUpdate) copyRefs() {
 
 func (v *ConsumerNameUpdate) validate(c *vctx) {
 	switch v.FirstName.state {
+	case optionalAbsent:
+		c.fail("firstName", CodeRequired, "required field is missing")
 	case optionalNull:
 		c.fail("firstName", CodeRequired, "required field must not be null")
 	case optionalSet:
 		c.str("firstName", v.FirstName.v, rRequired|rNonempty|rName)
 	}
 	switch v.MiddleName.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("middleName", v.MiddleName.v, rNonempty|rName)
 	}
 	switch v.LastName.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("lastName", v.LastName.v, rNonempty|rName)
 	}
@@ -12978,9 +12979,6 @@ func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *Co
 			m.changed("lastName")
 			n.LastName = &x
 		}
-	}
-	if n.FirstName == "" {
-		m.missing("firstName")
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
@@ -13087,6 +13085,7 @@ func (d *decoder) decodePlaceOfBirthUpdate(v *PlaceOfBirthUpdate) {
 			d.unknown(placeOfBirthUpdateKeys[:])
 		}
 	}
+	d.required(seen, 0x4, placeOfBirthUpdateKeys[:])
 }
 
 func (v *PlaceOfBirthUpdate) appendJSON(b []byte) []byte {
@@ -13130,16 +13129,16 @@ func (v *PlaceOfBirthUpdate) copyRefs() {
 
 func (v *PlaceOfBirthUpdate) validate(c *vctx) {
 	switch v.City.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("city", v.City.v, 0)
 	}
 	switch v.State.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("state", v.State.v, 0)
 	}
 	switch v.Country.state {
+	case optionalAbsent:
+		c.fail("country", CodeRequired, "required field is missing")
 	case optionalNull:
 		c.fail("country", CodeRequired, "required field must not be null")
 	case optionalSet:
@@ -13193,9 +13192,6 @@ func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *Pl
 			m.changed("country")
 			n.Country = x
 		}
-	}
-	if n.Country == "" {
-		m.missing("country")
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
@@ -13497,7 +13493,6 @@ func (v *UserDetailsUpdate) copyRefs() {
 
 func (v *UserDetailsUpdate) validate(c *vctx) {
 	switch v.Name.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Name.v != nil {
 			c.push("name")
@@ -13506,32 +13501,26 @@ func (v *UserDetailsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.DateOfBirth.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("dateOfBirth", v.DateOfBirth.v, rDob)
 	}
 	switch v.UserCategory.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("userCategory", v.UserCategory.v, 0)
 	}
 	switch v.CountryOfResidence.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("countryOfResidence", true, v.CountryOfResidence.v.Valid(), false, "CountryCode")
 	}
 	switch v.CountryOfTaxResidence.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("countryOfTaxResidence", true, v.CountryOfTaxResidence.v.Valid(), false, "CountryCode")
 	}
 	switch v.CountryOfNationality.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("countryOfNationality", true, v.CountryOfNationality.v.Valid(), false, "CountryCode")
 	}
 	switch v.SecondaryCountryOfNationality.state {
-	case optionalNull:
 	case optionalSet:
 		for i, e := range v.SecondaryCountryOfNationality.v {
 			if !e.Valid() {
@@ -13542,17 +13531,14 @@ func (v *UserDetailsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Gender.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("gender", true, v.Gender.v.Valid(), false, "Gender")
 	}
 	switch v.MaritalStatus.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("maritalStatus", true, v.MaritalStatus.v.Valid(), false, "MaritalStatus")
 	}
 	switch v.PlaceOfBirth.state {
-	case optionalNull:
 	case optionalSet:
 		if v.PlaceOfBirth.v != nil {
 			c.push("placeOfBirth")
@@ -13561,7 +13547,6 @@ func (v *UserDetailsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Alias.state {
-	case optionalNull:
 	case optionalSet:
 		c.strs("alias", v.Alias.v, rName)
 	}
@@ -13882,6 +13867,7 @@ func (d *decoder) decodeUserStateDetailsUpdate(v *UserStateDetailsUpdate) {
 			d.unknown(userStateDetailsUpdateKeys[:])
 		}
 	}
+	d.required(seen, 0x4, userStateDetailsUpdateKeys[:])
 }
 
 func (v *UserStateDetailsUpdate) appendJSON(b []byte) []byte {
@@ -13925,16 +13911,16 @@ func (v *UserStateDetailsUpdate) copyRefs() {
 
 func (v *UserStateDetailsUpdate) validate(c *vctx) {
 	switch v.UserID.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("userId", v.UserID.v, rId)
 	}
 	switch v.Reason.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("reason", v.Reason.v, rText)
 	}
 	switch v.State.state {
+	case optionalAbsent:
+		c.fail("state", CodeRequired, "required field is missing")
 	case optionalNull:
 		c.fail("state", CodeRequired, "required field must not be null")
 	case optionalSet:
@@ -13988,9 +13974,6 @@ func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetail
 			m.changed("state")
 			n.State = x
 		}
-	}
-	if n.State == "" {
-		m.missing("state")
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
@@ -14142,17 +14125,14 @@ func (v *KYCStatusDetailsUpdate) copyRefs() {
 
 func (v *KYCStatusDetailsUpdate) validate(c *vctx) {
 	switch v.UserID.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("userId", v.UserID.v, rId)
 	}
 	switch v.Reason.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("reason", v.Reason.v, rText)
 	}
 	switch v.Status.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("status", true, v.Status.v.Valid(), false, "KYCStatus")
 	}
@@ -14436,27 +14416,22 @@ func (v *ContactDetailsUpdate) copyRefs() {
 
 func (v *ContactDetailsUpdate) validate(c *vctx) {
 	switch v.EmailIDs.state {
-	case optionalNull:
 	case optionalSet:
 		c.strs("emailIds", v.EmailIDs.v, rEmail)
 	}
 	switch v.ContactNumbers.state {
-	case optionalNull:
 	case optionalSet:
 		c.strs("contactNumbers", v.ContactNumbers.v, 0)
 	}
 	switch v.FaxNumbers.state {
-	case optionalNull:
 	case optionalSet:
 		c.strs("faxNumbers", v.FaxNumbers.v, 0)
 	}
 	switch v.Websites.state {
-	case optionalNull:
 	case optionalSet:
 		c.strs("websites", v.Websites.v, 0)
 	}
 	switch v.Addresses.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.Addresses.v {
 			c.pushIndex("addresses", i)
@@ -14465,7 +14440,6 @@ func (v *ContactDetailsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Name.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Name.v != nil {
 			c.push("name")
@@ -14474,7 +14448,6 @@ func (v *ContactDetailsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Tags.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.Tags.v {
 			c.pushIndex("tags", i)
@@ -14769,17 +14742,14 @@ func (v *EmploymentDetailsUpdate) copyRefs() {
 
 func (v *EmploymentDetailsUpdate) validate(c *vctx) {
 	switch v.EmploymentSector.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("employmentSector", v.EmploymentSector.v, 0)
 	}
 	switch v.EmployerName.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("employerName", v.EmployerName.v, rNonempty)
 	}
 	switch v.BusinessIndustry.state {
-	case optionalNull:
 	case optionalSet:
 		c.strs("businessIndustry", v.BusinessIndustry.v, 0)
 	}
@@ -14930,6 +14900,7 @@ func (d *decoder) decodeAmountUpdate(v *AmountUpdate) {
 			d.unknown(amountUpdateKeys[:])
 		}
 	}
+	d.required(seen, 0x3, amountUpdateKeys[:])
 }
 
 func (v *AmountUpdate) appendJSON(b []byte) []byte {
@@ -14966,12 +14937,16 @@ func (v *AmountUpdate) copyRefs() {
 
 func (v *AmountUpdate) validate(c *vctx) {
 	switch v.Value.state {
+	case optionalAbsent:
+		c.fail("amountValue", CodeRequired, "required field is missing")
 	case optionalNull:
 		c.fail("amountValue", CodeRequired, "required field must not be null")
 	case optionalSet:
 		c.decimal("amountValue", v.Value.v)
 	}
 	switch v.Currency.state {
+	case optionalAbsent:
+		c.fail("amountCurrency", CodeRequired, "required field is missing")
 	case optionalNull:
 		c.fail("amountCurrency", CodeRequired, "required field must not be null")
 	case optionalSet:
@@ -15011,12 +14986,6 @@ func (m *merger) mergeAmount(cur *Amount, p *AmountUpdate) *Amount {
 			m.changed("amountCurrency")
 			n.Currency = x
 		}
-	}
-	if cur == nil && !p.Value.IsSet() {
-		m.missing("amountValue")
-	}
-	if n.Currency == "" {
-		m.missing("amountCurrency")
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
@@ -15175,22 +15144,18 @@ func (v *TransactionCountLimitUpdate) copyRefs() {
 
 func (v *TransactionCountLimitUpdate) validate(c *vctx) {
 	switch v.Day.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("day", v.Day.v, 0)
 	}
 	switch v.Week.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("week", v.Week.v, 0)
 	}
 	switch v.Month.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("month", v.Month.v, 0)
 	}
 	switch v.Year.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("year", v.Year.v, 0)
 	}
@@ -15458,28 +15423,24 @@ func (v *TransactionAmountLimitUpdate) copyRefs() {
 
 func (v *TransactionAmountLimitUpdate) validate(c *vctx) {
 	switch v.Day.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Day.v != nil {
 			c.amountUpdate("day", v.Day.v, rNonneg)
 		}
 	}
 	switch v.Week.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Week.v != nil {
 			c.amountUpdate("week", v.Week.v, rNonneg)
 		}
 	}
 	switch v.Month.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Month.v != nil {
 			c.amountUpdate("month", v.Month.v, rNonneg)
 		}
 	}
 	switch v.Year.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Year.v != nil {
 			c.amountUpdate("year", v.Year.v, rNonneg)
@@ -15507,7 +15468,6 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	case optionalSet:
 		m.push("day")
 		n.Day = m.mergeAmount(n.Day, p.Day.v)
-		m.amount(n.Day, p.Day.v, rNonneg)
 		m.pop()
 	}
 	switch p.Week.state {
@@ -15519,7 +15479,6 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	case optionalSet:
 		m.push("week")
 		n.Week = m.mergeAmount(n.Week, p.Week.v)
-		m.amount(n.Week, p.Week.v, rNonneg)
 		m.pop()
 	}
 	switch p.Month.state {
@@ -15531,7 +15490,6 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	case optionalSet:
 		m.push("month")
 		n.Month = m.mergeAmount(n.Month, p.Month.v)
-		m.amount(n.Month, p.Month.v, rNonneg)
 		m.pop()
 	}
 	switch p.Year.state {
@@ -15543,7 +15501,6 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	case optionalSet:
 		m.push("year")
 		n.Year = m.mergeAmount(n.Year, p.Year.v)
-		m.amount(n.Year, p.Year.v, rNonneg)
 		m.pop()
 	}
 	if cur == nil && len(m.changes) == mark {
@@ -15733,7 +15690,6 @@ func (v *TransactionLimitUpdate) copyRefs() {
 
 func (v *TransactionLimitUpdate) validate(c *vctx) {
 	switch v.TransactionCountLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.TransactionCountLimit.v != nil {
 			c.push("transactionCountLimit")
@@ -15742,7 +15698,6 @@ func (v *TransactionLimitUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.TransactionAmountLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.TransactionAmountLimit.v != nil {
 			c.push("transactionAmountLimit")
@@ -15751,7 +15706,6 @@ func (v *TransactionLimitUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.AverageTransactionAmountLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.AverageTransactionAmountLimit.v != nil {
 			c.push("averageTransactionAmountLimit")
@@ -16174,7 +16128,6 @@ func (v *PaymentMethodLimitsUpdate) copyRefs() {
 
 func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	switch v.ACH.state {
-	case optionalNull:
 	case optionalSet:
 		if v.ACH.v != nil {
 			c.push("ACH")
@@ -16183,7 +16136,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Card.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Card.v != nil {
 			c.push("CARD")
@@ -16192,7 +16144,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.IBAN.state {
-	case optionalNull:
 	case optionalSet:
 		if v.IBAN.v != nil {
 			c.push("IBAN")
@@ -16201,7 +16152,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.UPI.state {
-	case optionalNull:
 	case optionalSet:
 		if v.UPI.v != nil {
 			c.push("UPI")
@@ -16210,7 +16160,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.GenericBankAccount.state {
-	case optionalNull:
 	case optionalSet:
 		if v.GenericBankAccount.v != nil {
 			c.push("GENERIC_BANK_ACCOUNT")
@@ -16219,7 +16168,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Mpesa.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Mpesa.v != nil {
 			c.push("MPESA")
@@ -16228,7 +16176,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Swift.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Swift.v != nil {
 			c.push("SWIFT")
@@ -16237,7 +16184,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Wallet.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Wallet.v != nil {
 			c.push("WALLET")
@@ -16246,7 +16192,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Check.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Check.v != nil {
 			c.push("CHECK")
@@ -16255,7 +16200,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Cash.state {
-	case optionalNull:
 	case optionalSet:
 		if v.Cash.v != nil {
 			c.push("CASH")
@@ -16264,7 +16208,6 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.NPP.state {
-	case optionalNull:
 	case optionalSet:
 		if v.NPP.v != nil {
 			c.push("NPP")
@@ -16759,49 +16702,42 @@ func (v *TransactionLimitsUpdate) copyRefs() {
 
 func (v *TransactionLimitsUpdate) validate(c *vctx) {
 	switch v.MaximumDailyTransactionLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.MaximumDailyTransactionLimit.v != nil {
 			c.amountUpdate("maximumDailyTransactionLimit", v.MaximumDailyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumWeeklyTransactionLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.MaximumWeeklyTransactionLimit.v != nil {
 			c.amountUpdate("maximumWeeklyTransactionLimit", v.MaximumWeeklyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumMonthlyTransactionLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.MaximumMonthlyTransactionLimit.v != nil {
 			c.amountUpdate("maximumMonthlyTransactionLimit", v.MaximumMonthlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumQuarterlyTransactionLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.MaximumQuarterlyTransactionLimit.v != nil {
 			c.amountUpdate("maximumQuarterlyTransactionLimit", v.MaximumQuarterlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumTransactionLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.MaximumTransactionLimit.v != nil {
 			c.amountUpdate("maximumTransactionLimit", v.MaximumTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumYearlyTransactionLimit.state {
-	case optionalNull:
 	case optionalSet:
 		if v.MaximumYearlyTransactionLimit.v != nil {
 			c.amountUpdate("maximumYearlyTransactionLimit", v.MaximumYearlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.PaymentMethodLimits.state {
-	case optionalNull:
 	case optionalSet:
 		if v.PaymentMethodLimits.v != nil {
 			c.push("paymentMethodLimits")
@@ -16831,7 +16767,6 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumDailyTransactionLimit")
 		n.MaximumDailyTransactionLimit = m.mergeAmount(n.MaximumDailyTransactionLimit, p.MaximumDailyTransactionLimit.v)
-		m.amount(n.MaximumDailyTransactionLimit, p.MaximumDailyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumWeeklyTransactionLimit.state {
@@ -16843,7 +16778,6 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumWeeklyTransactionLimit")
 		n.MaximumWeeklyTransactionLimit = m.mergeAmount(n.MaximumWeeklyTransactionLimit, p.MaximumWeeklyTransactionLimit.v)
-		m.amount(n.MaximumWeeklyTransactionLimit, p.MaximumWeeklyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumMonthlyTransactionLimit.state {
@@ -16855,7 +16789,6 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumMonthlyTransactionLimit")
 		n.MaximumMonthlyTransactionLimit = m.mergeAmount(n.MaximumMonthlyTransactionLimit, p.MaximumMonthlyTransactionLimit.v)
-		m.amount(n.MaximumMonthlyTransactionLimit, p.MaximumMonthlyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumQuarterlyTransactionLimit.state {
@@ -16867,7 +16800,6 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumQuarterlyTransactionLimit")
 		n.MaximumQuarterlyTransactionLimit = m.mergeAmount(n.MaximumQuarterlyTransactionLimit, p.MaximumQuarterlyTransactionLimit.v)
-		m.amount(n.MaximumQuarterlyTransactionLimit, p.MaximumQuarterlyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumTransactionLimit.state {
@@ -16879,7 +16811,6 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumTransactionLimit")
 		n.MaximumTransactionLimit = m.mergeAmount(n.MaximumTransactionLimit, p.MaximumTransactionLimit.v)
-		m.amount(n.MaximumTransactionLimit, p.MaximumTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.MaximumYearlyTransactionLimit.state {
@@ -16891,7 +16822,6 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	case optionalSet:
 		m.push("maximumYearlyTransactionLimit")
 		n.MaximumYearlyTransactionLimit = m.mergeAmount(n.MaximumYearlyTransactionLimit, p.MaximumYearlyTransactionLimit.v)
-		m.amount(n.MaximumYearlyTransactionLimit, p.MaximumYearlyTransactionLimit.v, rNonneg)
 		m.pop()
 	}
 	switch p.PaymentMethodLimits.state {
@@ -17170,35 +17100,30 @@ func (v *ExpectedIncomeUpdate) copyRefs() {
 
 func (v *ExpectedIncomeUpdate) validate(c *vctx) {
 	switch v.DailyExpectedIncome.state {
-	case optionalNull:
 	case optionalSet:
 		if v.DailyExpectedIncome.v != nil {
 			c.amountUpdate("dailyExpectedIncome", v.DailyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.WeeklyExpectedIncome.state {
-	case optionalNull:
 	case optionalSet:
 		if v.WeeklyExpectedIncome.v != nil {
 			c.amountUpdate("weeklyExpectedIncome", v.WeeklyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.MonthlyExpectedIncome.state {
-	case optionalNull:
 	case optionalSet:
 		if v.MonthlyExpectedIncome.v != nil {
 			c.amountUpdate("monthlyExpectedIncome", v.MonthlyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.QuarterlyExpectedIncome.state {
-	case optionalNull:
 	case optionalSet:
 		if v.QuarterlyExpectedIncome.v != nil {
 			c.amountUpdate("quarterlyExpectedIncome", v.QuarterlyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.YearlyExpectedIncome.state {
-	case optionalNull:
 	case optionalSet:
 		if v.YearlyExpectedIncome.v != nil {
 			c.amountUpdate("yearlyExpectedIncome", v.YearlyExpectedIncome.v, rNonneg)
@@ -17226,7 +17151,6 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("dailyExpectedIncome")
 		n.DailyExpectedIncome = m.mergeAmount(n.DailyExpectedIncome, p.DailyExpectedIncome.v)
-		m.amount(n.DailyExpectedIncome, p.DailyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	switch p.WeeklyExpectedIncome.state {
@@ -17238,7 +17162,6 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("weeklyExpectedIncome")
 		n.WeeklyExpectedIncome = m.mergeAmount(n.WeeklyExpectedIncome, p.WeeklyExpectedIncome.v)
-		m.amount(n.WeeklyExpectedIncome, p.WeeklyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	switch p.MonthlyExpectedIncome.state {
@@ -17250,7 +17173,6 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("monthlyExpectedIncome")
 		n.MonthlyExpectedIncome = m.mergeAmount(n.MonthlyExpectedIncome, p.MonthlyExpectedIncome.v)
-		m.amount(n.MonthlyExpectedIncome, p.MonthlyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	switch p.QuarterlyExpectedIncome.state {
@@ -17262,7 +17184,6 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("quarterlyExpectedIncome")
 		n.QuarterlyExpectedIncome = m.mergeAmount(n.QuarterlyExpectedIncome, p.QuarterlyExpectedIncome.v)
-		m.amount(n.QuarterlyExpectedIncome, p.QuarterlyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	switch p.YearlyExpectedIncome.state {
@@ -17274,7 +17195,6 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	case optionalSet:
 		m.push("yearlyExpectedIncome")
 		n.YearlyExpectedIncome = m.mergeAmount(n.YearlyExpectedIncome, p.YearlyExpectedIncome.v)
-		m.amount(n.YearlyExpectedIncome, p.YearlyExpectedIncome.v, rNonneg)
 		m.pop()
 	}
 	if cur == nil && len(m.changes) == mark {
@@ -17438,7 +17358,6 @@ func (v *ExpectedTransactionCountriesUpdate) copyRefs() {
 
 func (v *ExpectedTransactionCountriesUpdate) validate(c *vctx) {
 	switch v.Incoming.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.Incoming.v {
 			c.pushIndex("incoming", i)
@@ -17447,7 +17366,6 @@ func (v *ExpectedTransactionCountriesUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Outgoing.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.Outgoing.v {
 			c.pushIndex("outgoing", i)
@@ -17625,7 +17543,6 @@ func (v *ExpectedTransactionCurrenciesUpdate) copyRefs() {
 
 func (v *ExpectedTransactionCurrenciesUpdate) validate(c *vctx) {
 	switch v.Incoming.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.Incoming.v {
 			c.pushIndex("incoming", i)
@@ -17634,7 +17551,6 @@ func (v *ExpectedTransactionCurrenciesUpdate) validate(c *vctx) {
 		}
 	}
 	switch v.Outgoing.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.Outgoing.v {
 			c.pushIndex("outgoing", i)
@@ -17793,7 +17709,6 @@ func (v *UserEntityLinkUpdate) copyRefs() {
 
 func (v *UserEntityLinkUpdate) validate(c *vctx) {
 	switch v.ParentUserID.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("parentUserId", v.ParentUserID.v, rId)
 	}
@@ -18109,61 +18024,49 @@ func (v *DeviceDataUpdate) copyRefs() {
 
 func (v *DeviceDataUpdate) validate(c *vctx) {
 	switch v.BatteryLevel.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("batteryLevel", v.BatteryLevel.v, 0)
 	}
 	switch v.DeviceLatitude.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("deviceLatitude", v.DeviceLatitude.v, 0)
 	}
 	switch v.DeviceLongitude.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("deviceLongitude", v.DeviceLongitude.v, 0)
 	}
 	switch v.IPAddress.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("ipAddress", v.IPAddress.v, rNonempty)
 	}
 	switch v.IPCountry.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("ipCountry", true, v.IPCountry.v.Valid(), false, "CountryCode")
 	}
 	switch v.DeviceIdentifier.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("deviceIdentifier", v.DeviceIdentifier.v, rNonempty)
 	}
 	switch v.VPNUsed.state {
-	case optionalNull:
 	case optionalSet:
 	}
 	switch v.OperatingSystem.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("operatingSystem", v.OperatingSystem.v, rNonempty)
 	}
 	switch v.DeviceMaker.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("deviceMaker", v.DeviceMaker.v, rNonempty)
 	}
 	switch v.DeviceModel.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("deviceModel", v.DeviceModel.v, rNonempty)
 	}
 	switch v.DeviceYear.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("deviceYear", v.DeviceYear.v, rNonempty)
 	}
 	switch v.AppVersion.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("appVersion", v.AppVersion.v, rNonempty)
 	}
@@ -19126,12 +19029,10 @@ func (v *ConsumerUserAttributes) copyRefs() {
 
 func (v *ConsumerUserAttributes) validate(c *vctx) {
 	switch v.ActivatedTimestamp.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("activatedTimestamp", v.ActivatedTimestamp.v, rTs)
 	}
 	switch v.UserDetails.state {
-	case optionalNull:
 	case optionalSet:
 		if v.UserDetails.v != nil {
 			c.push("userDetails")
@@ -19140,7 +19041,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.UserStateDetails.state {
-	case optionalNull:
 	case optionalSet:
 		if v.UserStateDetails.v != nil {
 			c.push("userStateDetails")
@@ -19149,7 +19049,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.KYCStatusDetails.state {
-	case optionalNull:
 	case optionalSet:
 		if v.KYCStatusDetails.v != nil {
 			c.push("kycStatusDetails")
@@ -19158,22 +19057,18 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.EODDDate.state {
-	case optionalNull:
 	case optionalSet:
 		c.num("eoddDate", v.EODDDate.v, 0)
 	}
 	switch v.EmploymentStatus.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("employmentStatus", true, v.EmploymentStatus.v.Valid(), false, "EmploymentStatus")
 	}
 	switch v.Occupation.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("occupation", v.Occupation.v, 0)
 	}
 	switch v.LegalDocuments.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.LegalDocuments.v {
 			c.pushIndex("legalDocuments", i)
@@ -19182,7 +19077,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.ContactDetails.state {
-	case optionalNull:
 	case optionalSet:
 		if v.ContactDetails.v != nil {
 			c.push("contactDetails")
@@ -19191,7 +19085,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.EmploymentDetails.state {
-	case optionalNull:
 	case optionalSet:
 		if v.EmploymentDetails.v != nil {
 			c.push("employmentDetails")
@@ -19200,7 +19093,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.TransactionLimits.state {
-	case optionalNull:
 	case optionalSet:
 		if v.TransactionLimits.v != nil {
 			c.push("transactionLimits")
@@ -19209,7 +19101,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.ExpectedIncome.state {
-	case optionalNull:
 	case optionalSet:
 		if v.ExpectedIncome.v != nil {
 			c.push("expectedIncome")
@@ -19218,7 +19109,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.ExpectedTransactionCountries.state {
-	case optionalNull:
 	case optionalSet:
 		if v.ExpectedTransactionCountries.v != nil {
 			c.push("expectedTransactionCountries")
@@ -19227,7 +19117,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.ExpectedTransactionCurrencies.state {
-	case optionalNull:
 	case optionalSet:
 		if v.ExpectedTransactionCurrencies.v != nil {
 			c.push("expectedTransactionCurrencies")
@@ -19236,27 +19125,22 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.RiskLevel.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("riskLevel", true, v.RiskLevel.v.Valid(), false, "RiskLevel")
 	}
 	switch v.KYCRiskLevel.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("kycRiskLevel", true, v.KYCRiskLevel.v.Valid(), false, "RiskLevel")
 	}
 	switch v.AcquisitionChannel.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("acquisitionChannel", true, v.AcquisitionChannel.v.Valid(), false, "AcquisitionChannel")
 	}
 	switch v.ReasonForAccountOpening.state {
-	case optionalNull:
 	case optionalSet:
 		c.strs("reasonForAccountOpening", v.ReasonForAccountOpening.v, 0)
 	}
 	switch v.SourceOfFunds.state {
-	case optionalNull:
 	case optionalSet:
 		for i, e := range v.SourceOfFunds.v {
 			if !e.Valid() {
@@ -19267,12 +19151,10 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.UserSegment.state {
-	case optionalNull:
 	case optionalSet:
 		c.enum("userSegment", true, v.UserSegment.v.Valid(), false, "ConsumerUserSegment")
 	}
 	switch v.PEPStatus.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.PEPStatus.v {
 			c.pushIndex("pepStatus", i)
@@ -19281,15 +19163,12 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.SanctionsStatus.state {
-	case optionalNull:
 	case optionalSet:
 	}
 	switch v.AdverseMediaStatus.state {
-	case optionalNull:
 	case optionalSet:
 	}
 	switch v.CorporateEntities.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.CorporateEntities.v {
 			c.pushIndex("corporateEntities", i)
@@ -19298,7 +19177,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.LinkedEntities.state {
-	case optionalNull:
 	case optionalSet:
 		if v.LinkedEntities.v != nil {
 			c.push("linkedEntities")
@@ -19307,7 +19185,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.SavedPaymentDetails.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.SavedPaymentDetails.v {
 			c.pushIndex("savedPaymentDetails", i)
@@ -19316,7 +19193,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.Tags.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.Tags.v {
 			c.pushIndex("tags", i)
@@ -19325,7 +19201,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.Attachments.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.Attachments.v {
 			c.pushIndex("attachments", i)
@@ -19334,7 +19209,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.MetaData.state {
-	case optionalNull:
 	case optionalSet:
 		if v.MetaData.v != nil {
 			c.push("metaData")
@@ -19343,12 +19217,10 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.Jurisdiction.state {
-	case optionalNull:
 	case optionalSet:
 		c.str("jurisdiction", v.Jurisdiction.v, 0)
 	}
 	switch v.ProductsEnabled.state {
-	case optionalNull:
 	case optionalSet:
 		for i := range v.ProductsEnabled.v {
 			c.pushIndex("productsEnabled", i)
@@ -19357,7 +19229,6 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 		}
 	}
 	switch v.ExternalLinks.state {
-	case optionalNull:
 	case optionalSet:
 		c.strs("externalLinks", v.ExternalLinks.v, 0)
 	}

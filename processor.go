@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	mathrand "math/rand/v2"
+	"time"
 )
 
 // Processor applies events to the users of a Store: it validates, loads, applies,
@@ -30,8 +32,9 @@ func NewProcessor(s Store, cfg Config) *Processor {
 //     value), it returns the stored outcome with Duplicate set and changes nothing;
 //     otherwise ErrEventIDConflict;
 //   - otherwise it loads the user (ErrUserNotFound), applies the event as Apply does, and
-//     commits the new record and the event together; on ErrVersionConflict it reloads
-//     and applies again, up to Config.MaxRetries times.
+//     commits the new record and the event together; on ErrVersionConflict it waits a
+//     short random time (growing with the attempts), reloads and applies again, up to
+//     Config.MaxRetries times.
 //
 // It returns a result only for an event that was committed (or was already). An error
 // from the Store may be ambiguous (the commit may have happened): retrying the same event,
@@ -71,6 +74,9 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 		case err == nil:
 			return res, nil
 		case errors.Is(err, ErrVersionConflict) && attempt < p.cfg.retries():
+			if err := backoff(ctx, attempt); err != nil {
+				return nil, err
+			}
 			continue
 		case errors.Is(err, ErrEventIDConflict):
 			// Another writer committed an event with this id since replay looked.
@@ -79,6 +85,21 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 			}
 		}
 		return nil, err
+	}
+}
+
+// backoff waits before retry attempt+1 after a version conflict: a random time up to
+// 100µs doubled per attempt, at most 6.4ms, so that writers racing for one user spread
+// out instead of colliding again. It returns early with the context's error.
+func backoff(ctx context.Context, attempt int) error {
+	ceiling := 100 * time.Microsecond << min(attempt, 6)
+	t := time.NewTimer(time.Duration(mathrand.Int64N(int64(ceiling))))
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -66,6 +66,7 @@ func populated(b *testing.B, n int) (*userevents.Processor, []string) {
 	if c, ok := populatedCache[n]; ok {
 		return c.p, c.ids
 	}
+	clear(populatedCache) // a large store left behind would slow every later benchmark's GC
 	defer func() { b.ResetTimer() }()
 	ctx := context.Background()
 	s := memstore.New()

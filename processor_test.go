@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"regexp"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -230,67 +229,8 @@ func TestHTTPStatus(t *testing.T) {
 // TestConcurrentNoLostUpdate: 64 goroutines apply 2,000 events with distinct ids to 4
 // users, each adding a tag with a unique key. No update may be lost.
 func TestConcurrentNoLostUpdate(t *testing.T) {
-	const goroutines, events, users = 64, 2000, 4
-	ctx := context.Background()
-	s := &countingStore{Store: memstore.New()}
-	p := userevents.NewProcessor(s, userevents.Config{MaxRetries: 10000})
-	for u := 0; u < users; u++ {
-		if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: fmt.Sprintf("u%d", u), CreatedTimestamp: 1600000000000}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	errs := make([][]error, goroutines) // one slice per goroutine
-	var wg sync.WaitGroup
-	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for i := g; i < events; i += goroutines {
-				e := &userevents.ConsumerUserEvent{
-					Timestamp: 1700000000000, UserID: fmt.Sprintf("u%d", i%users), EventID: fmt.Sprintf("e%d", i),
-					UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
-						Tags: userevents.Set([]userevents.UserTag{{Key: fmt.Sprintf("k%d", i), Value: "v"}}),
-					},
-				}
-				if _, err := p.Apply(ctx, e, userevents.Options{}); err != nil {
-					errs[g] = append(errs[g], err)
-				}
-			}
-		}(g)
-	}
-	wg.Wait()
-	for _, e := range errs {
-		for _, err := range e {
-			t.Error(err)
-		}
-	}
-	for u := 0; u < users; u++ {
-		rec, err := s.LoadUser(ctx, fmt.Sprintf("u%d", u))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got, want []string
-		for _, tag := range rec.Consumer.Tags {
-			got = append(got, tag.Key)
-		}
-		for i := u; i < events; i += users {
-			want = append(want, fmt.Sprintf("k%d", i))
-		}
-		sort.Strings(got)
-		sort.Strings(want)
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("user u%d tags (-want +got):\n%s", u, diff)
-		}
-		if rec.Version != events/users+1 {
-			t.Errorf("user u%d: version %d, want %d (the creation and %d events)", u, rec.Version, events/users+1, events/users)
-		}
-	}
-	for i := 0; i < events; i++ {
-		if _, err := p.Event(ctx, fmt.Sprintf("e%d", i)); err != nil {
-			t.Errorf("event e%d: %v", i, err)
-		}
-	}
-	t.Logf("%d events, %d commits tried, %d version conflicts retried", events, s.commits.Load(), s.conflicts.Load())
+	st := storetest.NoLostUpdate(t, memstore.New(), storetest.Load{Goroutines: 64, Events: 2000, Users: 4})
+	t.Logf("2000 events: %d commits tried, %d version conflicts retried", st.Commits, st.Conflicts)
 }
 
 // TestConcurrentSameEvent: 32 goroutines send the same event at once: one commit, 31

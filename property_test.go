@@ -60,7 +60,7 @@ func randomize(r *rand.Rand, v reflect.Value) {
 		required := t.Field(i).Name == "State" || t.Field(i).Name == "FirstName" ||
 			t.Field(i).Name == "Value" || t.Field(i).Name == "Currency" || t.Field(i).Name == "Country"
 		switch n := r.Intn(3); {
-		case n == 0:
+		case n == 0 && !required:
 			state.SetUint(uint64(optionalAbsent))
 			inner.Set(reflect.Zero(inner.Type()))
 		case n == 1 && !required:

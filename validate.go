@@ -320,9 +320,8 @@ func (c *vctx) amount(name string, a *Amount, r rule) {
 	c.pop()
 }
 
-// amountUpdate checks an amount in an update: its members, and, when it holds both value
-// and currency, the Strict rules (otherwise the merge checks them with the stored
-// currency or value).
+// amountUpdate checks an amount in an update: its members (both required), and the
+// Strict rules.
 func (c *vctx) amountUpdate(name string, p *AmountUpdate, r rule) {
 	c.push(name)
 	p.validate(c)

@@ -19,6 +19,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"go/ast"
@@ -82,6 +83,7 @@ type structType struct {
 var (
 	structs   = map[string]*structType{}
 	enums     = map[string][]string{} // enum type -> constant names (in order)
+	enumVals  = map[string][]string{} // enum type -> values (in order)
 	enumTypes = map[string]bool{}
 	checks    = map[string]bool{}
 	order     []string
@@ -90,7 +92,13 @@ var (
 func main() {
 	dir := flag.String("dir", ".", "package directory")
 	out := flag.String("out", "model_gen.go", "output file")
+	model := flag.String("model", "", "also write the model (objects and enums) as JSON to this file")
 	flag.Parse()
+	defer func() {
+		if *model != "" {
+			writeModel(*model)
+		}
+	}()
 	fset := token.NewFileSet()
 	files, err := filepath.Glob(filepath.Join(*dir, "*.go"))
 	if err != nil {
@@ -141,12 +149,19 @@ func main() {
 						parseStruct(s.Name.Name, st)
 					}
 				case *ast.ValueSpec:
+					if gd.Tok == token.VAR && len(s.Names) == 1 && len(s.Values) == 1 {
+						codeList(s.Names[0].Name, s.Values[0])
+					}
 					if gd.Tok != token.CONST || s.Type == nil {
 						continue
 					}
 					if id, ok := s.Type.(*ast.Ident); ok && enumTypes[id.Name] {
-						for _, n := range s.Names {
+						for i, n := range s.Names {
 							enums[id.Name] = append(enums[id.Name], n.Name)
+							if lit, ok := s.Values[i].(*ast.BasicLit); ok {
+								v, _ := strconv.Unquote(lit.Value)
+								enumVals[id.Name] = append(enumVals[id.Name], v)
+							}
 						}
 					}
 				}
@@ -577,7 +592,7 @@ func genDecode(b *bytes.Buffer, s *structType) {
 	var mask uint64
 	for i, f := range fields {
 		keys = append(keys, strconv.Quote(f.JSON))
-		if f.rule("required") && s.PatchOf == "" {
+		if f.rule("required") {
 			mask |= 1 << i
 		}
 	}
@@ -833,9 +848,11 @@ func genValidate(b *bytes.Buffer, s *structType) {
 			validateField(b, f, acc, false)
 			continue
 		}
-		fmt.Fprintf(b, "\tswitch %s.state {\n\tcase optionalNull:\n", acc)
+		fmt.Fprintf(b, "\tswitch %s.state {\n", acc)
 		if f.rule("required") {
-			fmt.Fprintf(b, "\t\tc.fail(%q, CodeRequired, \"required field must not be null\")\n", f.JSON)
+			// The schema requires the member of an object that an update gives.
+			fmt.Fprintf(b, "\tcase optionalAbsent:\n\t\tc.fail(%q, CodeRequired, \"required field is missing\")\n", f.JSON)
+			fmt.Fprintf(b, "\tcase optionalNull:\n\t\tc.fail(%q, CodeRequired, \"required field must not be null\")\n", f.JSON)
 		}
 		b.WriteString("\tcase optionalSet:\n")
 		pf := f
@@ -979,26 +996,11 @@ func genMerge(b *bytes.Buffer, s *structType) {
 				log.Fatalf("union %s outside an array", f.Elem)
 			}
 			fmt.Fprintf(b, "\t\tm.push(%s)\n\t\t%s = m.merge%s(%s, %s.v)\n", name, na, f.Elem, na, pa)
-			if f.Elem == "Amount" {
-				fmt.Fprintf(b, "\t\tm.amount(%s, %s.v, %s)\n", na, pa, ruleExpr(f))
-			}
 			b.WriteString("\t\tm.pop()\n")
 		default:
 			log.Fatalf("no merge for %v", f)
 		}
 		b.WriteString("\t}\n")
-	}
-	// Required members of the merged value.
-	for _, f := range s.Fields {
-		if !f.rule("required") {
-			continue
-		}
-		switch f.Kind {
-		case kString, kEnum:
-			fmt.Fprintf(b, "\tif n.%s == \"\" {\n\t\tm.missing(%q)\n\t}\n", f.Name, f.JSON)
-		default:
-			fmt.Fprintf(b, "\tif cur == nil && !p.%s.IsSet() {\n\t\tm.missing(%q)\n\t}\n", f.Name, f.JSON)
-		}
 	}
 	b.WriteString("\tif cur == nil && len(m.changes) == mark {\n\t\tm.changed(\"\")\n\t}\n")
 	b.WriteString("\treturn &n\n}\n\n")
@@ -1120,4 +1122,83 @@ func genSafe(b *bytes.Buffer, s *structType) {
 	fmt.Fprintf(b, "func (v %s) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }\n\n", s.Name)
 	fmt.Fprintf(b, "// LogValue gives log/slog the redacted form of v, as Format prints it.\n")
 	fmt.Fprintf(b, "func (v %s) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }\n\n", s.Name)
+}
+
+// codeList records the values of the countryCodes and currencyCodes arrays.
+func codeList(name string, e ast.Expr) {
+	typ := map[string]string{"countryCodes": "CountryCode", "currencyCodes": "CurrencyCode"}[name]
+	cl, ok := e.(*ast.CompositeLit)
+	if typ == "" || !ok {
+		return
+	}
+	for _, elt := range cl.Elts {
+		if lit, ok := elt.(*ast.BasicLit); ok {
+			v, _ := strconv.Unquote(lit.Value)
+			enumVals[typ] = append(enumVals[typ], v)
+		}
+	}
+}
+
+// writeModel writes the wire model: for each object its members (JSON name, JSON kind,
+// element type, required), and each enum's values. Tools outside Go (the interop tests)
+// compare it with other implementations.
+func writeModel(path string) {
+	type member struct {
+		Name     string `json:"name"`
+		Kind     string `json:"kind"` // string, number, integer, boolean, enum, object, array, any
+		Type     string `json:"type,omitempty"`
+		Elem     string `json:"elem,omitempty"` // array elements: string, or an enum or object type
+		Required bool   `json:"required,omitempty"`
+	}
+	out := struct {
+		Objects map[string][]member          `json:"objects"`
+		Unions  map[string]map[string]string `json:"unions"`
+		Enums   map[string][]string          `json:"enums"`
+	}{map[string][]member{}, map[string]map[string]string{}, enumVals}
+	for name, s := range structs {
+		if s.Union {
+			u := map[string]string{}
+			for _, f := range s.Fields {
+				u[f.Method] = f.Elem
+			}
+			out.Unions[name] = u
+			continue
+		}
+		var ms []member
+		for _, f := range allFields(s) {
+			m := member{Name: f.JSON, Required: f.rule("required")}
+			switch f.Kind {
+			case kString, kPtrString:
+				m.Kind = "string"
+			case kFloat, kPtrFloat, kDecimal:
+				m.Kind = "number"
+			case kInt, kPtrInt:
+				m.Kind = "integer"
+			case kBool, kPtrBool:
+				m.Kind = "boolean"
+			case kEnum:
+				m.Kind, m.Type = "enum", f.Elem
+			case kRaw:
+				m.Kind = "any"
+			case kPtrStruct, kPtrPatch:
+				m.Kind, m.Type = "object", f.Elem
+				if s.PatchOf != "" && !structs[f.Elem].Union {
+					m.Type = patchName(f.Elem)
+				}
+			case kStrings:
+				m.Kind, m.Elem = "array", "string"
+			case kEnums, kStructs:
+				m.Kind, m.Elem = "array", f.Elem
+			}
+			ms = append(ms, m)
+		}
+		out.Objects[name] = ms
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+		log.Fatal(err)
+	}
 }

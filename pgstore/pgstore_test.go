@@ -1,0 +1,139 @@
+package pgstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/pgstore"
+	"github.com/compliancekit/userevents/storetest"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// defaultDSN is the server the tests use when PGSTORE_DSN is not set: the PostgreSQL of
+// the development and CI machines (trust authentication on 127.0.0.1:5432).
+const defaultDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+func dsn() string {
+	if d := os.Getenv("PGSTORE_DSN"); d != "" {
+		return d
+	}
+	return defaultDSN
+}
+
+// newPool returns a pool whose connections use a schema of their own, created for the
+// test (or benchmark) and dropped after it.
+func newPool(tb testing.TB) *pgxpool.Pool {
+	tb.Helper()
+	ctx := context.Background()
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "pgstore_test_" + hex.EncodeToString(b[:])
+	admin, err := pgxpool.New(ctx, dsn())
+	if err != nil {
+		tb.Fatalf("connect to %s: %v", dsn(), err)
+	}
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		tb.Fatalf("create schema (is PostgreSQL running at %s? set PGSTORE_DSN): %v", dsn(), err)
+	}
+	tb.Cleanup(func() {
+		admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	cfg, err := pgxpool.ParseConfig(dsn())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	cfg.MaxConns = 16
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(pool.Close)
+	if err := pgstore.Migrate(ctx, pool); err != nil {
+		tb.Fatal(err)
+	}
+	if err := pgstore.Migrate(ctx, pool); err != nil {
+		tb.Fatalf("Migrate is not idempotent: %v", err)
+	}
+	return pool
+}
+
+// TestConformance runs the Store conformance suite against PostgreSQL.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) userevents.Store { return pgstore.New(newPool(t)) })
+}
+
+// TestNoLostUpdate: 64 goroutines, 2,000 events, 4 users, through a Processor.
+func TestNoLostUpdate(t *testing.T) {
+	st := storetest.NoLostUpdate(t, pgstore.New(newPool(t)), storetest.Load{Goroutines: 64, Events: 2000, Users: 4})
+	t.Logf("2000 events on PostgreSQL: %d commits tried, %d version conflicts retried", st.Commits, st.Conflicts)
+}
+
+// TestEventsInTimeOrder checks the index-backed query the schema is designed for.
+func TestEventsInTimeOrder(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t)
+	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		t.Fatal(err)
+	}
+	for i, ts := range []float64{1700000003000, 1700000001000, 1700000002000} {
+		e := &userevents.ConsumerUserEvent{Timestamp: ts, UserID: "u1", EventID: "e" + strconv.Itoa(i)}
+		if _, err := p.Apply(ctx, e, userevents.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := pool.Query(ctx, `SELECT event_id FROM userevents_events WHERE user_id = $1 ORDER BY timestamp, version`, "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	if fmt.Sprint(ids) != "[e1 e2 e0]" {
+		t.Errorf("events in time order: %v", ids)
+	}
+	var plan string
+	pool.QueryRow(ctx, `EXPLAIN SELECT event_id FROM userevents_events WHERE user_id = 'u1' ORDER BY timestamp, version`).Scan(&plan)
+	t.Log(plan)
+}
+
+// BenchmarkProcessorApply applies small events to 1,000 users from every goroutine of
+// -cpu: events per second on PostgreSQL.
+func BenchmarkProcessorApply(b *testing.B) {
+	ctx := context.Background()
+	p := userevents.NewProcessor(pgstore.New(newPool(b)), userevents.Config{})
+	const users = 1000
+	for u := 0; u < users; u++ {
+		if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: fmt.Sprintf("u%d", u), CreatedTimestamp: 1600000000000}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var n atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			e := &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: fmt.Sprintf("u%d", i%users), EventID: fmt.Sprintf("e%d", i),
+				UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{RiskLevel: userevents.Set(userevents.RiskLevelHigh)}}
+			if _, err := p.Apply(ctx, e, userevents.Options{}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}

@@ -1,0 +1,28 @@
+-- The schema of pgstore (github.com/compliancekit/userevents/pgstore). Idempotent:
+-- pgstore.Migrate runs it, and it can be run by hand. Tables are created in the current
+-- search_path.
+
+-- One row per user id: the record, its user in Flagright's wire format.
+CREATE TABLE IF NOT EXISTS userevents_users (
+    user_id               text PRIMARY KEY,
+    version               bigint NOT NULL CHECK (version > 0),
+    user_type             text NOT NULL CHECK (user_type IN ('CONSUMER', 'BUSINESS')),
+    kyc_risk_level_locked boolean NOT NULL DEFAULT false,
+    cra_risk_level_locked boolean NOT NULL DEFAULT false,
+    last_event_timestamp  double precision NOT NULL DEFAULT 0,
+    doc                   jsonb NOT NULL
+);
+
+-- One row per event id, unique across users: the event as Flagright returns it
+-- (ConsumerUserEventWithRulesResult), and its outcome.
+CREATE TABLE IF NOT EXISTS userevents_events (
+    event_id   text PRIMARY KEY,
+    user_id    text NOT NULL,              -- the userId of the event (before a re-key)
+    timestamp  double precision NOT NULL,  -- the event's timestamp, in milliseconds
+    version    bigint NOT NULL,            -- the record version the event produced
+    event      jsonb NOT NULL,
+    outcome    jsonb NOT NULL
+);
+
+-- The events of a user in time order.
+CREATE INDEX IF NOT EXISTS userevents_events_user_time ON userevents_events (user_id, timestamp, version);

@@ -1,0 +1,112 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/compliancekit/userevents"
+)
+
+// Load describes a concurrent workload for NoLostUpdate.
+type Load struct {
+	Goroutines int // concurrent writers
+	Events     int // events in all, with distinct ids
+	Users      int // users the events are spread over
+}
+
+// Stats reports what a workload cost.
+type Stats struct {
+	Commits   int64 // commits tried
+	Conflicts int64 // commits refused with ErrVersionConflict, and retried
+}
+
+// conflictCounter counts the commits of a Store and their version conflicts.
+type conflictCounter struct {
+	userevents.Store
+	commits, conflicts atomic.Int64
+}
+
+func (c *conflictCounter) Commit(ctx context.Context, cm userevents.Commit) error {
+	c.commits.Add(1)
+	err := c.Store.Commit(ctx, cm)
+	if errors.Is(err, userevents.ErrVersionConflict) {
+		c.conflicts.Add(1)
+	}
+	return err
+}
+
+// NoLostUpdate runs load through a userevents.Processor on s: Load.Goroutines goroutines
+// apply Load.Events events with distinct ids to Load.Users new users, each event adding
+// a tag with a unique key. Afterwards every user must hold exactly its events' tags (no
+// update lost), every event must be retrievable, and each user's version must be 1 (its
+// creation) plus its number of events. It returns the commits and retries it took.
+func NoLostUpdate(t *testing.T, s userevents.Store, load Load) Stats {
+	t.Helper()
+	ctx := context.Background()
+	counter := &conflictCounter{Store: s}
+	p := userevents.NewProcessor(counter, userevents.Config{MaxRetries: 1 << 20})
+	for u := 0; u < load.Users; u++ {
+		id := fmt.Sprintf("nlu-user-%d", u)
+		if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1600000000000}); err != nil {
+			t.Fatalf("create %s: %v", id, err)
+		}
+	}
+	errs := make([][]error, load.Goroutines) // one slice per goroutine
+	var wg sync.WaitGroup
+	for g := 0; g < load.Goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; i < load.Events; i += load.Goroutines {
+				e := &userevents.ConsumerUserEvent{
+					Timestamp: 1700000000000, UserID: fmt.Sprintf("nlu-user-%d", i%load.Users), EventID: fmt.Sprintf("nlu-event-%d", i),
+					UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+						Tags: userevents.Set([]userevents.UserTag{{Key: fmt.Sprintf("k%d", i), Value: "v"}}),
+					},
+				}
+				if _, err := p.Apply(ctx, e, userevents.Options{}); err != nil {
+					errs[g] = append(errs[g], fmt.Errorf("event %d: %w", i, err))
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	for _, e := range errs {
+		for _, err := range e {
+			t.Error(err)
+		}
+	}
+	for u := 0; u < load.Users; u++ {
+		id := fmt.Sprintf("nlu-user-%d", u)
+		rec, err := s.LoadUser(ctx, id)
+		if err != nil {
+			t.Fatalf("load %s: %v", id, err)
+		}
+		var got, want []string
+		for _, tag := range rec.Consumer.Tags {
+			got = append(got, tag.Key)
+		}
+		for i := u; i < load.Events; i += load.Users {
+			want = append(want, fmt.Sprintf("k%d", i))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("user %s holds %d tags, want %d: updates were lost", id, len(got), len(want))
+		}
+		if rec.Version != int64(len(want))+1 {
+			t.Errorf("user %s: version %d, want %d (its creation and %d events)", id, rec.Version, len(want)+1, len(want))
+		}
+	}
+	for i := 0; i < load.Events; i++ {
+		if _, err := s.LoadEvent(ctx, fmt.Sprintf("nlu-event-%d", i)); err != nil {
+			t.Errorf("event %d: %v", i, err)
+		}
+	}
+	return Stats{Commits: counter.commits.Load(), Conflicts: counter.conflicts.Load()}
+}
