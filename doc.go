@@ -156,4 +156,4 @@
 // DefaultMaxRetries, no scorer.
 package userevents
 
-//go:generate go run ./internal/gen
+//go:generate go run ./internal/gen -model interop/model.json
