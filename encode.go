@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -12,6 +13,18 @@ import (
 // The encoders append Flagright's wire format to a byte slice. Generated appendJSON
 // methods write each member as `,"name":value` and turn the first comma into the opening
 // brace (see closeObject), so that no member needs to know whether it is the first.
+
+// sizeHint remembers the length of the last encoding of a type, so that MarshalJSON
+// allocates its buffer once instead of growing it from nothing.
+type sizeHint struct{ n atomic.Int64 }
+
+func (h *sizeHint) get() int { return int(h.n.Load()) + 64 }
+
+func (h *sizeHint) set(n int) {
+	if n <= 1<<20 { // a rare huge value must not make every later buffer huge
+		h.n.Store(int64(n))
+	}
+}
 
 // closeObject finishes an object whose members were appended from start on.
 func closeObject(b []byte, start int) []byte {

@@ -489,7 +489,14 @@ func (v ConsumerName) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v ConsumerName) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ConsumerName) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ConsumerName) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, consumerNameSize.get()))
+	consumerNameSize.set(len(b))
+	return b, nil
+}
+
+// consumerNameSize is the length of the last ConsumerName encoded by MarshalJSON, to size the next buffer.
+var consumerNameSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ConsumerName) UnmarshalJSON(data []byte) error {
@@ -600,7 +607,14 @@ func (v PlaceOfBirth) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v PlaceOfBirth) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v PlaceOfBirth) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v PlaceOfBirth) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, placeOfBirthSize.get()))
+	placeOfBirthSize.set(len(b))
+	return b, nil
+}
+
+// placeOfBirthSize is the length of the last PlaceOfBirth encoded by MarshalJSON, to size the next buffer.
+var placeOfBirthSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *PlaceOfBirth) UnmarshalJSON(data []byte) error {
@@ -853,7 +867,14 @@ func (v UserDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v UserDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UserDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UserDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, userDetailsSize.get()))
+	userDetailsSize.set(len(b))
+	return b, nil
+}
+
+// userDetailsSize is the length of the last UserDetails encoded by MarshalJSON, to size the next buffer.
+var userDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UserDetails) UnmarshalJSON(data []byte) error {
@@ -964,7 +985,14 @@ func (v UserStateDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v UserStateDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UserStateDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UserStateDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, userStateDetailsSize.get()))
+	userStateDetailsSize.set(len(b))
+	return b, nil
+}
+
+// userStateDetailsSize is the length of the last UserStateDetails encoded by MarshalJSON, to size the next buffer.
+var userStateDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UserStateDetails) UnmarshalJSON(data []byte) error {
@@ -1075,7 +1103,14 @@ func (v KYCStatusDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v KYCStatusDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v KYCStatusDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v KYCStatusDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, kYCStatusDetailsSize.get()))
+	kYCStatusDetailsSize.set(len(b))
+	return b, nil
+}
+
+// kYCStatusDetailsSize is the length of the last KYCStatusDetails encoded by MarshalJSON, to size the next buffer.
+var kYCStatusDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *KYCStatusDetails) UnmarshalJSON(data []byte) error {
@@ -1179,7 +1214,14 @@ func (v Tag) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v Tag) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v Tag) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v Tag) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, tagSize.get()))
+	tagSize.set(len(b))
+	return b, nil
+}
+
+// tagSize is the length of the last Tag encoded by MarshalJSON, to size the next buffer.
+var tagSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *Tag) UnmarshalJSON(data []byte) error {
@@ -1364,7 +1406,14 @@ func (v LegalDocument) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil
 func (v LegalDocument) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v LegalDocument) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v LegalDocument) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, legalDocumentSize.get()))
+	legalDocumentSize.set(len(b))
+	return b, nil
+}
+
+// legalDocumentSize is the length of the last LegalDocument encoded by MarshalJSON, to size the next buffer.
+var legalDocumentSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *LegalDocument) UnmarshalJSON(data []byte) error {
@@ -1548,7 +1597,14 @@ func (v Address) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v Address) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v Address) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v Address) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, addressSize.get()))
+	addressSize.set(len(b))
+	return b, nil
+}
+
+// addressSize is the length of the last Address encoded by MarshalJSON, to size the next buffer.
+var addressSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *Address) UnmarshalJSON(data []byte) error {
@@ -1736,7 +1792,14 @@ func (v ContactDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(ni
 func (v ContactDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ContactDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ContactDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, contactDetailsSize.get()))
+	contactDetailsSize.set(len(b))
+	return b, nil
+}
+
+// contactDetailsSize is the length of the last ContactDetails encoded by MarshalJSON, to size the next buffer.
+var contactDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ContactDetails) UnmarshalJSON(data []byte) error {
@@ -1848,7 +1911,14 @@ func (v EmploymentDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v EmploymentDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v EmploymentDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v EmploymentDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, employmentDetailsSize.get()))
+	employmentDetailsSize.set(len(b))
+	return b, nil
+}
+
+// employmentDetailsSize is the length of the last EmploymentDetails encoded by MarshalJSON, to size the next buffer.
+var employmentDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *EmploymentDetails) UnmarshalJSON(data []byte) error {
@@ -1938,7 +2008,14 @@ func (v Amount) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v Amount) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v Amount) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v Amount) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, amountSize.get()))
+	amountSize.set(len(b))
+	return b, nil
+}
+
+// amountSize is the length of the last Amount encoded by MarshalJSON, to size the next buffer.
+var amountSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *Amount) UnmarshalJSON(data []byte) error {
@@ -2071,7 +2148,14 @@ func (v TransactionCountLimit) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v TransactionCountLimit) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v TransactionCountLimit) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, transactionCountLimitSize.get()))
+	transactionCountLimitSize.set(len(b))
+	return b, nil
+}
+
+// transactionCountLimitSize is the length of the last TransactionCountLimit encoded by MarshalJSON, to size the next buffer.
+var transactionCountLimitSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *TransactionCountLimit) UnmarshalJSON(data []byte) error {
@@ -2208,7 +2292,14 @@ func (v TransactionAmountLimit) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v TransactionAmountLimit) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v TransactionAmountLimit) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, transactionAmountLimitSize.get()))
+	transactionAmountLimitSize.set(len(b))
+	return b, nil
+}
+
+// transactionAmountLimitSize is the length of the last TransactionAmountLimit encoded by MarshalJSON, to size the next buffer.
+var transactionAmountLimitSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *TransactionAmountLimit) UnmarshalJSON(data []byte) error {
@@ -2331,7 +2422,14 @@ func (v TransactionLimit) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v TransactionLimit) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v TransactionLimit) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v TransactionLimit) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, transactionLimitSize.get()))
+	transactionLimitSize.set(len(b))
+	return b, nil
+}
+
+// transactionLimitSize is the length of the last TransactionLimit encoded by MarshalJSON, to size the next buffer.
+var transactionLimitSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *TransactionLimit) UnmarshalJSON(data []byte) error {
@@ -2616,7 +2714,14 @@ func (v PaymentMethodLimits) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v PaymentMethodLimits) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v PaymentMethodLimits) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, paymentMethodLimitsSize.get()))
+	paymentMethodLimitsSize.set(len(b))
+	return b, nil
+}
+
+// paymentMethodLimitsSize is the length of the last PaymentMethodLimits encoded by MarshalJSON, to size the next buffer.
+var paymentMethodLimitsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *PaymentMethodLimits) UnmarshalJSON(data []byte) error {
@@ -2807,7 +2912,14 @@ func (v TransactionLimits) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v TransactionLimits) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v TransactionLimits) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v TransactionLimits) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, transactionLimitsSize.get()))
+	transactionLimitsSize.set(len(b))
+	return b, nil
+}
+
+// transactionLimitsSize is the length of the last TransactionLimits encoded by MarshalJSON, to size the next buffer.
+var transactionLimitsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *TransactionLimits) UnmarshalJSON(data []byte) error {
@@ -2960,7 +3072,14 @@ func (v ExpectedIncome) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(ni
 func (v ExpectedIncome) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ExpectedIncome) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ExpectedIncome) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, expectedIncomeSize.get()))
+	expectedIncomeSize.set(len(b))
+	return b, nil
+}
+
+// expectedIncomeSize is the length of the last ExpectedIncome encoded by MarshalJSON, to size the next buffer.
+var expectedIncomeSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExpectedIncome) UnmarshalJSON(data []byte) error {
@@ -3039,7 +3158,14 @@ func (v ExpectedTransactionCountry) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ExpectedTransactionCountry) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ExpectedTransactionCountry) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, expectedTransactionCountrySize.get()))
+	expectedTransactionCountrySize.set(len(b))
+	return b, nil
+}
+
+// expectedTransactionCountrySize is the length of the last ExpectedTransactionCountry encoded by MarshalJSON, to size the next buffer.
+var expectedTransactionCountrySize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExpectedTransactionCountry) UnmarshalJSON(data []byte) error {
@@ -3142,7 +3268,14 @@ func (v ExpectedTransactionCountries) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ExpectedTransactionCountries) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ExpectedTransactionCountries) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, expectedTransactionCountriesSize.get()))
+	expectedTransactionCountriesSize.set(len(b))
+	return b, nil
+}
+
+// expectedTransactionCountriesSize is the length of the last ExpectedTransactionCountries encoded by MarshalJSON, to size the next buffer.
+var expectedTransactionCountriesSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExpectedTransactionCountries) UnmarshalJSON(data []byte) error {
@@ -3221,7 +3354,14 @@ func (v ExpectedTransactionCurrency) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ExpectedTransactionCurrency) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ExpectedTransactionCurrency) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, expectedTransactionCurrencySize.get()))
+	expectedTransactionCurrencySize.set(len(b))
+	return b, nil
+}
+
+// expectedTransactionCurrencySize is the length of the last ExpectedTransactionCurrency encoded by MarshalJSON, to size the next buffer.
+var expectedTransactionCurrencySize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExpectedTransactionCurrency) UnmarshalJSON(data []byte) error {
@@ -3324,7 +3464,14 @@ func (v ExpectedTransactionCurrencies) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ExpectedTransactionCurrencies) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ExpectedTransactionCurrencies) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, expectedTransactionCurrenciesSize.get()))
+	expectedTransactionCurrenciesSize.set(len(b))
+	return b, nil
+}
+
+// expectedTransactionCurrenciesSize is the length of the last ExpectedTransactionCurrencies encoded by MarshalJSON, to size the next buffer.
+var expectedTransactionCurrenciesSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExpectedTransactionCurrencies) UnmarshalJSON(data []byte) error {
@@ -3445,7 +3592,14 @@ func (v PEPStatus) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v PEPStatus) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v PEPStatus) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v PEPStatus) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, pEPStatusSize.get()))
+	pEPStatusSize.set(len(b))
+	return b, nil
+}
+
+// pEPStatusSize is the length of the last PEPStatus encoded by MarshalJSON, to size the next buffer.
+var pEPStatusSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *PEPStatus) UnmarshalJSON(data []byte) error {
@@ -3524,7 +3678,14 @@ func (v CorporateEntityDetails) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v CorporateEntityDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v CorporateEntityDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, corporateEntityDetailsSize.get()))
+	corporateEntityDetailsSize.set(len(b))
+	return b, nil
+}
+
+// corporateEntityDetailsSize is the length of the last CorporateEntityDetails encoded by MarshalJSON, to size the next buffer.
+var corporateEntityDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *CorporateEntityDetails) UnmarshalJSON(data []byte) error {
@@ -3604,7 +3765,14 @@ func (v UserEntityLink) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(ni
 func (v UserEntityLink) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UserEntityLink) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UserEntityLink) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, userEntityLinkSize.get()))
+	userEntityLinkSize.set(len(b))
+	return b, nil
+}
+
+// userEntityLinkSize is the length of the last UserEntityLink encoded by MarshalJSON, to size the next buffer.
+var userEntityLinkSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UserEntityLink) UnmarshalJSON(data []byte) error {
@@ -3698,7 +3866,14 @@ func (v CardExpiry) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v CardExpiry) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v CardExpiry) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v CardExpiry) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, cardExpirySize.get()))
+	cardExpirySize.set(len(b))
+	return b, nil
+}
+
+// cardExpirySize is the length of the last CardExpiry encoded by MarshalJSON, to size the next buffer.
+var cardExpirySize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *CardExpiry) UnmarshalJSON(data []byte) error {
@@ -3775,7 +3950,14 @@ func (v POSDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v POSDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v POSDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v POSDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, pOSDetailsSize.get()))
+	pOSDetailsSize.set(len(b))
+	return b, nil
+}
+
+// pOSDetailsSize is the length of the last POSDetails encoded by MarshalJSON, to size the next buffer.
+var pOSDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *POSDetails) UnmarshalJSON(data []byte) error {
@@ -3973,7 +4155,14 @@ func (v CardMerchantDetails) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v CardMerchantDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v CardMerchantDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, cardMerchantDetailsSize.get()))
+	cardMerchantDetailsSize.set(len(b))
+	return b, nil
+}
+
+// cardMerchantDetailsSize is the length of the last CardMerchantDetails encoded by MarshalJSON, to size the next buffer.
+var cardMerchantDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *CardMerchantDetails) UnmarshalJSON(data []byte) error {
@@ -4493,7 +4682,14 @@ func (v CardDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v CardDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v CardDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v CardDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, cardDetailsSize.get()))
+	cardDetailsSize.set(len(b))
+	return b, nil
+}
+
+// cardDetailsSize is the length of the last CardDetails encoded by MarshalJSON, to size the next buffer.
+var cardDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *CardDetails) UnmarshalJSON(data []byte) error {
@@ -4901,7 +5097,14 @@ func (v GenericBankAccountDetails) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v GenericBankAccountDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v GenericBankAccountDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, genericBankAccountDetailsSize.get()))
+	genericBankAccountDetailsSize.set(len(b))
+	return b, nil
+}
+
+// genericBankAccountDetailsSize is the length of the last GenericBankAccountDetails encoded by MarshalJSON, to size the next buffer.
+var genericBankAccountDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *GenericBankAccountDetails) UnmarshalJSON(data []byte) error {
@@ -5239,7 +5442,14 @@ func (v IBANDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v IBANDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v IBANDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v IBANDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, iBANDetailsSize.get()))
+	iBANDetailsSize.set(len(b))
+	return b, nil
+}
+
+// iBANDetailsSize is the length of the last IBANDetails encoded by MarshalJSON, to size the next buffer.
+var iBANDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *IBANDetails) UnmarshalJSON(data []byte) error {
@@ -5529,7 +5739,14 @@ func (v ACHDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v ACHDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ACHDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ACHDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, aCHDetailsSize.get()))
+	aCHDetailsSize.set(len(b))
+	return b, nil
+}
+
+// aCHDetailsSize is the length of the last ACHDetails encoded by MarshalJSON, to size the next buffer.
+var aCHDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ACHDetails) UnmarshalJSON(data []byte) error {
@@ -5667,7 +5884,14 @@ func (v CorrespondentBankDetails) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v CorrespondentBankDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v CorrespondentBankDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, correspondentBankDetailsSize.get()))
+	correspondentBankDetailsSize.set(len(b))
+	return b, nil
+}
+
+// correspondentBankDetailsSize is the length of the last CorrespondentBankDetails encoded by MarshalJSON, to size the next buffer.
+var correspondentBankDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *CorrespondentBankDetails) UnmarshalJSON(data []byte) error {
@@ -6027,7 +6251,14 @@ func (v SwiftDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v SwiftDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v SwiftDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v SwiftDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, swiftDetailsSize.get()))
+	swiftDetailsSize.set(len(b))
+	return b, nil
+}
+
+// swiftDetailsSize is the length of the last SwiftDetails encoded by MarshalJSON, to size the next buffer.
+var swiftDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *SwiftDetails) UnmarshalJSON(data []byte) error {
@@ -6223,7 +6454,14 @@ func (v MpesaDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v MpesaDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v MpesaDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v MpesaDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, mpesaDetailsSize.get()))
+	mpesaDetailsSize.set(len(b))
+	return b, nil
+}
+
+// mpesaDetailsSize is the length of the last MpesaDetails encoded by MarshalJSON, to size the next buffer.
+var mpesaDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *MpesaDetails) UnmarshalJSON(data []byte) error {
@@ -6427,7 +6665,14 @@ func (v UPIDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v UPIDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UPIDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UPIDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, uPIDetailsSize.get()))
+	uPIDetailsSize.set(len(b))
+	return b, nil
+}
+
+// uPIDetailsSize is the length of the last UPIDetails encoded by MarshalJSON, to size the next buffer.
+var uPIDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UPIDetails) UnmarshalJSON(data []byte) error {
@@ -6808,7 +7053,14 @@ func (v WalletDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil
 func (v WalletDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v WalletDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v WalletDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, walletDetailsSize.get()))
+	walletDetailsSize.set(len(b))
+	return b, nil
+}
+
+// walletDetailsSize is the length of the last WalletDetails encoded by MarshalJSON, to size the next buffer.
+var walletDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *WalletDetails) UnmarshalJSON(data []byte) error {
@@ -7131,7 +7383,14 @@ func (v CheckDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v CheckDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v CheckDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v CheckDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, checkDetailsSize.get()))
+	checkDetailsSize.set(len(b))
+	return b, nil
+}
+
+// checkDetailsSize is the length of the last CheckDetails encoded by MarshalJSON, to size the next buffer.
+var checkDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *CheckDetails) UnmarshalJSON(data []byte) error {
@@ -7285,7 +7544,14 @@ func (v CashDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v CashDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v CashDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v CashDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, cashDetailsSize.get()))
+	cashDetailsSize.set(len(b))
+	return b, nil
+}
+
+// cashDetailsSize is the length of the last CashDetails encoded by MarshalJSON, to size the next buffer.
+var cashDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *CashDetails) UnmarshalJSON(data []byte) error {
@@ -7720,7 +7986,14 @@ func (v NPPDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v NPPDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v NPPDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v NPPDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, nPPDetailsSize.get()))
+	nPPDetailsSize.set(len(b))
+	return b, nil
+}
+
+// nPPDetailsSize is the length of the last NPPDetails encoded by MarshalJSON, to size the next buffer.
+var nPPDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *NPPDetails) UnmarshalJSON(data []byte) error {
@@ -7964,7 +8237,14 @@ func (v SavedPaymentDetails) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v SavedPaymentDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v SavedPaymentDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, savedPaymentDetailsSize.get()))
+	savedPaymentDetailsSize.set(len(b))
+	return b, nil
+}
+
+// savedPaymentDetailsSize is the length of the last SavedPaymentDetails encoded by MarshalJSON, to size the next buffer.
+var savedPaymentDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *SavedPaymentDetails) UnmarshalJSON(data []byte) error {
@@ -8082,7 +8362,14 @@ func (v UserTag) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v UserTag) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UserTag) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UserTag) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, userTagSize.get()))
+	userTagSize.set(len(b))
+	return b, nil
+}
+
+// userTagSize is the length of the last UserTag encoded by MarshalJSON, to size the next buffer.
+var userTagSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UserTag) UnmarshalJSON(data []byte) error {
@@ -8236,7 +8523,14 @@ func (v FileInfo) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v FileInfo) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v FileInfo) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v FileInfo) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, fileInfoSize.get()))
+	fileInfoSize.set(len(b))
+	return b, nil
+}
+
+// fileInfoSize is the length of the last FileInfo encoded by MarshalJSON, to size the next buffer.
+var fileInfoSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *FileInfo) UnmarshalJSON(data []byte) error {
@@ -8419,7 +8713,14 @@ func (v PersonAttachment) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v PersonAttachment) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v PersonAttachment) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v PersonAttachment) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, personAttachmentSize.get()))
+	personAttachmentSize.set(len(b))
+	return b, nil
+}
+
+// personAttachmentSize is the length of the last PersonAttachment encoded by MarshalJSON, to size the next buffer.
+var personAttachmentSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *PersonAttachment) UnmarshalJSON(data []byte) error {
@@ -8680,7 +8981,14 @@ func (v DeviceData) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v DeviceData) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v DeviceData) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v DeviceData) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, deviceDataSize.get()))
+	deviceDataSize.set(len(b))
+	return b, nil
+}
+
+// deviceDataSize is the length of the last DeviceData encoded by MarshalJSON, to size the next buffer.
+var deviceDataSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *DeviceData) UnmarshalJSON(data []byte) error {
@@ -8760,7 +9068,14 @@ func (v ProductsEnabled) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(n
 func (v ProductsEnabled) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ProductsEnabled) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ProductsEnabled) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, productsEnabledSize.get()))
+	productsEnabledSize.set(len(b))
+	return b, nil
+}
+
+// productsEnabledSize is the length of the last ProductsEnabled encoded by MarshalJSON, to size the next buffer.
+var productsEnabledSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ProductsEnabled) UnmarshalJSON(data []byte) error {
@@ -8851,7 +9166,14 @@ func (v FalsePositiveDetails) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v FalsePositiveDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v FalsePositiveDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, falsePositiveDetailsSize.get()))
+	falsePositiveDetailsSize.set(len(b))
+	return b, nil
+}
+
+// falsePositiveDetailsSize is the length of the last FalsePositiveDetails encoded by MarshalJSON, to size the next buffer.
+var falsePositiveDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *FalsePositiveDetails) UnmarshalJSON(data []byte) error {
@@ -9077,7 +9399,14 @@ func (v SanctionsHitContext) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v SanctionsHitContext) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v SanctionsHitContext) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, sanctionsHitContextSize.get()))
+	sanctionsHitContextSize.set(len(b))
+	return b, nil
+}
+
+// sanctionsHitContextSize is the length of the last SanctionsHitContext encoded by MarshalJSON, to size the next buffer.
+var sanctionsHitContextSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *SanctionsHitContext) UnmarshalJSON(data []byte) error {
@@ -9278,7 +9607,14 @@ func (v SanctionsDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v SanctionsDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v SanctionsDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v SanctionsDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, sanctionsDetailsSize.get()))
+	sanctionsDetailsSize.set(len(b))
+	return b, nil
+}
+
+// sanctionsDetailsSize is the length of the last SanctionsDetails encoded by MarshalJSON, to size the next buffer.
+var sanctionsDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *SanctionsDetails) UnmarshalJSON(data []byte) error {
@@ -9415,7 +9751,14 @@ func (v RuleHitMeta) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v RuleHitMeta) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v RuleHitMeta) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v RuleHitMeta) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, ruleHitMetaSize.get()))
+	ruleHitMetaSize.set(len(b))
+	return b, nil
+}
+
+// ruleHitMetaSize is the length of the last RuleHitMeta encoded by MarshalJSON, to size the next buffer.
+var ruleHitMetaSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *RuleHitMeta) UnmarshalJSON(data []byte) error {
@@ -9492,7 +9835,14 @@ func (v ListMatchedValue) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v ListMatchedValue) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ListMatchedValue) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ListMatchedValue) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, listMatchedValueSize.get()))
+	listMatchedValueSize.set(len(b))
+	return b, nil
+}
+
+// listMatchedValueSize is the length of the last ListMatchedValue encoded by MarshalJSON, to size the next buffer.
+var listMatchedValueSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ListMatchedValue) UnmarshalJSON(data []byte) error {
@@ -9619,7 +9969,14 @@ func (v ListMatchedEntity) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v ListMatchedEntity) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ListMatchedEntity) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ListMatchedEntity) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, listMatchedEntitySize.get()))
+	listMatchedEntitySize.set(len(b))
+	return b, nil
+}
+
+// listMatchedEntitySize is the length of the last ListMatchedEntity encoded by MarshalJSON, to size the next buffer.
+var listMatchedEntitySize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ListMatchedEntity) UnmarshalJSON(data []byte) error {
@@ -9719,7 +10076,14 @@ func (v ListContext) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v ListContext) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ListContext) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ListContext) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, listContextSize.get()))
+	listContextSize.set(len(b))
+	return b, nil
+}
+
+// listContextSize is the length of the last ListContext encoded by MarshalJSON, to size the next buffer.
+var listContextSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ListContext) UnmarshalJSON(data []byte) error {
@@ -9835,7 +10199,14 @@ func (v ExecutedLogicVars) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v ExecutedLogicVars) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ExecutedLogicVars) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ExecutedLogicVars) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, executedLogicVarsSize.get()))
+	executedLogicVarsSize.set(len(b))
+	return b, nil
+}
+
+// executedLogicVarsSize is the length of the last ExecutedLogicVars encoded by MarshalJSON, to size the next buffer.
+var executedLogicVarsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExecutedLogicVars) UnmarshalJSON(data []byte) error {
@@ -10118,7 +10489,14 @@ func (v ExecutedRulesResult) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ExecutedRulesResult) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ExecutedRulesResult) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, executedRulesResultSize.get()))
+	executedRulesResultSize.set(len(b))
+	return b, nil
+}
+
+// executedRulesResultSize is the length of the last ExecutedRulesResult encoded by MarshalJSON, to size the next buffer.
+var executedRulesResultSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExecutedRulesResult) UnmarshalJSON(data []byte) error {
@@ -10368,7 +10746,14 @@ func (v HitRulesDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(n
 func (v HitRulesDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v HitRulesDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v HitRulesDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, hitRulesDetailsSize.get()))
+	hitRulesDetailsSize.set(len(b))
+	return b, nil
+}
+
+// hitRulesDetailsSize is the length of the last HitRulesDetails encoded by MarshalJSON, to size the next buffer.
+var hitRulesDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *HitRulesDetails) UnmarshalJSON(data []byte) error {
@@ -10495,7 +10880,14 @@ func (v UserRiskScoreDetails) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UserRiskScoreDetails) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UserRiskScoreDetails) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, userRiskScoreDetailsSize.get()))
+	userRiskScoreDetailsSize.set(len(b))
+	return b, nil
+}
+
+// userRiskScoreDetailsSize is the length of the last UserRiskScoreDetails encoded by MarshalJSON, to size the next buffer.
+var userRiskScoreDetailsSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UserRiskScoreDetails) UnmarshalJSON(data []byte) error {
@@ -11230,7 +11622,14 @@ func (v ConsumerUser) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v ConsumerUser) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ConsumerUser) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ConsumerUser) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, consumerUserSize.get()))
+	consumerUserSize.set(len(b))
+	return b, nil
+}
+
+// consumerUserSize is the length of the last ConsumerUser encoded by MarshalJSON, to size the next buffer.
+var consumerUserSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ConsumerUser) UnmarshalJSON(data []byte) error {
@@ -11885,7 +12284,14 @@ func (v BusinessUser) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v BusinessUser) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v BusinessUser) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v BusinessUser) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, businessUserSize.get()))
+	businessUserSize.set(len(b))
+	return b, nil
+}
+
+// businessUserSize is the length of the last BusinessUser encoded by MarshalJSON, to size the next buffer.
+var businessUserSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *BusinessUser) UnmarshalJSON(data []byte) error {
@@ -12073,7 +12479,14 @@ func (v ConsumerUserEvent) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v ConsumerUserEvent) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ConsumerUserEvent) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ConsumerUserEvent) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, consumerUserEventSize.get()))
+	consumerUserEventSize.set(len(b))
+	return b, nil
+}
+
+// consumerUserEventSize is the length of the last ConsumerUserEvent encoded by MarshalJSON, to size the next buffer.
+var consumerUserEventSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ConsumerUserEvent) UnmarshalJSON(data []byte) error {
@@ -12274,7 +12687,14 @@ func (v StoredEvent) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v StoredEvent) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v StoredEvent) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v StoredEvent) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, storedEventSize.get()))
+	storedEventSize.set(len(b))
+	return b, nil
+}
+
+// storedEventSize is the length of the last StoredEvent encoded by MarshalJSON, to size the next buffer.
+var storedEventSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *StoredEvent) UnmarshalJSON(data []byte) error {
@@ -12375,7 +12795,14 @@ func (v EventBatch) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v EventBatch) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v EventBatch) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v EventBatch) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, eventBatchSize.get()))
+	eventBatchSize.set(len(b))
+	return b, nil
+}
+
+// eventBatchSize is the length of the last EventBatch encoded by MarshalJSON, to size the next buffer.
+var eventBatchSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *EventBatch) UnmarshalJSON(data []byte) error {
@@ -12812,7 +13239,14 @@ func (v EventResponse) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil
 func (v EventResponse) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v EventResponse) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v EventResponse) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, eventResponseSize.get()))
+	eventResponseSize.set(len(b))
+	return b, nil
+}
+
+// eventResponseSize is the length of the last EventResponse encoded by MarshalJSON, to size the next buffer.
+var eventResponseSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *EventResponse) UnmarshalJSON(data []byte) error {
@@ -13025,7 +13459,14 @@ func (v ConsumerNameUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSaf
 func (v ConsumerNameUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ConsumerNameUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ConsumerNameUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, consumerNameUpdateSize.get()))
+	consumerNameUpdateSize.set(len(b))
+	return b, nil
+}
+
+// consumerNameUpdateSize is the length of the last ConsumerNameUpdate encoded by MarshalJSON, to size the next buffer.
+var consumerNameUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ConsumerNameUpdate) UnmarshalJSON(data []byte) error {
@@ -13238,7 +13679,14 @@ func (v PlaceOfBirthUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSaf
 func (v PlaceOfBirthUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v PlaceOfBirthUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v PlaceOfBirthUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, placeOfBirthUpdateSize.get()))
+	placeOfBirthUpdateSize.set(len(b))
+	return b, nil
+}
+
+// placeOfBirthUpdateSize is the length of the last PlaceOfBirthUpdate encoded by MarshalJSON, to size the next buffer.
+var placeOfBirthUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *PlaceOfBirthUpdate) UnmarshalJSON(data []byte) error {
@@ -13807,7 +14255,14 @@ func (v UserDetailsUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v UserDetailsUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UserDetailsUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UserDetailsUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, userDetailsUpdateSize.get()))
+	userDetailsUpdateSize.set(len(b))
+	return b, nil
+}
+
+// userDetailsUpdateSize is the length of the last UserDetailsUpdate encoded by MarshalJSON, to size the next buffer.
+var userDetailsUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UserDetailsUpdate) UnmarshalJSON(data []byte) error {
@@ -14022,7 +14477,14 @@ func (v UserStateDetailsUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UserStateDetailsUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UserStateDetailsUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, userStateDetailsUpdateSize.get()))
+	userStateDetailsUpdateSize.set(len(b))
+	return b, nil
+}
+
+// userStateDetailsUpdateSize is the length of the last UserStateDetailsUpdate encoded by MarshalJSON, to size the next buffer.
+var userStateDetailsUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UserStateDetailsUpdate) UnmarshalJSON(data []byte) error {
@@ -14232,7 +14694,14 @@ func (v KYCStatusDetailsUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v KYCStatusDetailsUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v KYCStatusDetailsUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, kYCStatusDetailsUpdateSize.get()))
+	kYCStatusDetailsUpdateSize.set(len(b))
+	return b, nil
+}
+
+// kYCStatusDetailsUpdateSize is the length of the last KYCStatusDetailsUpdate encoded by MarshalJSON, to size the next buffer.
+var kYCStatusDetailsUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *KYCStatusDetailsUpdate) UnmarshalJSON(data []byte) error {
@@ -14638,7 +15107,14 @@ func (v ContactDetailsUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ContactDetailsUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ContactDetailsUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, contactDetailsUpdateSize.get()))
+	contactDetailsUpdateSize.set(len(b))
+	return b, nil
+}
+
+// contactDetailsUpdateSize is the length of the last ContactDetailsUpdate encoded by MarshalJSON, to size the next buffer.
+var contactDetailsUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ContactDetailsUpdate) UnmarshalJSON(data []byte) error {
@@ -14850,7 +15326,14 @@ func (v EmploymentDetailsUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v EmploymentDetailsUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v EmploymentDetailsUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, employmentDetailsUpdateSize.get()))
+	employmentDetailsUpdateSize.set(len(b))
+	return b, nil
+}
+
+// employmentDetailsUpdateSize is the length of the last EmploymentDetailsUpdate encoded by MarshalJSON, to size the next buffer.
+var employmentDetailsUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *EmploymentDetailsUpdate) UnmarshalJSON(data []byte) error {
@@ -15024,7 +15507,14 @@ func (v AmountUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v AmountUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v AmountUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v AmountUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, amountUpdateSize.get()))
+	amountUpdateSize.set(len(b))
+	return b, nil
+}
+
+// amountUpdateSize is the length of the last AmountUpdate encoded by MarshalJSON, to size the next buffer.
+var amountUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *AmountUpdate) UnmarshalJSON(data []byte) error {
@@ -15275,7 +15765,14 @@ func (v TransactionCountLimitUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v TransactionCountLimitUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v TransactionCountLimitUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, transactionCountLimitUpdateSize.get()))
+	transactionCountLimitUpdateSize.set(len(b))
+	return b, nil
+}
+
+// transactionCountLimitUpdateSize is the length of the last TransactionCountLimitUpdate encoded by MarshalJSON, to size the next buffer.
+var transactionCountLimitUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *TransactionCountLimitUpdate) UnmarshalJSON(data []byte) error {
@@ -15566,7 +16063,14 @@ func (v TransactionAmountLimitUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v TransactionAmountLimitUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v TransactionAmountLimitUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, transactionAmountLimitUpdateSize.get()))
+	transactionAmountLimitUpdateSize.set(len(b))
+	return b, nil
+}
+
+// transactionAmountLimitUpdateSize is the length of the last TransactionAmountLimitUpdate encoded by MarshalJSON, to size the next buffer.
+var transactionAmountLimitUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *TransactionAmountLimitUpdate) UnmarshalJSON(data []byte) error {
@@ -15812,7 +16316,14 @@ func (v TransactionLimitUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v TransactionLimitUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v TransactionLimitUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, transactionLimitUpdateSize.get()))
+	transactionLimitUpdateSize.set(len(b))
+	return b, nil
+}
+
+// transactionLimitUpdateSize is the length of the last TransactionLimitUpdate encoded by MarshalJSON, to size the next buffer.
+var transactionLimitUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *TransactionLimitUpdate) UnmarshalJSON(data []byte) error {
@@ -16482,7 +16993,14 @@ func (v PaymentMethodLimitsUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v PaymentMethodLimitsUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v PaymentMethodLimitsUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, paymentMethodLimitsUpdateSize.get()))
+	paymentMethodLimitsUpdateSize.set(len(b))
+	return b, nil
+}
+
+// paymentMethodLimitsUpdateSize is the length of the last PaymentMethodLimitsUpdate encoded by MarshalJSON, to size the next buffer.
+var paymentMethodLimitsUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *PaymentMethodLimitsUpdate) UnmarshalJSON(data []byte) error {
@@ -16928,7 +17446,14 @@ func (v TransactionLimitsUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v TransactionLimitsUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v TransactionLimitsUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, transactionLimitsUpdateSize.get()))
+	transactionLimitsUpdateSize.set(len(b))
+	return b, nil
+}
+
+// transactionLimitsUpdateSize is the length of the last TransactionLimitsUpdate encoded by MarshalJSON, to size the next buffer.
+var transactionLimitsUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *TransactionLimitsUpdate) UnmarshalJSON(data []byte) error {
@@ -17270,7 +17795,14 @@ func (v ExpectedIncomeUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ExpectedIncomeUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ExpectedIncomeUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, expectedIncomeUpdateSize.get()))
+	expectedIncomeUpdateSize.set(len(b))
+	return b, nil
+}
+
+// expectedIncomeUpdateSize is the length of the last ExpectedIncomeUpdate encoded by MarshalJSON, to size the next buffer.
+var expectedIncomeUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExpectedIncomeUpdate) UnmarshalJSON(data []byte) error {
@@ -17454,8 +17986,13 @@ func (v ExpectedTransactionCountriesUpdate) LogValue() slog.Value {
 
 // MarshalJSON encodes v in Flagright's wire format.
 func (v ExpectedTransactionCountriesUpdate) MarshalJSON() ([]byte, error) {
-	return v.appendJSON(nil), nil
+	b := v.appendJSON(make([]byte, 0, expectedTransactionCountriesUpdateSize.get()))
+	expectedTransactionCountriesUpdateSize.set(len(b))
+	return b, nil
 }
+
+// expectedTransactionCountriesUpdateSize is the length of the last ExpectedTransactionCountriesUpdate encoded by MarshalJSON, to size the next buffer.
+var expectedTransactionCountriesUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExpectedTransactionCountriesUpdate) UnmarshalJSON(data []byte) error {
@@ -17639,8 +18176,13 @@ func (v ExpectedTransactionCurrenciesUpdate) LogValue() slog.Value {
 
 // MarshalJSON encodes v in Flagright's wire format.
 func (v ExpectedTransactionCurrenciesUpdate) MarshalJSON() ([]byte, error) {
-	return v.appendJSON(nil), nil
+	b := v.appendJSON(make([]byte, 0, expectedTransactionCurrenciesUpdateSize.get()))
+	expectedTransactionCurrenciesUpdateSize.set(len(b))
+	return b, nil
 }
+
+// expectedTransactionCurrenciesUpdateSize is the length of the last ExpectedTransactionCurrenciesUpdate encoded by MarshalJSON, to size the next buffer.
+var expectedTransactionCurrenciesUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ExpectedTransactionCurrenciesUpdate) UnmarshalJSON(data []byte) error {
@@ -17768,7 +18310,14 @@ func (v UserEntityLinkUpdate) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v UserEntityLinkUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v UserEntityLinkUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, userEntityLinkUpdateSize.get()))
+	userEntityLinkUpdateSize.set(len(b))
+	return b, nil
+}
+
+// userEntityLinkUpdateSize is the length of the last UserEntityLinkUpdate encoded by MarshalJSON, to size the next buffer.
+var userEntityLinkUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *UserEntityLinkUpdate) UnmarshalJSON(data []byte) error {
@@ -18344,7 +18893,14 @@ func (v DeviceDataUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v DeviceDataUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v DeviceDataUpdate) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v DeviceDataUpdate) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, deviceDataUpdateSize.get()))
+	deviceDataUpdateSize.set(len(b))
+	return b, nil
+}
+
+// deviceDataUpdateSize is the length of the last DeviceDataUpdate encoded by MarshalJSON, to size the next buffer.
+var deviceDataUpdateSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *DeviceDataUpdate) UnmarshalJSON(data []byte) error {
@@ -19927,7 +20483,14 @@ func (v ConsumerUserAttributes) LogValue() slog.Value {
 }
 
 // MarshalJSON encodes v in Flagright's wire format.
-func (v ConsumerUserAttributes) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }
+func (v ConsumerUserAttributes) MarshalJSON() ([]byte, error) {
+	b := v.appendJSON(make([]byte, 0, consumerUserAttributesSize.get()))
+	consumerUserAttributesSize.set(len(b))
+	return b, nil
+}
+
+// consumerUserAttributesSize is the length of the last ConsumerUserAttributes encoded by MarshalJSON, to size the next buffer.
+var consumerUserAttributesSize sizeHint
 
 // UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).
 func (v *ConsumerUserAttributes) UnmarshalJSON(data []byte) error {

@@ -34,5 +34,7 @@ type Commit struct {
 	// UserID is free afterwards.
 	Record Record
 	// Event is the event to store under Event.EventID, or nil (a user's creation).
+	// Its Previous is the record stored at ExpectedVersion: a store may keep its own
+	// copy of that record rather than copy Event.Previous again.
 	Event *StoredEvent
 }

@@ -86,14 +86,13 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 	rec := c.Record.Clone()
 	var ev *userevents.StoredEvent
 	if c.Event != nil {
-		user := c.Event.User
 		e := *c.Event
-		e.User = nil
+		e.User, e.Previous = nil, userevents.Record{}
 		ev = e.Clone()
-		if user == c.Record.Consumer {
+		if c.Event.User == c.Record.Consumer {
 			ev.User = rec.Consumer
 		} else {
-			ev.User = user.Clone()
+			ev.User = c.Event.User.Clone()
 		}
 	}
 
@@ -124,6 +123,9 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 		return fmt.Errorf("%w: %q", userevents.ErrUserExists, newID)
 	}
 	if ev != nil {
+		// The event's previous record is the one stored now (the version check made
+		// sure): keep it rather than a copy of the caller's.
+		ev.Previous = cur.rec
 		// The event id is claimed last: after it nothing can fail, so the record and
 		// the event are written together.
 		if _, loaded := s.events.LoadOrStore(ev.EventID, ev); loaded {

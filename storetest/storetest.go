@@ -239,7 +239,10 @@ func versionCheck(ctx context.Context, s userevents.Store) []error {
 
 func eventRoundTrip(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
+	// A conversion: the business user u1 becomes a consumer user, and the event keeps
+	// the whole business record as its previous record.
+	prev := userevents.Record{Business: business("u1"), Version: 1, CRARiskLevelLocked: true}
+	c.expect("create business u1", s.Commit(ctx, userevents.Commit{UserID: "u1", Record: prev}), nil)
 	ev := event("e1", "u1", 2)
 	ev.Previous = userevents.Record{Business: business("u1"), Version: 1, CRARiskLevelLocked: true}
 	ev.Converted = true

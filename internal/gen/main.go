@@ -440,7 +440,8 @@ func genStruct(b *bytes.Buffer, s *structType) {
 	}
 	genSafe(b, s)
 	fmt.Fprintf(b, "// MarshalJSON encodes v in Flagright's wire format.\n")
-	fmt.Fprintf(b, "func (v %s) MarshalJSON() ([]byte, error) { return v.appendJSON(nil), nil }\n\n", s.Name)
+	fmt.Fprintf(b, "func (v %s) MarshalJSON() ([]byte, error) {\n\tb := v.appendJSON(make([]byte, 0, %sSize.get()))\n\t%sSize.set(len(b))\n\treturn b, nil\n}\n\n", s.Name, lowerFirst(s.Name), lowerFirst(s.Name))
+	fmt.Fprintf(b, "// %sSize is the length of the last %s encoded by MarshalJSON, to size the next buffer.\nvar %sSize sizeHint\n\n", lowerFirst(s.Name), s.Name, lowerFirst(s.Name))
 	fmt.Fprintf(b, "// UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).\n")
 	fmt.Fprintf(b, "func (v *%s) UnmarshalJSON(data []byte) error {\n\tvar n %s\n\tif err := decodeDocument(data, nil, func(d *decoder) { d.decode%s(&n) }); err != nil {\n\t\treturn err\n\t}\n\t*v = n\n\treturn nil\n}\n\n", s.Name, s.Name, s.Name)
 }

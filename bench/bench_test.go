@@ -1,0 +1,158 @@
+// Package bench compares the library with what a team would build instead, and with the
+// serialization floor, on the same inputs. It is a module of its own so that the
+// library does not depend on the peers it is measured against.
+//
+//	go test -run XXX -bench . -benchmem -count 6 > pipelines.txt && benchstat pipelines.txt
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/memstore"
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+const inputs = "../../shared/flagright/bench-inputs"
+
+// input is one benchmark case: an event applied to the full consumer user.
+type input struct {
+	name  string
+	event []byte
+}
+
+// load reads the shared benchmark inputs, or skips when they are absent.
+func load(b *testing.B) (user []byte, events []input) {
+	b.Helper()
+	read := func(name string) []byte {
+		data, err := os.ReadFile(filepath.Join(inputs, name))
+		if err != nil {
+			b.Skipf("%s: %v (the shared benchmark inputs are absent)", name, err)
+		}
+		return data
+	}
+	return read("full-user.json"), []input{
+		{"state-change", read("small-event.json")},
+		{"kyc-update", read("kyc-event.json")},
+		{"full-attributes", read("full-event.json")},
+	}
+}
+
+// BenchmarkLibrary: DecodeEvent, Processor.Apply with memstore, json.Marshal of the user.
+func BenchmarkLibrary(b *testing.B) {
+	userDoc, events := load(b)
+	for _, in := range events {
+		b.Run(in.name, func(b *testing.B) {
+			ctx := context.Background()
+			p := userevents.NewProcessor(memstore.New(), userevents.Config{})
+			u, err := userevents.DecodeConsumerUser(userDoc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := p.CreateConsumerUser(ctx, u); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(in.event)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				ev, err := userevents.DecodeEvent(in.event)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := p.Apply(ctx, ev, userevents.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := json.Marshal(res.User); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkGeneric: the pipeline a team would write instead: decode into map[string]any,
+// validate against the ConsumerUserEvent schema of Flagright's OpenAPI document,
+// merge-patch the attributes into the stored user's JSON, and re-encode.
+func BenchmarkGeneric(b *testing.B) {
+	userDoc, events := load(b)
+	spec, err := os.ReadFile(filepath.Join(inputs, "openapi.json"))
+	if err != nil {
+		b.Skip("the OpenAPI document is absent")
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(spec))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("openapi.json", doc); err != nil {
+		b.Fatal(err)
+	}
+	schema, err := c.Compile("openapi.json#/components/schemas/ConsumerUserEvent")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range events {
+		b.Run(in.name, func(b *testing.B) {
+			stored := append([]byte(nil), userDoc...)
+			b.SetBytes(int64(len(in.event)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				v, err := jsonschema.UnmarshalJSON(bytes.NewReader(in.event))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := schema.Validate(v); err != nil {
+					b.Fatal(err)
+				}
+				patch, err := json.Marshal(v.(map[string]any)["updatedConsumerUserAttributes"])
+				if err != nil {
+					b.Fatal(err)
+				}
+				merged, err := jsonpatch.MergePatch(stored, patch)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var user map[string]any
+				if err := json.Unmarshal(merged, &user); err != nil {
+					b.Fatal(err)
+				}
+				if stored, err = json.Marshal(user); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFloor: only what no implementation avoids: decoding the event bytes and
+// encoding the user, with the library's JSON code and types, no validation, no apply.
+func BenchmarkFloor(b *testing.B) {
+	userDoc, events := load(b)
+	u, err := userevents.DecodeConsumerUser(userDoc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range events {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.event)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := userevents.DecodeEvent(in.event); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := json.Marshal(u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
