@@ -157,6 +157,22 @@ func sortedChanges(c []string) []string {
 	return out
 }
 
+// makeSlab returns an empty slice with room for n values, or nil for none.
+func makeSlab[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, 0, n)
+}
+
+// slabCopy copies *p into the slab and returns a pointer to the copy. The slab was sized
+// by a counting pass, so it does not grow; if it had to, the earlier pointers would
+// still be valid, into the old array.
+func slabCopy[T any](slab *[]T, p *T) *T {
+	*slab = append(*slab, *p)
+	return &(*slab)[len(*slab)-1]
+}
+
 func clonePtr[T any](p *T) *T {
 	if p == nil {
 		return nil

@@ -379,6 +379,141 @@ func WalletNetworkValues() []WalletNetwork {
 	return []WalletNetwork{WalletNetworkBitcoin, WalletNetworkEthereum, WalletNetworkPolygon, WalletNetworkBnbSmartChain, WalletNetworkBnbBeaconChain, WalletNetworkArbitrumL2, WalletNetworkSolana, WalletNetworkAvalancheCChain, WalletNetworkTezos, WalletNetworkViction, WalletNetworkLitecoin, WalletNetworkBitcoinCash, WalletNetworkRipple, WalletNetworkHyperliquid, WalletNetworkStellar, WalletNetworkEosPublic, WalletNetworkTron, WalletNetworkCardano, WalletNetworkPolkadot, WalletNetworkNearProtocol, WalletNetworkCosmos, WalletNetworkDogecoin, WalletNetworkOptimismMainnet, WalletNetworkFantom, WalletNetworkHedera, WalletNetworkAlgorand, WalletNetworkCelestia, WalletNetworkBase, WalletNetworkSui, WalletNetworkTempo, WalletNetworkTempoTestnet}
 }
 
+// cloneCounts counts the values a deep copy allocates, per pointee type.
+type cloneCounts struct {
+	strs, f64s, ints, bools       int
+	aCHDetails                    int
+	address                       int
+	amount                        int
+	cardDetails                   int
+	cardExpiry                    int
+	cardMerchantDetails           int
+	cashDetails                   int
+	checkDetails                  int
+	consumerName                  int
+	contactDetails                int
+	deviceData                    int
+	employmentDetails             int
+	expectedIncome                int
+	expectedTransactionCountries  int
+	expectedTransactionCurrencies int
+	falsePositiveDetails          int
+	genericBankAccountDetails     int
+	iBANDetails                   int
+	kYCStatusDetails              int
+	listContext                   int
+	mpesaDetails                  int
+	nPPDetails                    int
+	pOSDetails                    int
+	paymentMethodLimits           int
+	placeOfBirth                  int
+	ruleHitMeta                   int
+	sanctionsHitContext           int
+	swiftDetails                  int
+	transactionAmountLimit        int
+	transactionCountLimit         int
+	transactionLimit              int
+	transactionLimits             int
+	uPIDetails                    int
+	userDetails                   int
+	userEntityLink                int
+	userRiskScoreDetails          int
+	userStateDetails              int
+	walletDetails                 int
+}
+
+// cloneArena holds the values of one deep copy, one slice per pointee type, each
+// allocated once at the size cloneCounts gave.
+type cloneArena struct {
+	strs                          []string
+	f64s                          []float64
+	ints                          []int
+	bools                         []bool
+	aCHDetails                    []ACHDetails
+	address                       []Address
+	amount                        []Amount
+	cardDetails                   []CardDetails
+	cardExpiry                    []CardExpiry
+	cardMerchantDetails           []CardMerchantDetails
+	cashDetails                   []CashDetails
+	checkDetails                  []CheckDetails
+	consumerName                  []ConsumerName
+	contactDetails                []ContactDetails
+	deviceData                    []DeviceData
+	employmentDetails             []EmploymentDetails
+	expectedIncome                []ExpectedIncome
+	expectedTransactionCountries  []ExpectedTransactionCountries
+	expectedTransactionCurrencies []ExpectedTransactionCurrencies
+	falsePositiveDetails          []FalsePositiveDetails
+	genericBankAccountDetails     []GenericBankAccountDetails
+	iBANDetails                   []IBANDetails
+	kYCStatusDetails              []KYCStatusDetails
+	listContext                   []ListContext
+	mpesaDetails                  []MpesaDetails
+	nPPDetails                    []NPPDetails
+	pOSDetails                    []POSDetails
+	paymentMethodLimits           []PaymentMethodLimits
+	placeOfBirth                  []PlaceOfBirth
+	ruleHitMeta                   []RuleHitMeta
+	sanctionsHitContext           []SanctionsHitContext
+	swiftDetails                  []SwiftDetails
+	transactionAmountLimit        []TransactionAmountLimit
+	transactionCountLimit         []TransactionCountLimit
+	transactionLimit              []TransactionLimit
+	transactionLimits             []TransactionLimits
+	uPIDetails                    []UPIDetails
+	userDetails                   []UserDetails
+	userEntityLink                []UserEntityLink
+	userRiskScoreDetails          []UserRiskScoreDetails
+	userStateDetails              []UserStateDetails
+	walletDetails                 []WalletDetails
+}
+
+func (a *cloneArena) init(n *cloneCounts) {
+	a.strs = makeSlab[string](n.strs)
+	a.f64s = makeSlab[float64](n.f64s)
+	a.ints = makeSlab[int](n.ints)
+	a.bools = makeSlab[bool](n.bools)
+	a.aCHDetails = makeSlab[ACHDetails](n.aCHDetails)
+	a.address = makeSlab[Address](n.address)
+	a.amount = makeSlab[Amount](n.amount)
+	a.cardDetails = makeSlab[CardDetails](n.cardDetails)
+	a.cardExpiry = makeSlab[CardExpiry](n.cardExpiry)
+	a.cardMerchantDetails = makeSlab[CardMerchantDetails](n.cardMerchantDetails)
+	a.cashDetails = makeSlab[CashDetails](n.cashDetails)
+	a.checkDetails = makeSlab[CheckDetails](n.checkDetails)
+	a.consumerName = makeSlab[ConsumerName](n.consumerName)
+	a.contactDetails = makeSlab[ContactDetails](n.contactDetails)
+	a.deviceData = makeSlab[DeviceData](n.deviceData)
+	a.employmentDetails = makeSlab[EmploymentDetails](n.employmentDetails)
+	a.expectedIncome = makeSlab[ExpectedIncome](n.expectedIncome)
+	a.expectedTransactionCountries = makeSlab[ExpectedTransactionCountries](n.expectedTransactionCountries)
+	a.expectedTransactionCurrencies = makeSlab[ExpectedTransactionCurrencies](n.expectedTransactionCurrencies)
+	a.falsePositiveDetails = makeSlab[FalsePositiveDetails](n.falsePositiveDetails)
+	a.genericBankAccountDetails = makeSlab[GenericBankAccountDetails](n.genericBankAccountDetails)
+	a.iBANDetails = makeSlab[IBANDetails](n.iBANDetails)
+	a.kYCStatusDetails = makeSlab[KYCStatusDetails](n.kYCStatusDetails)
+	a.listContext = makeSlab[ListContext](n.listContext)
+	a.mpesaDetails = makeSlab[MpesaDetails](n.mpesaDetails)
+	a.nPPDetails = makeSlab[NPPDetails](n.nPPDetails)
+	a.pOSDetails = makeSlab[POSDetails](n.pOSDetails)
+	a.paymentMethodLimits = makeSlab[PaymentMethodLimits](n.paymentMethodLimits)
+	a.placeOfBirth = makeSlab[PlaceOfBirth](n.placeOfBirth)
+	a.ruleHitMeta = makeSlab[RuleHitMeta](n.ruleHitMeta)
+	a.sanctionsHitContext = makeSlab[SanctionsHitContext](n.sanctionsHitContext)
+	a.swiftDetails = makeSlab[SwiftDetails](n.swiftDetails)
+	a.transactionAmountLimit = makeSlab[TransactionAmountLimit](n.transactionAmountLimit)
+	a.transactionCountLimit = makeSlab[TransactionCountLimit](n.transactionCountLimit)
+	a.transactionLimit = makeSlab[TransactionLimit](n.transactionLimit)
+	a.transactionLimits = makeSlab[TransactionLimits](n.transactionLimits)
+	a.uPIDetails = makeSlab[UPIDetails](n.uPIDetails)
+	a.userDetails = makeSlab[UserDetails](n.userDetails)
+	a.userEntityLink = makeSlab[UserEntityLink](n.userEntityLink)
+	a.userRiskScoreDetails = makeSlab[UserRiskScoreDetails](n.userRiskScoreDetails)
+	a.userStateDetails = makeSlab[UserStateDetails](n.userStateDetails)
+	a.walletDetails = makeSlab[WalletDetails](n.walletDetails)
+}
+
 var consumerNameKeys = [...]string{"firstName", "middleName", "lastName"}
 
 func (d *decoder) decodeConsumerName(v *ConsumerName) {
@@ -432,9 +567,34 @@ func (v *ConsumerName) clone() *ConsumerName {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ConsumerName)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ConsumerName) count(n *cloneCounts) {
+	if v.MiddleName != nil {
+		n.strs++
+	}
+	if v.LastName != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ConsumerName) copyRefsIn(a *cloneArena) {
+	if v.MiddleName != nil {
+		v.MiddleName = slabCopy(&a.strs, v.MiddleName)
+	}
+	if v.LastName != nil {
+		v.LastName = slabCopy(&a.strs, v.LastName)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -561,9 +721,34 @@ func (v *PlaceOfBirth) clone() *PlaceOfBirth {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(PlaceOfBirth)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *PlaceOfBirth) count(n *cloneCounts) {
+	if v.City != nil {
+		n.strs++
+	}
+	if v.State != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *PlaceOfBirth) copyRefsIn(a *cloneArena) {
+	if v.City != nil {
+		v.City = slabCopy(&a.strs, v.City)
+	}
+	if v.State != nil {
+		v.State = slabCopy(&a.strs, v.State)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -751,9 +936,52 @@ func (v *UserDetails) clone() *UserDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UserDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UserDetails) count(n *cloneCounts) {
+	if v.Name != nil {
+		n.consumerName++
+		v.Name.count(n)
+	}
+	if v.DateOfBirth != nil {
+		n.strs++
+	}
+	if v.UserCategory != nil {
+		n.strs++
+	}
+	if v.PlaceOfBirth != nil {
+		n.placeOfBirth++
+		v.PlaceOfBirth.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UserDetails) copyRefsIn(a *cloneArena) {
+	if v.Name != nil {
+		v.Name = slabCopy(&a.consumerName, v.Name)
+		v.Name.copyRefsIn(a)
+	}
+	if v.DateOfBirth != nil {
+		v.DateOfBirth = slabCopy(&a.strs, v.DateOfBirth)
+	}
+	if v.UserCategory != nil {
+		v.UserCategory = slabCopy(&a.strs, v.UserCategory)
+	}
+	v.SecondaryCountryOfNationality = cloneSlice(v.SecondaryCountryOfNationality)
+	if v.PlaceOfBirth != nil {
+		v.PlaceOfBirth = slabCopy(&a.placeOfBirth, v.PlaceOfBirth)
+		v.PlaceOfBirth.copyRefsIn(a)
+	}
+	v.Alias = cloneSlice(v.Alias)
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -939,9 +1167,34 @@ func (v *UserStateDetails) clone() *UserStateDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UserStateDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UserStateDetails) count(n *cloneCounts) {
+	if v.UserID != nil {
+		n.strs++
+	}
+	if v.Reason != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UserStateDetails) copyRefsIn(a *cloneArena) {
+	if v.UserID != nil {
+		v.UserID = slabCopy(&a.strs, v.UserID)
+	}
+	if v.Reason != nil {
+		v.Reason = slabCopy(&a.strs, v.Reason)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -1055,9 +1308,34 @@ func (v *KYCStatusDetails) clone() *KYCStatusDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(KYCStatusDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *KYCStatusDetails) count(n *cloneCounts) {
+	if v.UserID != nil {
+		n.strs++
+	}
+	if v.Reason != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *KYCStatusDetails) copyRefsIn(a *cloneArena) {
+	if v.UserID != nil {
+		v.UserID = slabCopy(&a.strs, v.UserID)
+	}
+	if v.Reason != nil {
+		v.Reason = slabCopy(&a.strs, v.Reason)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -1176,9 +1454,28 @@ func (v *Tag) clone() *Tag {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(Tag)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *Tag) count(n *cloneCounts) {
+	if v.IsTimestamp != nil {
+		n.bools++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *Tag) copyRefsIn(a *cloneArena) {
+	if v.IsTimestamp != nil {
+		v.IsTimestamp = slabCopy(&a.bools, v.IsTimestamp)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -1324,9 +1621,51 @@ func (v *LegalDocument) clone() *LegalDocument {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(LegalDocument)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *LegalDocument) count(n *cloneCounts) {
+	if v.DocumentIssuedDate != nil {
+		n.f64s++
+	}
+	if v.DocumentExpirationDate != nil {
+		n.f64s++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+	if v.NameOnDocument != nil {
+		n.consumerName++
+		v.NameOnDocument.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *LegalDocument) copyRefsIn(a *cloneArena) {
+	if v.DocumentIssuedDate != nil {
+		v.DocumentIssuedDate = slabCopy(&a.f64s, v.DocumentIssuedDate)
+	}
+	if v.DocumentExpirationDate != nil {
+		v.DocumentExpirationDate = slabCopy(&a.f64s, v.DocumentExpirationDate)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
+	if v.NameOnDocument != nil {
+		v.NameOnDocument = slabCopy(&a.consumerName, v.NameOnDocument)
+		v.NameOnDocument.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -1514,9 +1853,62 @@ func (v *Address) clone() *Address {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(Address)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *Address) count(n *cloneCounts) {
+	if v.Postcode != nil {
+		n.strs++
+	}
+	if v.City != nil {
+		n.strs++
+	}
+	if v.State != nil {
+		n.strs++
+	}
+	if v.Country != nil {
+		n.strs++
+	}
+	if v.AddressType != nil {
+		n.strs++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *Address) copyRefsIn(a *cloneArena) {
+	v.AddressLines = cloneSlice(v.AddressLines)
+	if v.Postcode != nil {
+		v.Postcode = slabCopy(&a.strs, v.Postcode)
+	}
+	if v.City != nil {
+		v.City = slabCopy(&a.strs, v.City)
+	}
+	if v.State != nil {
+		v.State = slabCopy(&a.strs, v.State)
+	}
+	if v.Country != nil {
+		v.Country = slabCopy(&a.strs, v.Country)
+	}
+	if v.AddressType != nil {
+		v.AddressType = slabCopy(&a.strs, v.AddressType)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -1704,9 +2096,52 @@ func (v *ContactDetails) clone() *ContactDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ContactDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ContactDetails) count(n *cloneCounts) {
+	for i := range v.Addresses {
+		v.Addresses[i].count(n)
+	}
+	if v.Name != nil {
+		n.consumerName++
+		v.Name.count(n)
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ContactDetails) copyRefsIn(a *cloneArena) {
+	v.EmailIDs = cloneSlice(v.EmailIDs)
+	v.ContactNumbers = cloneSlice(v.ContactNumbers)
+	v.FaxNumbers = cloneSlice(v.FaxNumbers)
+	v.Websites = cloneSlice(v.Websites)
+	if v.Addresses != nil {
+		v.Addresses = cloneSlice(v.Addresses)
+		for i := range v.Addresses {
+			v.Addresses[i].copyRefsIn(a)
+		}
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.consumerName, v.Name)
+		v.Name.copyRefsIn(a)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -1862,9 +2297,35 @@ func (v *EmploymentDetails) clone() *EmploymentDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(EmploymentDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *EmploymentDetails) count(n *cloneCounts) {
+	if v.EmploymentSector != nil {
+		n.strs++
+	}
+	if v.EmployerName != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *EmploymentDetails) copyRefsIn(a *cloneArena) {
+	if v.EmploymentSector != nil {
+		v.EmploymentSector = slabCopy(&a.strs, v.EmploymentSector)
+	}
+	if v.EmployerName != nil {
+		v.EmployerName = slabCopy(&a.strs, v.EmployerName)
+	}
+	v.BusinessIndustry = cloneSlice(v.BusinessIndustry)
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -1975,9 +2436,22 @@ func (v *Amount) clone() *Amount {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(Amount)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *Amount) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *Amount) copyRefsIn(a *cloneArena) {
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -2087,9 +2561,46 @@ func (v *TransactionCountLimit) clone() *TransactionCountLimit {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(TransactionCountLimit)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *TransactionCountLimit) count(n *cloneCounts) {
+	if v.Day != nil {
+		n.f64s++
+	}
+	if v.Week != nil {
+		n.f64s++
+	}
+	if v.Month != nil {
+		n.f64s++
+	}
+	if v.Year != nil {
+		n.f64s++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *TransactionCountLimit) copyRefsIn(a *cloneArena) {
+	if v.Day != nil {
+		v.Day = slabCopy(&a.f64s, v.Day)
+	}
+	if v.Week != nil {
+		v.Week = slabCopy(&a.f64s, v.Week)
+	}
+	if v.Month != nil {
+		v.Month = slabCopy(&a.f64s, v.Month)
+	}
+	if v.Year != nil {
+		v.Year = slabCopy(&a.f64s, v.Year)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -2231,9 +2742,54 @@ func (v *TransactionAmountLimit) clone() *TransactionAmountLimit {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(TransactionAmountLimit)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *TransactionAmountLimit) count(n *cloneCounts) {
+	if v.Day != nil {
+		n.amount++
+		v.Day.count(n)
+	}
+	if v.Week != nil {
+		n.amount++
+		v.Week.count(n)
+	}
+	if v.Month != nil {
+		n.amount++
+		v.Month.count(n)
+	}
+	if v.Year != nil {
+		n.amount++
+		v.Year.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *TransactionAmountLimit) copyRefsIn(a *cloneArena) {
+	if v.Day != nil {
+		v.Day = slabCopy(&a.amount, v.Day)
+		v.Day.copyRefsIn(a)
+	}
+	if v.Week != nil {
+		v.Week = slabCopy(&a.amount, v.Week)
+		v.Week.copyRefsIn(a)
+	}
+	if v.Month != nil {
+		v.Month = slabCopy(&a.amount, v.Month)
+		v.Month.copyRefsIn(a)
+	}
+	if v.Year != nil {
+		v.Year = slabCopy(&a.amount, v.Year)
+		v.Year.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -2365,9 +2921,46 @@ func (v *TransactionLimit) clone() *TransactionLimit {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(TransactionLimit)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *TransactionLimit) count(n *cloneCounts) {
+	if v.TransactionCountLimit != nil {
+		n.transactionCountLimit++
+		v.TransactionCountLimit.count(n)
+	}
+	if v.TransactionAmountLimit != nil {
+		n.transactionAmountLimit++
+		v.TransactionAmountLimit.count(n)
+	}
+	if v.AverageTransactionAmountLimit != nil {
+		n.transactionAmountLimit++
+		v.AverageTransactionAmountLimit.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *TransactionLimit) copyRefsIn(a *cloneArena) {
+	if v.TransactionCountLimit != nil {
+		v.TransactionCountLimit = slabCopy(&a.transactionCountLimit, v.TransactionCountLimit)
+		v.TransactionCountLimit.copyRefsIn(a)
+	}
+	if v.TransactionAmountLimit != nil {
+		v.TransactionAmountLimit = slabCopy(&a.transactionAmountLimit, v.TransactionAmountLimit)
+		v.TransactionAmountLimit.copyRefsIn(a)
+	}
+	if v.AverageTransactionAmountLimit != nil {
+		v.AverageTransactionAmountLimit = slabCopy(&a.transactionAmountLimit, v.AverageTransactionAmountLimit)
+		v.AverageTransactionAmountLimit.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -2575,9 +3168,110 @@ func (v *PaymentMethodLimits) clone() *PaymentMethodLimits {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(PaymentMethodLimits)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *PaymentMethodLimits) count(n *cloneCounts) {
+	if v.ACH != nil {
+		n.transactionLimit++
+		v.ACH.count(n)
+	}
+	if v.Card != nil {
+		n.transactionLimit++
+		v.Card.count(n)
+	}
+	if v.IBAN != nil {
+		n.transactionLimit++
+		v.IBAN.count(n)
+	}
+	if v.UPI != nil {
+		n.transactionLimit++
+		v.UPI.count(n)
+	}
+	if v.GenericBankAccount != nil {
+		n.transactionLimit++
+		v.GenericBankAccount.count(n)
+	}
+	if v.Mpesa != nil {
+		n.transactionLimit++
+		v.Mpesa.count(n)
+	}
+	if v.Swift != nil {
+		n.transactionLimit++
+		v.Swift.count(n)
+	}
+	if v.Wallet != nil {
+		n.transactionLimit++
+		v.Wallet.count(n)
+	}
+	if v.Check != nil {
+		n.transactionLimit++
+		v.Check.count(n)
+	}
+	if v.Cash != nil {
+		n.transactionLimit++
+		v.Cash.count(n)
+	}
+	if v.NPP != nil {
+		n.transactionLimit++
+		v.NPP.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *PaymentMethodLimits) copyRefsIn(a *cloneArena) {
+	if v.ACH != nil {
+		v.ACH = slabCopy(&a.transactionLimit, v.ACH)
+		v.ACH.copyRefsIn(a)
+	}
+	if v.Card != nil {
+		v.Card = slabCopy(&a.transactionLimit, v.Card)
+		v.Card.copyRefsIn(a)
+	}
+	if v.IBAN != nil {
+		v.IBAN = slabCopy(&a.transactionLimit, v.IBAN)
+		v.IBAN.copyRefsIn(a)
+	}
+	if v.UPI != nil {
+		v.UPI = slabCopy(&a.transactionLimit, v.UPI)
+		v.UPI.copyRefsIn(a)
+	}
+	if v.GenericBankAccount != nil {
+		v.GenericBankAccount = slabCopy(&a.transactionLimit, v.GenericBankAccount)
+		v.GenericBankAccount.copyRefsIn(a)
+	}
+	if v.Mpesa != nil {
+		v.Mpesa = slabCopy(&a.transactionLimit, v.Mpesa)
+		v.Mpesa.copyRefsIn(a)
+	}
+	if v.Swift != nil {
+		v.Swift = slabCopy(&a.transactionLimit, v.Swift)
+		v.Swift.copyRefsIn(a)
+	}
+	if v.Wallet != nil {
+		v.Wallet = slabCopy(&a.transactionLimit, v.Wallet)
+		v.Wallet.copyRefsIn(a)
+	}
+	if v.Check != nil {
+		v.Check = slabCopy(&a.transactionLimit, v.Check)
+		v.Check.copyRefsIn(a)
+	}
+	if v.Cash != nil {
+		v.Cash = slabCopy(&a.transactionLimit, v.Cash)
+		v.Cash.copyRefsIn(a)
+	}
+	if v.NPP != nil {
+		v.NPP = slabCopy(&a.transactionLimit, v.NPP)
+		v.NPP.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -2827,9 +3521,78 @@ func (v *TransactionLimits) clone() *TransactionLimits {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(TransactionLimits)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *TransactionLimits) count(n *cloneCounts) {
+	if v.MaximumDailyTransactionLimit != nil {
+		n.amount++
+		v.MaximumDailyTransactionLimit.count(n)
+	}
+	if v.MaximumWeeklyTransactionLimit != nil {
+		n.amount++
+		v.MaximumWeeklyTransactionLimit.count(n)
+	}
+	if v.MaximumMonthlyTransactionLimit != nil {
+		n.amount++
+		v.MaximumMonthlyTransactionLimit.count(n)
+	}
+	if v.MaximumQuarterlyTransactionLimit != nil {
+		n.amount++
+		v.MaximumQuarterlyTransactionLimit.count(n)
+	}
+	if v.MaximumTransactionLimit != nil {
+		n.amount++
+		v.MaximumTransactionLimit.count(n)
+	}
+	if v.MaximumYearlyTransactionLimit != nil {
+		n.amount++
+		v.MaximumYearlyTransactionLimit.count(n)
+	}
+	if v.PaymentMethodLimits != nil {
+		n.paymentMethodLimits++
+		v.PaymentMethodLimits.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *TransactionLimits) copyRefsIn(a *cloneArena) {
+	if v.MaximumDailyTransactionLimit != nil {
+		v.MaximumDailyTransactionLimit = slabCopy(&a.amount, v.MaximumDailyTransactionLimit)
+		v.MaximumDailyTransactionLimit.copyRefsIn(a)
+	}
+	if v.MaximumWeeklyTransactionLimit != nil {
+		v.MaximumWeeklyTransactionLimit = slabCopy(&a.amount, v.MaximumWeeklyTransactionLimit)
+		v.MaximumWeeklyTransactionLimit.copyRefsIn(a)
+	}
+	if v.MaximumMonthlyTransactionLimit != nil {
+		v.MaximumMonthlyTransactionLimit = slabCopy(&a.amount, v.MaximumMonthlyTransactionLimit)
+		v.MaximumMonthlyTransactionLimit.copyRefsIn(a)
+	}
+	if v.MaximumQuarterlyTransactionLimit != nil {
+		v.MaximumQuarterlyTransactionLimit = slabCopy(&a.amount, v.MaximumQuarterlyTransactionLimit)
+		v.MaximumQuarterlyTransactionLimit.copyRefsIn(a)
+	}
+	if v.MaximumTransactionLimit != nil {
+		v.MaximumTransactionLimit = slabCopy(&a.amount, v.MaximumTransactionLimit)
+		v.MaximumTransactionLimit.copyRefsIn(a)
+	}
+	if v.MaximumYearlyTransactionLimit != nil {
+		v.MaximumYearlyTransactionLimit = slabCopy(&a.amount, v.MaximumYearlyTransactionLimit)
+		v.MaximumYearlyTransactionLimit.copyRefsIn(a)
+	}
+	if v.PaymentMethodLimits != nil {
+		v.PaymentMethodLimits = slabCopy(&a.paymentMethodLimits, v.PaymentMethodLimits)
+		v.PaymentMethodLimits.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3005,9 +3768,62 @@ func (v *ExpectedIncome) clone() *ExpectedIncome {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExpectedIncome)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExpectedIncome) count(n *cloneCounts) {
+	if v.DailyExpectedIncome != nil {
+		n.amount++
+		v.DailyExpectedIncome.count(n)
+	}
+	if v.WeeklyExpectedIncome != nil {
+		n.amount++
+		v.WeeklyExpectedIncome.count(n)
+	}
+	if v.MonthlyExpectedIncome != nil {
+		n.amount++
+		v.MonthlyExpectedIncome.count(n)
+	}
+	if v.QuarterlyExpectedIncome != nil {
+		n.amount++
+		v.QuarterlyExpectedIncome.count(n)
+	}
+	if v.YearlyExpectedIncome != nil {
+		n.amount++
+		v.YearlyExpectedIncome.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExpectedIncome) copyRefsIn(a *cloneArena) {
+	if v.DailyExpectedIncome != nil {
+		v.DailyExpectedIncome = slabCopy(&a.amount, v.DailyExpectedIncome)
+		v.DailyExpectedIncome.copyRefsIn(a)
+	}
+	if v.WeeklyExpectedIncome != nil {
+		v.WeeklyExpectedIncome = slabCopy(&a.amount, v.WeeklyExpectedIncome)
+		v.WeeklyExpectedIncome.copyRefsIn(a)
+	}
+	if v.MonthlyExpectedIncome != nil {
+		v.MonthlyExpectedIncome = slabCopy(&a.amount, v.MonthlyExpectedIncome)
+		v.MonthlyExpectedIncome.copyRefsIn(a)
+	}
+	if v.QuarterlyExpectedIncome != nil {
+		v.QuarterlyExpectedIncome = slabCopy(&a.amount, v.QuarterlyExpectedIncome)
+		v.QuarterlyExpectedIncome.copyRefsIn(a)
+	}
+	if v.YearlyExpectedIncome != nil {
+		v.YearlyExpectedIncome = slabCopy(&a.amount, v.YearlyExpectedIncome)
+		v.YearlyExpectedIncome.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3126,9 +3942,22 @@ func (v *ExpectedTransactionCountry) clone() *ExpectedTransactionCountry {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExpectedTransactionCountry)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExpectedTransactionCountry) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExpectedTransactionCountry) copyRefsIn(a *cloneArena) {
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3219,9 +4048,40 @@ func (v *ExpectedTransactionCountries) clone() *ExpectedTransactionCountries {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExpectedTransactionCountries)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExpectedTransactionCountries) count(n *cloneCounts) {
+	for i := range v.Incoming {
+		v.Incoming[i].count(n)
+	}
+	for i := range v.Outgoing {
+		v.Outgoing[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExpectedTransactionCountries) copyRefsIn(a *cloneArena) {
+	if v.Incoming != nil {
+		v.Incoming = cloneSlice(v.Incoming)
+		for i := range v.Incoming {
+			v.Incoming[i].copyRefsIn(a)
+		}
+	}
+	if v.Outgoing != nil {
+		v.Outgoing = cloneSlice(v.Outgoing)
+		for i := range v.Outgoing {
+			v.Outgoing[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3322,9 +4182,22 @@ func (v *ExpectedTransactionCurrency) clone() *ExpectedTransactionCurrency {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExpectedTransactionCurrency)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExpectedTransactionCurrency) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExpectedTransactionCurrency) copyRefsIn(a *cloneArena) {
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3415,9 +4288,40 @@ func (v *ExpectedTransactionCurrencies) clone() *ExpectedTransactionCurrencies {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExpectedTransactionCurrencies)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExpectedTransactionCurrencies) count(n *cloneCounts) {
+	for i := range v.Incoming {
+		v.Incoming[i].count(n)
+	}
+	for i := range v.Outgoing {
+		v.Outgoing[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExpectedTransactionCurrencies) copyRefsIn(a *cloneArena) {
+	if v.Incoming != nil {
+		v.Incoming = cloneSlice(v.Incoming)
+		for i := range v.Incoming {
+			v.Incoming[i].copyRefsIn(a)
+		}
+	}
+	if v.Outgoing != nil {
+		v.Outgoing = cloneSlice(v.Outgoing)
+		for i := range v.Outgoing {
+			v.Outgoing[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3545,9 +4449,28 @@ func (v *PEPStatus) clone() *PEPStatus {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(PEPStatus)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *PEPStatus) count(n *cloneCounts) {
+	if v.Category != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *PEPStatus) copyRefsIn(a *cloneArena) {
+	if v.Category != nil {
+		v.Category = slabCopy(&a.strs, v.Category)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3646,9 +4569,22 @@ func (v *CorporateEntityDetails) clone() *CorporateEntityDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(CorporateEntityDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *CorporateEntityDetails) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *CorporateEntityDetails) copyRefsIn(a *cloneArena) {
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3730,9 +4666,28 @@ func (v *UserEntityLink) clone() *UserEntityLink {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UserEntityLink)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UserEntityLink) count(n *cloneCounts) {
+	if v.ParentUserID != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UserEntityLink) copyRefsIn(a *cloneArena) {
+	if v.ParentUserID != nil {
+		v.ParentUserID = slabCopy(&a.strs, v.ParentUserID)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3826,9 +4781,34 @@ func (v *CardExpiry) clone() *CardExpiry {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(CardExpiry)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *CardExpiry) count(n *cloneCounts) {
+	if v.Month != nil {
+		n.ints++
+	}
+	if v.Year != nil {
+		n.f64s++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *CardExpiry) copyRefsIn(a *cloneArena) {
+	if v.Month != nil {
+		v.Month = slabCopy(&a.ints, v.Month)
+	}
+	if v.Year != nil {
+		v.Year = slabCopy(&a.f64s, v.Year)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -3918,9 +4898,22 @@ func (v *POSDetails) clone() *POSDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(POSDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *POSDetails) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *POSDetails) copyRefsIn(a *cloneArena) {
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -4065,9 +5058,64 @@ func (v *CardMerchantDetails) clone() *CardMerchantDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(CardMerchantDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *CardMerchantDetails) count(n *cloneCounts) {
+	if v.ID != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.Category != nil {
+		n.strs++
+	}
+	if v.MCC != nil {
+		n.strs++
+	}
+	if v.City != nil {
+		n.strs++
+	}
+	if v.State != nil {
+		n.strs++
+	}
+	if v.PostCode != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *CardMerchantDetails) copyRefsIn(a *cloneArena) {
+	if v.ID != nil {
+		v.ID = slabCopy(&a.strs, v.ID)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.Category != nil {
+		v.Category = slabCopy(&a.strs, v.Category)
+	}
+	if v.MCC != nil {
+		v.MCC = slabCopy(&a.strs, v.MCC)
+	}
+	if v.City != nil {
+		v.City = slabCopy(&a.strs, v.City)
+	}
+	if v.State != nil {
+		v.State = slabCopy(&a.strs, v.State)
+	}
+	if v.PostCode != nil {
+		v.PostCode = slabCopy(&a.strs, v.PostCode)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -4454,9 +5502,153 @@ func (v *CardDetails) clone() *CardDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(CardDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *CardDetails) count(n *cloneCounts) {
+	if v.CardFingerprint != nil {
+		n.strs++
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	if v.TransactionReferenceField != nil {
+		n.strs++
+	}
+	if v.ThreeDSDone != nil {
+		n.bools++
+	}
+	if v.NameOnCard != nil {
+		n.consumerName++
+		v.NameOnCard.count(n)
+	}
+	if v.CardExpiry != nil {
+		n.cardExpiry++
+		v.CardExpiry.count(n)
+	}
+	if v.POSDetails != nil {
+		n.pOSDetails++
+		v.POSDetails.count(n)
+	}
+	if v.CardLast4Digits != nil {
+		n.strs++
+	}
+	if v.CardFirst6Digits != nil {
+		n.strs++
+	}
+	if v.CardAuthenticated != nil {
+		n.bools++
+	}
+	if v.CardTokenized != nil {
+		n.bools++
+	}
+	if v.CardPresent != nil {
+		n.bools++
+	}
+	if v.PaymentChannel != nil {
+		n.strs++
+	}
+	if v.CardBalance != nil {
+		n.amount++
+		v.CardBalance.count(n)
+	}
+	if v.MerchantDetails != nil {
+		n.cardMerchantDetails++
+		v.MerchantDetails.count(n)
+	}
+	if v.NetworkProviderRiskScore != nil {
+		n.f64s++
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	if v.BankAddress != nil {
+		n.address++
+		v.BankAddress.count(n)
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *CardDetails) copyRefsIn(a *cloneArena) {
+	if v.CardFingerprint != nil {
+		v.CardFingerprint = slabCopy(&a.strs, v.CardFingerprint)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.TransactionReferenceField != nil {
+		v.TransactionReferenceField = slabCopy(&a.strs, v.TransactionReferenceField)
+	}
+	if v.ThreeDSDone != nil {
+		v.ThreeDSDone = slabCopy(&a.bools, v.ThreeDSDone)
+	}
+	if v.NameOnCard != nil {
+		v.NameOnCard = slabCopy(&a.consumerName, v.NameOnCard)
+		v.NameOnCard.copyRefsIn(a)
+	}
+	if v.CardExpiry != nil {
+		v.CardExpiry = slabCopy(&a.cardExpiry, v.CardExpiry)
+		v.CardExpiry.copyRefsIn(a)
+	}
+	if v.POSDetails != nil {
+		v.POSDetails = slabCopy(&a.pOSDetails, v.POSDetails)
+		v.POSDetails.copyRefsIn(a)
+	}
+	if v.CardLast4Digits != nil {
+		v.CardLast4Digits = slabCopy(&a.strs, v.CardLast4Digits)
+	}
+	if v.CardFirst6Digits != nil {
+		v.CardFirst6Digits = slabCopy(&a.strs, v.CardFirst6Digits)
+	}
+	if v.CardAuthenticated != nil {
+		v.CardAuthenticated = slabCopy(&a.bools, v.CardAuthenticated)
+	}
+	if v.CardTokenized != nil {
+		v.CardTokenized = slabCopy(&a.bools, v.CardTokenized)
+	}
+	if v.CardPresent != nil {
+		v.CardPresent = slabCopy(&a.bools, v.CardPresent)
+	}
+	if v.PaymentChannel != nil {
+		v.PaymentChannel = slabCopy(&a.strs, v.PaymentChannel)
+	}
+	if v.CardBalance != nil {
+		v.CardBalance = slabCopy(&a.amount, v.CardBalance)
+		v.CardBalance.copyRefsIn(a)
+	}
+	if v.MerchantDetails != nil {
+		v.MerchantDetails = slabCopy(&a.cardMerchantDetails, v.MerchantDetails)
+		v.MerchantDetails.copyRefsIn(a)
+	}
+	if v.NetworkProviderRiskScore != nil {
+		v.NetworkProviderRiskScore = slabCopy(&a.f64s, v.NetworkProviderRiskScore)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.BankAddress != nil {
+		v.BankAddress = slabCopy(&a.address, v.BankAddress)
+		v.BankAddress.copyRefsIn(a)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -4914,9 +6106,127 @@ func (v *GenericBankAccountDetails) clone() *GenericBankAccountDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(GenericBankAccountDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *GenericBankAccountDetails) count(n *cloneCounts) {
+	if v.AccountNumber != nil {
+		n.strs++
+	}
+	if v.AccountType != nil {
+		n.strs++
+	}
+	if v.AccountBalance != nil {
+		n.amount++
+		v.AccountBalance.count(n)
+	}
+	if v.BankName != nil {
+		n.strs++
+	}
+	if v.BankCode != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.DateOfBirth != nil {
+		n.strs++
+	}
+	if v.BankAddress != nil {
+		n.address++
+		v.BankAddress.count(n)
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	if v.SpecialInstructions != nil {
+		n.strs++
+	}
+	if v.PaymentChannel != nil {
+		n.strs++
+	}
+	if v.BeneficiaryName != nil {
+		n.strs++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+	if v.TransitNumber != nil {
+		n.strs++
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	if v.RoutingNumber != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *GenericBankAccountDetails) copyRefsIn(a *cloneArena) {
+	if v.AccountNumber != nil {
+		v.AccountNumber = slabCopy(&a.strs, v.AccountNumber)
+	}
+	if v.AccountType != nil {
+		v.AccountType = slabCopy(&a.strs, v.AccountType)
+	}
+	if v.AccountBalance != nil {
+		v.AccountBalance = slabCopy(&a.amount, v.AccountBalance)
+		v.AccountBalance.copyRefsIn(a)
+	}
+	if v.BankName != nil {
+		v.BankName = slabCopy(&a.strs, v.BankName)
+	}
+	if v.BankCode != nil {
+		v.BankCode = slabCopy(&a.strs, v.BankCode)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.DateOfBirth != nil {
+		v.DateOfBirth = slabCopy(&a.strs, v.DateOfBirth)
+	}
+	if v.BankAddress != nil {
+		v.BankAddress = slabCopy(&a.address, v.BankAddress)
+		v.BankAddress.copyRefsIn(a)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.SpecialInstructions != nil {
+		v.SpecialInstructions = slabCopy(&a.strs, v.SpecialInstructions)
+	}
+	if v.PaymentChannel != nil {
+		v.PaymentChannel = slabCopy(&a.strs, v.PaymentChannel)
+	}
+	if v.BeneficiaryName != nil {
+		v.BeneficiaryName = slabCopy(&a.strs, v.BeneficiaryName)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
+	if v.TransitNumber != nil {
+		v.TransitNumber = slabCopy(&a.strs, v.TransitNumber)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.RoutingNumber != nil {
+		v.RoutingNumber = slabCopy(&a.strs, v.RoutingNumber)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -5293,9 +6603,103 @@ func (v *IBANDetails) clone() *IBANDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(IBANDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *IBANDetails) count(n *cloneCounts) {
+	if v.BIC != nil {
+		n.strs++
+	}
+	if v.BankName != nil {
+		n.strs++
+	}
+	if v.BankAddress != nil {
+		n.address++
+		v.BankAddress.count(n)
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	if v.IBAN != nil {
+		n.strs++
+	}
+	if v.AccountBalance != nil {
+		n.amount++
+		v.AccountBalance.count(n)
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	if v.BankBranchCode != nil {
+		n.strs++
+	}
+	if v.BeneficiaryName != nil {
+		n.strs++
+	}
+	if v.PaymentChannel != nil {
+		n.strs++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *IBANDetails) copyRefsIn(a *cloneArena) {
+	if v.BIC != nil {
+		v.BIC = slabCopy(&a.strs, v.BIC)
+	}
+	if v.BankName != nil {
+		v.BankName = slabCopy(&a.strs, v.BankName)
+	}
+	if v.BankAddress != nil {
+		v.BankAddress = slabCopy(&a.address, v.BankAddress)
+		v.BankAddress.copyRefsIn(a)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.IBAN != nil {
+		v.IBAN = slabCopy(&a.strs, v.IBAN)
+	}
+	if v.AccountBalance != nil {
+		v.AccountBalance = slabCopy(&a.amount, v.AccountBalance)
+		v.AccountBalance.copyRefsIn(a)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.BankBranchCode != nil {
+		v.BankBranchCode = slabCopy(&a.strs, v.BankBranchCode)
+	}
+	if v.BeneficiaryName != nil {
+		v.BeneficiaryName = slabCopy(&a.strs, v.BeneficiaryName)
+	}
+	if v.PaymentChannel != nil {
+		v.PaymentChannel = slabCopy(&a.strs, v.PaymentChannel)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -5611,9 +7015,91 @@ func (v *ACHDetails) clone() *ACHDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ACHDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ACHDetails) count(n *cloneCounts) {
+	if v.RoutingNumber != nil {
+		n.strs++
+	}
+	if v.AccountNumber != nil {
+		n.strs++
+	}
+	if v.AccountBalance != nil {
+		n.amount++
+		v.AccountBalance.count(n)
+	}
+	if v.BankName != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.BankAddress != nil {
+		n.address++
+		v.BankAddress.count(n)
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	if v.BeneficiaryName != nil {
+		n.strs++
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ACHDetails) copyRefsIn(a *cloneArena) {
+	if v.RoutingNumber != nil {
+		v.RoutingNumber = slabCopy(&a.strs, v.RoutingNumber)
+	}
+	if v.AccountNumber != nil {
+		v.AccountNumber = slabCopy(&a.strs, v.AccountNumber)
+	}
+	if v.AccountBalance != nil {
+		v.AccountBalance = slabCopy(&a.amount, v.AccountBalance)
+		v.AccountBalance.copyRefsIn(a)
+	}
+	if v.BankName != nil {
+		v.BankName = slabCopy(&a.strs, v.BankName)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.BankAddress != nil {
+		v.BankAddress = slabCopy(&a.address, v.BankAddress)
+		v.BankAddress.copyRefsIn(a)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.BeneficiaryName != nil {
+		v.BeneficiaryName = slabCopy(&a.strs, v.BeneficiaryName)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -5819,9 +7305,51 @@ func (v *CorrespondentBankDetails) clone() *CorrespondentBankDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(CorrespondentBankDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *CorrespondentBankDetails) count(n *cloneCounts) {
+	if v.BankName != nil {
+		n.strs++
+	}
+	if v.BankAddress != nil {
+		n.address++
+		v.BankAddress.count(n)
+	}
+	if v.SwiftCode != nil {
+		n.strs++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *CorrespondentBankDetails) copyRefsIn(a *cloneArena) {
+	if v.BankName != nil {
+		v.BankName = slabCopy(&a.strs, v.BankName)
+	}
+	if v.BankAddress != nil {
+		v.BankAddress = slabCopy(&a.address, v.BankAddress)
+		v.BankAddress.copyRefsIn(a)
+	}
+	if v.SwiftCode != nil {
+		v.SwiftCode = slabCopy(&a.strs, v.SwiftCode)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -6089,9 +7617,118 @@ func (v *SwiftDetails) clone() *SwiftDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(SwiftDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *SwiftDetails) count(n *cloneCounts) {
+	if v.SwiftCode != nil {
+		n.strs++
+	}
+	if v.AccountNumber != nil {
+		n.strs++
+	}
+	if v.RoutingNumber != nil {
+		n.strs++
+	}
+	if v.AccountBalance != nil {
+		n.amount++
+		v.AccountBalance.count(n)
+	}
+	if v.AccountType != nil {
+		n.strs++
+	}
+	if v.BankName != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.BankAddress != nil {
+		n.address++
+		v.BankAddress.count(n)
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	if v.BeneficiaryName != nil {
+		n.strs++
+	}
+	if v.SpecialInstructions != nil {
+		n.strs++
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	for i := range v.CorrespondentBankDetails {
+		v.CorrespondentBankDetails[i].count(n)
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *SwiftDetails) copyRefsIn(a *cloneArena) {
+	if v.SwiftCode != nil {
+		v.SwiftCode = slabCopy(&a.strs, v.SwiftCode)
+	}
+	if v.AccountNumber != nil {
+		v.AccountNumber = slabCopy(&a.strs, v.AccountNumber)
+	}
+	if v.RoutingNumber != nil {
+		v.RoutingNumber = slabCopy(&a.strs, v.RoutingNumber)
+	}
+	if v.AccountBalance != nil {
+		v.AccountBalance = slabCopy(&a.amount, v.AccountBalance)
+		v.AccountBalance.copyRefsIn(a)
+	}
+	if v.AccountType != nil {
+		v.AccountType = slabCopy(&a.strs, v.AccountType)
+	}
+	if v.BankName != nil {
+		v.BankName = slabCopy(&a.strs, v.BankName)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.BankAddress != nil {
+		v.BankAddress = slabCopy(&a.address, v.BankAddress)
+		v.BankAddress.copyRefsIn(a)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.BeneficiaryName != nil {
+		v.BeneficiaryName = slabCopy(&a.strs, v.BeneficiaryName)
+	}
+	if v.SpecialInstructions != nil {
+		v.SpecialInstructions = slabCopy(&a.strs, v.SpecialInstructions)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.CorrespondentBankDetails != nil {
+		v.CorrespondentBankDetails = cloneSlice(v.CorrespondentBankDetails)
+		for i := range v.CorrespondentBankDetails {
+			v.CorrespondentBankDetails[i].copyRefsIn(a)
+		}
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -6377,9 +8014,51 @@ func (v *MpesaDetails) clone() *MpesaDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(MpesaDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *MpesaDetails) count(n *cloneCounts) {
+	if v.EmailID != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *MpesaDetails) copyRefsIn(a *cloneArena) {
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -6578,9 +8257,63 @@ func (v *UPIDetails) clone() *UPIDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UPIDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UPIDetails) count(n *cloneCounts) {
+	if v.BankProvider != nil {
+		n.strs++
+	}
+	if v.InterfaceProvider != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UPIDetails) copyRefsIn(a *cloneArena) {
+	if v.BankProvider != nil {
+		v.BankProvider = slabCopy(&a.strs, v.BankProvider)
+	}
+	if v.InterfaceProvider != nil {
+		v.InterfaceProvider = slabCopy(&a.strs, v.InterfaceProvider)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -6879,9 +8612,118 @@ func (v *WalletDetails) clone() *WalletDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(WalletDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *WalletDetails) count(n *cloneCounts) {
+	if v.WalletType != nil {
+		n.strs++
+	}
+	if v.WalletID != nil {
+		n.strs++
+	}
+	if v.PaymentChannel != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+	if v.WalletPhoneNumber != nil {
+		n.strs++
+	}
+	if v.WalletBalance != nil {
+		n.amount++
+		v.WalletBalance.count(n)
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	if v.BeneficiaryName != nil {
+		n.strs++
+	}
+	if v.BankAddress != nil {
+		n.address++
+		v.BankAddress.count(n)
+	}
+	for i := range v.AuthorizedRepresentative {
+		v.AuthorizedRepresentative[i].count(n)
+	}
+	if v.DateOfBirth != nil {
+		n.strs++
+	}
+	if v.TransactionHash != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *WalletDetails) copyRefsIn(a *cloneArena) {
+	if v.WalletType != nil {
+		v.WalletType = slabCopy(&a.strs, v.WalletType)
+	}
+	if v.WalletID != nil {
+		v.WalletID = slabCopy(&a.strs, v.WalletID)
+	}
+	if v.PaymentChannel != nil {
+		v.PaymentChannel = slabCopy(&a.strs, v.PaymentChannel)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
+	if v.WalletPhoneNumber != nil {
+		v.WalletPhoneNumber = slabCopy(&a.strs, v.WalletPhoneNumber)
+	}
+	if v.WalletBalance != nil {
+		v.WalletBalance = slabCopy(&a.amount, v.WalletBalance)
+		v.WalletBalance.copyRefsIn(a)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.BeneficiaryName != nil {
+		v.BeneficiaryName = slabCopy(&a.strs, v.BeneficiaryName)
+	}
+	if v.BankAddress != nil {
+		v.BankAddress = slabCopy(&a.address, v.BankAddress)
+		v.BankAddress.copyRefsIn(a)
+	}
+	if v.AuthorizedRepresentative != nil {
+		v.AuthorizedRepresentative = cloneSlice(v.AuthorizedRepresentative)
+		for i := range v.AuthorizedRepresentative {
+			v.AuthorizedRepresentative[i].copyRefsIn(a)
+		}
+	}
+	if v.DateOfBirth != nil {
+		v.DateOfBirth = slabCopy(&a.strs, v.DateOfBirth)
+	}
+	if v.TransactionHash != nil {
+		v.TransactionHash = slabCopy(&a.strs, v.TransactionHash)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -7240,9 +9082,97 @@ func (v *CheckDetails) clone() *CheckDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(CheckDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *CheckDetails) count(n *cloneCounts) {
+	if v.CheckNumber != nil {
+		n.strs++
+	}
+	if v.CheckIdentifier != nil {
+		n.strs++
+	}
+	if v.RoutingNumber != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.ETATimestamp != nil {
+		n.f64s++
+	}
+	if v.ShippingAddress != nil {
+		n.address++
+		v.ShippingAddress.count(n)
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	if v.AccountNumber != nil {
+		n.strs++
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	if v.BankAddress != nil {
+		n.address++
+		v.BankAddress.count(n)
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *CheckDetails) copyRefsIn(a *cloneArena) {
+	if v.CheckNumber != nil {
+		v.CheckNumber = slabCopy(&a.strs, v.CheckNumber)
+	}
+	if v.CheckIdentifier != nil {
+		v.CheckIdentifier = slabCopy(&a.strs, v.CheckIdentifier)
+	}
+	if v.RoutingNumber != nil {
+		v.RoutingNumber = slabCopy(&a.strs, v.RoutingNumber)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.ETATimestamp != nil {
+		v.ETATimestamp = slabCopy(&a.f64s, v.ETATimestamp)
+	}
+	if v.ShippingAddress != nil {
+		v.ShippingAddress = slabCopy(&a.address, v.ShippingAddress)
+		v.ShippingAddress.copyRefsIn(a)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.AccountNumber != nil {
+		v.AccountNumber = slabCopy(&a.strs, v.AccountNumber)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.BankAddress != nil {
+		v.BankAddress = slabCopy(&a.address, v.BankAddress)
+		v.BankAddress.copyRefsIn(a)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -7478,9 +9408,48 @@ func (v *CashDetails) clone() *CashDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(CashDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *CashDetails) count(n *cloneCounts) {
+	if v.Identifier != nil {
+		n.strs++
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+	if v.Name != nil {
+		n.strs++
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *CashDetails) copyRefsIn(a *cloneArena) {
+	if v.Identifier != nil {
+		v.Identifier = slabCopy(&a.strs, v.Identifier)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.strs, v.Name)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -7784,9 +9753,149 @@ func (v *NPPDetails) clone() *NPPDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(NPPDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *NPPDetails) count(n *cloneCounts) {
+	if v.AccountNumber != nil {
+		n.strs++
+	}
+	if v.Name != nil {
+		n.consumerName++
+		v.Name.count(n)
+	}
+	if v.EmailID != nil {
+		n.strs++
+	}
+	if v.ContactNumber != nil {
+		n.strs++
+	}
+	if v.BSB != nil {
+		n.strs++
+	}
+	if v.PayID != nil {
+		n.strs++
+	}
+	if v.EndToEndID != nil {
+		n.strs++
+	}
+	if v.OskoReference != nil {
+		n.strs++
+	}
+	if v.PayIDReference != nil {
+		n.strs++
+	}
+	if v.IsInstant != nil {
+		n.bools++
+	}
+	if v.RemittanceInformation != nil {
+		n.strs++
+	}
+	if v.RemittanceAdvice != nil {
+		n.strs++
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+	if v.ProcessingDate != nil {
+		n.f64s++
+	}
+	if v.SettlementDate != nil {
+		n.f64s++
+	}
+	if v.ReferenceNumber != nil {
+		n.strs++
+	}
+	if v.TraceNumber != nil {
+		n.strs++
+	}
+	if v.MessageFormat != nil {
+		n.strs++
+	}
+	if v.BankName != nil {
+		n.strs++
+	}
+	if v.Address != nil {
+		n.address++
+		v.Address.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *NPPDetails) copyRefsIn(a *cloneArena) {
+	if v.AccountNumber != nil {
+		v.AccountNumber = slabCopy(&a.strs, v.AccountNumber)
+	}
+	if v.Name != nil {
+		v.Name = slabCopy(&a.consumerName, v.Name)
+		v.Name.copyRefsIn(a)
+	}
+	if v.EmailID != nil {
+		v.EmailID = slabCopy(&a.strs, v.EmailID)
+	}
+	if v.ContactNumber != nil {
+		v.ContactNumber = slabCopy(&a.strs, v.ContactNumber)
+	}
+	if v.BSB != nil {
+		v.BSB = slabCopy(&a.strs, v.BSB)
+	}
+	if v.PayID != nil {
+		v.PayID = slabCopy(&a.strs, v.PayID)
+	}
+	if v.EndToEndID != nil {
+		v.EndToEndID = slabCopy(&a.strs, v.EndToEndID)
+	}
+	if v.OskoReference != nil {
+		v.OskoReference = slabCopy(&a.strs, v.OskoReference)
+	}
+	if v.PayIDReference != nil {
+		v.PayIDReference = slabCopy(&a.strs, v.PayIDReference)
+	}
+	if v.IsInstant != nil {
+		v.IsInstant = slabCopy(&a.bools, v.IsInstant)
+	}
+	if v.RemittanceInformation != nil {
+		v.RemittanceInformation = slabCopy(&a.strs, v.RemittanceInformation)
+	}
+	if v.RemittanceAdvice != nil {
+		v.RemittanceAdvice = slabCopy(&a.strs, v.RemittanceAdvice)
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
+	if v.ProcessingDate != nil {
+		v.ProcessingDate = slabCopy(&a.f64s, v.ProcessingDate)
+	}
+	if v.SettlementDate != nil {
+		v.SettlementDate = slabCopy(&a.f64s, v.SettlementDate)
+	}
+	if v.ReferenceNumber != nil {
+		v.ReferenceNumber = slabCopy(&a.strs, v.ReferenceNumber)
+	}
+	if v.TraceNumber != nil {
+		v.TraceNumber = slabCopy(&a.strs, v.TraceNumber)
+	}
+	if v.MessageFormat != nil {
+		v.MessageFormat = slabCopy(&a.strs, v.MessageFormat)
+	}
+	if v.BankName != nil {
+		v.BankName = slabCopy(&a.strs, v.BankName)
+	}
+	if v.Address != nil {
+		v.Address = slabCopy(&a.address, v.Address)
+		v.Address.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -8094,9 +10203,110 @@ func (v *SavedPaymentDetails) clone() *SavedPaymentDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(SavedPaymentDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *SavedPaymentDetails) count(n *cloneCounts) {
+	if v.Card != nil {
+		n.cardDetails++
+		v.Card.count(n)
+	}
+	if v.GenericBankAccount != nil {
+		n.genericBankAccountDetails++
+		v.GenericBankAccount.count(n)
+	}
+	if v.IBAN != nil {
+		n.iBANDetails++
+		v.IBAN.count(n)
+	}
+	if v.ACH != nil {
+		n.aCHDetails++
+		v.ACH.count(n)
+	}
+	if v.Swift != nil {
+		n.swiftDetails++
+		v.Swift.count(n)
+	}
+	if v.Mpesa != nil {
+		n.mpesaDetails++
+		v.Mpesa.count(n)
+	}
+	if v.UPI != nil {
+		n.uPIDetails++
+		v.UPI.count(n)
+	}
+	if v.Wallet != nil {
+		n.walletDetails++
+		v.Wallet.count(n)
+	}
+	if v.Check != nil {
+		n.checkDetails++
+		v.Check.count(n)
+	}
+	if v.Cash != nil {
+		n.cashDetails++
+		v.Cash.count(n)
+	}
+	if v.NPP != nil {
+		n.nPPDetails++
+		v.NPP.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *SavedPaymentDetails) copyRefsIn(a *cloneArena) {
+	if v.Card != nil {
+		v.Card = slabCopy(&a.cardDetails, v.Card)
+		v.Card.copyRefsIn(a)
+	}
+	if v.GenericBankAccount != nil {
+		v.GenericBankAccount = slabCopy(&a.genericBankAccountDetails, v.GenericBankAccount)
+		v.GenericBankAccount.copyRefsIn(a)
+	}
+	if v.IBAN != nil {
+		v.IBAN = slabCopy(&a.iBANDetails, v.IBAN)
+		v.IBAN.copyRefsIn(a)
+	}
+	if v.ACH != nil {
+		v.ACH = slabCopy(&a.aCHDetails, v.ACH)
+		v.ACH.copyRefsIn(a)
+	}
+	if v.Swift != nil {
+		v.Swift = slabCopy(&a.swiftDetails, v.Swift)
+		v.Swift.copyRefsIn(a)
+	}
+	if v.Mpesa != nil {
+		v.Mpesa = slabCopy(&a.mpesaDetails, v.Mpesa)
+		v.Mpesa.copyRefsIn(a)
+	}
+	if v.UPI != nil {
+		v.UPI = slabCopy(&a.uPIDetails, v.UPI)
+		v.UPI.copyRefsIn(a)
+	}
+	if v.Wallet != nil {
+		v.Wallet = slabCopy(&a.walletDetails, v.Wallet)
+		v.Wallet.copyRefsIn(a)
+	}
+	if v.Check != nil {
+		v.Check = slabCopy(&a.checkDetails, v.Check)
+		v.Check.copyRefsIn(a)
+	}
+	if v.Cash != nil {
+		v.Cash = slabCopy(&a.cashDetails, v.Cash)
+		v.Cash.copyRefsIn(a)
+	}
+	if v.NPP != nil {
+		v.NPP = slabCopy(&a.nPPDetails, v.NPP)
+		v.NPP.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -8319,9 +10529,34 @@ func (v *UserTag) clone() *UserTag {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UserTag)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UserTag) count(n *cloneCounts) {
+	if v.IsTimestamp != nil {
+		n.bools++
+	}
+	if v.IsEditable != nil {
+		n.bools++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UserTag) copyRefsIn(a *cloneArena) {
+	if v.IsTimestamp != nil {
+		v.IsTimestamp = slabCopy(&a.bools, v.IsTimestamp)
+	}
+	if v.IsEditable != nil {
+		v.IsEditable = slabCopy(&a.bools, v.IsEditable)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -8463,9 +10698,40 @@ func (v *FileInfo) clone() *FileInfo {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(FileInfo)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *FileInfo) count(n *cloneCounts) {
+	if v.Bucket != nil {
+		n.strs++
+	}
+	if v.DownloadLink != nil {
+		n.strs++
+	}
+	if v.AISummary != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *FileInfo) copyRefsIn(a *cloneArena) {
+	if v.Bucket != nil {
+		v.Bucket = slabCopy(&a.strs, v.Bucket)
+	}
+	if v.DownloadLink != nil {
+		v.DownloadLink = slabCopy(&a.strs, v.DownloadLink)
+	}
+	if v.AISummary != nil {
+		v.AISummary = slabCopy(&a.strs, v.AISummary)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -8632,9 +10898,56 @@ func (v *PersonAttachment) clone() *PersonAttachment {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(PersonAttachment)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *PersonAttachment) count(n *cloneCounts) {
+	if v.ID != nil {
+		n.strs++
+	}
+	if v.Comment != nil {
+		n.strs++
+	}
+	for i := range v.Files {
+		v.Files[i].count(n)
+	}
+	if v.CreatedAt != nil {
+		n.f64s++
+	}
+	if v.DeletedAt != nil {
+		n.f64s++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *PersonAttachment) copyRefsIn(a *cloneArena) {
+	if v.ID != nil {
+		v.ID = slabCopy(&a.strs, v.ID)
+	}
+	if v.Comment != nil {
+		v.Comment = slabCopy(&a.strs, v.Comment)
+	}
+	if v.Files != nil {
+		v.Files = cloneSlice(v.Files)
+		for i := range v.Files {
+			v.Files[i].copyRefsIn(a)
+		}
+	}
+	if v.CreatedAt != nil {
+		v.CreatedAt = slabCopy(&a.f64s, v.CreatedAt)
+	}
+	if v.DeletedAt != nil {
+		v.DeletedAt = slabCopy(&a.f64s, v.DeletedAt)
+	}
+	v.Tags = cloneSlice(v.Tags)
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -8864,9 +11177,88 @@ func (v *DeviceData) clone() *DeviceData {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(DeviceData)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *DeviceData) count(n *cloneCounts) {
+	if v.BatteryLevel != nil {
+		n.f64s++
+	}
+	if v.DeviceLatitude != nil {
+		n.f64s++
+	}
+	if v.DeviceLongitude != nil {
+		n.f64s++
+	}
+	if v.IPAddress != nil {
+		n.strs++
+	}
+	if v.DeviceIdentifier != nil {
+		n.strs++
+	}
+	if v.VPNUsed != nil {
+		n.bools++
+	}
+	if v.OperatingSystem != nil {
+		n.strs++
+	}
+	if v.DeviceMaker != nil {
+		n.strs++
+	}
+	if v.DeviceModel != nil {
+		n.strs++
+	}
+	if v.DeviceYear != nil {
+		n.strs++
+	}
+	if v.AppVersion != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *DeviceData) copyRefsIn(a *cloneArena) {
+	if v.BatteryLevel != nil {
+		v.BatteryLevel = slabCopy(&a.f64s, v.BatteryLevel)
+	}
+	if v.DeviceLatitude != nil {
+		v.DeviceLatitude = slabCopy(&a.f64s, v.DeviceLatitude)
+	}
+	if v.DeviceLongitude != nil {
+		v.DeviceLongitude = slabCopy(&a.f64s, v.DeviceLongitude)
+	}
+	if v.IPAddress != nil {
+		v.IPAddress = slabCopy(&a.strs, v.IPAddress)
+	}
+	if v.DeviceIdentifier != nil {
+		v.DeviceIdentifier = slabCopy(&a.strs, v.DeviceIdentifier)
+	}
+	if v.VPNUsed != nil {
+		v.VPNUsed = slabCopy(&a.bools, v.VPNUsed)
+	}
+	if v.OperatingSystem != nil {
+		v.OperatingSystem = slabCopy(&a.strs, v.OperatingSystem)
+	}
+	if v.DeviceMaker != nil {
+		v.DeviceMaker = slabCopy(&a.strs, v.DeviceMaker)
+	}
+	if v.DeviceModel != nil {
+		v.DeviceModel = slabCopy(&a.strs, v.DeviceModel)
+	}
+	if v.DeviceYear != nil {
+		v.DeviceYear = slabCopy(&a.strs, v.DeviceYear)
+	}
+	if v.AppVersion != nil {
+		v.AppVersion = slabCopy(&a.strs, v.AppVersion)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -9033,9 +11425,28 @@ func (v *ProductsEnabled) clone() *ProductsEnabled {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ProductsEnabled)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ProductsEnabled) count(n *cloneCounts) {
+	if v.ProductName != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ProductsEnabled) copyRefsIn(a *cloneArena) {
+	if v.ProductName != nil {
+		v.ProductName = slabCopy(&a.strs, v.ProductName)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -9132,9 +11543,22 @@ func (v *FalsePositiveDetails) clone() *FalsePositiveDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(FalsePositiveDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *FalsePositiveDetails) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *FalsePositiveDetails) copyRefsIn(a *cloneArena) {
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -9301,9 +11725,70 @@ func (v *SanctionsHitContext) clone() *SanctionsHitContext {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(SanctionsHitContext)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *SanctionsHitContext) count(n *cloneCounts) {
+	if v.UserID != nil {
+		n.strs++
+	}
+	if v.TransactionID != nil {
+		n.strs++
+	}
+	if v.RuleInstanceID != nil {
+		n.strs++
+	}
+	if v.RuleID != nil {
+		n.strs++
+	}
+	if v.IBAN != nil {
+		n.strs++
+	}
+	if v.YearOfBirth != nil {
+		n.ints++
+	}
+	if v.SearchTerm != nil {
+		n.strs++
+	}
+	if v.PaymentMethodID != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *SanctionsHitContext) copyRefsIn(a *cloneArena) {
+	if v.UserID != nil {
+		v.UserID = slabCopy(&a.strs, v.UserID)
+	}
+	if v.TransactionID != nil {
+		v.TransactionID = slabCopy(&a.strs, v.TransactionID)
+	}
+	if v.RuleInstanceID != nil {
+		v.RuleInstanceID = slabCopy(&a.strs, v.RuleInstanceID)
+	}
+	if v.RuleID != nil {
+		v.RuleID = slabCopy(&a.strs, v.RuleID)
+	}
+	if v.IBAN != nil {
+		v.IBAN = slabCopy(&a.strs, v.IBAN)
+	}
+	if v.YearOfBirth != nil {
+		v.YearOfBirth = slabCopy(&a.ints, v.YearOfBirth)
+	}
+	if v.SearchTerm != nil {
+		v.SearchTerm = slabCopy(&a.strs, v.SearchTerm)
+	}
+	if v.PaymentMethodID != nil {
+		v.PaymentMethodID = slabCopy(&a.strs, v.PaymentMethodID)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -9527,9 +12012,49 @@ func (v *SanctionsDetails) clone() *SanctionsDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(SanctionsDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *SanctionsDetails) count(n *cloneCounts) {
+	if v.RequestHash != nil {
+		n.strs++
+	}
+	if v.IBAN != nil {
+		n.strs++
+	}
+	if v.HitContext != nil {
+		n.sanctionsHitContext++
+		v.HitContext.count(n)
+	}
+	if v.IsRuleHit != nil {
+		n.bools++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *SanctionsDetails) copyRefsIn(a *cloneArena) {
+	if v.RequestHash != nil {
+		v.RequestHash = slabCopy(&a.strs, v.RequestHash)
+	}
+	if v.IBAN != nil {
+		v.IBAN = slabCopy(&a.strs, v.IBAN)
+	}
+	v.SanctionHitIDs = cloneSlice(v.SanctionHitIDs)
+	if v.HitContext != nil {
+		v.HitContext = slabCopy(&a.sanctionsHitContext, v.HitContext)
+		v.HitContext.copyRefsIn(a)
+	}
+	if v.IsRuleHit != nil {
+		v.IsRuleHit = slabCopy(&a.bools, v.IsRuleHit)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -9687,9 +12212,46 @@ func (v *RuleHitMeta) clone() *RuleHitMeta {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(RuleHitMeta)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *RuleHitMeta) count(n *cloneCounts) {
+	if v.FalsePositiveDetails != nil {
+		n.falsePositiveDetails++
+		v.FalsePositiveDetails.count(n)
+	}
+	for i := range v.SanctionsDetails {
+		v.SanctionsDetails[i].count(n)
+	}
+	if v.IsOngoingScreeningHit != nil {
+		n.bools++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *RuleHitMeta) copyRefsIn(a *cloneArena) {
+	v.HitDirections = cloneSlice(v.HitDirections)
+	if v.FalsePositiveDetails != nil {
+		v.FalsePositiveDetails = slabCopy(&a.falsePositiveDetails, v.FalsePositiveDetails)
+		v.FalsePositiveDetails.copyRefsIn(a)
+	}
+	if v.SanctionsDetails != nil {
+		v.SanctionsDetails = cloneSlice(v.SanctionsDetails)
+		for i := range v.SanctionsDetails {
+			v.SanctionsDetails[i].copyRefsIn(a)
+		}
+	}
+	if v.IsOngoingScreeningHit != nil {
+		v.IsOngoingScreeningHit = slabCopy(&a.bools, v.IsOngoingScreeningHit)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -9805,9 +12367,22 @@ func (v *ListMatchedValue) clone() *ListMatchedValue {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ListMatchedValue)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ListMatchedValue) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ListMatchedValue) copyRefsIn(a *cloneArena) {
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -9918,9 +12493,32 @@ func (v *ListMatchedEntity) clone() *ListMatchedEntity {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ListMatchedEntity)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ListMatchedEntity) count(n *cloneCounts) {
+	for i := range v.MatchedValues {
+		v.MatchedValues[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ListMatchedEntity) copyRefsIn(a *cloneArena) {
+	if v.MatchedValues != nil {
+		v.MatchedValues = cloneSlice(v.MatchedValues)
+		for i := range v.MatchedValues {
+			v.MatchedValues[i].copyRefsIn(a)
+		}
+	}
+	v.Settings = cloneSlice(v.Settings)
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -10033,9 +12631,31 @@ func (v *ListContext) clone() *ListContext {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ListContext)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ListContext) count(n *cloneCounts) {
+	for i := range v.MatchedEntities {
+		v.MatchedEntities[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ListContext) copyRefsIn(a *cloneArena) {
+	if v.MatchedEntities != nil {
+		v.MatchedEntities = cloneSlice(v.MatchedEntities)
+		for i := range v.MatchedEntities {
+			v.MatchedEntities[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -10149,9 +12769,31 @@ func (v *ExecutedLogicVars) clone() *ExecutedLogicVars {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExecutedLogicVars)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExecutedLogicVars) count(n *cloneCounts) {
+	if v.ListContext != nil {
+		n.listContext++
+		v.ListContext.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExecutedLogicVars) copyRefsIn(a *cloneArena) {
+	v.Value = cloneSlice(v.Value)
+	if v.ListContext != nil {
+		v.ListContext = slabCopy(&a.listContext, v.ListContext)
+		v.ListContext.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -10375,9 +13017,64 @@ func (v *ExecutedRulesResult) clone() *ExecutedRulesResult {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExecutedRulesResult)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExecutedRulesResult) count(n *cloneCounts) {
+	if v.RuleID != nil {
+		n.strs++
+	}
+	if v.VersionID != nil {
+		n.strs++
+	}
+	if v.ExecutedAt != nil {
+		n.f64s++
+	}
+	if v.RuleHitMeta != nil {
+		n.ruleHitMeta++
+		v.RuleHitMeta.count(n)
+	}
+	for i := range v.Vars {
+		v.Vars[i].count(n)
+	}
+	if v.IsShadow != nil {
+		n.bools++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExecutedRulesResult) copyRefsIn(a *cloneArena) {
+	if v.RuleID != nil {
+		v.RuleID = slabCopy(&a.strs, v.RuleID)
+	}
+	if v.VersionID != nil {
+		v.VersionID = slabCopy(&a.strs, v.VersionID)
+	}
+	if v.ExecutedAt != nil {
+		v.ExecutedAt = slabCopy(&a.f64s, v.ExecutedAt)
+	}
+	if v.RuleHitMeta != nil {
+		v.RuleHitMeta = slabCopy(&a.ruleHitMeta, v.RuleHitMeta)
+		v.RuleHitMeta.copyRefsIn(a)
+	}
+	if v.Vars != nil {
+		v.Vars = cloneSlice(v.Vars)
+		for i := range v.Vars {
+			v.Vars[i].copyRefsIn(a)
+		}
+	}
+	v.Labels = cloneSlice(v.Labels)
+	if v.IsShadow != nil {
+		v.IsShadow = slabCopy(&a.bools, v.IsShadow)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -10646,9 +13343,55 @@ func (v *HitRulesDetails) clone() *HitRulesDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(HitRulesDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *HitRulesDetails) count(n *cloneCounts) {
+	if v.RuleID != nil {
+		n.strs++
+	}
+	if v.VersionID != nil {
+		n.strs++
+	}
+	if v.ExecutedAt != nil {
+		n.f64s++
+	}
+	if v.RuleHitMeta != nil {
+		n.ruleHitMeta++
+		v.RuleHitMeta.count(n)
+	}
+	if v.IsShadow != nil {
+		n.bools++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *HitRulesDetails) copyRefsIn(a *cloneArena) {
+	if v.RuleID != nil {
+		v.RuleID = slabCopy(&a.strs, v.RuleID)
+	}
+	if v.VersionID != nil {
+		v.VersionID = slabCopy(&a.strs, v.VersionID)
+	}
+	if v.ExecutedAt != nil {
+		v.ExecutedAt = slabCopy(&a.f64s, v.ExecutedAt)
+	}
+	if v.RuleHitMeta != nil {
+		v.RuleHitMeta = slabCopy(&a.ruleHitMeta, v.RuleHitMeta)
+		v.RuleHitMeta.copyRefsIn(a)
+	}
+	v.Labels = cloneSlice(v.Labels)
+	if v.IsShadow != nil {
+		v.IsShadow = slabCopy(&a.bools, v.IsShadow)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -10825,9 +13568,34 @@ func (v *UserRiskScoreDetails) clone() *UserRiskScoreDetails {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UserRiskScoreDetails)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UserRiskScoreDetails) count(n *cloneCounts) {
+	if v.KYCRiskScore != nil {
+		n.f64s++
+	}
+	if v.CRARiskScore != nil {
+		n.f64s++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UserRiskScoreDetails) copyRefsIn(a *cloneArena) {
+	if v.KYCRiskScore != nil {
+		v.KYCRiskScore = slabCopy(&a.f64s, v.KYCRiskScore)
+	}
+	if v.CRARiskScore != nil {
+		v.CRARiskScore = slabCopy(&a.f64s, v.CRARiskScore)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -11271,9 +14039,238 @@ func (v *ConsumerUser) clone() *ConsumerUser {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ConsumerUser)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ConsumerUser) count(n *cloneCounts) {
+	if v.ActivatedTimestamp != nil {
+		n.f64s++
+	}
+	if v.UserDetails != nil {
+		n.userDetails++
+		v.UserDetails.count(n)
+	}
+	if v.UserStateDetails != nil {
+		n.userStateDetails++
+		v.UserStateDetails.count(n)
+	}
+	if v.KYCStatusDetails != nil {
+		n.kYCStatusDetails++
+		v.KYCStatusDetails.count(n)
+	}
+	if v.EODDDate != nil {
+		n.f64s++
+	}
+	if v.Occupation != nil {
+		n.strs++
+	}
+	for i := range v.LegalDocuments {
+		v.LegalDocuments[i].count(n)
+	}
+	if v.ContactDetails != nil {
+		n.contactDetails++
+		v.ContactDetails.count(n)
+	}
+	if v.EmploymentDetails != nil {
+		n.employmentDetails++
+		v.EmploymentDetails.count(n)
+	}
+	if v.TransactionLimits != nil {
+		n.transactionLimits++
+		v.TransactionLimits.count(n)
+	}
+	if v.ExpectedIncome != nil {
+		n.expectedIncome++
+		v.ExpectedIncome.count(n)
+	}
+	if v.ExpectedTransactionCountries != nil {
+		n.expectedTransactionCountries++
+		v.ExpectedTransactionCountries.count(n)
+	}
+	if v.ExpectedTransactionCurrencies != nil {
+		n.expectedTransactionCurrencies++
+		v.ExpectedTransactionCurrencies.count(n)
+	}
+	for i := range v.PEPStatus {
+		v.PEPStatus[i].count(n)
+	}
+	if v.SanctionsStatus != nil {
+		n.bools++
+	}
+	if v.AdverseMediaStatus != nil {
+		n.bools++
+	}
+	for i := range v.CorporateEntities {
+		v.CorporateEntities[i].count(n)
+	}
+	if v.LinkedEntities != nil {
+		n.userEntityLink++
+		v.LinkedEntities.count(n)
+	}
+	for i := range v.SavedPaymentDetails {
+		v.SavedPaymentDetails[i].count(n)
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+	for i := range v.Attachments {
+		v.Attachments[i].count(n)
+	}
+	if v.MetaData != nil {
+		n.deviceData++
+		v.MetaData.count(n)
+	}
+	if v.Jurisdiction != nil {
+		n.strs++
+	}
+	for i := range v.ProductsEnabled {
+		v.ProductsEnabled[i].count(n)
+	}
+	for i := range v.ExecutedRules {
+		v.ExecutedRules[i].count(n)
+	}
+	for i := range v.HitRules {
+		v.HitRules[i].count(n)
+	}
+	if v.RiskScoreDetails != nil {
+		n.userRiskScoreDetails++
+		v.RiskScoreDetails.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ConsumerUser) copyRefsIn(a *cloneArena) {
+	if v.ActivatedTimestamp != nil {
+		v.ActivatedTimestamp = slabCopy(&a.f64s, v.ActivatedTimestamp)
+	}
+	if v.UserDetails != nil {
+		v.UserDetails = slabCopy(&a.userDetails, v.UserDetails)
+		v.UserDetails.copyRefsIn(a)
+	}
+	if v.UserStateDetails != nil {
+		v.UserStateDetails = slabCopy(&a.userStateDetails, v.UserStateDetails)
+		v.UserStateDetails.copyRefsIn(a)
+	}
+	if v.KYCStatusDetails != nil {
+		v.KYCStatusDetails = slabCopy(&a.kYCStatusDetails, v.KYCStatusDetails)
+		v.KYCStatusDetails.copyRefsIn(a)
+	}
+	if v.EODDDate != nil {
+		v.EODDDate = slabCopy(&a.f64s, v.EODDDate)
+	}
+	if v.Occupation != nil {
+		v.Occupation = slabCopy(&a.strs, v.Occupation)
+	}
+	if v.LegalDocuments != nil {
+		v.LegalDocuments = cloneSlice(v.LegalDocuments)
+		for i := range v.LegalDocuments {
+			v.LegalDocuments[i].copyRefsIn(a)
+		}
+	}
+	if v.ContactDetails != nil {
+		v.ContactDetails = slabCopy(&a.contactDetails, v.ContactDetails)
+		v.ContactDetails.copyRefsIn(a)
+	}
+	if v.EmploymentDetails != nil {
+		v.EmploymentDetails = slabCopy(&a.employmentDetails, v.EmploymentDetails)
+		v.EmploymentDetails.copyRefsIn(a)
+	}
+	if v.TransactionLimits != nil {
+		v.TransactionLimits = slabCopy(&a.transactionLimits, v.TransactionLimits)
+		v.TransactionLimits.copyRefsIn(a)
+	}
+	if v.ExpectedIncome != nil {
+		v.ExpectedIncome = slabCopy(&a.expectedIncome, v.ExpectedIncome)
+		v.ExpectedIncome.copyRefsIn(a)
+	}
+	if v.ExpectedTransactionCountries != nil {
+		v.ExpectedTransactionCountries = slabCopy(&a.expectedTransactionCountries, v.ExpectedTransactionCountries)
+		v.ExpectedTransactionCountries.copyRefsIn(a)
+	}
+	if v.ExpectedTransactionCurrencies != nil {
+		v.ExpectedTransactionCurrencies = slabCopy(&a.expectedTransactionCurrencies, v.ExpectedTransactionCurrencies)
+		v.ExpectedTransactionCurrencies.copyRefsIn(a)
+	}
+	v.ReasonForAccountOpening = cloneSlice(v.ReasonForAccountOpening)
+	v.SourceOfFunds = cloneSlice(v.SourceOfFunds)
+	if v.PEPStatus != nil {
+		v.PEPStatus = cloneSlice(v.PEPStatus)
+		for i := range v.PEPStatus {
+			v.PEPStatus[i].copyRefsIn(a)
+		}
+	}
+	if v.SanctionsStatus != nil {
+		v.SanctionsStatus = slabCopy(&a.bools, v.SanctionsStatus)
+	}
+	if v.AdverseMediaStatus != nil {
+		v.AdverseMediaStatus = slabCopy(&a.bools, v.AdverseMediaStatus)
+	}
+	if v.CorporateEntities != nil {
+		v.CorporateEntities = cloneSlice(v.CorporateEntities)
+		for i := range v.CorporateEntities {
+			v.CorporateEntities[i].copyRefsIn(a)
+		}
+	}
+	if v.LinkedEntities != nil {
+		v.LinkedEntities = slabCopy(&a.userEntityLink, v.LinkedEntities)
+		v.LinkedEntities.copyRefsIn(a)
+	}
+	if v.SavedPaymentDetails != nil {
+		v.SavedPaymentDetails = cloneSlice(v.SavedPaymentDetails)
+		for i := range v.SavedPaymentDetails {
+			v.SavedPaymentDetails[i].copyRefsIn(a)
+		}
+	}
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
+	if v.Attachments != nil {
+		v.Attachments = cloneSlice(v.Attachments)
+		for i := range v.Attachments {
+			v.Attachments[i].copyRefsIn(a)
+		}
+	}
+	if v.MetaData != nil {
+		v.MetaData = slabCopy(&a.deviceData, v.MetaData)
+		v.MetaData.copyRefsIn(a)
+	}
+	if v.Jurisdiction != nil {
+		v.Jurisdiction = slabCopy(&a.strs, v.Jurisdiction)
+	}
+	if v.ProductsEnabled != nil {
+		v.ProductsEnabled = cloneSlice(v.ProductsEnabled)
+		for i := range v.ProductsEnabled {
+			v.ProductsEnabled[i].copyRefsIn(a)
+		}
+	}
+	v.ExternalLinks = cloneSlice(v.ExternalLinks)
+	if v.ExecutedRules != nil {
+		v.ExecutedRules = cloneSlice(v.ExecutedRules)
+		for i := range v.ExecutedRules {
+			v.ExecutedRules[i].copyRefsIn(a)
+		}
+	}
+	if v.HitRules != nil {
+		v.HitRules = cloneSlice(v.HitRules)
+		for i := range v.HitRules {
+			v.HitRules[i].copyRefsIn(a)
+		}
+	}
+	if v.RiskScoreDetails != nil {
+		v.RiskScoreDetails = slabCopy(&a.userRiskScoreDetails, v.RiskScoreDetails)
+		v.RiskScoreDetails.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -11983,9 +14980,196 @@ func (v *BusinessUser) clone() *BusinessUser {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(BusinessUser)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *BusinessUser) count(n *cloneCounts) {
+	if v.ActivatedTimestamp != nil {
+		n.f64s++
+	}
+	if v.UserStateDetails != nil {
+		n.userStateDetails++
+		v.UserStateDetails.count(n)
+	}
+	if v.KYCStatusDetails != nil {
+		n.kYCStatusDetails++
+		v.KYCStatusDetails.count(n)
+	}
+	if v.EODDDate != nil {
+		n.f64s++
+	}
+	for i := range v.CorporateEntities {
+		v.CorporateEntities[i].count(n)
+	}
+	if v.TransactionLimits != nil {
+		n.transactionLimits++
+		v.TransactionLimits.count(n)
+	}
+	if v.ExpectedTransactionCountries != nil {
+		n.expectedTransactionCountries++
+		v.ExpectedTransactionCountries.count(n)
+	}
+	if v.ExpectedTransactionCurrencies != nil {
+		n.expectedTransactionCurrencies++
+		v.ExpectedTransactionCurrencies.count(n)
+	}
+	if v.LinkedEntities != nil {
+		n.userEntityLink++
+		v.LinkedEntities.count(n)
+	}
+	for i := range v.SavedPaymentDetails {
+		v.SavedPaymentDetails[i].count(n)
+	}
+	for i := range v.Tags {
+		v.Tags[i].count(n)
+	}
+	for i := range v.Attachments {
+		v.Attachments[i].count(n)
+	}
+	if v.MetaData != nil {
+		n.deviceData++
+		v.MetaData.count(n)
+	}
+	if v.Jurisdiction != nil {
+		n.strs++
+	}
+	for i := range v.ProductsEnabled {
+		v.ProductsEnabled[i].count(n)
+	}
+	for i := range v.PEPStatus {
+		v.PEPStatus[i].count(n)
+	}
+	if v.SanctionsStatus != nil {
+		n.bools++
+	}
+	if v.AdverseMediaStatus != nil {
+		n.bools++
+	}
+	for i := range v.ExecutedRules {
+		v.ExecutedRules[i].count(n)
+	}
+	for i := range v.HitRules {
+		v.HitRules[i].count(n)
+	}
+	if v.RiskScoreDetails != nil {
+		n.userRiskScoreDetails++
+		v.RiskScoreDetails.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *BusinessUser) copyRefsIn(a *cloneArena) {
+	v.LegalEntity = cloneSlice(v.LegalEntity)
+	if v.ActivatedTimestamp != nil {
+		v.ActivatedTimestamp = slabCopy(&a.f64s, v.ActivatedTimestamp)
+	}
+	if v.UserStateDetails != nil {
+		v.UserStateDetails = slabCopy(&a.userStateDetails, v.UserStateDetails)
+		v.UserStateDetails.copyRefsIn(a)
+	}
+	if v.KYCStatusDetails != nil {
+		v.KYCStatusDetails = slabCopy(&a.kYCStatusDetails, v.KYCStatusDetails)
+		v.KYCStatusDetails.copyRefsIn(a)
+	}
+	if v.EODDDate != nil {
+		v.EODDDate = slabCopy(&a.f64s, v.EODDDate)
+	}
+	if v.CorporateEntities != nil {
+		v.CorporateEntities = cloneSlice(v.CorporateEntities)
+		for i := range v.CorporateEntities {
+			v.CorporateEntities[i].copyRefsIn(a)
+		}
+	}
+	v.ShareHolders = cloneSlice(v.ShareHolders)
+	v.Directors = cloneSlice(v.Directors)
+	v.AssociatedParties = cloneSlice(v.AssociatedParties)
+	v.BusinessPartners = cloneSlice(v.BusinessPartners)
+	if v.TransactionLimits != nil {
+		v.TransactionLimits = slabCopy(&a.transactionLimits, v.TransactionLimits)
+		v.TransactionLimits.copyRefsIn(a)
+	}
+	if v.ExpectedTransactionCountries != nil {
+		v.ExpectedTransactionCountries = slabCopy(&a.expectedTransactionCountries, v.ExpectedTransactionCountries)
+		v.ExpectedTransactionCountries.copyRefsIn(a)
+	}
+	if v.ExpectedTransactionCurrencies != nil {
+		v.ExpectedTransactionCurrencies = slabCopy(&a.expectedTransactionCurrencies, v.ExpectedTransactionCurrencies)
+		v.ExpectedTransactionCurrencies.copyRefsIn(a)
+	}
+	v.AllowedPaymentMethods = cloneSlice(v.AllowedPaymentMethods)
+	if v.LinkedEntities != nil {
+		v.LinkedEntities = slabCopy(&a.userEntityLink, v.LinkedEntities)
+		v.LinkedEntities.copyRefsIn(a)
+	}
+	if v.SavedPaymentDetails != nil {
+		v.SavedPaymentDetails = cloneSlice(v.SavedPaymentDetails)
+		for i := range v.SavedPaymentDetails {
+			v.SavedPaymentDetails[i].copyRefsIn(a)
+		}
+	}
+	v.MCCDetails = cloneSlice(v.MCCDetails)
+	if v.Tags != nil {
+		v.Tags = cloneSlice(v.Tags)
+		for i := range v.Tags {
+			v.Tags[i].copyRefsIn(a)
+		}
+	}
+	if v.Attachments != nil {
+		v.Attachments = cloneSlice(v.Attachments)
+		for i := range v.Attachments {
+			v.Attachments[i].copyRefsIn(a)
+		}
+	}
+	if v.MetaData != nil {
+		v.MetaData = slabCopy(&a.deviceData, v.MetaData)
+		v.MetaData.copyRefsIn(a)
+	}
+	if v.Jurisdiction != nil {
+		v.Jurisdiction = slabCopy(&a.strs, v.Jurisdiction)
+	}
+	if v.ProductsEnabled != nil {
+		v.ProductsEnabled = cloneSlice(v.ProductsEnabled)
+		for i := range v.ProductsEnabled {
+			v.ProductsEnabled[i].copyRefsIn(a)
+		}
+	}
+	if v.PEPStatus != nil {
+		v.PEPStatus = cloneSlice(v.PEPStatus)
+		for i := range v.PEPStatus {
+			v.PEPStatus[i].copyRefsIn(a)
+		}
+	}
+	if v.SanctionsStatus != nil {
+		v.SanctionsStatus = slabCopy(&a.bools, v.SanctionsStatus)
+	}
+	if v.AdverseMediaStatus != nil {
+		v.AdverseMediaStatus = slabCopy(&a.bools, v.AdverseMediaStatus)
+	}
+	v.ExternalLinks = cloneSlice(v.ExternalLinks)
+	if v.ExecutedRules != nil {
+		v.ExecutedRules = cloneSlice(v.ExecutedRules)
+		for i := range v.ExecutedRules {
+			v.ExecutedRules[i].copyRefsIn(a)
+		}
+	}
+	if v.HitRules != nil {
+		v.HitRules = cloneSlice(v.HitRules)
+		for i := range v.HitRules {
+			v.HitRules[i].copyRefsIn(a)
+		}
+	}
+	if v.RiskScoreDetails != nil {
+		v.RiskScoreDetails = slabCopy(&a.userRiskScoreDetails, v.RiskScoreDetails)
+		v.RiskScoreDetails.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -12403,9 +15587,36 @@ func (v *ConsumerUserEvent) clone() *ConsumerUserEvent {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ConsumerUserEvent)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ConsumerUserEvent) count(n *cloneCounts) {
+	if v.Reason != nil {
+		n.strs++
+	}
+	if v.EventDescription != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ConsumerUserEvent) copyRefsIn(a *cloneArena) {
+	if v.Reason != nil {
+		v.Reason = slabCopy(&a.strs, v.Reason)
+	}
+	if v.EventDescription != nil {
+		v.EventDescription = slabCopy(&a.strs, v.EventDescription)
+	}
+	v.UpdatedConsumerUserAttributes = v.UpdatedConsumerUserAttributes.clone()
+	v.ExternalLinks = cloneSlice(v.ExternalLinks)
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -12626,9 +15837,50 @@ func (v *StoredEvent) clone() *StoredEvent {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(StoredEvent)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *StoredEvent) count(n *cloneCounts) {
+	v.ConsumerUserEvent.count(n)
+	for i := range v.ExecutedRules {
+		v.ExecutedRules[i].count(n)
+	}
+	for i := range v.HitRules {
+		v.HitRules[i].count(n)
+	}
+	if v.RiskScoreDetails != nil {
+		n.userRiskScoreDetails++
+		v.RiskScoreDetails.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *StoredEvent) copyRefsIn(a *cloneArena) {
+	v.ConsumerUserEvent.copyRefsIn(a)
+	if v.ExecutedRules != nil {
+		v.ExecutedRules = cloneSlice(v.ExecutedRules)
+		for i := range v.ExecutedRules {
+			v.ExecutedRules[i].copyRefsIn(a)
+		}
+	}
+	if v.HitRules != nil {
+		v.HitRules = cloneSlice(v.HitRules)
+		for i := range v.HitRules {
+			v.HitRules[i].copyRefsIn(a)
+		}
+	}
+	if v.RiskScoreDetails != nil {
+		v.RiskScoreDetails = slabCopy(&a.userRiskScoreDetails, v.RiskScoreDetails)
+		v.RiskScoreDetails.copyRefsIn(a)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -12750,9 +16002,31 @@ func (v *EventBatch) clone() *EventBatch {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(EventBatch)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *EventBatch) count(n *cloneCounts) {
+	for i := range v.Data {
+		v.Data[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *EventBatch) copyRefsIn(a *cloneArena) {
+	if v.Data != nil {
+		v.Data = cloneSlice(v.Data)
+		for i := range v.Data {
+			v.Data[i].copyRefsIn(a)
+		}
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.
@@ -13195,9 +16469,30 @@ func (v *EventResponse) clone() *EventResponse {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(EventResponse)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
+}
+
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *EventResponse) count(n *cloneCounts) {
+	v.ConsumerUser.count(n)
+	if v.Message != nil {
+		n.strs++
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *EventResponse) copyRefsIn(a *cloneArena) {
+	v.ConsumerUser.copyRefsIn(a)
+	if v.Message != nil {
+		v.Message = slabCopy(&a.strs, v.Message)
+	}
 }
 
 // copyRefs replaces everything v refers to with a deep copy.

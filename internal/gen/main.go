@@ -180,6 +180,7 @@ func main() {
 	b.WriteString("import (\n\t\"encoding/json\"\n\t\"fmt\"\n\t\"log/slog\"\n\n\t\"github.com/shopspring/decimal\"\n)\n\n")
 	b.WriteString("var (\n\t_ json.RawMessage\n\t_ decimal.Decimal\n)\n\n")
 	genEnums(&b)
+	genArena(&b)
 	for _, name := range order {
 		genStruct(&b, structs[name])
 	}
@@ -737,7 +738,14 @@ func genEncode(b *bytes.Buffer, s *structType) {
 }
 
 func genClone(b *bytes.Buffer, s *structType) {
-	fmt.Fprintf(b, "func (v *%s) clone() *%s {\n\tif v == nil {\n\t\treturn nil\n\t}\n\tc := *v\n\tc.copyRefs()\n\treturn &c\n}\n\n", s.Name, s.Name)
+	if s.PatchOf != "" {
+		fmt.Fprintf(b, "func (v *%s) clone() *%s {\n\tif v == nil {\n\t\treturn nil\n\t}\n\tc := *v\n\tc.copyRefs()\n\treturn &c\n}\n\n", s.Name, s.Name)
+	} else {
+		// Full types copy into an arena sized by a counting pass: one allocation per
+		// pointee type instead of one per pointer.
+		fmt.Fprintf(b, "func (v *%s) clone() *%s {\n\tif v == nil {\n\t\treturn nil\n\t}\n\tvar n cloneCounts\n\tv.count(&n)\n\tvar a cloneArena\n\ta.init(&n)\n\tc := new(%s)\n\t*c = *v\n\tc.copyRefsIn(&a)\n\treturn c\n}\n\n", s.Name, s.Name, s.Name)
+		genArenaClone(b, s)
+	}
 	fmt.Fprintf(b, "// copyRefs replaces everything v refers to with a deep copy.\nfunc (v *%s) copyRefs() {\n", s.Name)
 	for _, f := range s.Fields {
 		acc := "v." + f.Name
@@ -1202,4 +1210,83 @@ func writeModel(path string) {
 	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// arenaTypes are the pointee types of full types, in a fixed order: the fields of
+// cloneCounts and cloneArena.
+func arenaTypes() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, name := range order {
+		s := structs[name]
+		if s.PatchOf != "" {
+			continue
+		}
+		for _, f := range allFields(s) {
+			if f.Kind == kPtrStruct && !seen[f.Elem] {
+				seen[f.Elem] = true
+				out = append(out, f.Elem)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+var scalarSlabs = map[kind][2]string{kPtrString: {"strs", "string"}, kPtrFloat: {"f64s", "float64"}, kPtrInt: {"ints", "int"}, kPtrBool: {"bools", "bool"}}
+
+// genArena writes cloneCounts and cloneArena.
+func genArena(b *bytes.Buffer) {
+	types := arenaTypes()
+	b.WriteString("// cloneCounts counts the values a deep copy allocates, per pointee type.\ntype cloneCounts struct {\n\tstrs, f64s, ints, bools int\n")
+	for _, t := range types {
+		fmt.Fprintf(b, "\t%s int\n", lowerFirst(t))
+	}
+	b.WriteString("}\n\n// cloneArena holds the values of one deep copy, one slice per pointee type, each\n// allocated once at the size cloneCounts gave.\ntype cloneArena struct {\n\tstrs  []string\n\tf64s  []float64\n\tints  []int\n\tbools []bool\n")
+	for _, t := range types {
+		fmt.Fprintf(b, "\t%s []%s\n", lowerFirst(t), t)
+	}
+	b.WriteString("}\n\nfunc (a *cloneArena) init(n *cloneCounts) {\n\ta.strs = makeSlab[string](n.strs)\n\ta.f64s = makeSlab[float64](n.f64s)\n\ta.ints = makeSlab[int](n.ints)\n\ta.bools = makeSlab[bool](n.bools)\n")
+	for _, t := range types {
+		fmt.Fprintf(b, "\ta.%s = makeSlab[%s](n.%s)\n", lowerFirst(t), t, lowerFirst(t))
+	}
+	b.WriteString("}\n\n")
+}
+
+// genArenaClone writes count and copyRefsIn of a full type.
+func genArenaClone(b *bytes.Buffer, s *structType) {
+	fmt.Fprintf(b, "// count adds to n what a deep copy of what v refers to allocates.\nfunc (v *%s) count(n *cloneCounts) {\n", s.Name)
+	for _, f := range s.Fields {
+		acc := "v." + f.Name
+		switch f.Kind {
+		case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
+			fmt.Fprintf(b, "\tif %s != nil {\n\t\tn.%s++\n\t}\n", acc, scalarSlabs[f.Kind][0])
+		case kPtrStruct:
+			fmt.Fprintf(b, "\tif %s != nil {\n\t\tn.%s++\n\t\t%s.count(n)\n\t}\n", acc, lowerFirst(f.Elem), acc)
+		case kStructs:
+			fmt.Fprintf(b, "\tfor i := range %s {\n\t\t%s[i].count(n)\n\t}\n", acc, acc)
+		case kEmbedded:
+			fmt.Fprintf(b, "\t%s.count(n)\n", acc)
+		}
+	}
+	b.WriteString("}\n\n")
+	fmt.Fprintf(b, "// copyRefsIn replaces everything v refers to with a deep copy in a.\nfunc (v *%s) copyRefsIn(a *cloneArena) {\n", s.Name)
+	for _, f := range s.Fields {
+		acc := "v." + f.Name
+		switch f.Kind {
+		case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
+			fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t}\n", acc, acc, scalarSlabs[f.Kind][0], acc)
+		case kPtrStruct:
+			fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t\t%s.copyRefsIn(a)\n\t}\n", acc, acc, lowerFirst(f.Elem), acc, acc)
+		case kStrings, kEnums, kRaw:
+			fmt.Fprintf(b, "\t%s = cloneSlice(%s)\n", acc, acc)
+		case kStructs:
+			fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = cloneSlice(%s)\n\t\tfor i := range %s {\n\t\t\t%s[i].copyRefsIn(a)\n\t\t}\n\t}\n", acc, acc, acc, acc, acc)
+		case kPtrPatch:
+			fmt.Fprintf(b, "\t%s = %s.clone()\n", acc, acc)
+		case kEmbedded:
+			fmt.Fprintf(b, "\t%s.copyRefsIn(a)\n", acc)
+		}
+	}
+	b.WriteString("}\n\n")
 }
