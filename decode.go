@@ -1007,6 +1007,15 @@ func decodeEnums[E ~string](d *decoder) []E {
 	return decodeSlice(d, func(d *decoder, p *E) { *p = E(d.str()) })
 }
 
+// decodeNew decodes data into a new T with the decoder method decode.
+func decodeNew[T any](data []byte, opts []DecodeOption, decode func(*decoder, *T)) (*T, error) {
+	v := new(T)
+	if err := decodeDocument(data, opts, func(d *decoder) { decode(d, v) }); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // DecodeEvent decodes a consumer user event (the body of POST /events/consumer/user)
 // strictly: the JSON must be well-formed UTF-8 with one top-level value, and have only the
 // model's members, each once, spelt exactly, with the right JSON types, within the limits
@@ -1014,40 +1023,24 @@ func decodeEnums[E ~string](d *decoder) []E {
 // in one *ValidationError (a syntax error ends the search). It does not validate the
 // values: call Validate, or let Processor.Apply do it.
 func DecodeEvent(data []byte, opts ...DecodeOption) (*ConsumerUserEvent, error) {
-	v := new(ConsumerUserEvent)
-	if err := decodeDocument(data, opts, func(d *decoder) { d.decodeConsumerUserEvent(v) }); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return decodeNew(data, opts, (*decoder).decodeConsumerUserEvent)
 }
 
 // DecodeConsumerUser decodes a consumer user (Flagright's UserWithRulesResult, the body of
 // POST /consumer/users) as strictly as DecodeEvent.
 func DecodeConsumerUser(data []byte, opts ...DecodeOption) (*ConsumerUser, error) {
-	v := new(ConsumerUser)
-	if err := decodeDocument(data, opts, func(d *decoder) { d.decodeConsumerUser(v) }); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return decodeNew(data, opts, (*decoder).decodeConsumerUser)
 }
 
 // DecodeBusinessUser decodes a business user (the body of POST /business/users) as
 // strictly as DecodeEvent; its business-only members are kept as JSON, checked for
 // syntax, duplicate names and limits.
 func DecodeBusinessUser(data []byte, opts ...DecodeOption) (*BusinessUser, error) {
-	v := new(BusinessUser)
-	if err := decodeDocument(data, opts, func(d *decoder) { d.decodeBusinessUser(v) }); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return decodeNew(data, opts, (*decoder).decodeBusinessUser)
 }
 
 // DecodeEventBatch decodes the body of POST /batch/events/consumer/user as strictly as
 // DecodeEvent. Paths of problems in events start with data[i].
 func DecodeEventBatch(data []byte, opts ...DecodeOption) (*EventBatch, error) {
-	v := new(EventBatch)
-	if err := decodeDocument(data, opts, func(d *decoder) { d.decodeEventBatch(v) }); err != nil {
-		return nil, err
-	}
-	return v, nil
+	return decodeNew(data, opts, (*decoder).decodeEventBatch)
 }

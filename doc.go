@@ -154,6 +154,35 @@
 //
 // The zero Config is the default: Strict, all transitions allowed, arrival order,
 // DefaultMaxRetries, no scorer.
+//
+// # Personal data
+//
+// The model types print through fmt (Format) and log/slog (LogValue) redacted: their
+// structure, enums, numbers, booleans and user and event ids, and [redacted] for every
+// other string (names, dates of birth, document numbers, emails, phone numbers,
+// addresses, card and account details). Record, Result and BatchItem print their users
+// the same way. Error messages say what was expected, never what was found (paths name
+// the member, not its value). json.Marshal gives everything: it is the wire format.
+//
+// # The check tags
+//
+// The struct tags `check:"..."` of the model are read by internal/gen, which generates
+// the validators, decoders and merges from them:
+//
+//	required  the member is required (REQUIRED in Flagright's model)
+//	nonempty  minLength 1 in Flagright's OpenAPI document (empty: out_of_range)
+//	min4      at least 4 characters (cardLast4Digits)
+//	ts        a timestamp in [315529200000, 4133890801000]
+//	tsmax     a timestamp at most 4133890801000
+//	dob       a date of birth (see Validation)
+//	email     a bare email address, under Strict
+//	score     a risk score in [0, 100], under Strict
+//	text      free text: tab and newline allowed
+//	name      a person name: NFC under Strict
+//	nonneg    an amount that is not negative, under Strict
+//	id        a user or event id, bounded by Limits.MaxIDBytes
+//	noattr    a ConsumerUser member that updates do not carry
+//	bykey     the user's tags, merged by key
 package userevents
 
 //go:generate go run ./internal/gen -model interop/model.json

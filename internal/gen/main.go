@@ -1052,22 +1052,10 @@ func safeValue(f field, x string) string {
 			return "b = appendCount(b, len(" + x + "))"
 		}
 		return "b = append(b, redacted...)"
-	case kFloat:
-		return "b = appendFloat(b, " + x + ")"
-	case kPtrFloat:
-		return "b = appendFloat(b, *" + x + ")"
-	case kInt:
-		return "b = appendInt(b, " + x + ")"
-	case kPtrInt:
-		return "b = appendInt(b, *" + x + ")"
-	case kBool:
-		return "b = appendBool(b, " + x + ")"
-	case kPtrBool:
-		return "b = appendBool(b, *" + x + ")"
+	case kFloat, kPtrFloat, kInt, kPtrInt, kBool, kPtrBool, kDecimal:
+		return encodeValue(f, x) // numbers and booleans print as in JSON
 	case kEnum:
 		return "b = append(b, " + x + "...)"
-	case kDecimal:
-		return "b = appendDecimal(b, " + x + ")"
 	case kEnums:
 		return "b = appendEnumList(b, " + x + ")"
 	case kStructs:
