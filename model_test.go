@@ -594,3 +594,26 @@ func goKind(t reflect.Type) string {
 	}
 	return "object"
 }
+
+// TestCloneArenaExact checks that the counting pass of a deep copy counts exactly what
+// the copy puts in the arena: every slab is full, none grew.
+func TestCloneArenaExact(t *testing.T) {
+	u, b, e := *fullUser(), *fullBusiness(), *fullEvent()
+	se := StoredEvent{ConsumerUserEvent: e, RiskScoreDetails: fullUser().RiskScoreDetails, ExecutedRules: fullUser().ExecutedRules}
+	for _, v := range []interface {
+		count(*cloneCounts)
+		copyRefsIn(*cloneArena)
+	}{&u, &b, &e, &se} {
+		var n cloneCounts
+		v.count(&n)
+		var a cloneArena
+		a.init(&n)
+		v.copyRefsIn(&a)
+		av := reflect.ValueOf(a)
+		for i := 0; i < av.NumField(); i++ {
+			if s := av.Field(i); s.Len() != s.Cap() {
+				t.Errorf("%T: slab %s holds %d of %d", v, av.Type().Field(i).Name, s.Len(), s.Cap())
+			}
+		}
+	}
+}
