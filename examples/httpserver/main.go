@@ -121,37 +121,31 @@ func fail(w http.ResponseWriter, err error) {
 }
 
 func (s *server) createConsumerUser(w http.ResponseWriter, r *http.Request) {
-	data, err := body(r)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	u, err := userevents.DecodeConsumerUser(data)
-	if err == nil {
-		err = s.p.CreateConsumerUser(r.Context(), u)
-	}
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: u.UserID})
+	create(w, r, userevents.DecodeConsumerUser, s.p.CreateConsumerUser, func(u *userevents.ConsumerUser) string { return u.UserID })
 }
 
 func (s *server) createBusinessUser(w http.ResponseWriter, r *http.Request) {
+	create(w, r, userevents.DecodeBusinessUser, s.p.CreateBusinessUser, func(u *userevents.BusinessUser) string { return u.UserID })
+}
+
+// create decodes a user from the request, stores it, and answers with its id.
+func create[U any](w http.ResponseWriter, r *http.Request,
+	decode func([]byte, ...userevents.DecodeOption) (*U, error),
+	store func(context.Context, *U) error, id func(*U) string) {
 	data, err := body(r)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	u, err := userevents.DecodeBusinessUser(data)
+	u, err := decode(data)
 	if err == nil {
-		err = s.p.CreateBusinessUser(r.Context(), u)
+		err = store(r.Context(), u)
 	}
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: u.UserID})
+	reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: id(u)})
 }
 
 func (s *server) postEvent(w http.ResponseWriter, r *http.Request) {

@@ -641,6 +641,22 @@ func genDecode(b *bytes.Buffer, s *structType) {
 	b.WriteString("}\n\n")
 }
 
+// valueKind is the kind of the value an Optional holds for a field of kind k: an
+// update holds the value of a pointer scalar, not the pointer.
+func valueKind(k kind) kind {
+	switch k {
+	case kPtrString:
+		return kString
+	case kPtrFloat:
+		return kFloat
+	case kPtrInt:
+		return kInt
+	case kPtrBool:
+		return kBool
+	}
+	return k
+}
+
 // encodeValue appends the code that encodes value expression x of field f.
 func encodeValue(f field, x string) string {
 	switch f.Kind {
@@ -699,16 +715,7 @@ func genEncode(b *bytes.Buffer, s *structType) {
 			fmt.Fprintf(b, "\tswitch %s.state {\n\tcase optionalNull:\n\t\tb = append(b, `,%q:null`...)\n\tcase optionalSet:\n", acc, f.JSON)
 			b.WriteString(key)
 			pf := f
-			switch f.Kind {
-			case kPtrString:
-				pf.Kind = kString
-			case kPtrFloat:
-				pf.Kind = kFloat
-			case kPtrInt:
-				pf.Kind = kInt
-			case kPtrBool:
-				pf.Kind = kBool
-			}
+			pf.Kind = valueKind(f.Kind)
 			if pf.Kind == kPtrStruct {
 				fmt.Fprintf(b, "\t\tif %s.v == nil {\n\t\t\tb = append(b, '{', '}')\n\t\t} else {\n\t\t\t%s\n\t\t}\n", acc, encodeValue(pf, acc+".v"))
 			} else {
@@ -783,12 +790,7 @@ func validateField(b *bytes.Buffer, f field, x string, patch bool) {
 	name := strconv.Quote(f.JSON)
 	k := f.Kind
 	if patch {
-		switch k {
-		case kPtrString:
-			k = kString
-		case kPtrFloat:
-			k = kFloat
-		}
+		k = valueKind(k)
 	}
 	switch k {
 	case kString:
@@ -1080,16 +1082,8 @@ func genSafe(b *bytes.Buffer, s *structType) {
 		key := fmt.Sprintf("\t\tb, n = safeKey(b, n, %q)\n", name)
 		if s.PatchOf != "" {
 			pf := f
-			switch f.Kind {
-			case kPtrString:
-				pf.Kind = kString
-			case kPtrFloat:
-				pf.Kind = kFloat
-			case kPtrInt:
-				pf.Kind = kInt
-			case kPtrBool:
-				pf.Kind = kBool
-			case kPtrStruct:
+			pf.Kind = valueKind(f.Kind)
+			if pf.Kind == kPtrStruct {
 				pf.Kind = kPtrPatch
 			}
 			val := safeValue(pf, acc+".v")
