@@ -31,7 +31,8 @@
 // DecodeEvent, DecodeConsumerUser, DecodeBusinessUser and DecodeEventBatch (and the
 // UnmarshalJSON methods, with default limits) decode strictly: well-formed JSON only;
 // UTF-8 only (invalid bytes and unpaired surrogate escapes are errors); one top-level
-// value (trailing data is an error); only the model's members, each once, spelt exactly
+// value (trailing data is an error); the required members present; only the model's
+// members, each once, spelt exactly
 // (a member that matches only case-insensitively is unknown); the model's JSON types;
 // null only where it means something (in an update; on a required member it is a
 // "required" problem, elsewhere a type problem); no empty string where "" would mean
