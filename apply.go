@@ -34,9 +34,6 @@ func (r Record) UserID() string {
 	return ""
 }
 
-// Exists reports whether the record holds a user.
-func (r Record) Exists() bool { return r.Consumer != nil || r.Business != nil }
-
 // Clone returns a deep copy of r: changing one never changes the other.
 func (r Record) Clone() Record {
 	r.Consumer = r.Consumer.clone()
@@ -215,19 +212,16 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 	}
 
 	m := merger{level: cfg.Level}
+	attrs := ev.UpdatedConsumerUserAttributes
 	var u *ConsumerUser
-	if attrs := ev.UpdatedConsumerUserAttributes; attrs != nil {
+	if attrs != nil {
 		u = m.mergeConsumerUser(base, attrs)
 	} else {
 		c := *base
 		u = &c
 	}
 
-	// State and KYC status.
-	var attrs ConsumerUserAttributes
-	if ev.UpdatedConsumerUserAttributes != nil {
-		attrs = *ev.UpdatedConsumerUserAttributes
-	}
+	// State and KYC status. A transition comes from the update, so attrs is set below.
 	stateT, err := transition(cfg, StateField, stateOf(base), stateOf(u))
 	if err != nil {
 		return nil, err

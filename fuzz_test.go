@@ -275,9 +275,9 @@ func FuzzApply(f *testing.F) {
 // members gives the same user as the two events in turn. mask chooses, bit by bit, which
 // member of the attributes goes to the first event.
 func FuzzMergeOrder(f *testing.F) {
-	f.Add(fullUserJSON(), fullEventJSON(), uint64(0x5555555555555555)) // every other member first
-	f.Add([]byte(baseUser), []byte(attrs(`{"userStateDetails":{"state":"ACTIVE"},"kycStatusDetails":{"status":"SUCCESSFUL"},"tags":[{"key":"c","value":"4"}]}`)), uint64(1<<2))
-	f.Add([]byte(minimalUser), []byte(event(`"reason":"r","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"},"riskLevel":"LOW"}`)), uint64(0))
+	f.Add(fullUserJSON(), fullEventJSON(), uint64(0x5555555555555555))                                                                                                          // every other member first
+	f.Add([]byte(baseUser), []byte(attrs(`{"userStateDetails":{"state":"ACTIVE"},"kycStatusDetails":{"status":"SUCCESSFUL"},"tags":[{"key":"c","value":"4"}]}`)), uint64(1<<2)) // only the third member (kycStatusDetails) first
+	f.Add([]byte(minimalUser), []byte(event(`"reason":"r","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"},"riskLevel":"LOW"}`)), uint64(0))              // everything in the second half: the first is empty
 	f.Fuzz(func(t *testing.T, userDoc, eventDoc []byte, mask uint64) {
 		u, err := DecodeConsumerUser(userDoc)
 		if err != nil || u.Validate(Strict) != nil {

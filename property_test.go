@@ -67,17 +67,19 @@ func randomize(r *rand.Rand, v reflect.Value) {
 			state.SetUint(uint64(optionalNull))
 			inner.Set(reflect.Zero(inner.Type()))
 		default:
-			if inner.Kind() == reflect.Pointer && !inner.IsNil() && inner.Elem().Kind() == reflect.Struct &&
-				inner.Elem().NumField() > 0 && inner.Elem().Field(0).Type().Name() != "" &&
-				reflect.PointerTo(inner.Elem().Type()).Name() == "" && isUpdate(inner.Elem().Type()) {
+			if inner.Kind() == reflect.Pointer && !inner.IsNil() && isUpdate(inner.Elem().Type()) {
+				randomized++
 				randomize(r, inner.Elem())
 			}
 		}
 	}
 }
 
+// randomized counts the nested updates randomize went into.
+var randomized int
+
 func isUpdate(t reflect.Type) bool {
-	return t.NumField() > 0 && len(t.Field(0).Type.Name()) > 9 && t.Field(0).Type.Name()[:9] == "Optional["
+	return t.Kind() == reflect.Struct && t.NumField() > 0 && len(t.Field(0).Type.Name()) > 9 && t.Field(0).Type.Name()[:9] == "Optional["
 }
 
 // TestApplyProperties checks, on random events against several users: Apply leaves its
@@ -124,6 +126,9 @@ func TestApplyProperties(t *testing.T) {
 				}
 			}
 		}
+	}
+	if randomized == 0 {
+		t.Error("randomize never went into a nested update")
 	}
 	if applied < 300 {
 		t.Errorf("only %d of 900 random events applied: the generator is too destructive", applied)

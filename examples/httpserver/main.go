@@ -106,6 +106,16 @@ func body(r *http.Request) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r.Body, int64(userevents.DefaultLimits().MaxBytes)+1))
 }
 
+// withFlags reads the query flags and the body of an event request.
+func withFlags(r *http.Request) (userevents.Options, []byte, error) {
+	opts, err := userevents.ParseOptions(r.URL.Query())
+	if err != nil {
+		return opts, nil, err
+	}
+	data, err := body(r)
+	return opts, data, err
+}
+
 func reply(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -149,12 +159,7 @@ func create[U any](w http.ResponseWriter, r *http.Request,
 }
 
 func (s *server) postEvent(w http.ResponseWriter, r *http.Request) {
-	opts, err := userevents.ParseOptions(r.URL.Query())
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	data, err := body(r)
+	opts, data, err := withFlags(r)
 	if err != nil {
 		fail(w, err)
 		return
@@ -182,12 +187,7 @@ func (s *server) getEvent(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) postBatch(w http.ResponseWriter, r *http.Request) {
-	opts, err := userevents.ParseOptions(r.URL.Query())
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	data, err := body(r)
+	opts, data, err := withFlags(r)
 	if err != nil {
 		fail(w, err)
 		return

@@ -641,6 +641,18 @@ func genDecode(b *bytes.Buffer, s *structType) {
 	b.WriteString("}\n\n")
 }
 
+// presence returns the condition under which field f, read as acc, holds a value: ""
+// where every value counts (numbers and booleans).
+func presence(f field, acc string) string {
+	switch f.Kind {
+	case kString, kEnum:
+		return acc + ` != ""`
+	case kPtrString, kPtrFloat, kPtrInt, kPtrBool, kPtrStruct, kPtrPatch, kStrings, kEnums, kStructs, kRaw:
+		return acc + " != nil"
+	}
+	return ""
+}
+
 // valueKind is the kind of the value an Optional holds for a field of kind k: an
 // update holds the value of a pointer scalar, not the pointer.
 func valueKind(k kind) kind {
@@ -724,16 +736,9 @@ func genEncode(b *bytes.Buffer, s *structType) {
 			b.WriteString("\t}\n")
 			continue
 		}
-		var cond string
-		switch f.Kind {
-		case kString, kEnum:
-			if f.Omit {
-				cond = acc + ` != ""`
-			}
-		case kPtrString, kPtrFloat, kPtrInt, kPtrBool, kPtrStruct, kPtrPatch, kStrings, kEnums, kStructs, kRaw:
-			if f.Omit {
-				cond = acc + " != nil"
-			}
+		cond := ""
+		if f.Omit {
+			cond = presence(f, acc)
 		}
 		if cond != "" {
 			fmt.Fprintf(b, "\tif %s {\n\t%s\t\t%s\n\t}\n", cond, key, encodeValue(f, acc))
@@ -1093,14 +1098,10 @@ func genSafe(b *bytes.Buffer, s *structType) {
 			fmt.Fprintf(b, "\tswitch %s.state {\n\tcase optionalNull:\n%s\t\tb = append(b, \"null\"...)\n\tcase optionalSet:\n%s\t\t%s\n\t}\n", acc, key, key, val)
 			continue
 		}
-		var cond string
-		switch f.Kind {
-		case kString, kEnum:
-			if f.Omit {
-				cond = acc + ` != ""`
-			}
-		case kPtrString, kPtrFloat, kPtrInt, kPtrBool, kPtrStruct, kPtrPatch, kStrings, kEnums, kStructs, kRaw:
-			cond = acc + " != nil"
+		// Required references may be nil in a value built by hand: print them only when set.
+		cond := presence(f, acc)
+		if (f.Kind == kString || f.Kind == kEnum) && !f.Omit {
+			cond = ""
 		}
 		if cond != "" {
 			fmt.Fprintf(b, "\tif %s {\n%s\t\t%s\n\t}\n", cond, key, safeValue(f, acc))
