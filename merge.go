@@ -2,8 +2,12 @@ package userevents
 
 import (
 	"bytes"
+	"encoding/json"
+	"math"
+	"slices"
 	"sort"
 
+	"github.com/shopspring/decimal"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -230,4 +234,53 @@ func (d *decoder) badMethod(found bool) {
 	for d.objNext() {
 		d.skip(false)
 	}
+}
+
+// sameFloat reports whether a and b are the same float64, bit for bit (0 and -0 differ).
+func sameFloat(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+
+// sameDecimal reports whether a and b are the same decimal, exponent included (1.50
+// and 1.5 differ).
+func sameDecimal(a, b decimal.Decimal) bool {
+	return a.Exponent() == b.Exponent() && a.Equal(b)
+}
+
+func equalPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func equalFloatPtr(a, b *float64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return sameFloat(*a, *b)
+}
+
+// equalRaw reports whether a and b are the same bytes, nil only equal to nil.
+func equalRaw(a, b json.RawMessage) bool {
+	return (a == nil) == (b == nil) && bytes.Equal(a, b)
+}
+
+// equalSlice reports whether a and b hold the same elements, nil only equal to nil.
+func equalSlice[S ~[]E, E comparable](a, b S) bool {
+	return (a == nil) == (b == nil) && slices.Equal(a, b)
+}
+
+// equalStructs reports whether a and b hold equal elements, nil only equal to nil.
+func equalStructs[T any, P interface {
+	*T
+	equal(*T) bool
+}](a, b []T) bool {
+	if (a == nil) != (b == nil) || len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !P(&a[i]).equal(&b[i]) {
+			return false
+		}
+	}
+	return true
 }

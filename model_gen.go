@@ -624,6 +624,20 @@ func (v *ConsumerName) normNames() {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *ConsumerName) equal(w *ConsumerName) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.FirstName == w.FirstName &&
+		equalPtr(v.MiddleName, w.MiddleName) &&
+		equalPtr(v.LastName, w.LastName)
+}
+
 func (v *ConsumerName) appendSafe(b []byte) []byte {
 	b = append(b, "ConsumerName{"...)
 	n := 0
@@ -765,6 +779,20 @@ func (v *PlaceOfBirth) validate(c *vctx) {
 		c.str("state", *v.State, 0)
 	}
 	c.enum("country", v.Country != "", v.Country.Valid(), true, "CountryCode")
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *PlaceOfBirth) equal(w *PlaceOfBirth) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.City, w.City) &&
+		equalPtr(v.State, w.State) &&
+		v.Country == w.Country
 }
 
 func (v *PlaceOfBirth) appendSafe(b []byte) []byte {
@@ -1036,6 +1064,28 @@ func (v *UserDetails) normNames() {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *UserDetails) equal(w *UserDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Name.equal(w.Name) &&
+		equalPtr(v.DateOfBirth, w.DateOfBirth) &&
+		equalPtr(v.UserCategory, w.UserCategory) &&
+		v.CountryOfResidence == w.CountryOfResidence &&
+		v.CountryOfTaxResidence == w.CountryOfTaxResidence &&
+		v.CountryOfNationality == w.CountryOfNationality &&
+		equalSlice(v.SecondaryCountryOfNationality, w.SecondaryCountryOfNationality) &&
+		v.Gender == w.Gender &&
+		v.MaritalStatus == w.MaritalStatus &&
+		v.PlaceOfBirth.equal(w.PlaceOfBirth) &&
+		equalSlice(v.Alias, w.Alias)
+}
+
 func (v *UserDetails) appendSafe(b []byte) []byte {
 	b = append(b, "UserDetails{"...)
 	n := 0
@@ -1213,6 +1263,20 @@ func (v *UserStateDetails) validate(c *vctx) {
 	c.enum("state", v.State != "", v.State.Valid(), true, "UserState")
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *UserStateDetails) equal(w *UserStateDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.UserID, w.UserID) &&
+		equalPtr(v.Reason, w.Reason) &&
+		v.State == w.State
+}
+
 func (v *UserStateDetails) appendSafe(b []byte) []byte {
 	b = append(b, "UserStateDetails{"...)
 	n := 0
@@ -1354,6 +1418,20 @@ func (v *KYCStatusDetails) validate(c *vctx) {
 	c.enum("status", v.Status != "", v.Status.Valid(), false, "KYCStatus")
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *KYCStatusDetails) equal(w *KYCStatusDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.UserID, w.UserID) &&
+		equalPtr(v.Reason, w.Reason) &&
+		v.Status == w.Status
+}
+
 func (v *KYCStatusDetails) appendSafe(b []byte) []byte {
 	b = append(b, "KYCStatusDetails{"...)
 	n := 0
@@ -1486,6 +1564,20 @@ func (v *Tag) copyRefs() {
 func (v *Tag) validate(c *vctx) {
 	c.str("key", v.Key, rRequired|rNonempty)
 	c.str("value", v.Value, rRequired|rNonempty)
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *Tag) equal(w *Tag) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Key == w.Key &&
+		v.Value == w.Value &&
+		equalPtr(v.IsTimestamp, w.IsTimestamp)
 }
 
 func (v *Tag) appendSafe(b []byte) []byte {
@@ -1704,6 +1796,24 @@ func (v *LegalDocument) normNames() {
 	if v.NameOnDocument != nil {
 		v.NameOnDocument.normNames()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *LegalDocument) equal(w *LegalDocument) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.DocumentType == w.DocumentType &&
+		v.DocumentNumber == w.DocumentNumber &&
+		equalFloatPtr(v.DocumentIssuedDate, w.DocumentIssuedDate) &&
+		equalFloatPtr(v.DocumentExpirationDate, w.DocumentExpirationDate) &&
+		v.DocumentIssuedCountry == w.DocumentIssuedCountry &&
+		equalStructs(v.Tags, w.Tags) &&
+		v.NameOnDocument.equal(w.NameOnDocument)
 }
 
 func (v *LegalDocument) appendSafe(b []byte) []byte {
@@ -1946,6 +2056,24 @@ func (v *Address) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *Address) equal(w *Address) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalSlice(v.AddressLines, w.AddressLines) &&
+		equalPtr(v.Postcode, w.Postcode) &&
+		equalPtr(v.City, w.City) &&
+		equalPtr(v.State, w.State) &&
+		equalPtr(v.Country, w.Country) &&
+		equalPtr(v.AddressType, w.AddressType) &&
+		equalStructs(v.Tags, w.Tags)
+}
+
 func (v *Address) appendSafe(b []byte) []byte {
 	b = append(b, "Address{"...)
 	n := 0
@@ -2184,6 +2312,24 @@ func (v *ContactDetails) normNames() {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *ContactDetails) equal(w *ContactDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalSlice(v.EmailIDs, w.EmailIDs) &&
+		equalSlice(v.ContactNumbers, w.ContactNumbers) &&
+		equalSlice(v.FaxNumbers, w.FaxNumbers) &&
+		equalSlice(v.Websites, w.Websites) &&
+		equalStructs(v.Addresses, w.Addresses) &&
+		v.Name.equal(w.Name) &&
+		equalStructs(v.Tags, w.Tags)
+}
+
 func (v *ContactDetails) appendSafe(b []byte) []byte {
 	b = append(b, "ContactDetails{"...)
 	n := 0
@@ -2345,6 +2491,20 @@ func (v *EmploymentDetails) validate(c *vctx) {
 	c.strs("businessIndustry", v.BusinessIndustry, 0)
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *EmploymentDetails) equal(w *EmploymentDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.EmploymentSector, w.EmploymentSector) &&
+		equalPtr(v.EmployerName, w.EmployerName) &&
+		equalSlice(v.BusinessIndustry, w.BusinessIndustry)
+}
+
 func (v *EmploymentDetails) appendSafe(b []byte) []byte {
 	b = append(b, "EmploymentDetails{"...)
 	n := 0
@@ -2461,6 +2621,19 @@ func (v *Amount) copyRefs() {
 func (v *Amount) validate(c *vctx) {
 	c.decimal("amountValue", v.Value)
 	c.enum("amountCurrency", v.Currency != "", v.Currency.Valid(), true, "CurrencyCode")
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *Amount) equal(w *Amount) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		sameDecimal(v.Value, w.Value) &&
+		v.Currency == w.Currency
 }
 
 func (v *Amount) appendSafe(b []byte) []byte {
@@ -2624,6 +2797,21 @@ func (v *TransactionCountLimit) validate(c *vctx) {
 	if v.Year != nil {
 		c.num("year", *v.Year, 0)
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *TransactionCountLimit) equal(w *TransactionCountLimit) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalFloatPtr(v.Day, w.Day) &&
+		equalFloatPtr(v.Week, w.Week) &&
+		equalFloatPtr(v.Month, w.Month) &&
+		equalFloatPtr(v.Year, w.Year)
 }
 
 func (v *TransactionCountLimit) appendSafe(b []byte) []byte {
@@ -2815,6 +3003,21 @@ func (v *TransactionAmountLimit) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *TransactionAmountLimit) equal(w *TransactionAmountLimit) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Day.equal(w.Day) &&
+		v.Week.equal(w.Week) &&
+		v.Month.equal(w.Month) &&
+		v.Year.equal(w.Year)
+}
+
 func (v *TransactionAmountLimit) appendSafe(b []byte) []byte {
 	b = append(b, "TransactionAmountLimit{"...)
 	n := 0
@@ -2986,6 +3189,20 @@ func (v *TransactionLimit) validate(c *vctx) {
 		v.AverageTransactionAmountLimit.validate(c)
 		c.pop()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *TransactionLimit) equal(w *TransactionLimit) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.TransactionCountLimit.equal(w.TransactionCountLimit) &&
+		v.TransactionAmountLimit.equal(w.TransactionAmountLimit) &&
+		v.AverageTransactionAmountLimit.equal(w.AverageTransactionAmountLimit)
 }
 
 func (v *TransactionLimit) appendSafe(b []byte) []byte {
@@ -3347,6 +3564,28 @@ func (v *PaymentMethodLimits) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *PaymentMethodLimits) equal(w *PaymentMethodLimits) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.ACH.equal(w.ACH) &&
+		v.Card.equal(w.Card) &&
+		v.IBAN.equal(w.IBAN) &&
+		v.UPI.equal(w.UPI) &&
+		v.GenericBankAccount.equal(w.GenericBankAccount) &&
+		v.Mpesa.equal(w.Mpesa) &&
+		v.Swift.equal(w.Swift) &&
+		v.Wallet.equal(w.Wallet) &&
+		v.Check.equal(w.Check) &&
+		v.Cash.equal(w.Cash) &&
+		v.NPP.equal(w.NPP)
+}
+
 func (v *PaymentMethodLimits) appendSafe(b []byte) []byte {
 	b = append(b, "PaymentMethodLimits{"...)
 	n := 0
@@ -3632,6 +3871,24 @@ func (v *TransactionLimits) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *TransactionLimits) equal(w *TransactionLimits) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.MaximumDailyTransactionLimit.equal(w.MaximumDailyTransactionLimit) &&
+		v.MaximumWeeklyTransactionLimit.equal(w.MaximumWeeklyTransactionLimit) &&
+		v.MaximumMonthlyTransactionLimit.equal(w.MaximumMonthlyTransactionLimit) &&
+		v.MaximumQuarterlyTransactionLimit.equal(w.MaximumQuarterlyTransactionLimit) &&
+		v.MaximumTransactionLimit.equal(w.MaximumTransactionLimit) &&
+		v.MaximumYearlyTransactionLimit.equal(w.MaximumYearlyTransactionLimit) &&
+		v.PaymentMethodLimits.equal(w.PaymentMethodLimits)
+}
+
 func (v *TransactionLimits) appendSafe(b []byte) []byte {
 	b = append(b, "TransactionLimits{"...)
 	n := 0
@@ -3853,6 +4110,22 @@ func (v *ExpectedIncome) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *ExpectedIncome) equal(w *ExpectedIncome) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.DailyExpectedIncome.equal(w.DailyExpectedIncome) &&
+		v.WeeklyExpectedIncome.equal(w.WeeklyExpectedIncome) &&
+		v.MonthlyExpectedIncome.equal(w.MonthlyExpectedIncome) &&
+		v.QuarterlyExpectedIncome.equal(w.QuarterlyExpectedIncome) &&
+		v.YearlyExpectedIncome.equal(w.YearlyExpectedIncome)
+}
+
 func (v *ExpectedIncome) appendSafe(b []byte) []byte {
 	b = append(b, "ExpectedIncome{"...)
 	n := 0
@@ -3966,6 +4239,18 @@ func (v *ExpectedTransactionCountry) copyRefs() {
 
 func (v *ExpectedTransactionCountry) validate(c *vctx) {
 	c.enum("countryCode", v.CountryCode != "", v.CountryCode.Valid(), true, "CountryCode")
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *ExpectedTransactionCountry) equal(w *ExpectedTransactionCountry) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CountryCode == w.CountryCode
 }
 
 func (v *ExpectedTransactionCountry) appendSafe(b []byte) []byte {
@@ -4103,6 +4388,19 @@ func (v *ExpectedTransactionCountries) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *ExpectedTransactionCountries) equal(w *ExpectedTransactionCountries) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalStructs(v.Incoming, w.Incoming) &&
+		equalStructs(v.Outgoing, w.Outgoing)
+}
+
 func (v *ExpectedTransactionCountries) appendSafe(b []byte) []byte {
 	b = append(b, "ExpectedTransactionCountries{"...)
 	n := 0
@@ -4206,6 +4504,18 @@ func (v *ExpectedTransactionCurrency) copyRefs() {
 
 func (v *ExpectedTransactionCurrency) validate(c *vctx) {
 	c.enum("currencyCode", v.CurrencyCode != "", v.CurrencyCode.Valid(), true, "CurrencyCode")
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *ExpectedTransactionCurrency) equal(w *ExpectedTransactionCurrency) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CurrencyCode == w.CurrencyCode
 }
 
 func (v *ExpectedTransactionCurrency) appendSafe(b []byte) []byte {
@@ -4341,6 +4651,19 @@ func (v *ExpectedTransactionCurrencies) validate(c *vctx) {
 		v.Outgoing[i].validate(c)
 		c.pop()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *ExpectedTransactionCurrencies) equal(w *ExpectedTransactionCurrencies) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalStructs(v.Incoming, w.Incoming) &&
+		equalStructs(v.Outgoing, w.Outgoing)
 }
 
 func (v *ExpectedTransactionCurrencies) appendSafe(b []byte) []byte {
@@ -4486,6 +4809,21 @@ func (v *PEPStatus) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *PEPStatus) equal(w *PEPStatus) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.IsPEPHit == w.IsPEPHit &&
+		v.PEPCountry == w.PEPCountry &&
+		v.PEPRank == w.PEPRank &&
+		equalPtr(v.Category, w.Category)
+}
+
 func (v *PEPStatus) appendSafe(b []byte) []byte {
 	b = append(b, "PEPStatus{"...)
 	n := 0
@@ -4595,6 +4933,18 @@ func (v *CorporateEntityDetails) validate(c *vctx) {
 	c.str("legalName", v.LegalName, rRequired)
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *CorporateEntityDetails) equal(w *CorporateEntityDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.LegalName == w.LegalName
+}
+
 func (v *CorporateEntityDetails) appendSafe(b []byte) []byte {
 	b = append(b, "CorporateEntityDetails{"...)
 	n := 0
@@ -4699,6 +5049,18 @@ func (v *UserEntityLink) validate(c *vctx) {
 	if v.ParentUserID != nil {
 		c.str("parentUserId", *v.ParentUserID, rId)
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *UserEntityLink) equal(w *UserEntityLink) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.ParentUserID, w.ParentUserID)
 }
 
 func (v *UserEntityLink) appendSafe(b []byte) []byte {
@@ -4823,6 +5185,19 @@ func (v *CardExpiry) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *CardExpiry) equal(w *CardExpiry) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.Month, w.Month) &&
+		equalFloatPtr(v.Year, w.Year)
+}
+
 func (v *CardExpiry) appendSafe(b []byte) []byte {
 	b = append(b, "CardExpiry{"...)
 	n := 0
@@ -4922,6 +5297,18 @@ func (v *POSDetails) copyRefs() {
 
 func (v *POSDetails) validate(c *vctx) {
 	c.enum("entryMode", v.EntryMode != "", v.EntryMode.Valid(), false, "POSEntryMode")
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *POSDetails) equal(w *POSDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.EntryMode == w.EntryMode
 }
 
 func (v *POSDetails) appendSafe(b []byte) []byte {
@@ -5152,6 +5539,25 @@ func (v *CardMerchantDetails) validate(c *vctx) {
 	if v.PostCode != nil {
 		c.str("postCode", *v.PostCode, 0)
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *CardMerchantDetails) equal(w *CardMerchantDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.ID, w.ID) &&
+		equalPtr(v.Name, w.Name) &&
+		equalPtr(v.Category, w.Category) &&
+		equalPtr(v.MCC, w.MCC) &&
+		equalPtr(v.City, w.City) &&
+		v.Country == w.Country &&
+		equalPtr(v.State, w.State) &&
+		equalPtr(v.PostCode, w.PostCode)
 }
 
 func (v *CardMerchantDetails) appendSafe(b []byte) []byte {
@@ -5751,6 +6157,44 @@ func (v *CardDetails) normNames() {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *CardDetails) equal(w *CardDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.CardFingerprint, w.CardFingerprint) &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		v.CardStatus == w.CardStatus &&
+		v.CardIssuedCountry == w.CardIssuedCountry &&
+		equalPtr(v.TransactionReferenceField, w.TransactionReferenceField) &&
+		equalPtr(v.ThreeDSDone, w.ThreeDSDone) &&
+		v.NameOnCard.equal(w.NameOnCard) &&
+		v.CardExpiry.equal(w.CardExpiry) &&
+		v.POSDetails.equal(w.POSDetails) &&
+		equalPtr(v.CardLast4Digits, w.CardLast4Digits) &&
+		equalPtr(v.CardFirst6Digits, w.CardFirst6Digits) &&
+		v.CardBrand == w.CardBrand &&
+		v.CardFunding == w.CardFunding &&
+		equalPtr(v.CardAuthenticated, w.CardAuthenticated) &&
+		equalPtr(v.CardTokenized, w.CardTokenized) &&
+		equalPtr(v.CardPresent, w.CardPresent) &&
+		equalPtr(v.PaymentChannel, w.PaymentChannel) &&
+		v.CardType == w.CardType &&
+		v.CardBalance.equal(w.CardBalance) &&
+		v.MerchantDetails.equal(w.MerchantDetails) &&
+		equalFloatPtr(v.NetworkProviderRiskScore, w.NetworkProviderRiskScore) &&
+		v.Address.equal(w.Address) &&
+		v.CountryOfNationality == w.CountryOfNationality &&
+		v.CountryOfResidence == w.CountryOfResidence &&
+		v.BankAddress.equal(w.BankAddress) &&
+		equalStructs(v.Tags, w.Tags)
+}
+
 func (v *CardDetails) appendSafe(b []byte) []byte {
 	b = append(b, "CardDetails{"...)
 	n := 0
@@ -6310,6 +6754,37 @@ func (v *GenericBankAccountDetails) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *GenericBankAccountDetails) equal(w *GenericBankAccountDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.AccountNumber, w.AccountNumber) &&
+		equalPtr(v.AccountType, w.AccountType) &&
+		v.AccountBalance.equal(w.AccountBalance) &&
+		equalPtr(v.BankName, w.BankName) &&
+		equalPtr(v.BankCode, w.BankCode) &&
+		v.Country == w.Country &&
+		equalPtr(v.Name, w.Name) &&
+		v.CountryOfNationality == w.CountryOfNationality &&
+		v.CountryOfResidence == w.CountryOfResidence &&
+		equalPtr(v.DateOfBirth, w.DateOfBirth) &&
+		v.BankAddress.equal(w.BankAddress) &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		equalPtr(v.SpecialInstructions, w.SpecialInstructions) &&
+		equalPtr(v.PaymentChannel, w.PaymentChannel) &&
+		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
+		equalStructs(v.Tags, w.Tags) &&
+		equalPtr(v.TransitNumber, w.TransitNumber) &&
+		v.Address.equal(w.Address) &&
+		equalPtr(v.RoutingNumber, w.RoutingNumber)
+}
+
 func (v *GenericBankAccountDetails) appendSafe(b []byte) []byte {
 	b = append(b, "GenericBankAccountDetails{"...)
 	n := 0
@@ -6767,6 +7242,33 @@ func (v *IBANDetails) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *IBANDetails) equal(w *IBANDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.BIC, w.BIC) &&
+		equalPtr(v.BankName, w.BankName) &&
+		v.BankAddress.equal(w.BankAddress) &&
+		v.Address.equal(w.Address) &&
+		v.Country == w.Country &&
+		equalPtr(v.IBAN, w.IBAN) &&
+		v.AccountBalance.equal(w.AccountBalance) &&
+		equalPtr(v.Name, w.Name) &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		equalPtr(v.BankBranchCode, w.BankBranchCode) &&
+		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
+		equalPtr(v.PaymentChannel, w.PaymentChannel) &&
+		v.CountryOfNationality == w.CountryOfNationality &&
+		v.CountryOfResidence == w.CountryOfResidence &&
+		equalStructs(v.Tags, w.Tags)
+}
+
 func (v *IBANDetails) appendSafe(b []byte) []byte {
 	b = append(b, "IBANDetails{"...)
 	n := 0
@@ -7158,6 +7660,30 @@ func (v *ACHDetails) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *ACHDetails) equal(w *ACHDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.RoutingNumber, w.RoutingNumber) &&
+		equalPtr(v.AccountNumber, w.AccountNumber) &&
+		v.AccountBalance.equal(w.AccountBalance) &&
+		equalPtr(v.BankName, w.BankName) &&
+		equalPtr(v.Name, w.Name) &&
+		v.BankAddress.equal(w.BankAddress) &&
+		v.Address.equal(w.Address) &&
+		v.CountryOfNationality == w.CountryOfNationality &&
+		v.CountryOfResidence == w.CountryOfResidence &&
+		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		equalStructs(v.Tags, w.Tags)
+}
+
 func (v *ACHDetails) appendSafe(b []byte) []byte {
 	b = append(b, "ACHDetails{"...)
 	n := 0
@@ -7377,6 +7903,21 @@ func (v *CorrespondentBankDetails) validate(c *vctx) {
 		v.Tags[i].validate(c)
 		c.pop()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *CorrespondentBankDetails) equal(w *CorrespondentBankDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.BankName, w.BankName) &&
+		v.BankAddress.equal(w.BankAddress) &&
+		equalPtr(v.SwiftCode, w.SwiftCode) &&
+		equalStructs(v.Tags, w.Tags)
 }
 
 func (v *CorrespondentBankDetails) appendSafe(b []byte) []byte {
@@ -7805,6 +8346,34 @@ func (v *SwiftDetails) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *SwiftDetails) equal(w *SwiftDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.SwiftCode, w.SwiftCode) &&
+		equalPtr(v.AccountNumber, w.AccountNumber) &&
+		equalPtr(v.RoutingNumber, w.RoutingNumber) &&
+		v.AccountBalance.equal(w.AccountBalance) &&
+		equalPtr(v.AccountType, w.AccountType) &&
+		equalPtr(v.BankName, w.BankName) &&
+		equalPtr(v.Name, w.Name) &&
+		v.BankAddress.equal(w.BankAddress) &&
+		v.CountryOfNationality == w.CountryOfNationality &&
+		v.CountryOfResidence == w.CountryOfResidence &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
+		equalPtr(v.SpecialInstructions, w.SpecialInstructions) &&
+		v.Address.equal(w.Address) &&
+		equalStructs(v.CorrespondentBankDetails, w.CorrespondentBankDetails) &&
+		equalStructs(v.Tags, w.Tags)
+}
+
 func (v *SwiftDetails) appendSafe(b []byte) []byte {
 	b = append(b, "SwiftDetails{"...)
 	n := 0
@@ -8092,6 +8661,25 @@ func (v *MpesaDetails) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *MpesaDetails) equal(w *MpesaDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		v.BusinessShortCode == w.BusinessShortCode &&
+		v.TransactionType == w.TransactionType &&
+		v.PhoneNumber == w.PhoneNumber &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		equalPtr(v.Name, w.Name) &&
+		v.Address.equal(w.Address) &&
+		equalStructs(v.Tags, w.Tags)
+}
+
 func (v *MpesaDetails) appendSafe(b []byte) []byte {
 	b = append(b, "MpesaDetails{"...)
 	n := 0
@@ -8351,6 +8939,25 @@ func (v *UPIDetails) validate(c *vctx) {
 		v.Tags[i].validate(c)
 		c.pop()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *UPIDetails) equal(w *UPIDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		v.UPIID == w.UPIID &&
+		equalPtr(v.BankProvider, w.BankProvider) &&
+		equalPtr(v.InterfaceProvider, w.InterfaceProvider) &&
+		equalPtr(v.Name, w.Name) &&
+		v.Address.equal(w.Address) &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		equalStructs(v.Tags, w.Tags)
 }
 
 func (v *UPIDetails) appendSafe(b []byte) []byte {
@@ -8808,6 +9415,35 @@ func (v *WalletDetails) normNames() {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *WalletDetails) equal(w *WalletDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.WalletType, w.WalletType) &&
+		equalPtr(v.WalletID, w.WalletID) &&
+		equalPtr(v.PaymentChannel, w.PaymentChannel) &&
+		equalPtr(v.Name, w.Name) &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		equalStructs(v.Tags, w.Tags) &&
+		equalPtr(v.WalletPhoneNumber, w.WalletPhoneNumber) &&
+		v.WalletBalance.equal(w.WalletBalance) &&
+		v.Network == w.Network &&
+		v.Address.equal(w.Address) &&
+		v.CountryOfNationality == w.CountryOfNationality &&
+		v.CountryOfResidence == w.CountryOfResidence &&
+		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
+		v.BankAddress.equal(w.BankAddress) &&
+		equalStructs(v.AuthorizedRepresentative, w.AuthorizedRepresentative) &&
+		equalPtr(v.DateOfBirth, w.DateOfBirth) &&
+		equalPtr(v.TransactionHash, w.TransactionHash)
+}
+
 func (v *WalletDetails) appendSafe(b []byte) []byte {
 	b = append(b, "WalletDetails{"...)
 	n := 0
@@ -9238,6 +9874,32 @@ func (v *CheckDetails) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *CheckDetails) equal(w *CheckDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.CheckNumber, w.CheckNumber) &&
+		equalPtr(v.CheckIdentifier, w.CheckIdentifier) &&
+		equalPtr(v.RoutingNumber, w.RoutingNumber) &&
+		equalPtr(v.Name, w.Name) &&
+		v.DeliveryStatus == w.DeliveryStatus &&
+		equalFloatPtr(v.ETATimestamp, w.ETATimestamp) &&
+		v.ShippingAddress.equal(w.ShippingAddress) &&
+		v.Address.equal(w.Address) &&
+		equalPtr(v.AccountNumber, w.AccountNumber) &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		v.CountryOfNationality == w.CountryOfNationality &&
+		v.CountryOfResidence == w.CountryOfResidence &&
+		v.BankAddress.equal(w.BankAddress) &&
+		equalStructs(v.Tags, w.Tags)
+}
+
 func (v *CheckDetails) appendSafe(b []byte) []byte {
 	b = append(b, "CheckDetails{"...)
 	n := 0
@@ -9476,6 +10138,22 @@ func (v *CashDetails) validate(c *vctx) {
 	if v.EmailID != nil {
 		c.str("emailId", *v.EmailID, rEmail)
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *CashDetails) equal(w *CashDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.Identifier, w.Identifier) &&
+		v.Address.equal(w.Address) &&
+		equalPtr(v.Name, w.Name) &&
+		equalPtr(v.EmailID, w.EmailID)
 }
 
 func (v *CashDetails) appendSafe(b []byte) []byte {
@@ -9996,6 +10674,38 @@ func (v *NPPDetails) normNames() {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *NPPDetails) equal(w *NPPDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.CounterpartyType == w.CounterpartyType &&
+		equalPtr(v.AccountNumber, w.AccountNumber) &&
+		v.Name.equal(w.Name) &&
+		equalPtr(v.EmailID, w.EmailID) &&
+		equalPtr(v.ContactNumber, w.ContactNumber) &&
+		equalPtr(v.BSB, w.BSB) &&
+		equalPtr(v.PayID, w.PayID) &&
+		equalPtr(v.EndToEndID, w.EndToEndID) &&
+		equalPtr(v.OskoReference, w.OskoReference) &&
+		equalPtr(v.PayIDReference, w.PayIDReference) &&
+		equalPtr(v.IsInstant, w.IsInstant) &&
+		equalPtr(v.RemittanceInformation, w.RemittanceInformation) &&
+		equalPtr(v.RemittanceAdvice, w.RemittanceAdvice) &&
+		equalStructs(v.Tags, w.Tags) &&
+		equalFloatPtr(v.ProcessingDate, w.ProcessingDate) &&
+		equalFloatPtr(v.SettlementDate, w.SettlementDate) &&
+		equalPtr(v.ReferenceNumber, w.ReferenceNumber) &&
+		equalPtr(v.TraceNumber, w.TraceNumber) &&
+		equalPtr(v.MessageFormat, w.MessageFormat) &&
+		equalPtr(v.BankName, w.BankName) &&
+		v.Address.equal(w.Address)
+}
+
 func (v *NPPDetails) appendSafe(b []byte) []byte {
 	b = append(b, "NPPDetails{"...)
 	n := 0
@@ -10386,6 +11096,28 @@ func (v *SavedPaymentDetails) normNames() {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *SavedPaymentDetails) equal(w *SavedPaymentDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Card.equal(w.Card) &&
+		v.GenericBankAccount.equal(w.GenericBankAccount) &&
+		v.IBAN.equal(w.IBAN) &&
+		v.ACH.equal(w.ACH) &&
+		v.Swift.equal(w.Swift) &&
+		v.Mpesa.equal(w.Mpesa) &&
+		v.UPI.equal(w.UPI) &&
+		v.Wallet.equal(w.Wallet) &&
+		v.Check.equal(w.Check) &&
+		v.Cash.equal(w.Cash) &&
+		v.NPP.equal(w.NPP)
+}
+
 func (v *SavedPaymentDetails) appendSafe(b []byte) []byte {
 	b = append(b, "SavedPaymentDetails{"...)
 	n := 0
@@ -10568,6 +11300,21 @@ func (v *UserTag) copyRefs() {
 func (v *UserTag) validate(c *vctx) {
 	c.str("key", v.Key, rRequired|rNonempty)
 	c.str("value", v.Value, rRequired|rNonempty)
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *UserTag) equal(w *UserTag) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Key == w.Key &&
+		v.Value == w.Value &&
+		equalPtr(v.IsTimestamp, w.IsTimestamp) &&
+		equalPtr(v.IsEditable, w.IsEditable)
 }
 
 func (v *UserTag) appendSafe(b []byte) []byte {
@@ -10754,6 +11501,23 @@ func (v *FileInfo) validate(c *vctx) {
 	if v.AISummary != nil {
 		c.str("aiSummary", *v.AISummary, rText)
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *FileInfo) equal(w *FileInfo) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.S3Key == w.S3Key &&
+		equalPtr(v.Bucket, w.Bucket) &&
+		v.Filename == w.Filename &&
+		sameFloat(v.Size, w.Size) &&
+		equalPtr(v.DownloadLink, w.DownloadLink) &&
+		equalPtr(v.AISummary, w.AISummary)
 }
 
 func (v *FileInfo) appendSafe(b []byte) []byte {
@@ -10983,6 +11747,24 @@ func (v *PersonAttachment) validate(c *vctx) {
 		c.num("deletedAt", *v.DeletedAt, 0)
 	}
 	c.strs("tags", v.Tags, 0)
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *PersonAttachment) equal(w *PersonAttachment) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.ID, w.ID) &&
+		equalPtr(v.Comment, w.Comment) &&
+		equalStructs(v.Files, w.Files) &&
+		v.UserID == w.UserID &&
+		equalFloatPtr(v.CreatedAt, w.CreatedAt) &&
+		equalFloatPtr(v.DeletedAt, w.DeletedAt) &&
+		equalSlice(v.Tags, w.Tags)
 }
 
 func (v *PersonAttachment) appendSafe(b []byte) []byte {
@@ -11310,6 +12092,29 @@ func (v *DeviceData) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *DeviceData) equal(w *DeviceData) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalFloatPtr(v.BatteryLevel, w.BatteryLevel) &&
+		equalFloatPtr(v.DeviceLatitude, w.DeviceLatitude) &&
+		equalFloatPtr(v.DeviceLongitude, w.DeviceLongitude) &&
+		equalPtr(v.IPAddress, w.IPAddress) &&
+		v.IPCountry == w.IPCountry &&
+		equalPtr(v.DeviceIdentifier, w.DeviceIdentifier) &&
+		equalPtr(v.VPNUsed, w.VPNUsed) &&
+		equalPtr(v.OperatingSystem, w.OperatingSystem) &&
+		equalPtr(v.DeviceMaker, w.DeviceMaker) &&
+		equalPtr(v.DeviceModel, w.DeviceModel) &&
+		equalPtr(v.DeviceYear, w.DeviceYear) &&
+		equalPtr(v.AppVersion, w.AppVersion)
+}
+
 func (v *DeviceData) appendSafe(b []byte) []byte {
 	b = append(b, "DeviceData{"...)
 	n := 0
@@ -11460,6 +12265,18 @@ func (v *ProductsEnabled) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *ProductsEnabled) equal(w *ProductsEnabled) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.ProductName, w.ProductName)
+}
+
 func (v *ProductsEnabled) appendSafe(b []byte) []byte {
 	b = append(b, "ProductsEnabled{"...)
 	n := 0
@@ -11567,6 +12384,19 @@ func (v *FalsePositiveDetails) copyRefs() {
 
 func (v *FalsePositiveDetails) validate(c *vctx) {
 	c.num("confidenceScore", v.ConfidenceScore, rRequired)
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *FalsePositiveDetails) equal(w *FalsePositiveDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.IsFalsePositive == w.IsFalsePositive &&
+		sameFloat(v.ConfidenceScore, w.ConfidenceScore)
 }
 
 func (v *FalsePositiveDetails) appendSafe(b []byte) []byte {
@@ -11829,6 +12659,27 @@ func (v *SanctionsHitContext) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *SanctionsHitContext) equal(w *SanctionsHitContext) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Entity == w.Entity &&
+		v.EntityType == w.EntityType &&
+		equalPtr(v.UserID, w.UserID) &&
+		equalPtr(v.TransactionID, w.TransactionID) &&
+		equalPtr(v.RuleInstanceID, w.RuleInstanceID) &&
+		equalPtr(v.RuleID, w.RuleID) &&
+		equalPtr(v.IBAN, w.IBAN) &&
+		equalPtr(v.YearOfBirth, w.YearOfBirth) &&
+		equalPtr(v.SearchTerm, w.SearchTerm) &&
+		equalPtr(v.PaymentMethodID, w.PaymentMethodID)
+}
+
 func (v *SanctionsHitContext) appendSafe(b []byte) []byte {
 	b = append(b, "SanctionsHitContext{"...)
 	n := 0
@@ -12085,6 +12936,26 @@ func (v *SanctionsDetails) validate(c *vctx) {
 	c.enum("hitDirection", v.HitDirection != "", v.HitDirection.Valid(), false, "RuleHitDirection")
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *SanctionsDetails) equal(w *SanctionsDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Name == w.Name &&
+		v.SearchID == w.SearchID &&
+		equalPtr(v.RequestHash, w.RequestHash) &&
+		equalPtr(v.IBAN, w.IBAN) &&
+		v.EntityType == w.EntityType &&
+		equalSlice(v.SanctionHitIDs, w.SanctionHitIDs) &&
+		v.HitContext.equal(w.HitContext) &&
+		v.HitDirection == w.HitDirection &&
+		equalPtr(v.IsRuleHit, w.IsRuleHit)
+}
+
 func (v *SanctionsDetails) appendSafe(b []byte) []byte {
 	b = append(b, "SanctionsDetails{"...)
 	n := 0
@@ -12282,6 +13153,21 @@ func (v *RuleHitMeta) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *RuleHitMeta) equal(w *RuleHitMeta) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalSlice(v.HitDirections, w.HitDirections) &&
+		v.FalsePositiveDetails.equal(w.FalsePositiveDetails) &&
+		equalStructs(v.SanctionsDetails, w.SanctionsDetails) &&
+		equalPtr(v.IsOngoingScreeningHit, w.IsOngoingScreeningHit)
+}
+
 func (v *RuleHitMeta) appendSafe(b []byte) []byte {
 	b = append(b, "RuleHitMeta{"...)
 	n := 0
@@ -12391,6 +13277,18 @@ func (v *ListMatchedValue) copyRefs() {
 
 func (v *ListMatchedValue) validate(c *vctx) {
 	c.str("matchedKey", v.MatchedKey, rRequired)
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *ListMatchedValue) equal(w *ListMatchedValue) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.MatchedKey == w.MatchedKey
 }
 
 func (v *ListMatchedValue) appendSafe(b []byte) []byte {
@@ -12540,6 +13438,21 @@ func (v *ListMatchedEntity) validate(c *vctx) {
 	}
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *ListMatchedEntity) equal(w *ListMatchedEntity) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Value == w.Value &&
+		v.ListID == w.ListID &&
+		equalStructs(v.MatchedValues, w.MatchedValues) &&
+		equalRaw(v.Settings, w.Settings)
+}
+
 func (v *ListMatchedEntity) appendSafe(b []byte) []byte {
 	b = append(b, "ListMatchedEntity{"...)
 	n := 0
@@ -12673,6 +13586,19 @@ func (v *ListContext) validate(c *vctx) {
 		v.MatchedEntities[i].validate(c)
 		c.pop()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *ListContext) equal(w *ListContext) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Direction == w.Direction &&
+		equalStructs(v.MatchedEntities, w.MatchedEntities)
 }
 
 func (v *ListContext) appendSafe(b []byte) []byte {
@@ -12812,6 +13738,20 @@ func (v *ExecutedLogicVars) validate(c *vctx) {
 		v.ListContext.validate(c)
 		c.pop()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *ExecutedLogicVars) equal(w *ExecutedLogicVars) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.Direction == w.Direction &&
+		equalRaw(v.Value, w.Value) &&
+		v.ListContext.equal(w.ListContext)
 }
 
 func (v *ExecutedLogicVars) appendSafe(b []byte) []byte {
@@ -13121,6 +14061,31 @@ func (v *ExecutedRulesResult) validate(c *vctx) {
 		}
 	}
 	c.enum("nature", v.Nature != "", v.Nature.Valid(), false, "RuleNature")
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *ExecutedRulesResult) equal(w *ExecutedRulesResult) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.RuleID, w.RuleID) &&
+		v.RuleInstanceID == w.RuleInstanceID &&
+		v.RuleName == w.RuleName &&
+		v.RuleDescription == w.RuleDescription &&
+		v.RuleAction == w.RuleAction &&
+		v.RuleHit == w.RuleHit &&
+		equalPtr(v.VersionID, w.VersionID) &&
+		equalFloatPtr(v.ExecutedAt, w.ExecutedAt) &&
+		v.ExecutedRiskLevel == w.ExecutedRiskLevel &&
+		v.RuleHitMeta.equal(w.RuleHitMeta) &&
+		equalStructs(v.Vars, w.Vars) &&
+		equalSlice(v.Labels, w.Labels) &&
+		v.Nature == w.Nature &&
+		equalPtr(v.IsShadow, w.IsShadow)
 }
 
 func (v *ExecutedRulesResult) appendSafe(b []byte) []byte {
@@ -13434,6 +14399,29 @@ func (v *HitRulesDetails) validate(c *vctx) {
 	c.enum("nature", v.Nature != "", v.Nature.Valid(), false, "RuleNature")
 }
 
+// equal reports whether v and w hold exactly the same value.
+func (v *HitRulesDetails) equal(w *HitRulesDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalPtr(v.RuleID, w.RuleID) &&
+		v.RuleInstanceID == w.RuleInstanceID &&
+		v.RuleName == w.RuleName &&
+		v.RuleDescription == w.RuleDescription &&
+		equalPtr(v.VersionID, w.VersionID) &&
+		equalFloatPtr(v.ExecutedAt, w.ExecutedAt) &&
+		v.ExecutedRiskLevel == w.ExecutedRiskLevel &&
+		v.RuleAction == w.RuleAction &&
+		v.RuleHitMeta.equal(w.RuleHitMeta) &&
+		equalSlice(v.Labels, w.Labels) &&
+		v.Nature == w.Nature &&
+		equalPtr(v.IsShadow, w.IsShadow)
+}
+
 func (v *HitRulesDetails) appendSafe(b []byte) []byte {
 	b = append(b, "HitRulesDetails{"...)
 	n := 0
@@ -13613,6 +14601,21 @@ func (v *UserRiskScoreDetails) validate(c *vctx) {
 	}
 	c.enum("kycRiskLevel", v.KYCRiskLevel != "", v.KYCRiskLevel.Valid(), false, "RiskLevel")
 	c.enum("craRiskLevel", v.CRARiskLevel != "", v.CRARiskLevel.Valid(), false, "RiskLevel")
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *UserRiskScoreDetails) equal(w *UserRiskScoreDetails) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		equalFloatPtr(v.KYCRiskScore, w.KYCRiskScore) &&
+		equalFloatPtr(v.CRARiskScore, w.CRARiskScore) &&
+		v.KYCRiskLevel == w.KYCRiskLevel &&
+		v.CRARiskLevel == w.CRARiskLevel
 }
 
 func (v *UserRiskScoreDetails) appendSafe(b []byte) []byte {
@@ -14458,6 +15461,527 @@ func (v *ConsumerUser) normNames() {
 	for i := range v.SavedPaymentDetails {
 		v.SavedPaymentDetails[i].normNames()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *ConsumerUser) equal(w *ConsumerUser) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.UserID == w.UserID &&
+		sameFloat(v.CreatedTimestamp, w.CreatedTimestamp) &&
+		equalFloatPtr(v.ActivatedTimestamp, w.ActivatedTimestamp) &&
+		v.UserDetails.equal(w.UserDetails) &&
+		v.UserStateDetails.equal(w.UserStateDetails) &&
+		v.KYCStatusDetails.equal(w.KYCStatusDetails) &&
+		equalFloatPtr(v.EODDDate, w.EODDDate) &&
+		v.EmploymentStatus == w.EmploymentStatus &&
+		equalPtr(v.Occupation, w.Occupation) &&
+		equalStructs(v.LegalDocuments, w.LegalDocuments) &&
+		v.ContactDetails.equal(w.ContactDetails) &&
+		v.EmploymentDetails.equal(w.EmploymentDetails) &&
+		v.TransactionLimits.equal(w.TransactionLimits) &&
+		v.ExpectedIncome.equal(w.ExpectedIncome) &&
+		v.ExpectedTransactionCountries.equal(w.ExpectedTransactionCountries) &&
+		v.ExpectedTransactionCurrencies.equal(w.ExpectedTransactionCurrencies) &&
+		v.RiskLevel == w.RiskLevel &&
+		v.KYCRiskLevel == w.KYCRiskLevel &&
+		v.AcquisitionChannel == w.AcquisitionChannel &&
+		equalSlice(v.ReasonForAccountOpening, w.ReasonForAccountOpening) &&
+		equalSlice(v.SourceOfFunds, w.SourceOfFunds) &&
+		v.UserSegment == w.UserSegment &&
+		equalStructs(v.PEPStatus, w.PEPStatus) &&
+		equalPtr(v.SanctionsStatus, w.SanctionsStatus) &&
+		equalPtr(v.AdverseMediaStatus, w.AdverseMediaStatus) &&
+		equalStructs(v.CorporateEntities, w.CorporateEntities) &&
+		v.LinkedEntities.equal(w.LinkedEntities) &&
+		equalStructs(v.SavedPaymentDetails, w.SavedPaymentDetails) &&
+		equalStructs(v.Tags, w.Tags) &&
+		equalStructs(v.Attachments, w.Attachments) &&
+		v.MetaData.equal(w.MetaData) &&
+		equalPtr(v.Jurisdiction, w.Jurisdiction) &&
+		equalStructs(v.ProductsEnabled, w.ProductsEnabled) &&
+		equalSlice(v.ExternalLinks, w.ExternalLinks) &&
+		equalStructs(v.ExecutedRules, w.ExecutedRules) &&
+		equalStructs(v.HitRules, w.HitRules) &&
+		v.RiskScoreDetails.equal(w.RiskScoreDetails)
+}
+
+// cloneReusing returns a deep copy of v in which each member equal to the same member
+// of old is old's own.
+func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
+	if v == nil || old == nil {
+		return v.clone()
+	}
+	c := new(ConsumerUser)
+	*c = *v
+	var reuse uint64
+	var counts cloneCounts
+	n := &counts
+	if equalFloatPtr(v.ActivatedTimestamp, old.ActivatedTimestamp) {
+		reuse |= 1 << 0
+	} else {
+		if v.ActivatedTimestamp != nil {
+			n.f64s++
+		}
+	}
+	if v.UserDetails.equal(old.UserDetails) {
+		reuse |= 1 << 1
+	} else {
+		if v.UserDetails != nil {
+			n.userDetails++
+			v.UserDetails.count(n)
+		}
+	}
+	if v.UserStateDetails.equal(old.UserStateDetails) {
+		reuse |= 1 << 2
+	} else {
+		if v.UserStateDetails != nil {
+			n.userStateDetails++
+			v.UserStateDetails.count(n)
+		}
+	}
+	if v.KYCStatusDetails.equal(old.KYCStatusDetails) {
+		reuse |= 1 << 3
+	} else {
+		if v.KYCStatusDetails != nil {
+			n.kYCStatusDetails++
+			v.KYCStatusDetails.count(n)
+		}
+	}
+	if equalFloatPtr(v.EODDDate, old.EODDDate) {
+		reuse |= 1 << 4
+	} else {
+		if v.EODDDate != nil {
+			n.f64s++
+		}
+	}
+	if equalPtr(v.Occupation, old.Occupation) {
+		reuse |= 1 << 5
+	} else {
+		if v.Occupation != nil {
+			n.strs++
+		}
+	}
+	if equalStructs(v.LegalDocuments, old.LegalDocuments) {
+		reuse |= 1 << 6
+	} else {
+		for i := range v.LegalDocuments {
+			v.LegalDocuments[i].count(n)
+		}
+	}
+	if v.ContactDetails.equal(old.ContactDetails) {
+		reuse |= 1 << 7
+	} else {
+		if v.ContactDetails != nil {
+			n.contactDetails++
+			v.ContactDetails.count(n)
+		}
+	}
+	if v.EmploymentDetails.equal(old.EmploymentDetails) {
+		reuse |= 1 << 8
+	} else {
+		if v.EmploymentDetails != nil {
+			n.employmentDetails++
+			v.EmploymentDetails.count(n)
+		}
+	}
+	if v.TransactionLimits.equal(old.TransactionLimits) {
+		reuse |= 1 << 9
+	} else {
+		if v.TransactionLimits != nil {
+			n.transactionLimits++
+			v.TransactionLimits.count(n)
+		}
+	}
+	if v.ExpectedIncome.equal(old.ExpectedIncome) {
+		reuse |= 1 << 10
+	} else {
+		if v.ExpectedIncome != nil {
+			n.expectedIncome++
+			v.ExpectedIncome.count(n)
+		}
+	}
+	if v.ExpectedTransactionCountries.equal(old.ExpectedTransactionCountries) {
+		reuse |= 1 << 11
+	} else {
+		if v.ExpectedTransactionCountries != nil {
+			n.expectedTransactionCountries++
+			v.ExpectedTransactionCountries.count(n)
+		}
+	}
+	if v.ExpectedTransactionCurrencies.equal(old.ExpectedTransactionCurrencies) {
+		reuse |= 1 << 12
+	} else {
+		if v.ExpectedTransactionCurrencies != nil {
+			n.expectedTransactionCurrencies++
+			v.ExpectedTransactionCurrencies.count(n)
+		}
+	}
+	if equalSlice(v.ReasonForAccountOpening, old.ReasonForAccountOpening) {
+		reuse |= 1 << 13
+	} else {
+	}
+	if equalSlice(v.SourceOfFunds, old.SourceOfFunds) {
+		reuse |= 1 << 14
+	} else {
+	}
+	if equalStructs(v.PEPStatus, old.PEPStatus) {
+		reuse |= 1 << 15
+	} else {
+		for i := range v.PEPStatus {
+			v.PEPStatus[i].count(n)
+		}
+	}
+	if equalPtr(v.SanctionsStatus, old.SanctionsStatus) {
+		reuse |= 1 << 16
+	} else {
+		if v.SanctionsStatus != nil {
+			n.bools++
+		}
+	}
+	if equalPtr(v.AdverseMediaStatus, old.AdverseMediaStatus) {
+		reuse |= 1 << 17
+	} else {
+		if v.AdverseMediaStatus != nil {
+			n.bools++
+		}
+	}
+	if equalStructs(v.CorporateEntities, old.CorporateEntities) {
+		reuse |= 1 << 18
+	} else {
+		for i := range v.CorporateEntities {
+			v.CorporateEntities[i].count(n)
+		}
+	}
+	if v.LinkedEntities.equal(old.LinkedEntities) {
+		reuse |= 1 << 19
+	} else {
+		if v.LinkedEntities != nil {
+			n.userEntityLink++
+			v.LinkedEntities.count(n)
+		}
+	}
+	if equalStructs(v.SavedPaymentDetails, old.SavedPaymentDetails) {
+		reuse |= 1 << 20
+	} else {
+		for i := range v.SavedPaymentDetails {
+			v.SavedPaymentDetails[i].count(n)
+		}
+	}
+	if equalStructs(v.Tags, old.Tags) {
+		reuse |= 1 << 21
+	} else {
+		for i := range v.Tags {
+			v.Tags[i].count(n)
+		}
+	}
+	if equalStructs(v.Attachments, old.Attachments) {
+		reuse |= 1 << 22
+	} else {
+		for i := range v.Attachments {
+			v.Attachments[i].count(n)
+		}
+	}
+	if v.MetaData.equal(old.MetaData) {
+		reuse |= 1 << 23
+	} else {
+		if v.MetaData != nil {
+			n.deviceData++
+			v.MetaData.count(n)
+		}
+	}
+	if equalPtr(v.Jurisdiction, old.Jurisdiction) {
+		reuse |= 1 << 24
+	} else {
+		if v.Jurisdiction != nil {
+			n.strs++
+		}
+	}
+	if equalStructs(v.ProductsEnabled, old.ProductsEnabled) {
+		reuse |= 1 << 25
+	} else {
+		for i := range v.ProductsEnabled {
+			v.ProductsEnabled[i].count(n)
+		}
+	}
+	if equalSlice(v.ExternalLinks, old.ExternalLinks) {
+		reuse |= 1 << 26
+	} else {
+	}
+	if equalStructs(v.ExecutedRules, old.ExecutedRules) {
+		reuse |= 1 << 27
+	} else {
+		for i := range v.ExecutedRules {
+			v.ExecutedRules[i].count(n)
+		}
+	}
+	if equalStructs(v.HitRules, old.HitRules) {
+		reuse |= 1 << 28
+	} else {
+		for i := range v.HitRules {
+			v.HitRules[i].count(n)
+		}
+	}
+	if v.RiskScoreDetails.equal(old.RiskScoreDetails) {
+		reuse |= 1 << 29
+	} else {
+		if v.RiskScoreDetails != nil {
+			n.userRiskScoreDetails++
+			v.RiskScoreDetails.count(n)
+		}
+	}
+	var arena cloneArena
+	a := &arena
+	a.init(n)
+	if reuse&(1<<0) != 0 {
+		c.ActivatedTimestamp = old.ActivatedTimestamp
+	} else {
+		if c.ActivatedTimestamp != nil {
+			c.ActivatedTimestamp = slabCopy(&a.f64s, c.ActivatedTimestamp)
+		}
+	}
+	if reuse&(1<<1) != 0 {
+		c.UserDetails = old.UserDetails
+	} else {
+		if c.UserDetails != nil {
+			c.UserDetails = slabCopy(&a.userDetails, c.UserDetails)
+			c.UserDetails.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<2) != 0 {
+		c.UserStateDetails = old.UserStateDetails
+	} else {
+		if c.UserStateDetails != nil {
+			c.UserStateDetails = slabCopy(&a.userStateDetails, c.UserStateDetails)
+			c.UserStateDetails.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<3) != 0 {
+		c.KYCStatusDetails = old.KYCStatusDetails
+	} else {
+		if c.KYCStatusDetails != nil {
+			c.KYCStatusDetails = slabCopy(&a.kYCStatusDetails, c.KYCStatusDetails)
+			c.KYCStatusDetails.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<4) != 0 {
+		c.EODDDate = old.EODDDate
+	} else {
+		if c.EODDDate != nil {
+			c.EODDDate = slabCopy(&a.f64s, c.EODDDate)
+		}
+	}
+	if reuse&(1<<5) != 0 {
+		c.Occupation = old.Occupation
+	} else {
+		if c.Occupation != nil {
+			c.Occupation = slabCopy(&a.strs, c.Occupation)
+		}
+	}
+	if reuse&(1<<6) != 0 {
+		c.LegalDocuments = old.LegalDocuments
+	} else {
+		if c.LegalDocuments != nil {
+			c.LegalDocuments = cloneSlice(c.LegalDocuments)
+			for i := range c.LegalDocuments {
+				c.LegalDocuments[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<7) != 0 {
+		c.ContactDetails = old.ContactDetails
+	} else {
+		if c.ContactDetails != nil {
+			c.ContactDetails = slabCopy(&a.contactDetails, c.ContactDetails)
+			c.ContactDetails.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<8) != 0 {
+		c.EmploymentDetails = old.EmploymentDetails
+	} else {
+		if c.EmploymentDetails != nil {
+			c.EmploymentDetails = slabCopy(&a.employmentDetails, c.EmploymentDetails)
+			c.EmploymentDetails.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<9) != 0 {
+		c.TransactionLimits = old.TransactionLimits
+	} else {
+		if c.TransactionLimits != nil {
+			c.TransactionLimits = slabCopy(&a.transactionLimits, c.TransactionLimits)
+			c.TransactionLimits.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<10) != 0 {
+		c.ExpectedIncome = old.ExpectedIncome
+	} else {
+		if c.ExpectedIncome != nil {
+			c.ExpectedIncome = slabCopy(&a.expectedIncome, c.ExpectedIncome)
+			c.ExpectedIncome.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<11) != 0 {
+		c.ExpectedTransactionCountries = old.ExpectedTransactionCountries
+	} else {
+		if c.ExpectedTransactionCountries != nil {
+			c.ExpectedTransactionCountries = slabCopy(&a.expectedTransactionCountries, c.ExpectedTransactionCountries)
+			c.ExpectedTransactionCountries.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<12) != 0 {
+		c.ExpectedTransactionCurrencies = old.ExpectedTransactionCurrencies
+	} else {
+		if c.ExpectedTransactionCurrencies != nil {
+			c.ExpectedTransactionCurrencies = slabCopy(&a.expectedTransactionCurrencies, c.ExpectedTransactionCurrencies)
+			c.ExpectedTransactionCurrencies.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<13) != 0 {
+		c.ReasonForAccountOpening = old.ReasonForAccountOpening
+	} else {
+		c.ReasonForAccountOpening = cloneSlice(c.ReasonForAccountOpening)
+	}
+	if reuse&(1<<14) != 0 {
+		c.SourceOfFunds = old.SourceOfFunds
+	} else {
+		c.SourceOfFunds = cloneSlice(c.SourceOfFunds)
+	}
+	if reuse&(1<<15) != 0 {
+		c.PEPStatus = old.PEPStatus
+	} else {
+		if c.PEPStatus != nil {
+			c.PEPStatus = cloneSlice(c.PEPStatus)
+			for i := range c.PEPStatus {
+				c.PEPStatus[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<16) != 0 {
+		c.SanctionsStatus = old.SanctionsStatus
+	} else {
+		if c.SanctionsStatus != nil {
+			c.SanctionsStatus = slabCopy(&a.bools, c.SanctionsStatus)
+		}
+	}
+	if reuse&(1<<17) != 0 {
+		c.AdverseMediaStatus = old.AdverseMediaStatus
+	} else {
+		if c.AdverseMediaStatus != nil {
+			c.AdverseMediaStatus = slabCopy(&a.bools, c.AdverseMediaStatus)
+		}
+	}
+	if reuse&(1<<18) != 0 {
+		c.CorporateEntities = old.CorporateEntities
+	} else {
+		if c.CorporateEntities != nil {
+			c.CorporateEntities = cloneSlice(c.CorporateEntities)
+			for i := range c.CorporateEntities {
+				c.CorporateEntities[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<19) != 0 {
+		c.LinkedEntities = old.LinkedEntities
+	} else {
+		if c.LinkedEntities != nil {
+			c.LinkedEntities = slabCopy(&a.userEntityLink, c.LinkedEntities)
+			c.LinkedEntities.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<20) != 0 {
+		c.SavedPaymentDetails = old.SavedPaymentDetails
+	} else {
+		if c.SavedPaymentDetails != nil {
+			c.SavedPaymentDetails = cloneSlice(c.SavedPaymentDetails)
+			for i := range c.SavedPaymentDetails {
+				c.SavedPaymentDetails[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<21) != 0 {
+		c.Tags = old.Tags
+	} else {
+		if c.Tags != nil {
+			c.Tags = cloneSlice(c.Tags)
+			for i := range c.Tags {
+				c.Tags[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<22) != 0 {
+		c.Attachments = old.Attachments
+	} else {
+		if c.Attachments != nil {
+			c.Attachments = cloneSlice(c.Attachments)
+			for i := range c.Attachments {
+				c.Attachments[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<23) != 0 {
+		c.MetaData = old.MetaData
+	} else {
+		if c.MetaData != nil {
+			c.MetaData = slabCopy(&a.deviceData, c.MetaData)
+			c.MetaData.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<24) != 0 {
+		c.Jurisdiction = old.Jurisdiction
+	} else {
+		if c.Jurisdiction != nil {
+			c.Jurisdiction = slabCopy(&a.strs, c.Jurisdiction)
+		}
+	}
+	if reuse&(1<<25) != 0 {
+		c.ProductsEnabled = old.ProductsEnabled
+	} else {
+		if c.ProductsEnabled != nil {
+			c.ProductsEnabled = cloneSlice(c.ProductsEnabled)
+			for i := range c.ProductsEnabled {
+				c.ProductsEnabled[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<26) != 0 {
+		c.ExternalLinks = old.ExternalLinks
+	} else {
+		c.ExternalLinks = cloneSlice(c.ExternalLinks)
+	}
+	if reuse&(1<<27) != 0 {
+		c.ExecutedRules = old.ExecutedRules
+	} else {
+		if c.ExecutedRules != nil {
+			c.ExecutedRules = cloneSlice(c.ExecutedRules)
+			for i := range c.ExecutedRules {
+				c.ExecutedRules[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<28) != 0 {
+		c.HitRules = old.HitRules
+	} else {
+		if c.HitRules != nil {
+			c.HitRules = cloneSlice(c.HitRules)
+			for i := range c.HitRules {
+				c.HitRules[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<29) != 0 {
+		c.RiskScoreDetails = old.RiskScoreDetails
+	} else {
+		if c.RiskScoreDetails != nil {
+			c.RiskScoreDetails = slabCopy(&a.userRiskScoreDetails, c.RiskScoreDetails)
+			c.RiskScoreDetails.copyRefsIn(a)
+		}
+	}
+	return c
 }
 
 func (v *ConsumerUser) appendSafe(b []byte) []byte {
@@ -15319,6 +16843,474 @@ func (v *BusinessUser) normNames() {
 	for i := range v.SavedPaymentDetails {
 		v.SavedPaymentDetails[i].normNames()
 	}
+}
+
+// equal reports whether v and w hold exactly the same value.
+func (v *BusinessUser) equal(w *BusinessUser) bool {
+	if v == w {
+		return true
+	}
+	if v == nil || w == nil {
+		return false
+	}
+	return true &&
+		v.UserID == w.UserID &&
+		sameFloat(v.CreatedTimestamp, w.CreatedTimestamp) &&
+		equalRaw(v.LegalEntity, w.LegalEntity) &&
+		equalFloatPtr(v.ActivatedTimestamp, w.ActivatedTimestamp) &&
+		v.UserStateDetails.equal(w.UserStateDetails) &&
+		v.KYCStatusDetails.equal(w.KYCStatusDetails) &&
+		equalFloatPtr(v.EODDDate, w.EODDDate) &&
+		equalStructs(v.CorporateEntities, w.CorporateEntities) &&
+		equalRaw(v.ShareHolders, w.ShareHolders) &&
+		equalRaw(v.Directors, w.Directors) &&
+		equalRaw(v.AssociatedParties, w.AssociatedParties) &&
+		equalRaw(v.BusinessPartners, w.BusinessPartners) &&
+		v.TransactionLimits.equal(w.TransactionLimits) &&
+		v.ExpectedTransactionCountries.equal(w.ExpectedTransactionCountries) &&
+		v.ExpectedTransactionCurrencies.equal(w.ExpectedTransactionCurrencies) &&
+		v.RiskLevel == w.RiskLevel &&
+		v.KYCRiskLevel == w.KYCRiskLevel &&
+		equalSlice(v.AllowedPaymentMethods, w.AllowedPaymentMethods) &&
+		v.LinkedEntities.equal(w.LinkedEntities) &&
+		v.AcquisitionChannel == w.AcquisitionChannel &&
+		equalStructs(v.SavedPaymentDetails, w.SavedPaymentDetails) &&
+		equalRaw(v.MCCDetails, w.MCCDetails) &&
+		equalStructs(v.Tags, w.Tags) &&
+		equalStructs(v.Attachments, w.Attachments) &&
+		v.MetaData.equal(w.MetaData) &&
+		equalPtr(v.Jurisdiction, w.Jurisdiction) &&
+		equalStructs(v.ProductsEnabled, w.ProductsEnabled) &&
+		equalStructs(v.PEPStatus, w.PEPStatus) &&
+		equalPtr(v.SanctionsStatus, w.SanctionsStatus) &&
+		equalPtr(v.AdverseMediaStatus, w.AdverseMediaStatus) &&
+		equalSlice(v.ExternalLinks, w.ExternalLinks) &&
+		equalStructs(v.ExecutedRules, w.ExecutedRules) &&
+		equalStructs(v.HitRules, w.HitRules) &&
+		v.RiskScoreDetails.equal(w.RiskScoreDetails)
+}
+
+// cloneReusing returns a deep copy of v in which each member equal to the same member
+// of old is old's own.
+func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
+	if v == nil || old == nil {
+		return v.clone()
+	}
+	c := new(BusinessUser)
+	*c = *v
+	var reuse uint64
+	var counts cloneCounts
+	n := &counts
+	if equalRaw(v.LegalEntity, old.LegalEntity) {
+		reuse |= 1 << 0
+	} else {
+	}
+	if equalFloatPtr(v.ActivatedTimestamp, old.ActivatedTimestamp) {
+		reuse |= 1 << 1
+	} else {
+		if v.ActivatedTimestamp != nil {
+			n.f64s++
+		}
+	}
+	if v.UserStateDetails.equal(old.UserStateDetails) {
+		reuse |= 1 << 2
+	} else {
+		if v.UserStateDetails != nil {
+			n.userStateDetails++
+			v.UserStateDetails.count(n)
+		}
+	}
+	if v.KYCStatusDetails.equal(old.KYCStatusDetails) {
+		reuse |= 1 << 3
+	} else {
+		if v.KYCStatusDetails != nil {
+			n.kYCStatusDetails++
+			v.KYCStatusDetails.count(n)
+		}
+	}
+	if equalFloatPtr(v.EODDDate, old.EODDDate) {
+		reuse |= 1 << 4
+	} else {
+		if v.EODDDate != nil {
+			n.f64s++
+		}
+	}
+	if equalStructs(v.CorporateEntities, old.CorporateEntities) {
+		reuse |= 1 << 5
+	} else {
+		for i := range v.CorporateEntities {
+			v.CorporateEntities[i].count(n)
+		}
+	}
+	if equalRaw(v.ShareHolders, old.ShareHolders) {
+		reuse |= 1 << 6
+	} else {
+	}
+	if equalRaw(v.Directors, old.Directors) {
+		reuse |= 1 << 7
+	} else {
+	}
+	if equalRaw(v.AssociatedParties, old.AssociatedParties) {
+		reuse |= 1 << 8
+	} else {
+	}
+	if equalRaw(v.BusinessPartners, old.BusinessPartners) {
+		reuse |= 1 << 9
+	} else {
+	}
+	if v.TransactionLimits.equal(old.TransactionLimits) {
+		reuse |= 1 << 10
+	} else {
+		if v.TransactionLimits != nil {
+			n.transactionLimits++
+			v.TransactionLimits.count(n)
+		}
+	}
+	if v.ExpectedTransactionCountries.equal(old.ExpectedTransactionCountries) {
+		reuse |= 1 << 11
+	} else {
+		if v.ExpectedTransactionCountries != nil {
+			n.expectedTransactionCountries++
+			v.ExpectedTransactionCountries.count(n)
+		}
+	}
+	if v.ExpectedTransactionCurrencies.equal(old.ExpectedTransactionCurrencies) {
+		reuse |= 1 << 12
+	} else {
+		if v.ExpectedTransactionCurrencies != nil {
+			n.expectedTransactionCurrencies++
+			v.ExpectedTransactionCurrencies.count(n)
+		}
+	}
+	if equalSlice(v.AllowedPaymentMethods, old.AllowedPaymentMethods) {
+		reuse |= 1 << 13
+	} else {
+	}
+	if v.LinkedEntities.equal(old.LinkedEntities) {
+		reuse |= 1 << 14
+	} else {
+		if v.LinkedEntities != nil {
+			n.userEntityLink++
+			v.LinkedEntities.count(n)
+		}
+	}
+	if equalStructs(v.SavedPaymentDetails, old.SavedPaymentDetails) {
+		reuse |= 1 << 15
+	} else {
+		for i := range v.SavedPaymentDetails {
+			v.SavedPaymentDetails[i].count(n)
+		}
+	}
+	if equalRaw(v.MCCDetails, old.MCCDetails) {
+		reuse |= 1 << 16
+	} else {
+	}
+	if equalStructs(v.Tags, old.Tags) {
+		reuse |= 1 << 17
+	} else {
+		for i := range v.Tags {
+			v.Tags[i].count(n)
+		}
+	}
+	if equalStructs(v.Attachments, old.Attachments) {
+		reuse |= 1 << 18
+	} else {
+		for i := range v.Attachments {
+			v.Attachments[i].count(n)
+		}
+	}
+	if v.MetaData.equal(old.MetaData) {
+		reuse |= 1 << 19
+	} else {
+		if v.MetaData != nil {
+			n.deviceData++
+			v.MetaData.count(n)
+		}
+	}
+	if equalPtr(v.Jurisdiction, old.Jurisdiction) {
+		reuse |= 1 << 20
+	} else {
+		if v.Jurisdiction != nil {
+			n.strs++
+		}
+	}
+	if equalStructs(v.ProductsEnabled, old.ProductsEnabled) {
+		reuse |= 1 << 21
+	} else {
+		for i := range v.ProductsEnabled {
+			v.ProductsEnabled[i].count(n)
+		}
+	}
+	if equalStructs(v.PEPStatus, old.PEPStatus) {
+		reuse |= 1 << 22
+	} else {
+		for i := range v.PEPStatus {
+			v.PEPStatus[i].count(n)
+		}
+	}
+	if equalPtr(v.SanctionsStatus, old.SanctionsStatus) {
+		reuse |= 1 << 23
+	} else {
+		if v.SanctionsStatus != nil {
+			n.bools++
+		}
+	}
+	if equalPtr(v.AdverseMediaStatus, old.AdverseMediaStatus) {
+		reuse |= 1 << 24
+	} else {
+		if v.AdverseMediaStatus != nil {
+			n.bools++
+		}
+	}
+	if equalSlice(v.ExternalLinks, old.ExternalLinks) {
+		reuse |= 1 << 25
+	} else {
+	}
+	if equalStructs(v.ExecutedRules, old.ExecutedRules) {
+		reuse |= 1 << 26
+	} else {
+		for i := range v.ExecutedRules {
+			v.ExecutedRules[i].count(n)
+		}
+	}
+	if equalStructs(v.HitRules, old.HitRules) {
+		reuse |= 1 << 27
+	} else {
+		for i := range v.HitRules {
+			v.HitRules[i].count(n)
+		}
+	}
+	if v.RiskScoreDetails.equal(old.RiskScoreDetails) {
+		reuse |= 1 << 28
+	} else {
+		if v.RiskScoreDetails != nil {
+			n.userRiskScoreDetails++
+			v.RiskScoreDetails.count(n)
+		}
+	}
+	var arena cloneArena
+	a := &arena
+	a.init(n)
+	if reuse&(1<<0) != 0 {
+		c.LegalEntity = old.LegalEntity
+	} else {
+		c.LegalEntity = cloneSlice(c.LegalEntity)
+	}
+	if reuse&(1<<1) != 0 {
+		c.ActivatedTimestamp = old.ActivatedTimestamp
+	} else {
+		if c.ActivatedTimestamp != nil {
+			c.ActivatedTimestamp = slabCopy(&a.f64s, c.ActivatedTimestamp)
+		}
+	}
+	if reuse&(1<<2) != 0 {
+		c.UserStateDetails = old.UserStateDetails
+	} else {
+		if c.UserStateDetails != nil {
+			c.UserStateDetails = slabCopy(&a.userStateDetails, c.UserStateDetails)
+			c.UserStateDetails.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<3) != 0 {
+		c.KYCStatusDetails = old.KYCStatusDetails
+	} else {
+		if c.KYCStatusDetails != nil {
+			c.KYCStatusDetails = slabCopy(&a.kYCStatusDetails, c.KYCStatusDetails)
+			c.KYCStatusDetails.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<4) != 0 {
+		c.EODDDate = old.EODDDate
+	} else {
+		if c.EODDDate != nil {
+			c.EODDDate = slabCopy(&a.f64s, c.EODDDate)
+		}
+	}
+	if reuse&(1<<5) != 0 {
+		c.CorporateEntities = old.CorporateEntities
+	} else {
+		if c.CorporateEntities != nil {
+			c.CorporateEntities = cloneSlice(c.CorporateEntities)
+			for i := range c.CorporateEntities {
+				c.CorporateEntities[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<6) != 0 {
+		c.ShareHolders = old.ShareHolders
+	} else {
+		c.ShareHolders = cloneSlice(c.ShareHolders)
+	}
+	if reuse&(1<<7) != 0 {
+		c.Directors = old.Directors
+	} else {
+		c.Directors = cloneSlice(c.Directors)
+	}
+	if reuse&(1<<8) != 0 {
+		c.AssociatedParties = old.AssociatedParties
+	} else {
+		c.AssociatedParties = cloneSlice(c.AssociatedParties)
+	}
+	if reuse&(1<<9) != 0 {
+		c.BusinessPartners = old.BusinessPartners
+	} else {
+		c.BusinessPartners = cloneSlice(c.BusinessPartners)
+	}
+	if reuse&(1<<10) != 0 {
+		c.TransactionLimits = old.TransactionLimits
+	} else {
+		if c.TransactionLimits != nil {
+			c.TransactionLimits = slabCopy(&a.transactionLimits, c.TransactionLimits)
+			c.TransactionLimits.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<11) != 0 {
+		c.ExpectedTransactionCountries = old.ExpectedTransactionCountries
+	} else {
+		if c.ExpectedTransactionCountries != nil {
+			c.ExpectedTransactionCountries = slabCopy(&a.expectedTransactionCountries, c.ExpectedTransactionCountries)
+			c.ExpectedTransactionCountries.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<12) != 0 {
+		c.ExpectedTransactionCurrencies = old.ExpectedTransactionCurrencies
+	} else {
+		if c.ExpectedTransactionCurrencies != nil {
+			c.ExpectedTransactionCurrencies = slabCopy(&a.expectedTransactionCurrencies, c.ExpectedTransactionCurrencies)
+			c.ExpectedTransactionCurrencies.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<13) != 0 {
+		c.AllowedPaymentMethods = old.AllowedPaymentMethods
+	} else {
+		c.AllowedPaymentMethods = cloneSlice(c.AllowedPaymentMethods)
+	}
+	if reuse&(1<<14) != 0 {
+		c.LinkedEntities = old.LinkedEntities
+	} else {
+		if c.LinkedEntities != nil {
+			c.LinkedEntities = slabCopy(&a.userEntityLink, c.LinkedEntities)
+			c.LinkedEntities.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<15) != 0 {
+		c.SavedPaymentDetails = old.SavedPaymentDetails
+	} else {
+		if c.SavedPaymentDetails != nil {
+			c.SavedPaymentDetails = cloneSlice(c.SavedPaymentDetails)
+			for i := range c.SavedPaymentDetails {
+				c.SavedPaymentDetails[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<16) != 0 {
+		c.MCCDetails = old.MCCDetails
+	} else {
+		c.MCCDetails = cloneSlice(c.MCCDetails)
+	}
+	if reuse&(1<<17) != 0 {
+		c.Tags = old.Tags
+	} else {
+		if c.Tags != nil {
+			c.Tags = cloneSlice(c.Tags)
+			for i := range c.Tags {
+				c.Tags[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<18) != 0 {
+		c.Attachments = old.Attachments
+	} else {
+		if c.Attachments != nil {
+			c.Attachments = cloneSlice(c.Attachments)
+			for i := range c.Attachments {
+				c.Attachments[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<19) != 0 {
+		c.MetaData = old.MetaData
+	} else {
+		if c.MetaData != nil {
+			c.MetaData = slabCopy(&a.deviceData, c.MetaData)
+			c.MetaData.copyRefsIn(a)
+		}
+	}
+	if reuse&(1<<20) != 0 {
+		c.Jurisdiction = old.Jurisdiction
+	} else {
+		if c.Jurisdiction != nil {
+			c.Jurisdiction = slabCopy(&a.strs, c.Jurisdiction)
+		}
+	}
+	if reuse&(1<<21) != 0 {
+		c.ProductsEnabled = old.ProductsEnabled
+	} else {
+		if c.ProductsEnabled != nil {
+			c.ProductsEnabled = cloneSlice(c.ProductsEnabled)
+			for i := range c.ProductsEnabled {
+				c.ProductsEnabled[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<22) != 0 {
+		c.PEPStatus = old.PEPStatus
+	} else {
+		if c.PEPStatus != nil {
+			c.PEPStatus = cloneSlice(c.PEPStatus)
+			for i := range c.PEPStatus {
+				c.PEPStatus[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<23) != 0 {
+		c.SanctionsStatus = old.SanctionsStatus
+	} else {
+		if c.SanctionsStatus != nil {
+			c.SanctionsStatus = slabCopy(&a.bools, c.SanctionsStatus)
+		}
+	}
+	if reuse&(1<<24) != 0 {
+		c.AdverseMediaStatus = old.AdverseMediaStatus
+	} else {
+		if c.AdverseMediaStatus != nil {
+			c.AdverseMediaStatus = slabCopy(&a.bools, c.AdverseMediaStatus)
+		}
+	}
+	if reuse&(1<<25) != 0 {
+		c.ExternalLinks = old.ExternalLinks
+	} else {
+		c.ExternalLinks = cloneSlice(c.ExternalLinks)
+	}
+	if reuse&(1<<26) != 0 {
+		c.ExecutedRules = old.ExecutedRules
+	} else {
+		if c.ExecutedRules != nil {
+			c.ExecutedRules = cloneSlice(c.ExecutedRules)
+			for i := range c.ExecutedRules {
+				c.ExecutedRules[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<27) != 0 {
+		c.HitRules = old.HitRules
+	} else {
+		if c.HitRules != nil {
+			c.HitRules = cloneSlice(c.HitRules)
+			for i := range c.HitRules {
+				c.HitRules[i].copyRefsIn(a)
+			}
+		}
+	}
+	if reuse&(1<<28) != 0 {
+		c.RiskScoreDetails = old.RiskScoreDetails
+	} else {
+		if c.RiskScoreDetails != nil {
+			c.RiskScoreDetails = slabCopy(&a.userRiskScoreDetails, c.RiskScoreDetails)
+			c.RiskScoreDetails.copyRefsIn(a)
+		}
+	}
+	return c
 }
 
 func (v *BusinessUser) appendSafe(b []byte) []byte {

@@ -80,10 +80,15 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 	if newID == "" {
 		return fmt.Errorf("memstore: the record holds no user")
 	}
-	// Copy before taking locks: the copies are what will be stored. Stored values are
-	// never changed (they are replaced, and copied on the way out), so the event may
-	// share the user it produced with the record.
-	rec := c.Record.Clone()
+	// Copy before taking the locks for the write: the copies are what will be stored.
+	// Stored values are never changed (they are replaced, and copied on the way out), so
+	// the new record may share with the stored one what did not change, and the event
+	// may share the user it produced with the record.
+	cur := s.entry(c.UserID)
+	cur.mu.Lock()
+	prev := cur.rec
+	cur.mu.Unlock()
+	rec := c.Record.CloneReusing(prev)
 	var ev *userevents.StoredEvent
 	if c.Event != nil {
 		e := *c.Event
@@ -96,7 +101,6 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 		}
 	}
 
-	cur := s.entry(c.UserID)
 	var dst *entry
 	if newID != c.UserID {
 		dst = s.entry(newID)
