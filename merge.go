@@ -84,7 +84,8 @@ func nfc(s string) string {
 func normStructs[T any, P interface {
 	*T
 	normNames()
-	copyRefs()
+	count(*cloneCounts)
+	copyRefsIn(*cloneArena)
 }](m *merger, s []T) []T {
 	if m.level != Strict || s == nil {
 		return s
@@ -193,13 +194,21 @@ func cloneSlice[S ~[]E, E any](s S) S {
 	return append(make(S, 0, len(s)), s...)
 }
 
+// cloneStructs returns a deep copy of s in one arena, keeping nil nil and empty empty.
 func cloneStructs[T any, P interface {
 	*T
-	copyRefs()
+	count(*cloneCounts)
+	copyRefsIn(*cloneArena)
 }](s []T) []T {
 	c := cloneSlice(s)
+	var n cloneCounts
 	for i := range c {
-		P(&c[i]).copyRefs()
+		P(&c[i]).count(&n)
+	}
+	var a cloneArena
+	a.init(&n)
+	for i := range c {
+		P(&c[i]).copyRefsIn(&a)
 	}
 	return c
 }

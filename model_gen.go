@@ -381,92 +381,130 @@ func WalletNetworkValues() []WalletNetwork {
 
 // cloneCounts counts the values a deep copy allocates, per pointee type.
 type cloneCounts struct {
-	strs, f64s, ints, bools       int
-	aCHDetails                    int
-	address                       int
-	amount                        int
-	cardDetails                   int
-	cardExpiry                    int
-	cardMerchantDetails           int
-	cashDetails                   int
-	checkDetails                  int
-	consumerName                  int
-	contactDetails                int
-	deviceData                    int
-	employmentDetails             int
-	expectedIncome                int
-	expectedTransactionCountries  int
-	expectedTransactionCurrencies int
-	falsePositiveDetails          int
-	genericBankAccountDetails     int
-	iBANDetails                   int
-	kYCStatusDetails              int
-	listContext                   int
-	mpesaDetails                  int
-	nPPDetails                    int
-	pOSDetails                    int
-	paymentMethodLimits           int
-	placeOfBirth                  int
-	ruleHitMeta                   int
-	sanctionsHitContext           int
-	swiftDetails                  int
-	transactionAmountLimit        int
-	transactionCountLimit         int
-	transactionLimit              int
-	transactionLimits             int
-	uPIDetails                    int
-	userDetails                   int
-	userEntityLink                int
-	userRiskScoreDetails          int
-	userStateDetails              int
-	walletDetails                 int
+	strs, f64s, ints, bools             int
+	aCHDetails                          int
+	address                             int
+	amount                              int
+	amountUpdate                        int
+	cardDetails                         int
+	cardExpiry                          int
+	cardMerchantDetails                 int
+	cashDetails                         int
+	checkDetails                        int
+	consumerName                        int
+	consumerNameUpdate                  int
+	consumerUserAttributes              int
+	contactDetails                      int
+	contactDetailsUpdate                int
+	deviceData                          int
+	deviceDataUpdate                    int
+	employmentDetails                   int
+	employmentDetailsUpdate             int
+	expectedIncome                      int
+	expectedIncomeUpdate                int
+	expectedTransactionCountries        int
+	expectedTransactionCountriesUpdate  int
+	expectedTransactionCurrencies       int
+	expectedTransactionCurrenciesUpdate int
+	falsePositiveDetails                int
+	genericBankAccountDetails           int
+	iBANDetails                         int
+	kYCStatusDetails                    int
+	kYCStatusDetailsUpdate              int
+	listContext                         int
+	mpesaDetails                        int
+	nPPDetails                          int
+	pOSDetails                          int
+	paymentMethodLimits                 int
+	paymentMethodLimitsUpdate           int
+	placeOfBirth                        int
+	placeOfBirthUpdate                  int
+	ruleHitMeta                         int
+	sanctionsHitContext                 int
+	swiftDetails                        int
+	transactionAmountLimit              int
+	transactionAmountLimitUpdate        int
+	transactionCountLimit               int
+	transactionCountLimitUpdate         int
+	transactionLimit                    int
+	transactionLimitUpdate              int
+	transactionLimits                   int
+	transactionLimitsUpdate             int
+	uPIDetails                          int
+	userDetails                         int
+	userDetailsUpdate                   int
+	userEntityLink                      int
+	userEntityLinkUpdate                int
+	userRiskScoreDetails                int
+	userStateDetails                    int
+	userStateDetailsUpdate              int
+	walletDetails                       int
 }
 
 // cloneArena holds the values of one deep copy, one slice per pointee type, each
 // allocated once at the size cloneCounts gave.
 type cloneArena struct {
-	strs                          []string
-	f64s                          []float64
-	ints                          []int
-	bools                         []bool
-	aCHDetails                    []ACHDetails
-	address                       []Address
-	amount                        []Amount
-	cardDetails                   []CardDetails
-	cardExpiry                    []CardExpiry
-	cardMerchantDetails           []CardMerchantDetails
-	cashDetails                   []CashDetails
-	checkDetails                  []CheckDetails
-	consumerName                  []ConsumerName
-	contactDetails                []ContactDetails
-	deviceData                    []DeviceData
-	employmentDetails             []EmploymentDetails
-	expectedIncome                []ExpectedIncome
-	expectedTransactionCountries  []ExpectedTransactionCountries
-	expectedTransactionCurrencies []ExpectedTransactionCurrencies
-	falsePositiveDetails          []FalsePositiveDetails
-	genericBankAccountDetails     []GenericBankAccountDetails
-	iBANDetails                   []IBANDetails
-	kYCStatusDetails              []KYCStatusDetails
-	listContext                   []ListContext
-	mpesaDetails                  []MpesaDetails
-	nPPDetails                    []NPPDetails
-	pOSDetails                    []POSDetails
-	paymentMethodLimits           []PaymentMethodLimits
-	placeOfBirth                  []PlaceOfBirth
-	ruleHitMeta                   []RuleHitMeta
-	sanctionsHitContext           []SanctionsHitContext
-	swiftDetails                  []SwiftDetails
-	transactionAmountLimit        []TransactionAmountLimit
-	transactionCountLimit         []TransactionCountLimit
-	transactionLimit              []TransactionLimit
-	transactionLimits             []TransactionLimits
-	uPIDetails                    []UPIDetails
-	userDetails                   []UserDetails
-	userEntityLink                []UserEntityLink
-	userRiskScoreDetails          []UserRiskScoreDetails
-	userStateDetails              []UserStateDetails
-	walletDetails                 []WalletDetails
+	strs                                []string
+	f64s                                []float64
+	ints                                []int
+	bools                               []bool
+	aCHDetails                          []ACHDetails
+	address                             []Address
+	amount                              []Amount
+	amountUpdate                        []AmountUpdate
+	cardDetails                         []CardDetails
+	cardExpiry                          []CardExpiry
+	cardMerchantDetails                 []CardMerchantDetails
+	cashDetails                         []CashDetails
+	checkDetails                        []CheckDetails
+	consumerName                        []ConsumerName
+	consumerNameUpdate                  []ConsumerNameUpdate
+	consumerUserAttributes              []ConsumerUserAttributes
+	contactDetails                      []ContactDetails
+	contactDetailsUpdate                []ContactDetailsUpdate
+	deviceData                          []DeviceData
+	deviceDataUpdate                    []DeviceDataUpdate
+	employmentDetails                   []EmploymentDetails
+	employmentDetailsUpdate             []EmploymentDetailsUpdate
+	expectedIncome                      []ExpectedIncome
+	expectedIncomeUpdate                []ExpectedIncomeUpdate
+	expectedTransactionCountries        []ExpectedTransactionCountries
+	expectedTransactionCountriesUpdate  []ExpectedTransactionCountriesUpdate
+	expectedTransactionCurrencies       []ExpectedTransactionCurrencies
+	expectedTransactionCurrenciesUpdate []ExpectedTransactionCurrenciesUpdate
+	falsePositiveDetails                []FalsePositiveDetails
+	genericBankAccountDetails           []GenericBankAccountDetails
+	iBANDetails                         []IBANDetails
+	kYCStatusDetails                    []KYCStatusDetails
+	kYCStatusDetailsUpdate              []KYCStatusDetailsUpdate
+	listContext                         []ListContext
+	mpesaDetails                        []MpesaDetails
+	nPPDetails                          []NPPDetails
+	pOSDetails                          []POSDetails
+	paymentMethodLimits                 []PaymentMethodLimits
+	paymentMethodLimitsUpdate           []PaymentMethodLimitsUpdate
+	placeOfBirth                        []PlaceOfBirth
+	placeOfBirthUpdate                  []PlaceOfBirthUpdate
+	ruleHitMeta                         []RuleHitMeta
+	sanctionsHitContext                 []SanctionsHitContext
+	swiftDetails                        []SwiftDetails
+	transactionAmountLimit              []TransactionAmountLimit
+	transactionAmountLimitUpdate        []TransactionAmountLimitUpdate
+	transactionCountLimit               []TransactionCountLimit
+	transactionCountLimitUpdate         []TransactionCountLimitUpdate
+	transactionLimit                    []TransactionLimit
+	transactionLimitUpdate              []TransactionLimitUpdate
+	transactionLimits                   []TransactionLimits
+	transactionLimitsUpdate             []TransactionLimitsUpdate
+	uPIDetails                          []UPIDetails
+	userDetails                         []UserDetails
+	userDetailsUpdate                   []UserDetailsUpdate
+	userEntityLink                      []UserEntityLink
+	userEntityLinkUpdate                []UserEntityLinkUpdate
+	userRiskScoreDetails                []UserRiskScoreDetails
+	userStateDetails                    []UserStateDetails
+	userStateDetailsUpdate              []UserStateDetailsUpdate
+	walletDetails                       []WalletDetails
 }
 
 func (a *cloneArena) init(n *cloneCounts) {
@@ -477,40 +515,59 @@ func (a *cloneArena) init(n *cloneCounts) {
 	a.aCHDetails = makeSlab[ACHDetails](n.aCHDetails)
 	a.address = makeSlab[Address](n.address)
 	a.amount = makeSlab[Amount](n.amount)
+	a.amountUpdate = makeSlab[AmountUpdate](n.amountUpdate)
 	a.cardDetails = makeSlab[CardDetails](n.cardDetails)
 	a.cardExpiry = makeSlab[CardExpiry](n.cardExpiry)
 	a.cardMerchantDetails = makeSlab[CardMerchantDetails](n.cardMerchantDetails)
 	a.cashDetails = makeSlab[CashDetails](n.cashDetails)
 	a.checkDetails = makeSlab[CheckDetails](n.checkDetails)
 	a.consumerName = makeSlab[ConsumerName](n.consumerName)
+	a.consumerNameUpdate = makeSlab[ConsumerNameUpdate](n.consumerNameUpdate)
+	a.consumerUserAttributes = makeSlab[ConsumerUserAttributes](n.consumerUserAttributes)
 	a.contactDetails = makeSlab[ContactDetails](n.contactDetails)
+	a.contactDetailsUpdate = makeSlab[ContactDetailsUpdate](n.contactDetailsUpdate)
 	a.deviceData = makeSlab[DeviceData](n.deviceData)
+	a.deviceDataUpdate = makeSlab[DeviceDataUpdate](n.deviceDataUpdate)
 	a.employmentDetails = makeSlab[EmploymentDetails](n.employmentDetails)
+	a.employmentDetailsUpdate = makeSlab[EmploymentDetailsUpdate](n.employmentDetailsUpdate)
 	a.expectedIncome = makeSlab[ExpectedIncome](n.expectedIncome)
+	a.expectedIncomeUpdate = makeSlab[ExpectedIncomeUpdate](n.expectedIncomeUpdate)
 	a.expectedTransactionCountries = makeSlab[ExpectedTransactionCountries](n.expectedTransactionCountries)
+	a.expectedTransactionCountriesUpdate = makeSlab[ExpectedTransactionCountriesUpdate](n.expectedTransactionCountriesUpdate)
 	a.expectedTransactionCurrencies = makeSlab[ExpectedTransactionCurrencies](n.expectedTransactionCurrencies)
+	a.expectedTransactionCurrenciesUpdate = makeSlab[ExpectedTransactionCurrenciesUpdate](n.expectedTransactionCurrenciesUpdate)
 	a.falsePositiveDetails = makeSlab[FalsePositiveDetails](n.falsePositiveDetails)
 	a.genericBankAccountDetails = makeSlab[GenericBankAccountDetails](n.genericBankAccountDetails)
 	a.iBANDetails = makeSlab[IBANDetails](n.iBANDetails)
 	a.kYCStatusDetails = makeSlab[KYCStatusDetails](n.kYCStatusDetails)
+	a.kYCStatusDetailsUpdate = makeSlab[KYCStatusDetailsUpdate](n.kYCStatusDetailsUpdate)
 	a.listContext = makeSlab[ListContext](n.listContext)
 	a.mpesaDetails = makeSlab[MpesaDetails](n.mpesaDetails)
 	a.nPPDetails = makeSlab[NPPDetails](n.nPPDetails)
 	a.pOSDetails = makeSlab[POSDetails](n.pOSDetails)
 	a.paymentMethodLimits = makeSlab[PaymentMethodLimits](n.paymentMethodLimits)
+	a.paymentMethodLimitsUpdate = makeSlab[PaymentMethodLimitsUpdate](n.paymentMethodLimitsUpdate)
 	a.placeOfBirth = makeSlab[PlaceOfBirth](n.placeOfBirth)
+	a.placeOfBirthUpdate = makeSlab[PlaceOfBirthUpdate](n.placeOfBirthUpdate)
 	a.ruleHitMeta = makeSlab[RuleHitMeta](n.ruleHitMeta)
 	a.sanctionsHitContext = makeSlab[SanctionsHitContext](n.sanctionsHitContext)
 	a.swiftDetails = makeSlab[SwiftDetails](n.swiftDetails)
 	a.transactionAmountLimit = makeSlab[TransactionAmountLimit](n.transactionAmountLimit)
+	a.transactionAmountLimitUpdate = makeSlab[TransactionAmountLimitUpdate](n.transactionAmountLimitUpdate)
 	a.transactionCountLimit = makeSlab[TransactionCountLimit](n.transactionCountLimit)
+	a.transactionCountLimitUpdate = makeSlab[TransactionCountLimitUpdate](n.transactionCountLimitUpdate)
 	a.transactionLimit = makeSlab[TransactionLimit](n.transactionLimit)
+	a.transactionLimitUpdate = makeSlab[TransactionLimitUpdate](n.transactionLimitUpdate)
 	a.transactionLimits = makeSlab[TransactionLimits](n.transactionLimits)
+	a.transactionLimitsUpdate = makeSlab[TransactionLimitsUpdate](n.transactionLimitsUpdate)
 	a.uPIDetails = makeSlab[UPIDetails](n.uPIDetails)
 	a.userDetails = makeSlab[UserDetails](n.userDetails)
+	a.userDetailsUpdate = makeSlab[UserDetailsUpdate](n.userDetailsUpdate)
 	a.userEntityLink = makeSlab[UserEntityLink](n.userEntityLink)
+	a.userEntityLinkUpdate = makeSlab[UserEntityLinkUpdate](n.userEntityLinkUpdate)
 	a.userRiskScoreDetails = makeSlab[UserRiskScoreDetails](n.userRiskScoreDetails)
 	a.userStateDetails = makeSlab[UserStateDetails](n.userStateDetails)
+	a.userStateDetailsUpdate = makeSlab[UserStateDetailsUpdate](n.userStateDetailsUpdate)
 	a.walletDetails = makeSlab[WalletDetails](n.walletDetails)
 }
 
@@ -595,12 +652,6 @@ func (v *ConsumerName) copyRefsIn(a *cloneArena) {
 	if v.LastName != nil {
 		v.LastName = slabCopy(&a.strs, v.LastName)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ConsumerName) copyRefs() {
-	v.MiddleName = clonePtr(v.MiddleName)
-	v.LastName = clonePtr(v.LastName)
 }
 
 func (v *ConsumerName) validate(c *vctx) {
@@ -763,12 +814,6 @@ func (v *PlaceOfBirth) copyRefsIn(a *cloneArena) {
 	if v.State != nil {
 		v.State = slabCopy(&a.strs, v.State)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *PlaceOfBirth) copyRefs() {
-	v.City = clonePtr(v.City)
-	v.State = clonePtr(v.State)
 }
 
 func (v *PlaceOfBirth) validate(c *vctx) {
@@ -1012,16 +1057,6 @@ func (v *UserDetails) copyRefsIn(a *cloneArena) {
 	v.Alias = cloneSlice(v.Alias)
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UserDetails) copyRefs() {
-	v.Name = v.Name.clone()
-	v.DateOfBirth = clonePtr(v.DateOfBirth)
-	v.UserCategory = clonePtr(v.UserCategory)
-	v.SecondaryCountryOfNationality = cloneSlice(v.SecondaryCountryOfNationality)
-	v.PlaceOfBirth = v.PlaceOfBirth.clone()
-	v.Alias = cloneSlice(v.Alias)
-}
-
 func (v *UserDetails) validate(c *vctx) {
 	if v.Name != nil {
 		c.push("name")
@@ -1247,12 +1282,6 @@ func (v *UserStateDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UserStateDetails) copyRefs() {
-	v.UserID = clonePtr(v.UserID)
-	v.Reason = clonePtr(v.Reason)
-}
-
 func (v *UserStateDetails) validate(c *vctx) {
 	if v.UserID != nil {
 		c.str("userId", *v.UserID, rId)
@@ -1402,12 +1431,6 @@ func (v *KYCStatusDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *KYCStatusDetails) copyRefs() {
-	v.UserID = clonePtr(v.UserID)
-	v.Reason = clonePtr(v.Reason)
-}
-
 func (v *KYCStatusDetails) validate(c *vctx) {
 	if v.UserID != nil {
 		c.str("userId", *v.UserID, rId)
@@ -1554,11 +1577,6 @@ func (v *Tag) copyRefsIn(a *cloneArena) {
 	if v.IsTimestamp != nil {
 		v.IsTimestamp = slabCopy(&a.bools, v.IsTimestamp)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *Tag) copyRefs() {
-	v.IsTimestamp = clonePtr(v.IsTimestamp)
 }
 
 func (v *Tag) validate(c *vctx) {
@@ -1758,14 +1776,6 @@ func (v *LegalDocument) copyRefsIn(a *cloneArena) {
 		v.NameOnDocument = slabCopy(&a.consumerName, v.NameOnDocument)
 		v.NameOnDocument.copyRefsIn(a)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *LegalDocument) copyRefs() {
-	v.DocumentIssuedDate = clonePtr(v.DocumentIssuedDate)
-	v.DocumentExpirationDate = clonePtr(v.DocumentExpirationDate)
-	v.Tags = cloneStructs(v.Tags)
-	v.NameOnDocument = v.NameOnDocument.clone()
 }
 
 func (v *LegalDocument) validate(c *vctx) {
@@ -2021,17 +2031,6 @@ func (v *Address) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *Address) copyRefs() {
-	v.AddressLines = cloneSlice(v.AddressLines)
-	v.Postcode = clonePtr(v.Postcode)
-	v.City = clonePtr(v.City)
-	v.State = clonePtr(v.State)
-	v.Country = clonePtr(v.Country)
-	v.AddressType = clonePtr(v.AddressType)
-	v.Tags = cloneStructs(v.Tags)
-}
-
 func (v *Address) validate(c *vctx) {
 	c.strs("addressLines", v.AddressLines, rRequired|rText)
 	if v.Postcode != nil {
@@ -2272,17 +2271,6 @@ func (v *ContactDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ContactDetails) copyRefs() {
-	v.EmailIDs = cloneSlice(v.EmailIDs)
-	v.ContactNumbers = cloneSlice(v.ContactNumbers)
-	v.FaxNumbers = cloneSlice(v.FaxNumbers)
-	v.Websites = cloneSlice(v.Websites)
-	v.Addresses = cloneStructs(v.Addresses)
-	v.Name = v.Name.clone()
-	v.Tags = cloneStructs(v.Tags)
-}
-
 func (v *ContactDetails) validate(c *vctx) {
 	c.strs("emailIds", v.EmailIDs, rEmail)
 	c.strs("contactNumbers", v.ContactNumbers, 0)
@@ -2474,13 +2462,6 @@ func (v *EmploymentDetails) copyRefsIn(a *cloneArena) {
 	v.BusinessIndustry = cloneSlice(v.BusinessIndustry)
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *EmploymentDetails) copyRefs() {
-	v.EmploymentSector = clonePtr(v.EmploymentSector)
-	v.EmployerName = clonePtr(v.EmployerName)
-	v.BusinessIndustry = cloneSlice(v.BusinessIndustry)
-}
-
 func (v *EmploymentDetails) validate(c *vctx) {
 	if v.EmploymentSector != nil {
 		c.str("employmentSector", *v.EmploymentSector, 0)
@@ -2612,10 +2593,6 @@ func (v *Amount) count(n *cloneCounts) {
 
 // copyRefsIn replaces everything v refers to with a deep copy in a.
 func (v *Amount) copyRefsIn(a *cloneArena) {
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *Amount) copyRefs() {
 }
 
 func (v *Amount) validate(c *vctx) {
@@ -2774,14 +2751,6 @@ func (v *TransactionCountLimit) copyRefsIn(a *cloneArena) {
 	if v.Year != nil {
 		v.Year = slabCopy(&a.f64s, v.Year)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *TransactionCountLimit) copyRefs() {
-	v.Day = clonePtr(v.Day)
-	v.Week = clonePtr(v.Week)
-	v.Month = clonePtr(v.Month)
-	v.Year = clonePtr(v.Year)
 }
 
 func (v *TransactionCountLimit) validate(c *vctx) {
@@ -2980,14 +2949,6 @@ func (v *TransactionAmountLimit) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *TransactionAmountLimit) copyRefs() {
-	v.Day = v.Day.clone()
-	v.Week = v.Week.clone()
-	v.Month = v.Month.clone()
-	v.Year = v.Year.clone()
-}
-
 func (v *TransactionAmountLimit) validate(c *vctx) {
 	if v.Day != nil {
 		c.amount("day", v.Day, rNonneg)
@@ -3164,13 +3125,6 @@ func (v *TransactionLimit) copyRefsIn(a *cloneArena) {
 		v.AverageTransactionAmountLimit = slabCopy(&a.transactionAmountLimit, v.AverageTransactionAmountLimit)
 		v.AverageTransactionAmountLimit.copyRefsIn(a)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *TransactionLimit) copyRefs() {
-	v.TransactionCountLimit = v.TransactionCountLimit.clone()
-	v.TransactionAmountLimit = v.TransactionAmountLimit.clone()
-	v.AverageTransactionAmountLimit = v.AverageTransactionAmountLimit.clone()
 }
 
 func (v *TransactionLimit) validate(c *vctx) {
@@ -3489,21 +3443,6 @@ func (v *PaymentMethodLimits) copyRefsIn(a *cloneArena) {
 		v.NPP = slabCopy(&a.transactionLimit, v.NPP)
 		v.NPP.copyRefsIn(a)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *PaymentMethodLimits) copyRefs() {
-	v.ACH = v.ACH.clone()
-	v.Card = v.Card.clone()
-	v.IBAN = v.IBAN.clone()
-	v.UPI = v.UPI.clone()
-	v.GenericBankAccount = v.GenericBankAccount.clone()
-	v.Mpesa = v.Mpesa.clone()
-	v.Swift = v.Swift.clone()
-	v.Wallet = v.Wallet.clone()
-	v.Check = v.Check.clone()
-	v.Cash = v.Cash.clone()
-	v.NPP = v.NPP.clone()
 }
 
 func (v *PaymentMethodLimits) validate(c *vctx) {
@@ -3834,17 +3773,6 @@ func (v *TransactionLimits) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *TransactionLimits) copyRefs() {
-	v.MaximumDailyTransactionLimit = v.MaximumDailyTransactionLimit.clone()
-	v.MaximumWeeklyTransactionLimit = v.MaximumWeeklyTransactionLimit.clone()
-	v.MaximumMonthlyTransactionLimit = v.MaximumMonthlyTransactionLimit.clone()
-	v.MaximumQuarterlyTransactionLimit = v.MaximumQuarterlyTransactionLimit.clone()
-	v.MaximumTransactionLimit = v.MaximumTransactionLimit.clone()
-	v.MaximumYearlyTransactionLimit = v.MaximumYearlyTransactionLimit.clone()
-	v.PaymentMethodLimits = v.PaymentMethodLimits.clone()
-}
-
 func (v *TransactionLimits) validate(c *vctx) {
 	if v.MaximumDailyTransactionLimit != nil {
 		c.amount("maximumDailyTransactionLimit", v.MaximumDailyTransactionLimit, rNonneg)
@@ -4083,15 +4011,6 @@ func (v *ExpectedIncome) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExpectedIncome) copyRefs() {
-	v.DailyExpectedIncome = v.DailyExpectedIncome.clone()
-	v.WeeklyExpectedIncome = v.WeeklyExpectedIncome.clone()
-	v.MonthlyExpectedIncome = v.MonthlyExpectedIncome.clone()
-	v.QuarterlyExpectedIncome = v.QuarterlyExpectedIncome.clone()
-	v.YearlyExpectedIncome = v.YearlyExpectedIncome.clone()
-}
-
 func (v *ExpectedIncome) validate(c *vctx) {
 	if v.DailyExpectedIncome != nil {
 		c.amount("dailyExpectedIncome", v.DailyExpectedIncome, rNonneg)
@@ -4233,10 +4152,6 @@ func (v *ExpectedTransactionCountry) count(n *cloneCounts) {
 func (v *ExpectedTransactionCountry) copyRefsIn(a *cloneArena) {
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExpectedTransactionCountry) copyRefs() {
-}
-
 func (v *ExpectedTransactionCountry) validate(c *vctx) {
 	c.enum("countryCode", v.CountryCode != "", v.CountryCode.Valid(), true, "CountryCode")
 }
@@ -4369,12 +4284,6 @@ func (v *ExpectedTransactionCountries) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExpectedTransactionCountries) copyRefs() {
-	v.Incoming = cloneStructs(v.Incoming)
-	v.Outgoing = cloneStructs(v.Outgoing)
-}
-
 func (v *ExpectedTransactionCountries) validate(c *vctx) {
 	for i := range v.Incoming {
 		c.pushIndex("incoming", i)
@@ -4496,10 +4405,6 @@ func (v *ExpectedTransactionCurrency) count(n *cloneCounts) {
 
 // copyRefsIn replaces everything v refers to with a deep copy in a.
 func (v *ExpectedTransactionCurrency) copyRefsIn(a *cloneArena) {
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExpectedTransactionCurrency) copyRefs() {
 }
 
 func (v *ExpectedTransactionCurrency) validate(c *vctx) {
@@ -4632,12 +4537,6 @@ func (v *ExpectedTransactionCurrencies) copyRefsIn(a *cloneArena) {
 			v.Outgoing[i].copyRefsIn(a)
 		}
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExpectedTransactionCurrencies) copyRefs() {
-	v.Incoming = cloneStructs(v.Incoming)
-	v.Outgoing = cloneStructs(v.Outgoing)
 }
 
 func (v *ExpectedTransactionCurrencies) validate(c *vctx) {
@@ -4796,11 +4695,6 @@ func (v *PEPStatus) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *PEPStatus) copyRefs() {
-	v.Category = clonePtr(v.Category)
-}
-
 func (v *PEPStatus) validate(c *vctx) {
 	c.enum("pepCountry", v.PEPCountry != "", v.PEPCountry.Valid(), false, "CountryCode")
 	c.enum("pepRank", v.PEPRank != "", v.PEPRank.Valid(), false, "PEPRank")
@@ -4925,10 +4819,6 @@ func (v *CorporateEntityDetails) count(n *cloneCounts) {
 func (v *CorporateEntityDetails) copyRefsIn(a *cloneArena) {
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *CorporateEntityDetails) copyRefs() {
-}
-
 func (v *CorporateEntityDetails) validate(c *vctx) {
 	c.str("legalName", v.LegalName, rRequired)
 }
@@ -5038,11 +4928,6 @@ func (v *UserEntityLink) copyRefsIn(a *cloneArena) {
 	if v.ParentUserID != nil {
 		v.ParentUserID = slabCopy(&a.strs, v.ParentUserID)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UserEntityLink) copyRefs() {
-	v.ParentUserID = clonePtr(v.ParentUserID)
 }
 
 func (v *UserEntityLink) validate(c *vctx) {
@@ -5173,12 +5058,6 @@ func (v *CardExpiry) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *CardExpiry) copyRefs() {
-	v.Month = clonePtr(v.Month)
-	v.Year = clonePtr(v.Year)
-}
-
 func (v *CardExpiry) validate(c *vctx) {
 	if v.Year != nil {
 		c.num("year", *v.Year, 0)
@@ -5289,10 +5168,6 @@ func (v *POSDetails) count(n *cloneCounts) {
 
 // copyRefsIn replaces everything v refers to with a deep copy in a.
 func (v *POSDetails) copyRefsIn(a *cloneArena) {
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *POSDetails) copyRefs() {
 }
 
 func (v *POSDetails) validate(c *vctx) {
@@ -5503,17 +5378,6 @@ func (v *CardMerchantDetails) copyRefsIn(a *cloneArena) {
 	if v.PostCode != nil {
 		v.PostCode = slabCopy(&a.strs, v.PostCode)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *CardMerchantDetails) copyRefs() {
-	v.ID = clonePtr(v.ID)
-	v.Name = clonePtr(v.Name)
-	v.Category = clonePtr(v.Category)
-	v.MCC = clonePtr(v.MCC)
-	v.City = clonePtr(v.City)
-	v.State = clonePtr(v.State)
-	v.PostCode = clonePtr(v.PostCode)
 }
 
 func (v *CardMerchantDetails) validate(c *vctx) {
@@ -6055,29 +5919,6 @@ func (v *CardDetails) copyRefsIn(a *cloneArena) {
 			v.Tags[i].copyRefsIn(a)
 		}
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *CardDetails) copyRefs() {
-	v.CardFingerprint = clonePtr(v.CardFingerprint)
-	v.EmailID = clonePtr(v.EmailID)
-	v.TransactionReferenceField = clonePtr(v.TransactionReferenceField)
-	v.ThreeDSDone = clonePtr(v.ThreeDSDone)
-	v.NameOnCard = v.NameOnCard.clone()
-	v.CardExpiry = v.CardExpiry.clone()
-	v.POSDetails = v.POSDetails.clone()
-	v.CardLast4Digits = clonePtr(v.CardLast4Digits)
-	v.CardFirst6Digits = clonePtr(v.CardFirst6Digits)
-	v.CardAuthenticated = clonePtr(v.CardAuthenticated)
-	v.CardTokenized = clonePtr(v.CardTokenized)
-	v.CardPresent = clonePtr(v.CardPresent)
-	v.PaymentChannel = clonePtr(v.PaymentChannel)
-	v.CardBalance = v.CardBalance.clone()
-	v.MerchantDetails = v.MerchantDetails.clone()
-	v.NetworkProviderRiskScore = clonePtr(v.NetworkProviderRiskScore)
-	v.Address = v.Address.clone()
-	v.BankAddress = v.BankAddress.clone()
-	v.Tags = cloneStructs(v.Tags)
 }
 
 func (v *CardDetails) validate(c *vctx) {
@@ -6673,26 +6514,6 @@ func (v *GenericBankAccountDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *GenericBankAccountDetails) copyRefs() {
-	v.AccountNumber = clonePtr(v.AccountNumber)
-	v.AccountType = clonePtr(v.AccountType)
-	v.AccountBalance = v.AccountBalance.clone()
-	v.BankName = clonePtr(v.BankName)
-	v.BankCode = clonePtr(v.BankCode)
-	v.Name = clonePtr(v.Name)
-	v.DateOfBirth = clonePtr(v.DateOfBirth)
-	v.BankAddress = v.BankAddress.clone()
-	v.EmailID = clonePtr(v.EmailID)
-	v.SpecialInstructions = clonePtr(v.SpecialInstructions)
-	v.PaymentChannel = clonePtr(v.PaymentChannel)
-	v.BeneficiaryName = clonePtr(v.BeneficiaryName)
-	v.Tags = cloneStructs(v.Tags)
-	v.TransitNumber = clonePtr(v.TransitNumber)
-	v.Address = v.Address.clone()
-	v.RoutingNumber = clonePtr(v.RoutingNumber)
-}
-
 func (v *GenericBankAccountDetails) validate(c *vctx) {
 	c.enum("counterpartyType", v.CounterpartyType != "", v.CounterpartyType.Valid(), false, "CounterpartyType")
 	if v.AccountNumber != nil {
@@ -7177,22 +6998,6 @@ func (v *IBANDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *IBANDetails) copyRefs() {
-	v.BIC = clonePtr(v.BIC)
-	v.BankName = clonePtr(v.BankName)
-	v.BankAddress = v.BankAddress.clone()
-	v.Address = v.Address.clone()
-	v.IBAN = clonePtr(v.IBAN)
-	v.AccountBalance = v.AccountBalance.clone()
-	v.Name = clonePtr(v.Name)
-	v.EmailID = clonePtr(v.EmailID)
-	v.BankBranchCode = clonePtr(v.BankBranchCode)
-	v.BeneficiaryName = clonePtr(v.BeneficiaryName)
-	v.PaymentChannel = clonePtr(v.PaymentChannel)
-	v.Tags = cloneStructs(v.Tags)
-}
-
 func (v *IBANDetails) validate(c *vctx) {
 	c.enum("counterpartyType", v.CounterpartyType != "", v.CounterpartyType.Valid(), false, "CounterpartyType")
 	if v.BIC != nil {
@@ -7604,20 +7409,6 @@ func (v *ACHDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ACHDetails) copyRefs() {
-	v.RoutingNumber = clonePtr(v.RoutingNumber)
-	v.AccountNumber = clonePtr(v.AccountNumber)
-	v.AccountBalance = v.AccountBalance.clone()
-	v.BankName = clonePtr(v.BankName)
-	v.Name = clonePtr(v.Name)
-	v.BankAddress = v.BankAddress.clone()
-	v.Address = v.Address.clone()
-	v.BeneficiaryName = clonePtr(v.BeneficiaryName)
-	v.EmailID = clonePtr(v.EmailID)
-	v.Tags = cloneStructs(v.Tags)
-}
-
 func (v *ACHDetails) validate(c *vctx) {
 	c.enum("counterpartyType", v.CounterpartyType != "", v.CounterpartyType.Valid(), false, "CounterpartyType")
 	if v.RoutingNumber != nil {
@@ -7876,14 +7667,6 @@ func (v *CorrespondentBankDetails) copyRefsIn(a *cloneArena) {
 			v.Tags[i].copyRefsIn(a)
 		}
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *CorrespondentBankDetails) copyRefs() {
-	v.BankName = clonePtr(v.BankName)
-	v.BankAddress = v.BankAddress.clone()
-	v.SwiftCode = clonePtr(v.SwiftCode)
-	v.Tags = cloneStructs(v.Tags)
 }
 
 func (v *CorrespondentBankDetails) validate(c *vctx) {
@@ -8272,24 +8055,6 @@ func (v *SwiftDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *SwiftDetails) copyRefs() {
-	v.SwiftCode = clonePtr(v.SwiftCode)
-	v.AccountNumber = clonePtr(v.AccountNumber)
-	v.RoutingNumber = clonePtr(v.RoutingNumber)
-	v.AccountBalance = v.AccountBalance.clone()
-	v.AccountType = clonePtr(v.AccountType)
-	v.BankName = clonePtr(v.BankName)
-	v.Name = clonePtr(v.Name)
-	v.BankAddress = v.BankAddress.clone()
-	v.EmailID = clonePtr(v.EmailID)
-	v.BeneficiaryName = clonePtr(v.BeneficiaryName)
-	v.SpecialInstructions = clonePtr(v.SpecialInstructions)
-	v.Address = v.Address.clone()
-	v.CorrespondentBankDetails = cloneStructs(v.CorrespondentBankDetails)
-	v.Tags = cloneStructs(v.Tags)
-}
-
 func (v *SwiftDetails) validate(c *vctx) {
 	c.enum("counterpartyType", v.CounterpartyType != "", v.CounterpartyType.Valid(), false, "CounterpartyType")
 	if v.SwiftCode != nil {
@@ -8630,14 +8395,6 @@ func (v *MpesaDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *MpesaDetails) copyRefs() {
-	v.EmailID = clonePtr(v.EmailID)
-	v.Name = clonePtr(v.Name)
-	v.Address = v.Address.clone()
-	v.Tags = cloneStructs(v.Tags)
-}
-
 func (v *MpesaDetails) validate(c *vctx) {
 	c.enum("counterpartyType", v.CounterpartyType != "", v.CounterpartyType.Valid(), false, "CounterpartyType")
 	c.str("businessShortCode", v.BusinessShortCode, rRequired|rNonempty)
@@ -8902,16 +8659,6 @@ func (v *UPIDetails) copyRefsIn(a *cloneArena) {
 			v.Tags[i].copyRefsIn(a)
 		}
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UPIDetails) copyRefs() {
-	v.BankProvider = clonePtr(v.BankProvider)
-	v.InterfaceProvider = clonePtr(v.InterfaceProvider)
-	v.Name = clonePtr(v.Name)
-	v.Address = v.Address.clone()
-	v.EmailID = clonePtr(v.EmailID)
-	v.Tags = cloneStructs(v.Tags)
 }
 
 func (v *UPIDetails) validate(c *vctx) {
@@ -9331,24 +9078,6 @@ func (v *WalletDetails) copyRefsIn(a *cloneArena) {
 	if v.TransactionHash != nil {
 		v.TransactionHash = slabCopy(&a.strs, v.TransactionHash)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *WalletDetails) copyRefs() {
-	v.WalletType = clonePtr(v.WalletType)
-	v.WalletID = clonePtr(v.WalletID)
-	v.PaymentChannel = clonePtr(v.PaymentChannel)
-	v.Name = clonePtr(v.Name)
-	v.EmailID = clonePtr(v.EmailID)
-	v.Tags = cloneStructs(v.Tags)
-	v.WalletPhoneNumber = clonePtr(v.WalletPhoneNumber)
-	v.WalletBalance = v.WalletBalance.clone()
-	v.Address = v.Address.clone()
-	v.BeneficiaryName = clonePtr(v.BeneficiaryName)
-	v.BankAddress = v.BankAddress.clone()
-	v.AuthorizedRepresentative = cloneStructs(v.AuthorizedRepresentative)
-	v.DateOfBirth = clonePtr(v.DateOfBirth)
-	v.TransactionHash = clonePtr(v.TransactionHash)
 }
 
 func (v *WalletDetails) validate(c *vctx) {
@@ -9811,21 +9540,6 @@ func (v *CheckDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *CheckDetails) copyRefs() {
-	v.CheckNumber = clonePtr(v.CheckNumber)
-	v.CheckIdentifier = clonePtr(v.CheckIdentifier)
-	v.RoutingNumber = clonePtr(v.RoutingNumber)
-	v.Name = clonePtr(v.Name)
-	v.ETATimestamp = clonePtr(v.ETATimestamp)
-	v.ShippingAddress = v.ShippingAddress.clone()
-	v.Address = v.Address.clone()
-	v.AccountNumber = clonePtr(v.AccountNumber)
-	v.EmailID = clonePtr(v.EmailID)
-	v.BankAddress = v.BankAddress.clone()
-	v.Tags = cloneStructs(v.Tags)
-}
-
 func (v *CheckDetails) validate(c *vctx) {
 	c.enum("counterpartyType", v.CounterpartyType != "", v.CounterpartyType.Valid(), false, "CounterpartyType")
 	if v.CheckNumber != nil {
@@ -10112,14 +9826,6 @@ func (v *CashDetails) copyRefsIn(a *cloneArena) {
 	if v.EmailID != nil {
 		v.EmailID = slabCopy(&a.strs, v.EmailID)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *CashDetails) copyRefs() {
-	v.Identifier = clonePtr(v.Identifier)
-	v.Address = v.Address.clone()
-	v.Name = clonePtr(v.Name)
-	v.EmailID = clonePtr(v.EmailID)
 }
 
 func (v *CashDetails) validate(c *vctx) {
@@ -10576,30 +10282,6 @@ func (v *NPPDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *NPPDetails) copyRefs() {
-	v.AccountNumber = clonePtr(v.AccountNumber)
-	v.Name = v.Name.clone()
-	v.EmailID = clonePtr(v.EmailID)
-	v.ContactNumber = clonePtr(v.ContactNumber)
-	v.BSB = clonePtr(v.BSB)
-	v.PayID = clonePtr(v.PayID)
-	v.EndToEndID = clonePtr(v.EndToEndID)
-	v.OskoReference = clonePtr(v.OskoReference)
-	v.PayIDReference = clonePtr(v.PayIDReference)
-	v.IsInstant = clonePtr(v.IsInstant)
-	v.RemittanceInformation = clonePtr(v.RemittanceInformation)
-	v.RemittanceAdvice = clonePtr(v.RemittanceAdvice)
-	v.Tags = cloneStructs(v.Tags)
-	v.ProcessingDate = clonePtr(v.ProcessingDate)
-	v.SettlementDate = clonePtr(v.SettlementDate)
-	v.ReferenceNumber = clonePtr(v.ReferenceNumber)
-	v.TraceNumber = clonePtr(v.TraceNumber)
-	v.MessageFormat = clonePtr(v.MessageFormat)
-	v.BankName = clonePtr(v.BankName)
-	v.Address = v.Address.clone()
-}
-
 func (v *NPPDetails) validate(c *vctx) {
 	c.enum("counterpartyType", v.CounterpartyType != "", v.CounterpartyType.Valid(), false, "CounterpartyType")
 	if v.AccountNumber != nil {
@@ -11019,21 +10701,6 @@ func (v *SavedPaymentDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *SavedPaymentDetails) copyRefs() {
-	v.Card = v.Card.clone()
-	v.GenericBankAccount = v.GenericBankAccount.clone()
-	v.IBAN = v.IBAN.clone()
-	v.ACH = v.ACH.clone()
-	v.Swift = v.Swift.clone()
-	v.Mpesa = v.Mpesa.clone()
-	v.UPI = v.UPI.clone()
-	v.Wallet = v.Wallet.clone()
-	v.Check = v.Check.clone()
-	v.Cash = v.Cash.clone()
-	v.NPP = v.NPP.clone()
-}
-
 func (v *SavedPaymentDetails) validate(c *vctx) {
 	n := 0
 	if v.Card != nil {
@@ -11291,12 +10958,6 @@ func (v *UserTag) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UserTag) copyRefs() {
-	v.IsTimestamp = clonePtr(v.IsTimestamp)
-	v.IsEditable = clonePtr(v.IsEditable)
-}
-
 func (v *UserTag) validate(c *vctx) {
 	c.str("key", v.Key, rRequired|rNonempty)
 	c.str("value", v.Value, rRequired|rNonempty)
@@ -11479,13 +11140,6 @@ func (v *FileInfo) copyRefsIn(a *cloneArena) {
 	if v.AISummary != nil {
 		v.AISummary = slabCopy(&a.strs, v.AISummary)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *FileInfo) copyRefs() {
-	v.Bucket = clonePtr(v.Bucket)
-	v.DownloadLink = clonePtr(v.DownloadLink)
-	v.AISummary = clonePtr(v.AISummary)
 }
 
 func (v *FileInfo) validate(c *vctx) {
@@ -11711,16 +11365,6 @@ func (v *PersonAttachment) copyRefsIn(a *cloneArena) {
 	if v.DeletedAt != nil {
 		v.DeletedAt = slabCopy(&a.f64s, v.DeletedAt)
 	}
-	v.Tags = cloneSlice(v.Tags)
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *PersonAttachment) copyRefs() {
-	v.ID = clonePtr(v.ID)
-	v.Comment = clonePtr(v.Comment)
-	v.Files = cloneStructs(v.Files)
-	v.CreatedAt = clonePtr(v.CreatedAt)
-	v.DeletedAt = clonePtr(v.DeletedAt)
 	v.Tags = cloneSlice(v.Tags)
 }
 
@@ -12043,21 +11687,6 @@ func (v *DeviceData) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *DeviceData) copyRefs() {
-	v.BatteryLevel = clonePtr(v.BatteryLevel)
-	v.DeviceLatitude = clonePtr(v.DeviceLatitude)
-	v.DeviceLongitude = clonePtr(v.DeviceLongitude)
-	v.IPAddress = clonePtr(v.IPAddress)
-	v.DeviceIdentifier = clonePtr(v.DeviceIdentifier)
-	v.VPNUsed = clonePtr(v.VPNUsed)
-	v.OperatingSystem = clonePtr(v.OperatingSystem)
-	v.DeviceMaker = clonePtr(v.DeviceMaker)
-	v.DeviceModel = clonePtr(v.DeviceModel)
-	v.DeviceYear = clonePtr(v.DeviceYear)
-	v.AppVersion = clonePtr(v.AppVersion)
-}
-
 func (v *DeviceData) validate(c *vctx) {
 	if v.BatteryLevel != nil {
 		c.num("batteryLevel", *v.BatteryLevel, 0)
@@ -12254,11 +11883,6 @@ func (v *ProductsEnabled) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ProductsEnabled) copyRefs() {
-	v.ProductName = clonePtr(v.ProductName)
-}
-
 func (v *ProductsEnabled) validate(c *vctx) {
 	if v.ProductName != nil {
 		c.str("productName", *v.ProductName, 0)
@@ -12376,10 +12000,6 @@ func (v *FalsePositiveDetails) count(n *cloneCounts) {
 
 // copyRefsIn replaces everything v refers to with a deep copy in a.
 func (v *FalsePositiveDetails) copyRefsIn(a *cloneArena) {
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *FalsePositiveDetails) copyRefs() {
 }
 
 func (v *FalsePositiveDetails) validate(c *vctx) {
@@ -12619,18 +12239,6 @@ func (v *SanctionsHitContext) copyRefsIn(a *cloneArena) {
 	if v.PaymentMethodID != nil {
 		v.PaymentMethodID = slabCopy(&a.strs, v.PaymentMethodID)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *SanctionsHitContext) copyRefs() {
-	v.UserID = clonePtr(v.UserID)
-	v.TransactionID = clonePtr(v.TransactionID)
-	v.RuleInstanceID = clonePtr(v.RuleInstanceID)
-	v.RuleID = clonePtr(v.RuleID)
-	v.IBAN = clonePtr(v.IBAN)
-	v.YearOfBirth = clonePtr(v.YearOfBirth)
-	v.SearchTerm = clonePtr(v.SearchTerm)
-	v.PaymentMethodID = clonePtr(v.PaymentMethodID)
 }
 
 func (v *SanctionsHitContext) validate(c *vctx) {
@@ -12908,15 +12516,6 @@ func (v *SanctionsDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *SanctionsDetails) copyRefs() {
-	v.RequestHash = clonePtr(v.RequestHash)
-	v.IBAN = clonePtr(v.IBAN)
-	v.SanctionHitIDs = cloneSlice(v.SanctionHitIDs)
-	v.HitContext = v.HitContext.clone()
-	v.IsRuleHit = clonePtr(v.IsRuleHit)
-}
-
 func (v *SanctionsDetails) validate(c *vctx) {
 	c.str("name", v.Name, rRequired)
 	c.str("searchId", v.SearchID, rRequired)
@@ -13125,14 +12724,6 @@ func (v *RuleHitMeta) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *RuleHitMeta) copyRefs() {
-	v.HitDirections = cloneSlice(v.HitDirections)
-	v.FalsePositiveDetails = v.FalsePositiveDetails.clone()
-	v.SanctionsDetails = cloneStructs(v.SanctionsDetails)
-	v.IsOngoingScreeningHit = clonePtr(v.IsOngoingScreeningHit)
-}
-
 func (v *RuleHitMeta) validate(c *vctx) {
 	for i, e := range v.HitDirections {
 		if !e.Valid() {
@@ -13269,10 +12860,6 @@ func (v *ListMatchedValue) count(n *cloneCounts) {
 
 // copyRefsIn replaces everything v refers to with a deep copy in a.
 func (v *ListMatchedValue) copyRefsIn(a *cloneArena) {
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ListMatchedValue) copyRefs() {
 }
 
 func (v *ListMatchedValue) validate(c *vctx) {
@@ -13416,12 +13003,6 @@ func (v *ListMatchedEntity) copyRefsIn(a *cloneArena) {
 			v.MatchedValues[i].copyRefsIn(a)
 		}
 	}
-	v.Settings = cloneSlice(v.Settings)
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ListMatchedEntity) copyRefs() {
-	v.MatchedValues = cloneStructs(v.MatchedValues)
 	v.Settings = cloneSlice(v.Settings)
 }
 
@@ -13571,11 +13152,6 @@ func (v *ListContext) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ListContext) copyRefs() {
-	v.MatchedEntities = cloneStructs(v.MatchedEntities)
-}
-
 func (v *ListContext) validate(c *vctx) {
 	c.enum("direction", v.Direction != "", v.Direction.Valid(), true, "RuleHitDirection")
 	if v.MatchedEntities == nil {
@@ -13720,12 +13296,6 @@ func (v *ExecutedLogicVars) copyRefsIn(a *cloneArena) {
 		v.ListContext = slabCopy(&a.listContext, v.ListContext)
 		v.ListContext.copyRefsIn(a)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExecutedLogicVars) copyRefs() {
-	v.Value = cloneSlice(v.Value)
-	v.ListContext = v.ListContext.clone()
 }
 
 func (v *ExecutedLogicVars) validate(c *vctx) {
@@ -14015,17 +13585,6 @@ func (v *ExecutedRulesResult) copyRefsIn(a *cloneArena) {
 	if v.IsShadow != nil {
 		v.IsShadow = slabCopy(&a.bools, v.IsShadow)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExecutedRulesResult) copyRefs() {
-	v.RuleID = clonePtr(v.RuleID)
-	v.VersionID = clonePtr(v.VersionID)
-	v.ExecutedAt = clonePtr(v.ExecutedAt)
-	v.RuleHitMeta = v.RuleHitMeta.clone()
-	v.Vars = cloneStructs(v.Vars)
-	v.Labels = cloneSlice(v.Labels)
-	v.IsShadow = clonePtr(v.IsShadow)
 }
 
 func (v *ExecutedRulesResult) validate(c *vctx) {
@@ -14359,16 +13918,6 @@ func (v *HitRulesDetails) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *HitRulesDetails) copyRefs() {
-	v.RuleID = clonePtr(v.RuleID)
-	v.VersionID = clonePtr(v.VersionID)
-	v.ExecutedAt = clonePtr(v.ExecutedAt)
-	v.RuleHitMeta = v.RuleHitMeta.clone()
-	v.Labels = cloneSlice(v.Labels)
-	v.IsShadow = clonePtr(v.IsShadow)
-}
-
 func (v *HitRulesDetails) validate(c *vctx) {
 	if v.RuleID != nil {
 		c.str("ruleId", *v.RuleID, rNonempty)
@@ -14584,12 +14133,6 @@ func (v *UserRiskScoreDetails) copyRefsIn(a *cloneArena) {
 	if v.CRARiskScore != nil {
 		v.CRARiskScore = slabCopy(&a.f64s, v.CRARiskScore)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UserRiskScoreDetails) copyRefs() {
-	v.KYCRiskScore = clonePtr(v.KYCRiskScore)
-	v.CRARiskScore = clonePtr(v.CRARiskScore)
 }
 
 func (v *UserRiskScoreDetails) validate(c *vctx) {
@@ -15274,40 +14817,6 @@ func (v *ConsumerUser) copyRefsIn(a *cloneArena) {
 		v.RiskScoreDetails = slabCopy(&a.userRiskScoreDetails, v.RiskScoreDetails)
 		v.RiskScoreDetails.copyRefsIn(a)
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ConsumerUser) copyRefs() {
-	v.ActivatedTimestamp = clonePtr(v.ActivatedTimestamp)
-	v.UserDetails = v.UserDetails.clone()
-	v.UserStateDetails = v.UserStateDetails.clone()
-	v.KYCStatusDetails = v.KYCStatusDetails.clone()
-	v.EODDDate = clonePtr(v.EODDDate)
-	v.Occupation = clonePtr(v.Occupation)
-	v.LegalDocuments = cloneStructs(v.LegalDocuments)
-	v.ContactDetails = v.ContactDetails.clone()
-	v.EmploymentDetails = v.EmploymentDetails.clone()
-	v.TransactionLimits = v.TransactionLimits.clone()
-	v.ExpectedIncome = v.ExpectedIncome.clone()
-	v.ExpectedTransactionCountries = v.ExpectedTransactionCountries.clone()
-	v.ExpectedTransactionCurrencies = v.ExpectedTransactionCurrencies.clone()
-	v.ReasonForAccountOpening = cloneSlice(v.ReasonForAccountOpening)
-	v.SourceOfFunds = cloneSlice(v.SourceOfFunds)
-	v.PEPStatus = cloneStructs(v.PEPStatus)
-	v.SanctionsStatus = clonePtr(v.SanctionsStatus)
-	v.AdverseMediaStatus = clonePtr(v.AdverseMediaStatus)
-	v.CorporateEntities = cloneStructs(v.CorporateEntities)
-	v.LinkedEntities = v.LinkedEntities.clone()
-	v.SavedPaymentDetails = cloneStructs(v.SavedPaymentDetails)
-	v.Tags = cloneStructs(v.Tags)
-	v.Attachments = cloneStructs(v.Attachments)
-	v.MetaData = v.MetaData.clone()
-	v.Jurisdiction = clonePtr(v.Jurisdiction)
-	v.ProductsEnabled = cloneStructs(v.ProductsEnabled)
-	v.ExternalLinks = cloneSlice(v.ExternalLinks)
-	v.ExecutedRules = cloneStructs(v.ExecutedRules)
-	v.HitRules = cloneStructs(v.HitRules)
-	v.RiskScoreDetails = v.RiskScoreDetails.clone()
 }
 
 func (v *ConsumerUser) validate(c *vctx) {
@@ -16696,39 +16205,6 @@ func (v *BusinessUser) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *BusinessUser) copyRefs() {
-	v.LegalEntity = cloneSlice(v.LegalEntity)
-	v.ActivatedTimestamp = clonePtr(v.ActivatedTimestamp)
-	v.UserStateDetails = v.UserStateDetails.clone()
-	v.KYCStatusDetails = v.KYCStatusDetails.clone()
-	v.EODDDate = clonePtr(v.EODDDate)
-	v.CorporateEntities = cloneStructs(v.CorporateEntities)
-	v.ShareHolders = cloneSlice(v.ShareHolders)
-	v.Directors = cloneSlice(v.Directors)
-	v.AssociatedParties = cloneSlice(v.AssociatedParties)
-	v.BusinessPartners = cloneSlice(v.BusinessPartners)
-	v.TransactionLimits = v.TransactionLimits.clone()
-	v.ExpectedTransactionCountries = v.ExpectedTransactionCountries.clone()
-	v.ExpectedTransactionCurrencies = v.ExpectedTransactionCurrencies.clone()
-	v.AllowedPaymentMethods = cloneSlice(v.AllowedPaymentMethods)
-	v.LinkedEntities = v.LinkedEntities.clone()
-	v.SavedPaymentDetails = cloneStructs(v.SavedPaymentDetails)
-	v.MCCDetails = cloneSlice(v.MCCDetails)
-	v.Tags = cloneStructs(v.Tags)
-	v.Attachments = cloneStructs(v.Attachments)
-	v.MetaData = v.MetaData.clone()
-	v.Jurisdiction = clonePtr(v.Jurisdiction)
-	v.ProductsEnabled = cloneStructs(v.ProductsEnabled)
-	v.PEPStatus = cloneStructs(v.PEPStatus)
-	v.SanctionsStatus = clonePtr(v.SanctionsStatus)
-	v.AdverseMediaStatus = clonePtr(v.AdverseMediaStatus)
-	v.ExternalLinks = cloneSlice(v.ExternalLinks)
-	v.ExecutedRules = cloneStructs(v.ExecutedRules)
-	v.HitRules = cloneStructs(v.HitRules)
-	v.RiskScoreDetails = v.RiskScoreDetails.clone()
-}
-
 func (v *BusinessUser) validate(c *vctx) {
 	c.str("userId", v.UserID, rRequired|rId)
 	c.num("createdTimestamp", v.CreatedTimestamp, rRequired|rTs)
@@ -17597,6 +17073,10 @@ func (v *ConsumerUserEvent) count(n *cloneCounts) {
 	if v.EventDescription != nil {
 		n.strs++
 	}
+	if v.UpdatedConsumerUserAttributes != nil {
+		n.consumerUserAttributes++
+		v.UpdatedConsumerUserAttributes.count(n)
+	}
 }
 
 // copyRefsIn replaces everything v refers to with a deep copy in a.
@@ -17607,15 +17087,10 @@ func (v *ConsumerUserEvent) copyRefsIn(a *cloneArena) {
 	if v.EventDescription != nil {
 		v.EventDescription = slabCopy(&a.strs, v.EventDescription)
 	}
-	v.UpdatedConsumerUserAttributes = v.UpdatedConsumerUserAttributes.clone()
-	v.ExternalLinks = cloneSlice(v.ExternalLinks)
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ConsumerUserEvent) copyRefs() {
-	v.Reason = clonePtr(v.Reason)
-	v.EventDescription = clonePtr(v.EventDescription)
-	v.UpdatedConsumerUserAttributes = v.UpdatedConsumerUserAttributes.clone()
+	if v.UpdatedConsumerUserAttributes != nil {
+		v.UpdatedConsumerUserAttributes = slabCopy(&a.consumerUserAttributes, v.UpdatedConsumerUserAttributes)
+		v.UpdatedConsumerUserAttributes.copyRefsIn(a)
+	}
 	v.ExternalLinks = cloneSlice(v.ExternalLinks)
 }
 
@@ -17875,14 +17350,6 @@ func (v *StoredEvent) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *StoredEvent) copyRefs() {
-	v.ConsumerUserEvent.copyRefs()
-	v.ExecutedRules = cloneStructs(v.ExecutedRules)
-	v.HitRules = cloneStructs(v.HitRules)
-	v.RiskScoreDetails = v.RiskScoreDetails.clone()
-}
-
 func (v *StoredEvent) validate(c *vctx) {
 	v.ConsumerUserEvent.validate(c)
 	for i := range v.ExecutedRules {
@@ -18019,11 +17486,6 @@ func (v *EventBatch) copyRefsIn(a *cloneArena) {
 			v.Data[i].copyRefsIn(a)
 		}
 	}
-}
-
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *EventBatch) copyRefs() {
-	v.Data = cloneStructs(v.Data)
 }
 
 func (v *EventBatch) validate(c *vctx) {
@@ -18487,12 +17949,6 @@ func (v *EventResponse) copyRefsIn(a *cloneArena) {
 	}
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *EventResponse) copyRefs() {
-	v.ConsumerUser.copyRefs()
-	v.Message = clonePtr(v.Message)
-}
-
 func (v *EventResponse) validate(c *vctx) {
 	v.ConsumerUser.validate(c)
 	if v.Message != nil {
@@ -18626,13 +18082,22 @@ func (v *ConsumerNameUpdate) clone() *ConsumerNameUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ConsumerNameUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ConsumerNameUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ConsumerNameUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ConsumerNameUpdate) copyRefsIn(a *cloneArena) {
 }
 
 func (v *ConsumerNameUpdate) validate(c *vctx) {
@@ -18846,13 +18311,22 @@ func (v *PlaceOfBirthUpdate) clone() *PlaceOfBirthUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(PlaceOfBirthUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *PlaceOfBirthUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *PlaceOfBirthUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *PlaceOfBirthUpdate) copyRefsIn(a *cloneArena) {
 }
 
 func (v *PlaceOfBirthUpdate) validate(c *vctx) {
@@ -19213,16 +18687,39 @@ func (v *UserDetailsUpdate) clone() *UserDetailsUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UserDetailsUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UserDetailsUpdate) copyRefs() {
-	v.Name.v = v.Name.v.clone()
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UserDetailsUpdate) count(n *cloneCounts) {
+	if v.Name.v != nil {
+		n.consumerNameUpdate++
+		v.Name.v.count(n)
+	}
+	if v.PlaceOfBirth.v != nil {
+		n.placeOfBirthUpdate++
+		v.PlaceOfBirth.v.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UserDetailsUpdate) copyRefsIn(a *cloneArena) {
+	if v.Name.v != nil {
+		v.Name.v = slabCopy(&a.consumerNameUpdate, v.Name.v)
+		v.Name.v.copyRefsIn(a)
+	}
 	v.SecondaryCountryOfNationality.v = cloneSlice(v.SecondaryCountryOfNationality.v)
-	v.PlaceOfBirth.v = v.PlaceOfBirth.v.clone()
+	if v.PlaceOfBirth.v != nil {
+		v.PlaceOfBirth.v = slabCopy(&a.placeOfBirthUpdate, v.PlaceOfBirth.v)
+		v.PlaceOfBirth.v.copyRefsIn(a)
+	}
 	v.Alias.v = cloneSlice(v.Alias.v)
 }
 
@@ -19642,13 +19139,22 @@ func (v *UserStateDetailsUpdate) clone() *UserStateDetailsUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UserStateDetailsUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UserStateDetailsUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UserStateDetailsUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UserStateDetailsUpdate) copyRefsIn(a *cloneArena) {
 }
 
 func (v *UserStateDetailsUpdate) validate(c *vctx) {
@@ -19863,13 +19369,22 @@ func (v *KYCStatusDetailsUpdate) clone() *KYCStatusDetailsUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(KYCStatusDetailsUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *KYCStatusDetailsUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *KYCStatusDetailsUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *KYCStatusDetailsUpdate) copyRefsIn(a *cloneArena) {
 }
 
 func (v *KYCStatusDetailsUpdate) validate(c *vctx) {
@@ -20154,20 +19669,52 @@ func (v *ContactDetailsUpdate) clone() *ContactDetailsUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ContactDetailsUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ContactDetailsUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ContactDetailsUpdate) count(n *cloneCounts) {
+	for i := range v.Addresses.v {
+		v.Addresses.v[i].count(n)
+	}
+	if v.Name.v != nil {
+		n.consumerNameUpdate++
+		v.Name.v.count(n)
+	}
+	for i := range v.Tags.v {
+		v.Tags.v[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ContactDetailsUpdate) copyRefsIn(a *cloneArena) {
 	v.EmailIDs.v = cloneSlice(v.EmailIDs.v)
 	v.ContactNumbers.v = cloneSlice(v.ContactNumbers.v)
 	v.FaxNumbers.v = cloneSlice(v.FaxNumbers.v)
 	v.Websites.v = cloneSlice(v.Websites.v)
-	v.Addresses.v = cloneStructs(v.Addresses.v)
-	v.Name.v = v.Name.v.clone()
-	v.Tags.v = cloneStructs(v.Tags.v)
+	if v.Addresses.v != nil {
+		v.Addresses.v = cloneSlice(v.Addresses.v)
+		for i := range v.Addresses.v {
+			v.Addresses.v[i].copyRefsIn(a)
+		}
+	}
+	if v.Name.v != nil {
+		v.Name.v = slabCopy(&a.consumerNameUpdate, v.Name.v)
+		v.Name.v.copyRefsIn(a)
+	}
+	if v.Tags.v != nil {
+		v.Tags.v = cloneSlice(v.Tags.v)
+		for i := range v.Tags.v {
+			v.Tags.v[i].copyRefsIn(a)
+		}
+	}
 }
 
 func (v *ContactDetailsUpdate) validate(c *vctx) {
@@ -20493,13 +20040,22 @@ func (v *EmploymentDetailsUpdate) clone() *EmploymentDetailsUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(EmploymentDetailsUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *EmploymentDetailsUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *EmploymentDetailsUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *EmploymentDetailsUpdate) copyRefsIn(a *cloneArena) {
 	v.BusinessIndustry.v = cloneSlice(v.BusinessIndustry.v)
 }
 
@@ -20696,13 +20252,22 @@ func (v *AmountUpdate) clone() *AmountUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(AmountUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *AmountUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *AmountUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *AmountUpdate) copyRefsIn(a *cloneArena) {
 }
 
 func (v *AmountUpdate) validate(c *vctx) {
@@ -20910,13 +20475,22 @@ func (v *TransactionCountLimitUpdate) clone() *TransactionCountLimitUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(TransactionCountLimitUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *TransactionCountLimitUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *TransactionCountLimitUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *TransactionCountLimitUpdate) copyRefsIn(a *cloneArena) {
 }
 
 func (v *TransactionCountLimitUpdate) validate(c *vctx) {
@@ -21192,17 +20766,54 @@ func (v *TransactionAmountLimitUpdate) clone() *TransactionAmountLimitUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(TransactionAmountLimitUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *TransactionAmountLimitUpdate) copyRefs() {
-	v.Day.v = v.Day.v.clone()
-	v.Week.v = v.Week.v.clone()
-	v.Month.v = v.Month.v.clone()
-	v.Year.v = v.Year.v.clone()
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *TransactionAmountLimitUpdate) count(n *cloneCounts) {
+	if v.Day.v != nil {
+		n.amountUpdate++
+		v.Day.v.count(n)
+	}
+	if v.Week.v != nil {
+		n.amountUpdate++
+		v.Week.v.count(n)
+	}
+	if v.Month.v != nil {
+		n.amountUpdate++
+		v.Month.v.count(n)
+	}
+	if v.Year.v != nil {
+		n.amountUpdate++
+		v.Year.v.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *TransactionAmountLimitUpdate) copyRefsIn(a *cloneArena) {
+	if v.Day.v != nil {
+		v.Day.v = slabCopy(&a.amountUpdate, v.Day.v)
+		v.Day.v.copyRefsIn(a)
+	}
+	if v.Week.v != nil {
+		v.Week.v = slabCopy(&a.amountUpdate, v.Week.v)
+		v.Week.v.copyRefsIn(a)
+	}
+	if v.Month.v != nil {
+		v.Month.v = slabCopy(&a.amountUpdate, v.Month.v)
+		v.Month.v.copyRefsIn(a)
+	}
+	if v.Year.v != nil {
+		v.Year.v = slabCopy(&a.amountUpdate, v.Year.v)
+		v.Year.v.copyRefsIn(a)
+	}
 }
 
 func (v *TransactionAmountLimitUpdate) validate(c *vctx) {
@@ -21467,16 +21078,46 @@ func (v *TransactionLimitUpdate) clone() *TransactionLimitUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(TransactionLimitUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *TransactionLimitUpdate) copyRefs() {
-	v.TransactionCountLimit.v = v.TransactionCountLimit.v.clone()
-	v.TransactionAmountLimit.v = v.TransactionAmountLimit.v.clone()
-	v.AverageTransactionAmountLimit.v = v.AverageTransactionAmountLimit.v.clone()
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *TransactionLimitUpdate) count(n *cloneCounts) {
+	if v.TransactionCountLimit.v != nil {
+		n.transactionCountLimitUpdate++
+		v.TransactionCountLimit.v.count(n)
+	}
+	if v.TransactionAmountLimit.v != nil {
+		n.transactionAmountLimitUpdate++
+		v.TransactionAmountLimit.v.count(n)
+	}
+	if v.AverageTransactionAmountLimit.v != nil {
+		n.transactionAmountLimitUpdate++
+		v.AverageTransactionAmountLimit.v.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *TransactionLimitUpdate) copyRefsIn(a *cloneArena) {
+	if v.TransactionCountLimit.v != nil {
+		v.TransactionCountLimit.v = slabCopy(&a.transactionCountLimitUpdate, v.TransactionCountLimit.v)
+		v.TransactionCountLimit.v.copyRefsIn(a)
+	}
+	if v.TransactionAmountLimit.v != nil {
+		v.TransactionAmountLimit.v = slabCopy(&a.transactionAmountLimitUpdate, v.TransactionAmountLimit.v)
+		v.TransactionAmountLimit.v.copyRefsIn(a)
+	}
+	if v.AverageTransactionAmountLimit.v != nil {
+		v.AverageTransactionAmountLimit.v = slabCopy(&a.transactionAmountLimitUpdate, v.AverageTransactionAmountLimit.v)
+		v.AverageTransactionAmountLimit.v.copyRefsIn(a)
+	}
 }
 
 func (v *TransactionLimitUpdate) validate(c *vctx) {
@@ -21904,24 +21545,110 @@ func (v *PaymentMethodLimitsUpdate) clone() *PaymentMethodLimitsUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(PaymentMethodLimitsUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *PaymentMethodLimitsUpdate) copyRefs() {
-	v.ACH.v = v.ACH.v.clone()
-	v.Card.v = v.Card.v.clone()
-	v.IBAN.v = v.IBAN.v.clone()
-	v.UPI.v = v.UPI.v.clone()
-	v.GenericBankAccount.v = v.GenericBankAccount.v.clone()
-	v.Mpesa.v = v.Mpesa.v.clone()
-	v.Swift.v = v.Swift.v.clone()
-	v.Wallet.v = v.Wallet.v.clone()
-	v.Check.v = v.Check.v.clone()
-	v.Cash.v = v.Cash.v.clone()
-	v.NPP.v = v.NPP.v.clone()
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *PaymentMethodLimitsUpdate) count(n *cloneCounts) {
+	if v.ACH.v != nil {
+		n.transactionLimitUpdate++
+		v.ACH.v.count(n)
+	}
+	if v.Card.v != nil {
+		n.transactionLimitUpdate++
+		v.Card.v.count(n)
+	}
+	if v.IBAN.v != nil {
+		n.transactionLimitUpdate++
+		v.IBAN.v.count(n)
+	}
+	if v.UPI.v != nil {
+		n.transactionLimitUpdate++
+		v.UPI.v.count(n)
+	}
+	if v.GenericBankAccount.v != nil {
+		n.transactionLimitUpdate++
+		v.GenericBankAccount.v.count(n)
+	}
+	if v.Mpesa.v != nil {
+		n.transactionLimitUpdate++
+		v.Mpesa.v.count(n)
+	}
+	if v.Swift.v != nil {
+		n.transactionLimitUpdate++
+		v.Swift.v.count(n)
+	}
+	if v.Wallet.v != nil {
+		n.transactionLimitUpdate++
+		v.Wallet.v.count(n)
+	}
+	if v.Check.v != nil {
+		n.transactionLimitUpdate++
+		v.Check.v.count(n)
+	}
+	if v.Cash.v != nil {
+		n.transactionLimitUpdate++
+		v.Cash.v.count(n)
+	}
+	if v.NPP.v != nil {
+		n.transactionLimitUpdate++
+		v.NPP.v.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *PaymentMethodLimitsUpdate) copyRefsIn(a *cloneArena) {
+	if v.ACH.v != nil {
+		v.ACH.v = slabCopy(&a.transactionLimitUpdate, v.ACH.v)
+		v.ACH.v.copyRefsIn(a)
+	}
+	if v.Card.v != nil {
+		v.Card.v = slabCopy(&a.transactionLimitUpdate, v.Card.v)
+		v.Card.v.copyRefsIn(a)
+	}
+	if v.IBAN.v != nil {
+		v.IBAN.v = slabCopy(&a.transactionLimitUpdate, v.IBAN.v)
+		v.IBAN.v.copyRefsIn(a)
+	}
+	if v.UPI.v != nil {
+		v.UPI.v = slabCopy(&a.transactionLimitUpdate, v.UPI.v)
+		v.UPI.v.copyRefsIn(a)
+	}
+	if v.GenericBankAccount.v != nil {
+		v.GenericBankAccount.v = slabCopy(&a.transactionLimitUpdate, v.GenericBankAccount.v)
+		v.GenericBankAccount.v.copyRefsIn(a)
+	}
+	if v.Mpesa.v != nil {
+		v.Mpesa.v = slabCopy(&a.transactionLimitUpdate, v.Mpesa.v)
+		v.Mpesa.v.copyRefsIn(a)
+	}
+	if v.Swift.v != nil {
+		v.Swift.v = slabCopy(&a.transactionLimitUpdate, v.Swift.v)
+		v.Swift.v.copyRefsIn(a)
+	}
+	if v.Wallet.v != nil {
+		v.Wallet.v = slabCopy(&a.transactionLimitUpdate, v.Wallet.v)
+		v.Wallet.v.copyRefsIn(a)
+	}
+	if v.Check.v != nil {
+		v.Check.v = slabCopy(&a.transactionLimitUpdate, v.Check.v)
+		v.Check.v.copyRefsIn(a)
+	}
+	if v.Cash.v != nil {
+		v.Cash.v = slabCopy(&a.transactionLimitUpdate, v.Cash.v)
+		v.Cash.v.copyRefsIn(a)
+	}
+	if v.NPP.v != nil {
+		v.NPP.v = slabCopy(&a.transactionLimitUpdate, v.NPP.v)
+		v.NPP.v.copyRefsIn(a)
+	}
 }
 
 func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
@@ -22489,20 +22216,78 @@ func (v *TransactionLimitsUpdate) clone() *TransactionLimitsUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(TransactionLimitsUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *TransactionLimitsUpdate) copyRefs() {
-	v.MaximumDailyTransactionLimit.v = v.MaximumDailyTransactionLimit.v.clone()
-	v.MaximumWeeklyTransactionLimit.v = v.MaximumWeeklyTransactionLimit.v.clone()
-	v.MaximumMonthlyTransactionLimit.v = v.MaximumMonthlyTransactionLimit.v.clone()
-	v.MaximumQuarterlyTransactionLimit.v = v.MaximumQuarterlyTransactionLimit.v.clone()
-	v.MaximumTransactionLimit.v = v.MaximumTransactionLimit.v.clone()
-	v.MaximumYearlyTransactionLimit.v = v.MaximumYearlyTransactionLimit.v.clone()
-	v.PaymentMethodLimits.v = v.PaymentMethodLimits.v.clone()
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *TransactionLimitsUpdate) count(n *cloneCounts) {
+	if v.MaximumDailyTransactionLimit.v != nil {
+		n.amountUpdate++
+		v.MaximumDailyTransactionLimit.v.count(n)
+	}
+	if v.MaximumWeeklyTransactionLimit.v != nil {
+		n.amountUpdate++
+		v.MaximumWeeklyTransactionLimit.v.count(n)
+	}
+	if v.MaximumMonthlyTransactionLimit.v != nil {
+		n.amountUpdate++
+		v.MaximumMonthlyTransactionLimit.v.count(n)
+	}
+	if v.MaximumQuarterlyTransactionLimit.v != nil {
+		n.amountUpdate++
+		v.MaximumQuarterlyTransactionLimit.v.count(n)
+	}
+	if v.MaximumTransactionLimit.v != nil {
+		n.amountUpdate++
+		v.MaximumTransactionLimit.v.count(n)
+	}
+	if v.MaximumYearlyTransactionLimit.v != nil {
+		n.amountUpdate++
+		v.MaximumYearlyTransactionLimit.v.count(n)
+	}
+	if v.PaymentMethodLimits.v != nil {
+		n.paymentMethodLimitsUpdate++
+		v.PaymentMethodLimits.v.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *TransactionLimitsUpdate) copyRefsIn(a *cloneArena) {
+	if v.MaximumDailyTransactionLimit.v != nil {
+		v.MaximumDailyTransactionLimit.v = slabCopy(&a.amountUpdate, v.MaximumDailyTransactionLimit.v)
+		v.MaximumDailyTransactionLimit.v.copyRefsIn(a)
+	}
+	if v.MaximumWeeklyTransactionLimit.v != nil {
+		v.MaximumWeeklyTransactionLimit.v = slabCopy(&a.amountUpdate, v.MaximumWeeklyTransactionLimit.v)
+		v.MaximumWeeklyTransactionLimit.v.copyRefsIn(a)
+	}
+	if v.MaximumMonthlyTransactionLimit.v != nil {
+		v.MaximumMonthlyTransactionLimit.v = slabCopy(&a.amountUpdate, v.MaximumMonthlyTransactionLimit.v)
+		v.MaximumMonthlyTransactionLimit.v.copyRefsIn(a)
+	}
+	if v.MaximumQuarterlyTransactionLimit.v != nil {
+		v.MaximumQuarterlyTransactionLimit.v = slabCopy(&a.amountUpdate, v.MaximumQuarterlyTransactionLimit.v)
+		v.MaximumQuarterlyTransactionLimit.v.copyRefsIn(a)
+	}
+	if v.MaximumTransactionLimit.v != nil {
+		v.MaximumTransactionLimit.v = slabCopy(&a.amountUpdate, v.MaximumTransactionLimit.v)
+		v.MaximumTransactionLimit.v.copyRefsIn(a)
+	}
+	if v.MaximumYearlyTransactionLimit.v != nil {
+		v.MaximumYearlyTransactionLimit.v = slabCopy(&a.amountUpdate, v.MaximumYearlyTransactionLimit.v)
+		v.MaximumYearlyTransactionLimit.v.copyRefsIn(a)
+	}
+	if v.PaymentMethodLimits.v != nil {
+		v.PaymentMethodLimits.v = slabCopy(&a.paymentMethodLimitsUpdate, v.PaymentMethodLimits.v)
+		v.PaymentMethodLimits.v.copyRefsIn(a)
+	}
 }
 
 func (v *TransactionLimitsUpdate) validate(c *vctx) {
@@ -22896,18 +22681,62 @@ func (v *ExpectedIncomeUpdate) clone() *ExpectedIncomeUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExpectedIncomeUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExpectedIncomeUpdate) copyRefs() {
-	v.DailyExpectedIncome.v = v.DailyExpectedIncome.v.clone()
-	v.WeeklyExpectedIncome.v = v.WeeklyExpectedIncome.v.clone()
-	v.MonthlyExpectedIncome.v = v.MonthlyExpectedIncome.v.clone()
-	v.QuarterlyExpectedIncome.v = v.QuarterlyExpectedIncome.v.clone()
-	v.YearlyExpectedIncome.v = v.YearlyExpectedIncome.v.clone()
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExpectedIncomeUpdate) count(n *cloneCounts) {
+	if v.DailyExpectedIncome.v != nil {
+		n.amountUpdate++
+		v.DailyExpectedIncome.v.count(n)
+	}
+	if v.WeeklyExpectedIncome.v != nil {
+		n.amountUpdate++
+		v.WeeklyExpectedIncome.v.count(n)
+	}
+	if v.MonthlyExpectedIncome.v != nil {
+		n.amountUpdate++
+		v.MonthlyExpectedIncome.v.count(n)
+	}
+	if v.QuarterlyExpectedIncome.v != nil {
+		n.amountUpdate++
+		v.QuarterlyExpectedIncome.v.count(n)
+	}
+	if v.YearlyExpectedIncome.v != nil {
+		n.amountUpdate++
+		v.YearlyExpectedIncome.v.count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExpectedIncomeUpdate) copyRefsIn(a *cloneArena) {
+	if v.DailyExpectedIncome.v != nil {
+		v.DailyExpectedIncome.v = slabCopy(&a.amountUpdate, v.DailyExpectedIncome.v)
+		v.DailyExpectedIncome.v.copyRefsIn(a)
+	}
+	if v.WeeklyExpectedIncome.v != nil {
+		v.WeeklyExpectedIncome.v = slabCopy(&a.amountUpdate, v.WeeklyExpectedIncome.v)
+		v.WeeklyExpectedIncome.v.copyRefsIn(a)
+	}
+	if v.MonthlyExpectedIncome.v != nil {
+		v.MonthlyExpectedIncome.v = slabCopy(&a.amountUpdate, v.MonthlyExpectedIncome.v)
+		v.MonthlyExpectedIncome.v.copyRefsIn(a)
+	}
+	if v.QuarterlyExpectedIncome.v != nil {
+		v.QuarterlyExpectedIncome.v = slabCopy(&a.amountUpdate, v.QuarterlyExpectedIncome.v)
+		v.QuarterlyExpectedIncome.v.copyRefsIn(a)
+	}
+	if v.YearlyExpectedIncome.v != nil {
+		v.YearlyExpectedIncome.v = slabCopy(&a.amountUpdate, v.YearlyExpectedIncome.v)
+		v.YearlyExpectedIncome.v.copyRefsIn(a)
+	}
 }
 
 func (v *ExpectedIncomeUpdate) validate(c *vctx) {
@@ -23164,15 +22993,40 @@ func (v *ExpectedTransactionCountriesUpdate) clone() *ExpectedTransactionCountri
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExpectedTransactionCountriesUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExpectedTransactionCountriesUpdate) copyRefs() {
-	v.Incoming.v = cloneStructs(v.Incoming.v)
-	v.Outgoing.v = cloneStructs(v.Outgoing.v)
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExpectedTransactionCountriesUpdate) count(n *cloneCounts) {
+	for i := range v.Incoming.v {
+		v.Incoming.v[i].count(n)
+	}
+	for i := range v.Outgoing.v {
+		v.Outgoing.v[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExpectedTransactionCountriesUpdate) copyRefsIn(a *cloneArena) {
+	if v.Incoming.v != nil {
+		v.Incoming.v = cloneSlice(v.Incoming.v)
+		for i := range v.Incoming.v {
+			v.Incoming.v[i].copyRefsIn(a)
+		}
+	}
+	if v.Outgoing.v != nil {
+		v.Outgoing.v = cloneSlice(v.Outgoing.v)
+		for i := range v.Outgoing.v {
+			v.Outgoing.v[i].copyRefsIn(a)
+		}
+	}
 }
 
 func (v *ExpectedTransactionCountriesUpdate) validate(c *vctx) {
@@ -23354,15 +23208,40 @@ func (v *ExpectedTransactionCurrenciesUpdate) clone() *ExpectedTransactionCurren
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ExpectedTransactionCurrenciesUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ExpectedTransactionCurrenciesUpdate) copyRefs() {
-	v.Incoming.v = cloneStructs(v.Incoming.v)
-	v.Outgoing.v = cloneStructs(v.Outgoing.v)
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ExpectedTransactionCurrenciesUpdate) count(n *cloneCounts) {
+	for i := range v.Incoming.v {
+		v.Incoming.v[i].count(n)
+	}
+	for i := range v.Outgoing.v {
+		v.Outgoing.v[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ExpectedTransactionCurrenciesUpdate) copyRefsIn(a *cloneArena) {
+	if v.Incoming.v != nil {
+		v.Incoming.v = cloneSlice(v.Incoming.v)
+		for i := range v.Incoming.v {
+			v.Incoming.v[i].copyRefsIn(a)
+		}
+	}
+	if v.Outgoing.v != nil {
+		v.Outgoing.v = cloneSlice(v.Outgoing.v)
+		for i := range v.Outgoing.v {
+			v.Outgoing.v[i].copyRefsIn(a)
+		}
+	}
 }
 
 func (v *ExpectedTransactionCurrenciesUpdate) validate(c *vctx) {
@@ -23527,13 +23406,22 @@ func (v *UserEntityLinkUpdate) clone() *UserEntityLinkUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(UserEntityLinkUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *UserEntityLinkUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *UserEntityLinkUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *UserEntityLinkUpdate) copyRefsIn(a *cloneArena) {
 }
 
 func (v *UserEntityLinkUpdate) validate(c *vctx) {
@@ -23849,13 +23737,22 @@ func (v *DeviceDataUpdate) clone() *DeviceDataUpdate {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(DeviceDataUpdate)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *DeviceDataUpdate) copyRefs() {
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *DeviceDataUpdate) count(n *cloneCounts) {
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *DeviceDataUpdate) copyRefsIn(a *cloneArena) {
 }
 
 func (v *DeviceDataUpdate) validate(c *vctx) {
@@ -24840,33 +24737,175 @@ func (v *ConsumerUserAttributes) clone() *ConsumerUserAttributes {
 	if v == nil {
 		return nil
 	}
-	c := *v
-	c.copyRefs()
-	return &c
+	var n cloneCounts
+	v.count(&n)
+	var a cloneArena
+	a.init(&n)
+	c := new(ConsumerUserAttributes)
+	*c = *v
+	c.copyRefsIn(&a)
+	return c
 }
 
-// copyRefs replaces everything v refers to with a deep copy.
-func (v *ConsumerUserAttributes) copyRefs() {
-	v.UserDetails.v = v.UserDetails.v.clone()
-	v.UserStateDetails.v = v.UserStateDetails.v.clone()
-	v.KYCStatusDetails.v = v.KYCStatusDetails.v.clone()
-	v.LegalDocuments.v = cloneStructs(v.LegalDocuments.v)
-	v.ContactDetails.v = v.ContactDetails.v.clone()
-	v.EmploymentDetails.v = v.EmploymentDetails.v.clone()
-	v.TransactionLimits.v = v.TransactionLimits.v.clone()
-	v.ExpectedIncome.v = v.ExpectedIncome.v.clone()
-	v.ExpectedTransactionCountries.v = v.ExpectedTransactionCountries.v.clone()
-	v.ExpectedTransactionCurrencies.v = v.ExpectedTransactionCurrencies.v.clone()
+// count adds to n what a deep copy of what v refers to allocates.
+func (v *ConsumerUserAttributes) count(n *cloneCounts) {
+	if v.UserDetails.v != nil {
+		n.userDetailsUpdate++
+		v.UserDetails.v.count(n)
+	}
+	if v.UserStateDetails.v != nil {
+		n.userStateDetailsUpdate++
+		v.UserStateDetails.v.count(n)
+	}
+	if v.KYCStatusDetails.v != nil {
+		n.kYCStatusDetailsUpdate++
+		v.KYCStatusDetails.v.count(n)
+	}
+	for i := range v.LegalDocuments.v {
+		v.LegalDocuments.v[i].count(n)
+	}
+	if v.ContactDetails.v != nil {
+		n.contactDetailsUpdate++
+		v.ContactDetails.v.count(n)
+	}
+	if v.EmploymentDetails.v != nil {
+		n.employmentDetailsUpdate++
+		v.EmploymentDetails.v.count(n)
+	}
+	if v.TransactionLimits.v != nil {
+		n.transactionLimitsUpdate++
+		v.TransactionLimits.v.count(n)
+	}
+	if v.ExpectedIncome.v != nil {
+		n.expectedIncomeUpdate++
+		v.ExpectedIncome.v.count(n)
+	}
+	if v.ExpectedTransactionCountries.v != nil {
+		n.expectedTransactionCountriesUpdate++
+		v.ExpectedTransactionCountries.v.count(n)
+	}
+	if v.ExpectedTransactionCurrencies.v != nil {
+		n.expectedTransactionCurrenciesUpdate++
+		v.ExpectedTransactionCurrencies.v.count(n)
+	}
+	for i := range v.PEPStatus.v {
+		v.PEPStatus.v[i].count(n)
+	}
+	for i := range v.CorporateEntities.v {
+		v.CorporateEntities.v[i].count(n)
+	}
+	if v.LinkedEntities.v != nil {
+		n.userEntityLinkUpdate++
+		v.LinkedEntities.v.count(n)
+	}
+	for i := range v.SavedPaymentDetails.v {
+		v.SavedPaymentDetails.v[i].count(n)
+	}
+	for i := range v.Tags.v {
+		v.Tags.v[i].count(n)
+	}
+	for i := range v.Attachments.v {
+		v.Attachments.v[i].count(n)
+	}
+	if v.MetaData.v != nil {
+		n.deviceDataUpdate++
+		v.MetaData.v.count(n)
+	}
+	for i := range v.ProductsEnabled.v {
+		v.ProductsEnabled.v[i].count(n)
+	}
+}
+
+// copyRefsIn replaces everything v refers to with a deep copy in a.
+func (v *ConsumerUserAttributes) copyRefsIn(a *cloneArena) {
+	if v.UserDetails.v != nil {
+		v.UserDetails.v = slabCopy(&a.userDetailsUpdate, v.UserDetails.v)
+		v.UserDetails.v.copyRefsIn(a)
+	}
+	if v.UserStateDetails.v != nil {
+		v.UserStateDetails.v = slabCopy(&a.userStateDetailsUpdate, v.UserStateDetails.v)
+		v.UserStateDetails.v.copyRefsIn(a)
+	}
+	if v.KYCStatusDetails.v != nil {
+		v.KYCStatusDetails.v = slabCopy(&a.kYCStatusDetailsUpdate, v.KYCStatusDetails.v)
+		v.KYCStatusDetails.v.copyRefsIn(a)
+	}
+	if v.LegalDocuments.v != nil {
+		v.LegalDocuments.v = cloneSlice(v.LegalDocuments.v)
+		for i := range v.LegalDocuments.v {
+			v.LegalDocuments.v[i].copyRefsIn(a)
+		}
+	}
+	if v.ContactDetails.v != nil {
+		v.ContactDetails.v = slabCopy(&a.contactDetailsUpdate, v.ContactDetails.v)
+		v.ContactDetails.v.copyRefsIn(a)
+	}
+	if v.EmploymentDetails.v != nil {
+		v.EmploymentDetails.v = slabCopy(&a.employmentDetailsUpdate, v.EmploymentDetails.v)
+		v.EmploymentDetails.v.copyRefsIn(a)
+	}
+	if v.TransactionLimits.v != nil {
+		v.TransactionLimits.v = slabCopy(&a.transactionLimitsUpdate, v.TransactionLimits.v)
+		v.TransactionLimits.v.copyRefsIn(a)
+	}
+	if v.ExpectedIncome.v != nil {
+		v.ExpectedIncome.v = slabCopy(&a.expectedIncomeUpdate, v.ExpectedIncome.v)
+		v.ExpectedIncome.v.copyRefsIn(a)
+	}
+	if v.ExpectedTransactionCountries.v != nil {
+		v.ExpectedTransactionCountries.v = slabCopy(&a.expectedTransactionCountriesUpdate, v.ExpectedTransactionCountries.v)
+		v.ExpectedTransactionCountries.v.copyRefsIn(a)
+	}
+	if v.ExpectedTransactionCurrencies.v != nil {
+		v.ExpectedTransactionCurrencies.v = slabCopy(&a.expectedTransactionCurrenciesUpdate, v.ExpectedTransactionCurrencies.v)
+		v.ExpectedTransactionCurrencies.v.copyRefsIn(a)
+	}
 	v.ReasonForAccountOpening.v = cloneSlice(v.ReasonForAccountOpening.v)
 	v.SourceOfFunds.v = cloneSlice(v.SourceOfFunds.v)
-	v.PEPStatus.v = cloneStructs(v.PEPStatus.v)
-	v.CorporateEntities.v = cloneStructs(v.CorporateEntities.v)
-	v.LinkedEntities.v = v.LinkedEntities.v.clone()
-	v.SavedPaymentDetails.v = cloneStructs(v.SavedPaymentDetails.v)
-	v.Tags.v = cloneStructs(v.Tags.v)
-	v.Attachments.v = cloneStructs(v.Attachments.v)
-	v.MetaData.v = v.MetaData.v.clone()
-	v.ProductsEnabled.v = cloneStructs(v.ProductsEnabled.v)
+	if v.PEPStatus.v != nil {
+		v.PEPStatus.v = cloneSlice(v.PEPStatus.v)
+		for i := range v.PEPStatus.v {
+			v.PEPStatus.v[i].copyRefsIn(a)
+		}
+	}
+	if v.CorporateEntities.v != nil {
+		v.CorporateEntities.v = cloneSlice(v.CorporateEntities.v)
+		for i := range v.CorporateEntities.v {
+			v.CorporateEntities.v[i].copyRefsIn(a)
+		}
+	}
+	if v.LinkedEntities.v != nil {
+		v.LinkedEntities.v = slabCopy(&a.userEntityLinkUpdate, v.LinkedEntities.v)
+		v.LinkedEntities.v.copyRefsIn(a)
+	}
+	if v.SavedPaymentDetails.v != nil {
+		v.SavedPaymentDetails.v = cloneSlice(v.SavedPaymentDetails.v)
+		for i := range v.SavedPaymentDetails.v {
+			v.SavedPaymentDetails.v[i].copyRefsIn(a)
+		}
+	}
+	if v.Tags.v != nil {
+		v.Tags.v = cloneSlice(v.Tags.v)
+		for i := range v.Tags.v {
+			v.Tags.v[i].copyRefsIn(a)
+		}
+	}
+	if v.Attachments.v != nil {
+		v.Attachments.v = cloneSlice(v.Attachments.v)
+		for i := range v.Attachments.v {
+			v.Attachments.v[i].copyRefsIn(a)
+		}
+	}
+	if v.MetaData.v != nil {
+		v.MetaData.v = slabCopy(&a.deviceDataUpdate, v.MetaData.v)
+		v.MetaData.v.copyRefsIn(a)
+	}
+	if v.ProductsEnabled.v != nil {
+		v.ProductsEnabled.v = cloneSlice(v.ProductsEnabled.v)
+		for i := range v.ProductsEnabled.v {
+			v.ProductsEnabled.v[i].copyRefsIn(a)
+		}
+	}
 	v.ExternalLinks.v = cloneSlice(v.ExternalLinks.v)
 }
 

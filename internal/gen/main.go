@@ -6,7 +6,9 @@
 //
 //   - decode: a strict decoder method (unknown, duplicate and missing members, types);
 //   - appendJSON, MarshalJSON, UnmarshalJSON: Flagright's wire format;
-//   - copyRefs and clone: deep copies;
+//   - clone, count and copyRefsIn: deep copies into an arena sized by a counting pass;
+//   - equal (the users and what they hold): exact deep equality, and cloneReusing (the
+//     users): a deep copy that reuses the members equal to a previous version's;
 //   - validate: the field rules of the check tags;
 //   - normNames: Unicode NFC normalisation of person names;
 //
@@ -758,42 +760,10 @@ func genEncode(b *bytes.Buffer, s *structType) {
 }
 
 func genClone(b *bytes.Buffer, s *structType) {
-	if s.PatchOf != "" {
-		fmt.Fprintf(b, "func (v *%s) clone() *%s {\n\tif v == nil {\n\t\treturn nil\n\t}\n\tc := *v\n\tc.copyRefs()\n\treturn &c\n}\n\n", s.Name, s.Name)
-	} else {
-		// Full types copy into an arena sized by a counting pass: one allocation per
-		// pointee type instead of one per pointer.
-		fmt.Fprintf(b, "func (v *%s) clone() *%s {\n\tif v == nil {\n\t\treturn nil\n\t}\n\tvar n cloneCounts\n\tv.count(&n)\n\tvar a cloneArena\n\ta.init(&n)\n\tc := new(%s)\n\t*c = *v\n\tc.copyRefsIn(&a)\n\treturn c\n}\n\n", s.Name, s.Name, s.Name)
-		genArenaClone(b, s)
-	}
-	fmt.Fprintf(b, "// copyRefs replaces everything v refers to with a deep copy.\nfunc (v *%s) copyRefs() {\n", s.Name)
-	for _, f := range s.Fields {
-		acc := "v." + f.Name
-		if s.PatchOf != "" {
-			switch f.Kind {
-			case kStrings, kEnums, kRaw:
-				fmt.Fprintf(b, "\t%s.v = cloneSlice(%s.v)\n", acc, acc)
-			case kStructs:
-				fmt.Fprintf(b, "\t%s.v = cloneStructs(%s.v)\n", acc, acc)
-			case kPtrStruct:
-				fmt.Fprintf(b, "\t%s.v = %s.v.clone()\n", acc, acc)
-			}
-			continue
-		}
-		switch f.Kind {
-		case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
-			fmt.Fprintf(b, "\t%s = clonePtr(%s)\n", acc, acc)
-		case kStrings, kEnums, kRaw:
-			fmt.Fprintf(b, "\t%s = cloneSlice(%s)\n", acc, acc)
-		case kStructs:
-			fmt.Fprintf(b, "\t%s = cloneStructs(%s)\n", acc, acc)
-		case kPtrStruct, kPtrPatch:
-			fmt.Fprintf(b, "\t%s = %s.clone()\n", acc, acc)
-		case kEmbedded:
-			fmt.Fprintf(b, "\t%s.copyRefs()\n", acc)
-		}
-	}
-	b.WriteString("}\n\n")
+	// A deep copy goes into an arena sized by a counting pass: one allocation per
+	// pointee type instead of one per pointer.
+	fmt.Fprintf(b, "func (v *%s) clone() *%s {\n\tif v == nil {\n\t\treturn nil\n\t}\n\tvar n cloneCounts\n\tv.count(&n)\n\tvar a cloneArena\n\ta.init(&n)\n\tc := new(%s)\n\t*c = *v\n\tc.copyRefsIn(&a)\n\treturn c\n}\n\n", s.Name, s.Name, s.Name)
+	genArenaClone(b, s)
 }
 
 // validateField writes the checks of full-type field f whose value is x; for patch
@@ -1210,18 +1180,29 @@ func arenaTypes() []string {
 	var out []string
 	for _, name := range order {
 		s := structs[name]
-		if s.PatchOf != "" {
-			continue
-		}
 		for _, f := range allFields(s) {
-			if f.Kind == kPtrStruct && !seen[f.Elem] {
-				seen[f.Elem] = true
-				out = append(out, f.Elem)
+			if t := slabType(s, f); t != "" && !seen[t] {
+				seen[t] = true
+				out = append(out, t)
 			}
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// slabType is the type of the arena slab that a deep copy of field f of s puts its
+// pointee in, or "" when f points to none.
+func slabType(s *structType, f field) string {
+	switch {
+	case f.Kind == kPtrPatch:
+		return f.Elem
+	case f.Kind != kPtrStruct:
+		return ""
+	case s.PatchOf != "" && !structs[f.Elem].Union:
+		return patchName(f.Elem)
+	}
+	return f.Elem
 }
 
 var scalarSlabs = map[kind][2]string{kPtrString: {"strs", "string"}, kPtrFloat: {"f64s", "float64"}, kPtrInt: {"ints", "int"}, kPtrBool: {"bools", "bool"}}
@@ -1248,23 +1229,28 @@ func genArena(b *bytes.Buffer) {
 func genArenaClone(b *bytes.Buffer, s *structType) {
 	fmt.Fprintf(b, "// count adds to n what a deep copy of what v refers to allocates.\nfunc (v *%s) count(n *cloneCounts) {\n", s.Name)
 	for _, f := range s.Fields {
-		countField(b, f, "v."+f.Name)
+		countField(b, s, f, "v."+f.Name)
 	}
 	b.WriteString("}\n\n")
 	fmt.Fprintf(b, "// copyRefsIn replaces everything v refers to with a deep copy in a.\nfunc (v *%s) copyRefsIn(a *cloneArena) {\n", s.Name)
 	for _, f := range s.Fields {
-		copyFieldIn(b, f, "v."+f.Name)
+		copyFieldIn(b, s, f, "v."+f.Name)
 	}
 	b.WriteString("}\n\n")
 }
 
-// countField writes the part of count for field f, whose value is acc.
-func countField(b *bytes.Buffer, f field, acc string) {
+// countField writes the part of count for field f of s, whose value is acc.
+func countField(b *bytes.Buffer, s *structType, f field, acc string) {
+	if s.PatchOf != "" {
+		acc += ".v"
+	}
 	switch f.Kind {
 	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
-		fmt.Fprintf(b, "\tif %s != nil {\n\t\tn.%s++\n\t}\n", acc, scalarSlabs[f.Kind][0])
-	case kPtrStruct:
-		fmt.Fprintf(b, "\tif %s != nil {\n\t\tn.%s++\n\t\t%s.count(n)\n\t}\n", acc, lowerFirst(f.Elem), acc)
+		if s.PatchOf == "" {
+			fmt.Fprintf(b, "\tif %s != nil {\n\t\tn.%s++\n\t}\n", acc, scalarSlabs[f.Kind][0])
+		}
+	case kPtrStruct, kPtrPatch:
+		fmt.Fprintf(b, "\tif %s != nil {\n\t\tn.%s++\n\t\t%s.count(n)\n\t}\n", acc, lowerFirst(slabType(s, f)), acc)
 	case kStructs:
 		fmt.Fprintf(b, "\tfor i := range %s {\n\t\t%s[i].count(n)\n\t}\n", acc, acc)
 	case kEmbedded:
@@ -1272,19 +1258,22 @@ func countField(b *bytes.Buffer, f field, acc string) {
 	}
 }
 
-// copyFieldIn writes the part of copyRefsIn for field f, whose value is acc.
-func copyFieldIn(b *bytes.Buffer, f field, acc string) {
+// copyFieldIn writes the part of copyRefsIn for field f of s, whose value is acc.
+func copyFieldIn(b *bytes.Buffer, s *structType, f field, acc string) {
+	if s.PatchOf != "" {
+		acc += ".v"
+	}
 	switch f.Kind {
 	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
-		fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t}\n", acc, acc, scalarSlabs[f.Kind][0], acc)
-	case kPtrStruct:
-		fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t\t%s.copyRefsIn(a)\n\t}\n", acc, acc, lowerFirst(f.Elem), acc, acc)
+		if s.PatchOf == "" {
+			fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t}\n", acc, acc, scalarSlabs[f.Kind][0], acc)
+		}
+	case kPtrStruct, kPtrPatch:
+		fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t\t%s.copyRefsIn(a)\n\t}\n", acc, acc, lowerFirst(slabType(s, f)), acc, acc)
 	case kStrings, kEnums, kRaw:
 		fmt.Fprintf(b, "\t%s = cloneSlice(%s)\n", acc, acc)
 	case kStructs:
 		fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = cloneSlice(%s)\n\t\tfor i := range %s {\n\t\t\t%s[i].copyRefsIn(a)\n\t\t}\n\t}\n", acc, acc, acc, acc, acc)
-	case kPtrPatch:
-		fmt.Fprintf(b, "\t%s = %s.clone()\n", acc, acc)
 	case kEmbedded:
 		fmt.Fprintf(b, "\t%s.copyRefsIn(a)\n", acc)
 	}
@@ -1383,13 +1372,13 @@ func genCloneReusing(b *bytes.Buffer, s *structType) {
 	for i, f := range refs {
 		cond := equalExpr(f, "v."+f.Name, "old."+f.Name)
 		fmt.Fprintf(b, "\tif %s {\n\t\treuse |= 1 << %d\n\t} else {\n", cond, i)
-		countField(b, f, "v."+f.Name)
+		countField(b, s, f, "v."+f.Name)
 		b.WriteString("\t}\n")
 	}
 	b.WriteString("\tvar arena cloneArena\n\ta := &arena\n\ta.init(n)\n")
 	for i, f := range refs {
 		fmt.Fprintf(b, "\tif reuse&(1<<%d) != 0 {\n\t\tc.%s = old.%s\n\t} else {\n", i, f.Name, f.Name)
-		copyFieldIn(b, f, "c."+f.Name)
+		copyFieldIn(b, s, f, "c."+f.Name)
 		b.WriteString("\t}\n")
 	}
 	b.WriteString("\treturn c\n}\n\n")
