@@ -138,10 +138,11 @@ func appendDecimal(b []byte, v decimal.Decimal) []byte {
 	exp := int(v.Exponent())
 	var digits []byte
 	var scratch [40]byte
-	if c := v.Coefficient(); c.IsInt64() {
-		digits = strconv.AppendInt(scratch[:0], c.Int64(), 10)
+	if v.NumDigits() <= 18 {
+		// The coefficient fits in an int64: no copy of the big.Int.
+		digits = strconv.AppendInt(scratch[:0], v.CoefficientInt64(), 10)
 	} else {
-		digits = c.Append(scratch[:0], 10)
+		digits = v.Coefficient().Append(scratch[:0], 10)
 	}
 	neg := len(digits) > 0 && digits[0] == '-'
 	if neg {

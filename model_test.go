@@ -265,6 +265,9 @@ func TestAmountExact(t *testing.T) {
 		{"-0", "0"},         // negative zero is zero
 		{"1E+3", "1000"},    // positive exponent
 		{"0.000000000000000000000000000001", "0.000000000000000000000000000001"}, // 30 fraction digits
+		{"-999999999.999999999", "-999999999.999999999"},                         // 18 digits: the int64 path
+		{"-9999999999.999999999", "-9999999999.999999999"},                       // 19 digits: the big.Int path
+		{"9223372036854775807.1", "9223372036854775807.1"},                       // beyond int64
 	}
 	for _, tt := range tests {
 		doc := `{"amountValue":` + tt.in + `,"amountCurrency":"BTC"}`
@@ -280,6 +283,32 @@ func TestAmountExact(t *testing.T) {
 		}
 		if !a.Value.Equal(decimal.RequireFromString(tt.in)) {
 			t.Errorf("%s: value %s", tt.in, a.Value)
+		}
+	}
+}
+
+// TestFractionDigits checks the count of significant fraction digits on which the
+// currency scale rule rests, on both sides of the int64 fast path.
+func TestFractionDigits(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"100", 0},                      // an integer
+		{"1E+3", 0},                     // a positive exponent
+		{"0.000", 0},                    // zero, however written
+		{"2.0", 0},                      // a fraction of zeros only
+		{"1.50", 1},                     // trailing zeros do not count
+		{"-1.230", 2},                   // nor does the sign
+		{"0.001", 3},                    // leading zeros do
+		{"12345678.1234567890", 9},      // 18 digits: the int64 path
+		{"1234567890.123456789", 9},     // 19 digits: the big.Int path
+		{"1.000000000000000000000", 0},  // 22 digits, all fraction zeros
+		{"1.000000000000000000001", 21}, // 22 digits, the last one counts
+	}
+	for _, tt := range tests {
+		if got := fractionDigits(decimal.RequireFromString(tt.in)); got != tt.want {
+			t.Errorf("fractionDigits(%s) = %d, want %d", tt.in, got, tt.want)
 		}
 	}
 }

@@ -35,6 +35,15 @@ func fractionDigits(d decimal.Decimal) int {
 	if d.Exponent() >= 0 || d.IsZero() {
 		return 0
 	}
+	if d.NumDigits() <= 18 {
+		// The coefficient fits in an int64: count its trailing zeros without copying it.
+		c, n := d.CoefficientInt64(), -int(d.Exponent())
+		for n > 0 && c%10 == 0 {
+			c /= 10
+			n--
+		}
+		return n
+	}
 	// Remove trailing zeros of the coefficient.
 	s := d.Coefficient().String()
 	n := -int(d.Exponent())

@@ -306,7 +306,8 @@ func (c *vctx) enum(name string, present, valid, required bool, typ string) {
 
 // decimal checks that an amount value stays within the digits the decoder accepts.
 func (c *vctx) decimal(name string, d decimal.Decimal) {
-	if !amountInRange(appendDecimal(nil, d)) {
+	var buf [64]byte
+	if !amountInRange(appendDecimal(buf[:0], d)) {
 		c.fail(name, CodeOutOfRange, "amount must have at most 30 digits before and 30 after the decimal point")
 	}
 }
