@@ -926,18 +926,20 @@ func amountInRange(s []byte) bool {
 	for len(frac) > 0 && frac[len(frac)-1] == '0' {
 		frac = frac[:len(frac)-1]
 	}
-	digits := append([]byte(nil), intPart...)
-	digits = append(digits, frac...)
-	point := len(intPart) + exp // position of the decimal point within digits
+	// The digits are intPart then frac; only frac can have leading zeros now.
+	n := len(intPart) + len(frac)
+	point := len(intPart) + exp // position of the decimal point within the digits
 	lead := 0
-	for lead < len(digits) && digits[lead] == '0' {
-		lead++
+	if len(intPart) == 0 {
+		for lead < len(frac) && frac[lead] == '0' {
+			lead++
+		}
 	}
-	if lead == len(digits) {
+	if lead == n {
 		return true // zero
 	}
 	intDigits := point - lead
-	fracDigits := len(digits) - point
+	fracDigits := n - point
 	return intDigits <= maxAmountDigits && fracDigits <= maxAmountDigits
 }
 

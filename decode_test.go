@@ -115,3 +115,37 @@ func TestErrorsDoNotEchoValues(t *testing.T) {
 		}
 	}
 }
+
+// TestAmountInRange checks the digit limits of amounts (maxAmountDigits before and after
+// the decimal point), counted on the JSON number without converting it.
+func TestAmountInRange(t *testing.T) {
+	thirty := strings.Repeat("9", 30)
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"0", true},                                 // zero
+		{"-0.000", true},                            // zero, however written
+		{"0e400", true},                             // zero with a huge exponent
+		{thirty, true},                              // 30 integer digits
+		{thirty + "9", false},                       // 31 integer digits
+		{"0." + thirty, true},                       // 30 fraction digits
+		{"0." + thirty + "9", false},                // 31 fraction digits
+		{"0.000" + strings.Repeat("1", 27), true},   // leading fraction zeros count: 30
+		{"0.0000" + strings.Repeat("1", 27), false}, // 31
+		{"1." + strings.Repeat("0", 40), true},      // trailing fraction zeros do not count
+		{"1e29", true},                              // 30 integer digits by exponent
+		{"1e30", false},                             // 31
+		{"1E-30", true},                             // 30 fraction digits by exponent
+		{"1e-31", false},                            // 31
+		{"123.456e2", true},                         // 12345.6
+		{"-" + thirty + "." + thirty, true},         // both limits at once, negative
+		{"12.5e-29", true},                          // 0.000...125: 30 fraction digits
+		{"12.5e-30", false},                         // 31
+	}
+	for _, tt := range tests {
+		if got := amountInRange([]byte(tt.in)); got != tt.want {
+			t.Errorf("amountInRange(%s) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -78,6 +78,38 @@ func BenchmarkLibrary(b *testing.B) {
 	}
 }
 
+// BenchmarkLibraryApply is BenchmarkLibrary without the store: DecodeEvent, the pure
+// Apply against the stored record, json.Marshal of the user. Its distance to the floor
+// is the cost of the domain logic alone (validation, merge, transitions); the distance
+// from it to BenchmarkLibrary is the store's (copies in and out, the history it keeps).
+func BenchmarkLibraryApply(b *testing.B) {
+	userDoc, events := load(b)
+	u, err := userevents.DecodeConsumerUser(userDoc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	current := userevents.Record{Consumer: u, Version: 1}
+	for _, in := range events {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.event)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				ev, err := userevents.DecodeEvent(in.event)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res, err := userevents.Apply(current, ev, userevents.Options{}, userevents.Config{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := json.Marshal(res.User); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkGeneric: the pipeline a team would write instead: decode into map[string]any,
 // validate against the ConsumerUserEvent schema of Flagright's OpenAPI document,
 // merge-patch the attributes into the stored user's JSON, and re-encode.
