@@ -141,8 +141,25 @@ func TestCloneReusingBusiness(t *testing.T) {
 	}
 }
 
+// TestEqualWire checks the two equalities: exact (what CloneReusing shares) and wire
+// (what Changes report): 1.50 and 1.5 are the same JSON number but not the same decimal.
+func TestEqualWire(t *testing.T) {
+	a, b := fullUser(), fullUser()
+	a.ExpectedIncome.DailyExpectedIncome.Value = decimal.RequireFromString("1.50")
+	b.ExpectedIncome.DailyExpectedIncome.Value = decimal.RequireFromString("1.5")
+	if a.equal(b, false) {
+		t.Error("exact: 1.50 and 1.5 are equal")
+	}
+	if !a.equal(b, true) {
+		t.Error("wire: 1.50 and 1.5 differ")
+	}
+	if !bytes.Equal(a.appendJSON(nil), b.appendJSON(nil)) {
+		t.Error("1.50 and 1.5 encode differently")
+	}
+}
+
 // TestEqualIsExact changes every leaf of a full user, one at a time, and checks that
-// equal then reports a difference; it also checks that equal values encode the same.
+// both equalities then report a difference, and that the encoding changed too.
 func TestEqualIsExact(t *testing.T) {
 	for _, orig := range []interface {
 		appendJSON([]byte) []byte
@@ -157,18 +174,18 @@ func TestEqualIsExact(t *testing.T) {
 			switch u := orig.(type) {
 			case *ConsumerUser:
 				c := u.Clone()
-				if !u.equal(c) {
+				if !u.equal(c, false) || !u.equal(c, true) {
 					t.Fatalf("%T: a clone is not equal", u)
 				}
 				mutateLeaf(reflect.ValueOf(c), k)
-				same, a, b = u.equal(c), u.appendJSON(nil), c.appendJSON(nil)
+				same, a, b = u.equal(c, false) || u.equal(c, true), u.appendJSON(nil), c.appendJSON(nil)
 			case *BusinessUser:
 				c := u.Clone()
-				if !u.equal(c) {
+				if !u.equal(c, false) || !u.equal(c, true) {
 					t.Fatalf("%T: a clone is not equal", u)
 				}
 				mutateLeaf(reflect.ValueOf(c), k)
-				same, a, b = u.equal(c), u.appendJSON(nil), c.appendJSON(nil)
+				same, a, b = u.equal(c, false) || u.equal(c, true), u.appendJSON(nil), c.appendJSON(nil)
 			}
 			if same {
 				t.Errorf("%T: changing leaf %d left the values equal", orig, k)

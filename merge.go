@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/unicode/norm"
@@ -17,36 +18,34 @@ type merger struct {
 	level   Level
 	path    []string
 	changes []string
-	scratch [2][]byte // encodings compared by sameStructs
+	// paths holds the text of every changed path, one after the other: each string in
+	// changes is a slice of it, so that recording a change does not allocate.
+	paths strings.Builder
 }
 
 func (m *merger) push(name string) { m.path = append(m.path, name) }
 func (m *merger) pop()             { m.path = m.path[:len(m.path)-1] }
 
-func (m *merger) pathTo(leaf string) string {
-	n := len(leaf)
-	for _, p := range m.path {
-		n += len(p) + 1
-	}
-	b := make([]byte, 0, n)
-	for _, p := range m.path {
-		if len(b) > 0 {
-			b = append(b, '.')
-		}
-		b = append(b, p...)
-	}
-	if leaf != "" {
-		if len(b) > 0 {
-			b = append(b, '.')
-		}
-		b = append(b, leaf...)
-	}
-	return string(b)
-}
-
 // changed records that the member leaf of the current path changed ("" for the current
 // path itself).
-func (m *merger) changed(leaf string) { m.changes = append(m.changes, m.pathTo(leaf)) }
+func (m *merger) changed(leaf string) {
+	start := m.paths.Len()
+	for _, p := range m.path {
+		if m.paths.Len() > start {
+			m.paths.WriteByte('.')
+		}
+		m.paths.WriteString(p)
+	}
+	if leaf != "" {
+		if m.paths.Len() > start {
+			m.paths.WriteByte('.')
+		}
+		m.paths.WriteString(leaf)
+	}
+	// A Builder never changes the bytes it has written, so the string stays valid as
+	// the Builder grows.
+	m.changes = append(m.changes, m.paths.String()[start:])
+}
 
 // name normalises a person name to NFC under Strict.
 func (m *merger) name(s string) string {
@@ -84,10 +83,11 @@ func nfc(s string) string {
 func normStructs[T any, P interface {
 	*T
 	normNames()
+	namesNFC() bool
 	count(*cloneCounts)
 	copyRefsIn(*cloneArena)
 }](m *merger, s []T) []T {
-	if m.level != Strict || s == nil {
+	if m.level != Strict || structsNFC[T, P](s) {
 		return s
 	}
 	c := cloneStructs[T, P](s)
@@ -95,6 +95,30 @@ func normStructs[T any, P interface {
 		P(&c[i]).normNames()
 	}
 	return c
+}
+
+func isNFC(s string) bool { return norm.NFC.IsNormalString(s) }
+
+func allNFC(s []string) bool {
+	for _, v := range s {
+		if !isNFC(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// structsNFC reports whether the person names of every element of s are in NFC.
+func structsNFC[T any, P interface {
+	*T
+	namesNFC() bool
+}](s []T) bool {
+	for i := range s {
+		if !P(&s[i]).namesNFC() {
+			return false
+		}
+	}
+	return true
 }
 
 // sameSlice reports whether a and b are equal, telling nil (absent) from empty.
@@ -113,19 +137,9 @@ func sameSlice[T comparable](a, b []T) bool {
 // sameStructs reports whether a and b encode to the same JSON.
 func sameStructs[T any, P interface {
 	*T
-	appendJSON([]byte) []byte
-}](m *merger, a, b []T) bool {
-	if (a == nil) != (b == nil) || len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		m.scratch[0] = P(&a[i]).appendJSON(m.scratch[0][:0])
-		m.scratch[1] = P(&b[i]).appendJSON(m.scratch[1][:0])
-		if !bytes.Equal(m.scratch[0], m.scratch[1]) {
-			return false
-		}
-	}
-	return true
+	equal(*T, bool) bool
+}](a, b []T) bool {
+	return equalStructs[T, P](a, b, true)
 }
 
 // mergeTags merges the user's tags by key: stored tags whose key the update names are
@@ -249,9 +263,12 @@ func (d *decoder) badMethod(found bool) {
 func sameFloat(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
 
 // sameDecimal reports whether a and b are the same decimal, exponent included (1.50
-// and 1.5 differ).
-func sameDecimal(a, b decimal.Decimal) bool {
-	return a.Exponent() == b.Exponent() && a.Equal(b)
+// and 1.5 differ), or with wire, the same number (they encode the same).
+func sameDecimal(a, b decimal.Decimal, wire bool) bool {
+	if wire || a.Exponent() == b.Exponent() {
+		return a.Equal(b)
+	}
+	return false
 }
 
 func equalPtr[T comparable](a, b *T) bool {
@@ -281,13 +298,13 @@ func equalSlice[S ~[]E, E comparable](a, b S) bool {
 // equalStructs reports whether a and b hold equal elements, nil only equal to nil.
 func equalStructs[T any, P interface {
 	*T
-	equal(*T) bool
-}](a, b []T) bool {
+	equal(*T, bool) bool
+}](a, b []T, wire bool) bool {
 	if (a == nil) != (b == nil) || len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !P(&a[i]).equal(&b[i]) {
+		if !P(&a[i]).equal(&b[i], wire) {
 			return false
 		}
 	}

@@ -675,8 +675,17 @@ func (v *ConsumerName) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ConsumerName) equal(w *ConsumerName) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *ConsumerName) namesNFC() bool {
+	return true &&
+		isNFC(v.FirstName) &&
+		(v.MiddleName == nil || isNFC(*v.MiddleName)) &&
+		(v.LastName == nil || isNFC(*v.LastName))
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ConsumerName) equal(w *ConsumerName, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -826,8 +835,9 @@ func (v *PlaceOfBirth) validate(c *vctx) {
 	c.enum("country", v.Country != "", v.Country.Valid(), true, "CountryCode")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *PlaceOfBirth) equal(w *PlaceOfBirth) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *PlaceOfBirth) equal(w *PlaceOfBirth, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -1099,8 +1109,16 @@ func (v *UserDetails) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *UserDetails) equal(w *UserDetails) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *UserDetails) namesNFC() bool {
+	return true &&
+		(v.Name == nil || v.Name.namesNFC()) &&
+		allNFC(v.Alias)
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *UserDetails) equal(w *UserDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -1108,7 +1126,7 @@ func (v *UserDetails) equal(w *UserDetails) bool {
 		return false
 	}
 	return true &&
-		v.Name.equal(w.Name) &&
+		v.Name.equal(w.Name, wire) &&
 		equalPtr(v.DateOfBirth, w.DateOfBirth) &&
 		equalPtr(v.UserCategory, w.UserCategory) &&
 		v.CountryOfResidence == w.CountryOfResidence &&
@@ -1117,7 +1135,7 @@ func (v *UserDetails) equal(w *UserDetails) bool {
 		equalSlice(v.SecondaryCountryOfNationality, w.SecondaryCountryOfNationality) &&
 		v.Gender == w.Gender &&
 		v.MaritalStatus == w.MaritalStatus &&
-		v.PlaceOfBirth.equal(w.PlaceOfBirth) &&
+		v.PlaceOfBirth.equal(w.PlaceOfBirth, wire) &&
 		equalSlice(v.Alias, w.Alias)
 }
 
@@ -1292,8 +1310,9 @@ func (v *UserStateDetails) validate(c *vctx) {
 	c.enum("state", v.State != "", v.State.Valid(), true, "UserState")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *UserStateDetails) equal(w *UserStateDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *UserStateDetails) equal(w *UserStateDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -1441,8 +1460,9 @@ func (v *KYCStatusDetails) validate(c *vctx) {
 	c.enum("status", v.Status != "", v.Status.Valid(), false, "KYCStatus")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *KYCStatusDetails) equal(w *KYCStatusDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *KYCStatusDetails) equal(w *KYCStatusDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -1584,8 +1604,9 @@ func (v *Tag) validate(c *vctx) {
 	c.str("value", v.Value, rRequired|rNonempty)
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *Tag) equal(w *Tag) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *Tag) equal(w *Tag, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -1808,8 +1829,15 @@ func (v *LegalDocument) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *LegalDocument) equal(w *LegalDocument) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *LegalDocument) namesNFC() bool {
+	return true &&
+		(v.NameOnDocument == nil || v.NameOnDocument.namesNFC())
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *LegalDocument) equal(w *LegalDocument, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -1822,8 +1850,8 @@ func (v *LegalDocument) equal(w *LegalDocument) bool {
 		equalFloatPtr(v.DocumentIssuedDate, w.DocumentIssuedDate) &&
 		equalFloatPtr(v.DocumentExpirationDate, w.DocumentExpirationDate) &&
 		v.DocumentIssuedCountry == w.DocumentIssuedCountry &&
-		equalStructs(v.Tags, w.Tags) &&
-		v.NameOnDocument.equal(w.NameOnDocument)
+		equalStructs(v.Tags, w.Tags, wire) &&
+		v.NameOnDocument.equal(w.NameOnDocument, wire)
 }
 
 func (v *LegalDocument) appendSafe(b []byte) []byte {
@@ -2055,8 +2083,9 @@ func (v *Address) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *Address) equal(w *Address) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *Address) equal(w *Address, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -2070,7 +2099,7 @@ func (v *Address) equal(w *Address) bool {
 		equalPtr(v.State, w.State) &&
 		equalPtr(v.Country, w.Country) &&
 		equalPtr(v.AddressType, w.AddressType) &&
-		equalStructs(v.Tags, w.Tags)
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *Address) appendSafe(b []byte) []byte {
@@ -2300,8 +2329,15 @@ func (v *ContactDetails) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ContactDetails) equal(w *ContactDetails) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *ContactDetails) namesNFC() bool {
+	return true &&
+		(v.Name == nil || v.Name.namesNFC())
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ContactDetails) equal(w *ContactDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -2313,9 +2349,9 @@ func (v *ContactDetails) equal(w *ContactDetails) bool {
 		equalSlice(v.ContactNumbers, w.ContactNumbers) &&
 		equalSlice(v.FaxNumbers, w.FaxNumbers) &&
 		equalSlice(v.Websites, w.Websites) &&
-		equalStructs(v.Addresses, w.Addresses) &&
-		v.Name.equal(w.Name) &&
-		equalStructs(v.Tags, w.Tags)
+		equalStructs(v.Addresses, w.Addresses, wire) &&
+		v.Name.equal(w.Name, wire) &&
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *ContactDetails) appendSafe(b []byte) []byte {
@@ -2472,8 +2508,9 @@ func (v *EmploymentDetails) validate(c *vctx) {
 	c.strs("businessIndustry", v.BusinessIndustry, 0)
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *EmploymentDetails) equal(w *EmploymentDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *EmploymentDetails) equal(w *EmploymentDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -2600,8 +2637,9 @@ func (v *Amount) validate(c *vctx) {
 	c.enum("amountCurrency", v.Currency != "", v.Currency.Valid(), true, "CurrencyCode")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *Amount) equal(w *Amount) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *Amount) equal(w *Amount, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -2609,7 +2647,7 @@ func (v *Amount) equal(w *Amount) bool {
 		return false
 	}
 	return true &&
-		sameDecimal(v.Value, w.Value) &&
+		sameDecimal(v.Value, w.Value, wire) &&
 		v.Currency == w.Currency
 }
 
@@ -2768,8 +2806,9 @@ func (v *TransactionCountLimit) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *TransactionCountLimit) equal(w *TransactionCountLimit) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *TransactionCountLimit) equal(w *TransactionCountLimit, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -2964,8 +3003,9 @@ func (v *TransactionAmountLimit) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *TransactionAmountLimit) equal(w *TransactionAmountLimit) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *TransactionAmountLimit) equal(w *TransactionAmountLimit, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -2973,10 +3013,10 @@ func (v *TransactionAmountLimit) equal(w *TransactionAmountLimit) bool {
 		return false
 	}
 	return true &&
-		v.Day.equal(w.Day) &&
-		v.Week.equal(w.Week) &&
-		v.Month.equal(w.Month) &&
-		v.Year.equal(w.Year)
+		v.Day.equal(w.Day, wire) &&
+		v.Week.equal(w.Week, wire) &&
+		v.Month.equal(w.Month, wire) &&
+		v.Year.equal(w.Year, wire)
 }
 
 func (v *TransactionAmountLimit) appendSafe(b []byte) []byte {
@@ -3145,8 +3185,9 @@ func (v *TransactionLimit) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *TransactionLimit) equal(w *TransactionLimit) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *TransactionLimit) equal(w *TransactionLimit, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -3154,9 +3195,9 @@ func (v *TransactionLimit) equal(w *TransactionLimit) bool {
 		return false
 	}
 	return true &&
-		v.TransactionCountLimit.equal(w.TransactionCountLimit) &&
-		v.TransactionAmountLimit.equal(w.TransactionAmountLimit) &&
-		v.AverageTransactionAmountLimit.equal(w.AverageTransactionAmountLimit)
+		v.TransactionCountLimit.equal(w.TransactionCountLimit, wire) &&
+		v.TransactionAmountLimit.equal(w.TransactionAmountLimit, wire) &&
+		v.AverageTransactionAmountLimit.equal(w.AverageTransactionAmountLimit, wire)
 }
 
 func (v *TransactionLimit) appendSafe(b []byte) []byte {
@@ -3503,8 +3544,9 @@ func (v *PaymentMethodLimits) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *PaymentMethodLimits) equal(w *PaymentMethodLimits) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *PaymentMethodLimits) equal(w *PaymentMethodLimits, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -3512,17 +3554,17 @@ func (v *PaymentMethodLimits) equal(w *PaymentMethodLimits) bool {
 		return false
 	}
 	return true &&
-		v.ACH.equal(w.ACH) &&
-		v.Card.equal(w.Card) &&
-		v.IBAN.equal(w.IBAN) &&
-		v.UPI.equal(w.UPI) &&
-		v.GenericBankAccount.equal(w.GenericBankAccount) &&
-		v.Mpesa.equal(w.Mpesa) &&
-		v.Swift.equal(w.Swift) &&
-		v.Wallet.equal(w.Wallet) &&
-		v.Check.equal(w.Check) &&
-		v.Cash.equal(w.Cash) &&
-		v.NPP.equal(w.NPP)
+		v.ACH.equal(w.ACH, wire) &&
+		v.Card.equal(w.Card, wire) &&
+		v.IBAN.equal(w.IBAN, wire) &&
+		v.UPI.equal(w.UPI, wire) &&
+		v.GenericBankAccount.equal(w.GenericBankAccount, wire) &&
+		v.Mpesa.equal(w.Mpesa, wire) &&
+		v.Swift.equal(w.Swift, wire) &&
+		v.Wallet.equal(w.Wallet, wire) &&
+		v.Check.equal(w.Check, wire) &&
+		v.Cash.equal(w.Cash, wire) &&
+		v.NPP.equal(w.NPP, wire)
 }
 
 func (v *PaymentMethodLimits) appendSafe(b []byte) []byte {
@@ -3799,8 +3841,9 @@ func (v *TransactionLimits) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *TransactionLimits) equal(w *TransactionLimits) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *TransactionLimits) equal(w *TransactionLimits, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -3808,13 +3851,13 @@ func (v *TransactionLimits) equal(w *TransactionLimits) bool {
 		return false
 	}
 	return true &&
-		v.MaximumDailyTransactionLimit.equal(w.MaximumDailyTransactionLimit) &&
-		v.MaximumWeeklyTransactionLimit.equal(w.MaximumWeeklyTransactionLimit) &&
-		v.MaximumMonthlyTransactionLimit.equal(w.MaximumMonthlyTransactionLimit) &&
-		v.MaximumQuarterlyTransactionLimit.equal(w.MaximumQuarterlyTransactionLimit) &&
-		v.MaximumTransactionLimit.equal(w.MaximumTransactionLimit) &&
-		v.MaximumYearlyTransactionLimit.equal(w.MaximumYearlyTransactionLimit) &&
-		v.PaymentMethodLimits.equal(w.PaymentMethodLimits)
+		v.MaximumDailyTransactionLimit.equal(w.MaximumDailyTransactionLimit, wire) &&
+		v.MaximumWeeklyTransactionLimit.equal(w.MaximumWeeklyTransactionLimit, wire) &&
+		v.MaximumMonthlyTransactionLimit.equal(w.MaximumMonthlyTransactionLimit, wire) &&
+		v.MaximumQuarterlyTransactionLimit.equal(w.MaximumQuarterlyTransactionLimit, wire) &&
+		v.MaximumTransactionLimit.equal(w.MaximumTransactionLimit, wire) &&
+		v.MaximumYearlyTransactionLimit.equal(w.MaximumYearlyTransactionLimit, wire) &&
+		v.PaymentMethodLimits.equal(w.PaymentMethodLimits, wire)
 }
 
 func (v *TransactionLimits) appendSafe(b []byte) []byte {
@@ -4029,8 +4072,9 @@ func (v *ExpectedIncome) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ExpectedIncome) equal(w *ExpectedIncome) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ExpectedIncome) equal(w *ExpectedIncome, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -4038,11 +4082,11 @@ func (v *ExpectedIncome) equal(w *ExpectedIncome) bool {
 		return false
 	}
 	return true &&
-		v.DailyExpectedIncome.equal(w.DailyExpectedIncome) &&
-		v.WeeklyExpectedIncome.equal(w.WeeklyExpectedIncome) &&
-		v.MonthlyExpectedIncome.equal(w.MonthlyExpectedIncome) &&
-		v.QuarterlyExpectedIncome.equal(w.QuarterlyExpectedIncome) &&
-		v.YearlyExpectedIncome.equal(w.YearlyExpectedIncome)
+		v.DailyExpectedIncome.equal(w.DailyExpectedIncome, wire) &&
+		v.WeeklyExpectedIncome.equal(w.WeeklyExpectedIncome, wire) &&
+		v.MonthlyExpectedIncome.equal(w.MonthlyExpectedIncome, wire) &&
+		v.QuarterlyExpectedIncome.equal(w.QuarterlyExpectedIncome, wire) &&
+		v.YearlyExpectedIncome.equal(w.YearlyExpectedIncome, wire)
 }
 
 func (v *ExpectedIncome) appendSafe(b []byte) []byte {
@@ -4156,8 +4200,9 @@ func (v *ExpectedTransactionCountry) validate(c *vctx) {
 	c.enum("countryCode", v.CountryCode != "", v.CountryCode.Valid(), true, "CountryCode")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ExpectedTransactionCountry) equal(w *ExpectedTransactionCountry) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ExpectedTransactionCountry) equal(w *ExpectedTransactionCountry, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -4297,8 +4342,9 @@ func (v *ExpectedTransactionCountries) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ExpectedTransactionCountries) equal(w *ExpectedTransactionCountries) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ExpectedTransactionCountries) equal(w *ExpectedTransactionCountries, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -4306,8 +4352,8 @@ func (v *ExpectedTransactionCountries) equal(w *ExpectedTransactionCountries) bo
 		return false
 	}
 	return true &&
-		equalStructs(v.Incoming, w.Incoming) &&
-		equalStructs(v.Outgoing, w.Outgoing)
+		equalStructs(v.Incoming, w.Incoming, wire) &&
+		equalStructs(v.Outgoing, w.Outgoing, wire)
 }
 
 func (v *ExpectedTransactionCountries) appendSafe(b []byte) []byte {
@@ -4411,8 +4457,9 @@ func (v *ExpectedTransactionCurrency) validate(c *vctx) {
 	c.enum("currencyCode", v.CurrencyCode != "", v.CurrencyCode.Valid(), true, "CurrencyCode")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ExpectedTransactionCurrency) equal(w *ExpectedTransactionCurrency) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ExpectedTransactionCurrency) equal(w *ExpectedTransactionCurrency, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -4552,8 +4599,9 @@ func (v *ExpectedTransactionCurrencies) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ExpectedTransactionCurrencies) equal(w *ExpectedTransactionCurrencies) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ExpectedTransactionCurrencies) equal(w *ExpectedTransactionCurrencies, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -4561,8 +4609,8 @@ func (v *ExpectedTransactionCurrencies) equal(w *ExpectedTransactionCurrencies) 
 		return false
 	}
 	return true &&
-		equalStructs(v.Incoming, w.Incoming) &&
-		equalStructs(v.Outgoing, w.Outgoing)
+		equalStructs(v.Incoming, w.Incoming, wire) &&
+		equalStructs(v.Outgoing, w.Outgoing, wire)
 }
 
 func (v *ExpectedTransactionCurrencies) appendSafe(b []byte) []byte {
@@ -4703,8 +4751,9 @@ func (v *PEPStatus) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *PEPStatus) equal(w *PEPStatus) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *PEPStatus) equal(w *PEPStatus, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -4823,8 +4872,9 @@ func (v *CorporateEntityDetails) validate(c *vctx) {
 	c.str("legalName", v.LegalName, rRequired)
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *CorporateEntityDetails) equal(w *CorporateEntityDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *CorporateEntityDetails) equal(w *CorporateEntityDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -4936,8 +4986,9 @@ func (v *UserEntityLink) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *UserEntityLink) equal(w *UserEntityLink) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *UserEntityLink) equal(w *UserEntityLink, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -5064,8 +5115,9 @@ func (v *CardExpiry) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *CardExpiry) equal(w *CardExpiry) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *CardExpiry) equal(w *CardExpiry, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -5174,8 +5226,9 @@ func (v *POSDetails) validate(c *vctx) {
 	c.enum("entryMode", v.EntryMode != "", v.EntryMode.Valid(), false, "POSEntryMode")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *POSDetails) equal(w *POSDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *POSDetails) equal(w *POSDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -5405,8 +5458,9 @@ func (v *CardMerchantDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *CardMerchantDetails) equal(w *CardMerchantDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *CardMerchantDetails) equal(w *CardMerchantDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -5998,8 +6052,15 @@ func (v *CardDetails) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *CardDetails) equal(w *CardDetails) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *CardDetails) namesNFC() bool {
+	return true &&
+		(v.NameOnCard == nil || v.NameOnCard.namesNFC())
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *CardDetails) equal(w *CardDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -6014,9 +6075,9 @@ func (v *CardDetails) equal(w *CardDetails) bool {
 		v.CardIssuedCountry == w.CardIssuedCountry &&
 		equalPtr(v.TransactionReferenceField, w.TransactionReferenceField) &&
 		equalPtr(v.ThreeDSDone, w.ThreeDSDone) &&
-		v.NameOnCard.equal(w.NameOnCard) &&
-		v.CardExpiry.equal(w.CardExpiry) &&
-		v.POSDetails.equal(w.POSDetails) &&
+		v.NameOnCard.equal(w.NameOnCard, wire) &&
+		v.CardExpiry.equal(w.CardExpiry, wire) &&
+		v.POSDetails.equal(w.POSDetails, wire) &&
 		equalPtr(v.CardLast4Digits, w.CardLast4Digits) &&
 		equalPtr(v.CardFirst6Digits, w.CardFirst6Digits) &&
 		v.CardBrand == w.CardBrand &&
@@ -6026,14 +6087,14 @@ func (v *CardDetails) equal(w *CardDetails) bool {
 		equalPtr(v.CardPresent, w.CardPresent) &&
 		equalPtr(v.PaymentChannel, w.PaymentChannel) &&
 		v.CardType == w.CardType &&
-		v.CardBalance.equal(w.CardBalance) &&
-		v.MerchantDetails.equal(w.MerchantDetails) &&
+		v.CardBalance.equal(w.CardBalance, wire) &&
+		v.MerchantDetails.equal(w.MerchantDetails, wire) &&
 		equalFloatPtr(v.NetworkProviderRiskScore, w.NetworkProviderRiskScore) &&
-		v.Address.equal(w.Address) &&
+		v.Address.equal(w.Address, wire) &&
 		v.CountryOfNationality == w.CountryOfNationality &&
 		v.CountryOfResidence == w.CountryOfResidence &&
-		v.BankAddress.equal(w.BankAddress) &&
-		equalStructs(v.Tags, w.Tags)
+		v.BankAddress.equal(w.BankAddress, wire) &&
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *CardDetails) appendSafe(b []byte) []byte {
@@ -6575,8 +6636,9 @@ func (v *GenericBankAccountDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *GenericBankAccountDetails) equal(w *GenericBankAccountDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *GenericBankAccountDetails) equal(w *GenericBankAccountDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -6587,7 +6649,7 @@ func (v *GenericBankAccountDetails) equal(w *GenericBankAccountDetails) bool {
 		v.CounterpartyType == w.CounterpartyType &&
 		equalPtr(v.AccountNumber, w.AccountNumber) &&
 		equalPtr(v.AccountType, w.AccountType) &&
-		v.AccountBalance.equal(w.AccountBalance) &&
+		v.AccountBalance.equal(w.AccountBalance, wire) &&
 		equalPtr(v.BankName, w.BankName) &&
 		equalPtr(v.BankCode, w.BankCode) &&
 		v.Country == w.Country &&
@@ -6595,14 +6657,14 @@ func (v *GenericBankAccountDetails) equal(w *GenericBankAccountDetails) bool {
 		v.CountryOfNationality == w.CountryOfNationality &&
 		v.CountryOfResidence == w.CountryOfResidence &&
 		equalPtr(v.DateOfBirth, w.DateOfBirth) &&
-		v.BankAddress.equal(w.BankAddress) &&
+		v.BankAddress.equal(w.BankAddress, wire) &&
 		equalPtr(v.EmailID, w.EmailID) &&
 		equalPtr(v.SpecialInstructions, w.SpecialInstructions) &&
 		equalPtr(v.PaymentChannel, w.PaymentChannel) &&
 		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
-		equalStructs(v.Tags, w.Tags) &&
+		equalStructs(v.Tags, w.Tags, wire) &&
 		equalPtr(v.TransitNumber, w.TransitNumber) &&
-		v.Address.equal(w.Address) &&
+		v.Address.equal(w.Address, wire) &&
 		equalPtr(v.RoutingNumber, w.RoutingNumber)
 }
 
@@ -7047,8 +7109,9 @@ func (v *IBANDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *IBANDetails) equal(w *IBANDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *IBANDetails) equal(w *IBANDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -7059,11 +7122,11 @@ func (v *IBANDetails) equal(w *IBANDetails) bool {
 		v.CounterpartyType == w.CounterpartyType &&
 		equalPtr(v.BIC, w.BIC) &&
 		equalPtr(v.BankName, w.BankName) &&
-		v.BankAddress.equal(w.BankAddress) &&
-		v.Address.equal(w.Address) &&
+		v.BankAddress.equal(w.BankAddress, wire) &&
+		v.Address.equal(w.Address, wire) &&
 		v.Country == w.Country &&
 		equalPtr(v.IBAN, w.IBAN) &&
-		v.AccountBalance.equal(w.AccountBalance) &&
+		v.AccountBalance.equal(w.AccountBalance, wire) &&
 		equalPtr(v.Name, w.Name) &&
 		equalPtr(v.EmailID, w.EmailID) &&
 		equalPtr(v.BankBranchCode, w.BankBranchCode) &&
@@ -7071,7 +7134,7 @@ func (v *IBANDetails) equal(w *IBANDetails) bool {
 		equalPtr(v.PaymentChannel, w.PaymentChannel) &&
 		v.CountryOfNationality == w.CountryOfNationality &&
 		v.CountryOfResidence == w.CountryOfResidence &&
-		equalStructs(v.Tags, w.Tags)
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *IBANDetails) appendSafe(b []byte) []byte {
@@ -7451,8 +7514,9 @@ func (v *ACHDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ACHDetails) equal(w *ACHDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ACHDetails) equal(w *ACHDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -7463,16 +7527,16 @@ func (v *ACHDetails) equal(w *ACHDetails) bool {
 		v.CounterpartyType == w.CounterpartyType &&
 		equalPtr(v.RoutingNumber, w.RoutingNumber) &&
 		equalPtr(v.AccountNumber, w.AccountNumber) &&
-		v.AccountBalance.equal(w.AccountBalance) &&
+		v.AccountBalance.equal(w.AccountBalance, wire) &&
 		equalPtr(v.BankName, w.BankName) &&
 		equalPtr(v.Name, w.Name) &&
-		v.BankAddress.equal(w.BankAddress) &&
-		v.Address.equal(w.Address) &&
+		v.BankAddress.equal(w.BankAddress, wire) &&
+		v.Address.equal(w.Address, wire) &&
 		v.CountryOfNationality == w.CountryOfNationality &&
 		v.CountryOfResidence == w.CountryOfResidence &&
 		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
 		equalPtr(v.EmailID, w.EmailID) &&
-		equalStructs(v.Tags, w.Tags)
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *ACHDetails) appendSafe(b []byte) []byte {
@@ -7688,8 +7752,9 @@ func (v *CorrespondentBankDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *CorrespondentBankDetails) equal(w *CorrespondentBankDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *CorrespondentBankDetails) equal(w *CorrespondentBankDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -7698,9 +7763,9 @@ func (v *CorrespondentBankDetails) equal(w *CorrespondentBankDetails) bool {
 	}
 	return true &&
 		equalPtr(v.BankName, w.BankName) &&
-		v.BankAddress.equal(w.BankAddress) &&
+		v.BankAddress.equal(w.BankAddress, wire) &&
 		equalPtr(v.SwiftCode, w.SwiftCode) &&
-		equalStructs(v.Tags, w.Tags)
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *CorrespondentBankDetails) appendSafe(b []byte) []byte {
@@ -8111,8 +8176,9 @@ func (v *SwiftDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *SwiftDetails) equal(w *SwiftDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *SwiftDetails) equal(w *SwiftDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -8124,19 +8190,19 @@ func (v *SwiftDetails) equal(w *SwiftDetails) bool {
 		equalPtr(v.SwiftCode, w.SwiftCode) &&
 		equalPtr(v.AccountNumber, w.AccountNumber) &&
 		equalPtr(v.RoutingNumber, w.RoutingNumber) &&
-		v.AccountBalance.equal(w.AccountBalance) &&
+		v.AccountBalance.equal(w.AccountBalance, wire) &&
 		equalPtr(v.AccountType, w.AccountType) &&
 		equalPtr(v.BankName, w.BankName) &&
 		equalPtr(v.Name, w.Name) &&
-		v.BankAddress.equal(w.BankAddress) &&
+		v.BankAddress.equal(w.BankAddress, wire) &&
 		v.CountryOfNationality == w.CountryOfNationality &&
 		v.CountryOfResidence == w.CountryOfResidence &&
 		equalPtr(v.EmailID, w.EmailID) &&
 		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
 		equalPtr(v.SpecialInstructions, w.SpecialInstructions) &&
-		v.Address.equal(w.Address) &&
-		equalStructs(v.CorrespondentBankDetails, w.CorrespondentBankDetails) &&
-		equalStructs(v.Tags, w.Tags)
+		v.Address.equal(w.Address, wire) &&
+		equalStructs(v.CorrespondentBankDetails, w.CorrespondentBankDetails, wire) &&
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *SwiftDetails) appendSafe(b []byte) []byte {
@@ -8418,8 +8484,9 @@ func (v *MpesaDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *MpesaDetails) equal(w *MpesaDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *MpesaDetails) equal(w *MpesaDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -8433,8 +8500,8 @@ func (v *MpesaDetails) equal(w *MpesaDetails) bool {
 		v.PhoneNumber == w.PhoneNumber &&
 		equalPtr(v.EmailID, w.EmailID) &&
 		equalPtr(v.Name, w.Name) &&
-		v.Address.equal(w.Address) &&
-		equalStructs(v.Tags, w.Tags)
+		v.Address.equal(w.Address, wire) &&
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *MpesaDetails) appendSafe(b []byte) []byte {
@@ -8688,8 +8755,9 @@ func (v *UPIDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *UPIDetails) equal(w *UPIDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *UPIDetails) equal(w *UPIDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -8702,9 +8770,9 @@ func (v *UPIDetails) equal(w *UPIDetails) bool {
 		equalPtr(v.BankProvider, w.BankProvider) &&
 		equalPtr(v.InterfaceProvider, w.InterfaceProvider) &&
 		equalPtr(v.Name, w.Name) &&
-		v.Address.equal(w.Address) &&
+		v.Address.equal(w.Address, wire) &&
 		equalPtr(v.EmailID, w.EmailID) &&
-		equalStructs(v.Tags, w.Tags)
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *UPIDetails) appendSafe(b []byte) []byte {
@@ -9144,8 +9212,15 @@ func (v *WalletDetails) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *WalletDetails) equal(w *WalletDetails) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *WalletDetails) namesNFC() bool {
+	return true &&
+		structsNFC(v.AuthorizedRepresentative)
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *WalletDetails) equal(w *WalletDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -9159,16 +9234,16 @@ func (v *WalletDetails) equal(w *WalletDetails) bool {
 		equalPtr(v.PaymentChannel, w.PaymentChannel) &&
 		equalPtr(v.Name, w.Name) &&
 		equalPtr(v.EmailID, w.EmailID) &&
-		equalStructs(v.Tags, w.Tags) &&
+		equalStructs(v.Tags, w.Tags, wire) &&
 		equalPtr(v.WalletPhoneNumber, w.WalletPhoneNumber) &&
-		v.WalletBalance.equal(w.WalletBalance) &&
+		v.WalletBalance.equal(w.WalletBalance, wire) &&
 		v.Network == w.Network &&
-		v.Address.equal(w.Address) &&
+		v.Address.equal(w.Address, wire) &&
 		v.CountryOfNationality == w.CountryOfNationality &&
 		v.CountryOfResidence == w.CountryOfResidence &&
 		equalPtr(v.BeneficiaryName, w.BeneficiaryName) &&
-		v.BankAddress.equal(w.BankAddress) &&
-		equalStructs(v.AuthorizedRepresentative, w.AuthorizedRepresentative) &&
+		v.BankAddress.equal(w.BankAddress, wire) &&
+		equalStructs(v.AuthorizedRepresentative, w.AuthorizedRepresentative, wire) &&
 		equalPtr(v.DateOfBirth, w.DateOfBirth) &&
 		equalPtr(v.TransactionHash, w.TransactionHash)
 }
@@ -9588,8 +9663,9 @@ func (v *CheckDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *CheckDetails) equal(w *CheckDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *CheckDetails) equal(w *CheckDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -9604,14 +9680,14 @@ func (v *CheckDetails) equal(w *CheckDetails) bool {
 		equalPtr(v.Name, w.Name) &&
 		v.DeliveryStatus == w.DeliveryStatus &&
 		equalFloatPtr(v.ETATimestamp, w.ETATimestamp) &&
-		v.ShippingAddress.equal(w.ShippingAddress) &&
-		v.Address.equal(w.Address) &&
+		v.ShippingAddress.equal(w.ShippingAddress, wire) &&
+		v.Address.equal(w.Address, wire) &&
 		equalPtr(v.AccountNumber, w.AccountNumber) &&
 		equalPtr(v.EmailID, w.EmailID) &&
 		v.CountryOfNationality == w.CountryOfNationality &&
 		v.CountryOfResidence == w.CountryOfResidence &&
-		v.BankAddress.equal(w.BankAddress) &&
-		equalStructs(v.Tags, w.Tags)
+		v.BankAddress.equal(w.BankAddress, wire) &&
+		equalStructs(v.Tags, w.Tags, wire)
 }
 
 func (v *CheckDetails) appendSafe(b []byte) []byte {
@@ -9846,8 +9922,9 @@ func (v *CashDetails) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *CashDetails) equal(w *CashDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *CashDetails) equal(w *CashDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -9857,7 +9934,7 @@ func (v *CashDetails) equal(w *CashDetails) bool {
 	return true &&
 		v.CounterpartyType == w.CounterpartyType &&
 		equalPtr(v.Identifier, w.Identifier) &&
-		v.Address.equal(w.Address) &&
+		v.Address.equal(w.Address, wire) &&
 		equalPtr(v.Name, w.Name) &&
 		equalPtr(v.EmailID, w.EmailID)
 }
@@ -10356,8 +10433,15 @@ func (v *NPPDetails) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *NPPDetails) equal(w *NPPDetails) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *NPPDetails) namesNFC() bool {
+	return true &&
+		(v.Name == nil || v.Name.namesNFC())
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *NPPDetails) equal(w *NPPDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -10367,7 +10451,7 @@ func (v *NPPDetails) equal(w *NPPDetails) bool {
 	return true &&
 		v.CounterpartyType == w.CounterpartyType &&
 		equalPtr(v.AccountNumber, w.AccountNumber) &&
-		v.Name.equal(w.Name) &&
+		v.Name.equal(w.Name, wire) &&
 		equalPtr(v.EmailID, w.EmailID) &&
 		equalPtr(v.ContactNumber, w.ContactNumber) &&
 		equalPtr(v.BSB, w.BSB) &&
@@ -10378,14 +10462,14 @@ func (v *NPPDetails) equal(w *NPPDetails) bool {
 		equalPtr(v.IsInstant, w.IsInstant) &&
 		equalPtr(v.RemittanceInformation, w.RemittanceInformation) &&
 		equalPtr(v.RemittanceAdvice, w.RemittanceAdvice) &&
-		equalStructs(v.Tags, w.Tags) &&
+		equalStructs(v.Tags, w.Tags, wire) &&
 		equalFloatPtr(v.ProcessingDate, w.ProcessingDate) &&
 		equalFloatPtr(v.SettlementDate, w.SettlementDate) &&
 		equalPtr(v.ReferenceNumber, w.ReferenceNumber) &&
 		equalPtr(v.TraceNumber, w.TraceNumber) &&
 		equalPtr(v.MessageFormat, w.MessageFormat) &&
 		equalPtr(v.BankName, w.BankName) &&
-		v.Address.equal(w.Address)
+		v.Address.equal(w.Address, wire)
 }
 
 func (v *NPPDetails) appendSafe(b []byte) []byte {
@@ -10763,8 +10847,17 @@ func (v *SavedPaymentDetails) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *SavedPaymentDetails) equal(w *SavedPaymentDetails) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *SavedPaymentDetails) namesNFC() bool {
+	return true &&
+		(v.Card == nil || v.Card.namesNFC()) &&
+		(v.Wallet == nil || v.Wallet.namesNFC()) &&
+		(v.NPP == nil || v.NPP.namesNFC())
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *SavedPaymentDetails) equal(w *SavedPaymentDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -10772,17 +10865,17 @@ func (v *SavedPaymentDetails) equal(w *SavedPaymentDetails) bool {
 		return false
 	}
 	return true &&
-		v.Card.equal(w.Card) &&
-		v.GenericBankAccount.equal(w.GenericBankAccount) &&
-		v.IBAN.equal(w.IBAN) &&
-		v.ACH.equal(w.ACH) &&
-		v.Swift.equal(w.Swift) &&
-		v.Mpesa.equal(w.Mpesa) &&
-		v.UPI.equal(w.UPI) &&
-		v.Wallet.equal(w.Wallet) &&
-		v.Check.equal(w.Check) &&
-		v.Cash.equal(w.Cash) &&
-		v.NPP.equal(w.NPP)
+		v.Card.equal(w.Card, wire) &&
+		v.GenericBankAccount.equal(w.GenericBankAccount, wire) &&
+		v.IBAN.equal(w.IBAN, wire) &&
+		v.ACH.equal(w.ACH, wire) &&
+		v.Swift.equal(w.Swift, wire) &&
+		v.Mpesa.equal(w.Mpesa, wire) &&
+		v.UPI.equal(w.UPI, wire) &&
+		v.Wallet.equal(w.Wallet, wire) &&
+		v.Check.equal(w.Check, wire) &&
+		v.Cash.equal(w.Cash, wire) &&
+		v.NPP.equal(w.NPP, wire)
 }
 
 func (v *SavedPaymentDetails) appendSafe(b []byte) []byte {
@@ -10963,8 +11056,9 @@ func (v *UserTag) validate(c *vctx) {
 	c.str("value", v.Value, rRequired|rNonempty)
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *UserTag) equal(w *UserTag) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *UserTag) equal(w *UserTag, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -11157,8 +11251,9 @@ func (v *FileInfo) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *FileInfo) equal(w *FileInfo) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *FileInfo) equal(w *FileInfo, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -11393,8 +11488,9 @@ func (v *PersonAttachment) validate(c *vctx) {
 	c.strs("tags", v.Tags, 0)
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *PersonAttachment) equal(w *PersonAttachment) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *PersonAttachment) equal(w *PersonAttachment, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -11404,7 +11500,7 @@ func (v *PersonAttachment) equal(w *PersonAttachment) bool {
 	return true &&
 		equalPtr(v.ID, w.ID) &&
 		equalPtr(v.Comment, w.Comment) &&
-		equalStructs(v.Files, w.Files) &&
+		equalStructs(v.Files, w.Files, wire) &&
 		v.UserID == w.UserID &&
 		equalFloatPtr(v.CreatedAt, w.CreatedAt) &&
 		equalFloatPtr(v.DeletedAt, w.DeletedAt) &&
@@ -11721,8 +11817,9 @@ func (v *DeviceData) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *DeviceData) equal(w *DeviceData) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *DeviceData) equal(w *DeviceData, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -11889,8 +11986,9 @@ func (v *ProductsEnabled) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ProductsEnabled) equal(w *ProductsEnabled) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ProductsEnabled) equal(w *ProductsEnabled, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -12006,8 +12104,9 @@ func (v *FalsePositiveDetails) validate(c *vctx) {
 	c.num("confidenceScore", v.ConfidenceScore, rRequired)
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *FalsePositiveDetails) equal(w *FalsePositiveDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *FalsePositiveDetails) equal(w *FalsePositiveDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -12267,8 +12366,9 @@ func (v *SanctionsHitContext) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *SanctionsHitContext) equal(w *SanctionsHitContext) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *SanctionsHitContext) equal(w *SanctionsHitContext, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -12535,8 +12635,9 @@ func (v *SanctionsDetails) validate(c *vctx) {
 	c.enum("hitDirection", v.HitDirection != "", v.HitDirection.Valid(), false, "RuleHitDirection")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *SanctionsDetails) equal(w *SanctionsDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *SanctionsDetails) equal(w *SanctionsDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -12550,7 +12651,7 @@ func (v *SanctionsDetails) equal(w *SanctionsDetails) bool {
 		equalPtr(v.IBAN, w.IBAN) &&
 		v.EntityType == w.EntityType &&
 		equalSlice(v.SanctionHitIDs, w.SanctionHitIDs) &&
-		v.HitContext.equal(w.HitContext) &&
+		v.HitContext.equal(w.HitContext, wire) &&
 		v.HitDirection == w.HitDirection &&
 		equalPtr(v.IsRuleHit, w.IsRuleHit)
 }
@@ -12744,8 +12845,9 @@ func (v *RuleHitMeta) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *RuleHitMeta) equal(w *RuleHitMeta) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *RuleHitMeta) equal(w *RuleHitMeta, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -12754,8 +12856,8 @@ func (v *RuleHitMeta) equal(w *RuleHitMeta) bool {
 	}
 	return true &&
 		equalSlice(v.HitDirections, w.HitDirections) &&
-		v.FalsePositiveDetails.equal(w.FalsePositiveDetails) &&
-		equalStructs(v.SanctionsDetails, w.SanctionsDetails) &&
+		v.FalsePositiveDetails.equal(w.FalsePositiveDetails, wire) &&
+		equalStructs(v.SanctionsDetails, w.SanctionsDetails, wire) &&
 		equalPtr(v.IsOngoingScreeningHit, w.IsOngoingScreeningHit)
 }
 
@@ -12866,8 +12968,9 @@ func (v *ListMatchedValue) validate(c *vctx) {
 	c.str("matchedKey", v.MatchedKey, rRequired)
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ListMatchedValue) equal(w *ListMatchedValue) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ListMatchedValue) equal(w *ListMatchedValue, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -13019,8 +13122,9 @@ func (v *ListMatchedEntity) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ListMatchedEntity) equal(w *ListMatchedEntity) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ListMatchedEntity) equal(w *ListMatchedEntity, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -13030,7 +13134,7 @@ func (v *ListMatchedEntity) equal(w *ListMatchedEntity) bool {
 	return true &&
 		v.Value == w.Value &&
 		v.ListID == w.ListID &&
-		equalStructs(v.MatchedValues, w.MatchedValues) &&
+		equalStructs(v.MatchedValues, w.MatchedValues, wire) &&
 		equalRaw(v.Settings, w.Settings)
 }
 
@@ -13164,8 +13268,9 @@ func (v *ListContext) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ListContext) equal(w *ListContext) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ListContext) equal(w *ListContext, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -13174,7 +13279,7 @@ func (v *ListContext) equal(w *ListContext) bool {
 	}
 	return true &&
 		v.Direction == w.Direction &&
-		equalStructs(v.MatchedEntities, w.MatchedEntities)
+		equalStructs(v.MatchedEntities, w.MatchedEntities, wire)
 }
 
 func (v *ListContext) appendSafe(b []byte) []byte {
@@ -13310,8 +13415,9 @@ func (v *ExecutedLogicVars) validate(c *vctx) {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ExecutedLogicVars) equal(w *ExecutedLogicVars) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ExecutedLogicVars) equal(w *ExecutedLogicVars, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -13321,7 +13427,7 @@ func (v *ExecutedLogicVars) equal(w *ExecutedLogicVars) bool {
 	return true &&
 		v.Direction == w.Direction &&
 		equalRaw(v.Value, w.Value) &&
-		v.ListContext.equal(w.ListContext)
+		v.ListContext.equal(w.ListContext, wire)
 }
 
 func (v *ExecutedLogicVars) appendSafe(b []byte) []byte {
@@ -13622,8 +13728,9 @@ func (v *ExecutedRulesResult) validate(c *vctx) {
 	c.enum("nature", v.Nature != "", v.Nature.Valid(), false, "RuleNature")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ExecutedRulesResult) equal(w *ExecutedRulesResult) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ExecutedRulesResult) equal(w *ExecutedRulesResult, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -13640,8 +13747,8 @@ func (v *ExecutedRulesResult) equal(w *ExecutedRulesResult) bool {
 		equalPtr(v.VersionID, w.VersionID) &&
 		equalFloatPtr(v.ExecutedAt, w.ExecutedAt) &&
 		v.ExecutedRiskLevel == w.ExecutedRiskLevel &&
-		v.RuleHitMeta.equal(w.RuleHitMeta) &&
-		equalStructs(v.Vars, w.Vars) &&
+		v.RuleHitMeta.equal(w.RuleHitMeta, wire) &&
+		equalStructs(v.Vars, w.Vars, wire) &&
 		equalSlice(v.Labels, w.Labels) &&
 		v.Nature == w.Nature &&
 		equalPtr(v.IsShadow, w.IsShadow)
@@ -13948,8 +14055,9 @@ func (v *HitRulesDetails) validate(c *vctx) {
 	c.enum("nature", v.Nature != "", v.Nature.Valid(), false, "RuleNature")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *HitRulesDetails) equal(w *HitRulesDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *HitRulesDetails) equal(w *HitRulesDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -13965,7 +14073,7 @@ func (v *HitRulesDetails) equal(w *HitRulesDetails) bool {
 		equalFloatPtr(v.ExecutedAt, w.ExecutedAt) &&
 		v.ExecutedRiskLevel == w.ExecutedRiskLevel &&
 		v.RuleAction == w.RuleAction &&
-		v.RuleHitMeta.equal(w.RuleHitMeta) &&
+		v.RuleHitMeta.equal(w.RuleHitMeta, wire) &&
 		equalSlice(v.Labels, w.Labels) &&
 		v.Nature == w.Nature &&
 		equalPtr(v.IsShadow, w.IsShadow)
@@ -14146,8 +14254,9 @@ func (v *UserRiskScoreDetails) validate(c *vctx) {
 	c.enum("craRiskLevel", v.CRARiskLevel != "", v.CRARiskLevel.Valid(), false, "RiskLevel")
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *UserRiskScoreDetails) equal(w *UserRiskScoreDetails) bool {
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *UserRiskScoreDetails) equal(w *UserRiskScoreDetails, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -14972,8 +15081,18 @@ func (v *ConsumerUser) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *ConsumerUser) equal(w *ConsumerUser) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *ConsumerUser) namesNFC() bool {
+	return true &&
+		(v.UserDetails == nil || v.UserDetails.namesNFC()) &&
+		structsNFC(v.LegalDocuments) &&
+		(v.ContactDetails == nil || v.ContactDetails.namesNFC()) &&
+		structsNFC(v.SavedPaymentDetails)
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *ConsumerUser) equal(w *ConsumerUser, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -14984,40 +15103,40 @@ func (v *ConsumerUser) equal(w *ConsumerUser) bool {
 		v.UserID == w.UserID &&
 		sameFloat(v.CreatedTimestamp, w.CreatedTimestamp) &&
 		equalFloatPtr(v.ActivatedTimestamp, w.ActivatedTimestamp) &&
-		v.UserDetails.equal(w.UserDetails) &&
-		v.UserStateDetails.equal(w.UserStateDetails) &&
-		v.KYCStatusDetails.equal(w.KYCStatusDetails) &&
+		v.UserDetails.equal(w.UserDetails, wire) &&
+		v.UserStateDetails.equal(w.UserStateDetails, wire) &&
+		v.KYCStatusDetails.equal(w.KYCStatusDetails, wire) &&
 		equalFloatPtr(v.EODDDate, w.EODDDate) &&
 		v.EmploymentStatus == w.EmploymentStatus &&
 		equalPtr(v.Occupation, w.Occupation) &&
-		equalStructs(v.LegalDocuments, w.LegalDocuments) &&
-		v.ContactDetails.equal(w.ContactDetails) &&
-		v.EmploymentDetails.equal(w.EmploymentDetails) &&
-		v.TransactionLimits.equal(w.TransactionLimits) &&
-		v.ExpectedIncome.equal(w.ExpectedIncome) &&
-		v.ExpectedTransactionCountries.equal(w.ExpectedTransactionCountries) &&
-		v.ExpectedTransactionCurrencies.equal(w.ExpectedTransactionCurrencies) &&
+		equalStructs(v.LegalDocuments, w.LegalDocuments, wire) &&
+		v.ContactDetails.equal(w.ContactDetails, wire) &&
+		v.EmploymentDetails.equal(w.EmploymentDetails, wire) &&
+		v.TransactionLimits.equal(w.TransactionLimits, wire) &&
+		v.ExpectedIncome.equal(w.ExpectedIncome, wire) &&
+		v.ExpectedTransactionCountries.equal(w.ExpectedTransactionCountries, wire) &&
+		v.ExpectedTransactionCurrencies.equal(w.ExpectedTransactionCurrencies, wire) &&
 		v.RiskLevel == w.RiskLevel &&
 		v.KYCRiskLevel == w.KYCRiskLevel &&
 		v.AcquisitionChannel == w.AcquisitionChannel &&
 		equalSlice(v.ReasonForAccountOpening, w.ReasonForAccountOpening) &&
 		equalSlice(v.SourceOfFunds, w.SourceOfFunds) &&
 		v.UserSegment == w.UserSegment &&
-		equalStructs(v.PEPStatus, w.PEPStatus) &&
+		equalStructs(v.PEPStatus, w.PEPStatus, wire) &&
 		equalPtr(v.SanctionsStatus, w.SanctionsStatus) &&
 		equalPtr(v.AdverseMediaStatus, w.AdverseMediaStatus) &&
-		equalStructs(v.CorporateEntities, w.CorporateEntities) &&
-		v.LinkedEntities.equal(w.LinkedEntities) &&
-		equalStructs(v.SavedPaymentDetails, w.SavedPaymentDetails) &&
-		equalStructs(v.Tags, w.Tags) &&
-		equalStructs(v.Attachments, w.Attachments) &&
-		v.MetaData.equal(w.MetaData) &&
+		equalStructs(v.CorporateEntities, w.CorporateEntities, wire) &&
+		v.LinkedEntities.equal(w.LinkedEntities, wire) &&
+		equalStructs(v.SavedPaymentDetails, w.SavedPaymentDetails, wire) &&
+		equalStructs(v.Tags, w.Tags, wire) &&
+		equalStructs(v.Attachments, w.Attachments, wire) &&
+		v.MetaData.equal(w.MetaData, wire) &&
 		equalPtr(v.Jurisdiction, w.Jurisdiction) &&
-		equalStructs(v.ProductsEnabled, w.ProductsEnabled) &&
+		equalStructs(v.ProductsEnabled, w.ProductsEnabled, wire) &&
 		equalSlice(v.ExternalLinks, w.ExternalLinks) &&
-		equalStructs(v.ExecutedRules, w.ExecutedRules) &&
-		equalStructs(v.HitRules, w.HitRules) &&
-		v.RiskScoreDetails.equal(w.RiskScoreDetails)
+		equalStructs(v.ExecutedRules, w.ExecutedRules, wire) &&
+		equalStructs(v.HitRules, w.HitRules, wire) &&
+		v.RiskScoreDetails.equal(w.RiskScoreDetails, wire)
 }
 
 // cloneReusing returns a deep copy of v in which each member equal to the same member
@@ -15031,6 +15150,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 	var reuse uint64
 	var counts cloneCounts
 	n := &counts
+	const wire = false
 	if equalFloatPtr(v.ActivatedTimestamp, old.ActivatedTimestamp) {
 		reuse |= 1 << 0
 	} else {
@@ -15038,7 +15158,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			n.f64s++
 		}
 	}
-	if v.UserDetails.equal(old.UserDetails) {
+	if v.UserDetails.equal(old.UserDetails, wire) {
 		reuse |= 1 << 1
 	} else {
 		if v.UserDetails != nil {
@@ -15046,7 +15166,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.UserDetails.count(n)
 		}
 	}
-	if v.UserStateDetails.equal(old.UserStateDetails) {
+	if v.UserStateDetails.equal(old.UserStateDetails, wire) {
 		reuse |= 1 << 2
 	} else {
 		if v.UserStateDetails != nil {
@@ -15054,7 +15174,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.UserStateDetails.count(n)
 		}
 	}
-	if v.KYCStatusDetails.equal(old.KYCStatusDetails) {
+	if v.KYCStatusDetails.equal(old.KYCStatusDetails, wire) {
 		reuse |= 1 << 3
 	} else {
 		if v.KYCStatusDetails != nil {
@@ -15076,14 +15196,14 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			n.strs++
 		}
 	}
-	if equalStructs(v.LegalDocuments, old.LegalDocuments) {
+	if equalStructs(v.LegalDocuments, old.LegalDocuments, wire) {
 		reuse |= 1 << 6
 	} else {
 		for i := range v.LegalDocuments {
 			v.LegalDocuments[i].count(n)
 		}
 	}
-	if v.ContactDetails.equal(old.ContactDetails) {
+	if v.ContactDetails.equal(old.ContactDetails, wire) {
 		reuse |= 1 << 7
 	} else {
 		if v.ContactDetails != nil {
@@ -15091,7 +15211,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.ContactDetails.count(n)
 		}
 	}
-	if v.EmploymentDetails.equal(old.EmploymentDetails) {
+	if v.EmploymentDetails.equal(old.EmploymentDetails, wire) {
 		reuse |= 1 << 8
 	} else {
 		if v.EmploymentDetails != nil {
@@ -15099,7 +15219,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.EmploymentDetails.count(n)
 		}
 	}
-	if v.TransactionLimits.equal(old.TransactionLimits) {
+	if v.TransactionLimits.equal(old.TransactionLimits, wire) {
 		reuse |= 1 << 9
 	} else {
 		if v.TransactionLimits != nil {
@@ -15107,7 +15227,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.TransactionLimits.count(n)
 		}
 	}
-	if v.ExpectedIncome.equal(old.ExpectedIncome) {
+	if v.ExpectedIncome.equal(old.ExpectedIncome, wire) {
 		reuse |= 1 << 10
 	} else {
 		if v.ExpectedIncome != nil {
@@ -15115,7 +15235,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.ExpectedIncome.count(n)
 		}
 	}
-	if v.ExpectedTransactionCountries.equal(old.ExpectedTransactionCountries) {
+	if v.ExpectedTransactionCountries.equal(old.ExpectedTransactionCountries, wire) {
 		reuse |= 1 << 11
 	} else {
 		if v.ExpectedTransactionCountries != nil {
@@ -15123,7 +15243,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.ExpectedTransactionCountries.count(n)
 		}
 	}
-	if v.ExpectedTransactionCurrencies.equal(old.ExpectedTransactionCurrencies) {
+	if v.ExpectedTransactionCurrencies.equal(old.ExpectedTransactionCurrencies, wire) {
 		reuse |= 1 << 12
 	} else {
 		if v.ExpectedTransactionCurrencies != nil {
@@ -15139,7 +15259,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 		reuse |= 1 << 14
 	} else {
 	}
-	if equalStructs(v.PEPStatus, old.PEPStatus) {
+	if equalStructs(v.PEPStatus, old.PEPStatus, wire) {
 		reuse |= 1 << 15
 	} else {
 		for i := range v.PEPStatus {
@@ -15160,14 +15280,14 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			n.bools++
 		}
 	}
-	if equalStructs(v.CorporateEntities, old.CorporateEntities) {
+	if equalStructs(v.CorporateEntities, old.CorporateEntities, wire) {
 		reuse |= 1 << 18
 	} else {
 		for i := range v.CorporateEntities {
 			v.CorporateEntities[i].count(n)
 		}
 	}
-	if v.LinkedEntities.equal(old.LinkedEntities) {
+	if v.LinkedEntities.equal(old.LinkedEntities, wire) {
 		reuse |= 1 << 19
 	} else {
 		if v.LinkedEntities != nil {
@@ -15175,28 +15295,28 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.LinkedEntities.count(n)
 		}
 	}
-	if equalStructs(v.SavedPaymentDetails, old.SavedPaymentDetails) {
+	if equalStructs(v.SavedPaymentDetails, old.SavedPaymentDetails, wire) {
 		reuse |= 1 << 20
 	} else {
 		for i := range v.SavedPaymentDetails {
 			v.SavedPaymentDetails[i].count(n)
 		}
 	}
-	if equalStructs(v.Tags, old.Tags) {
+	if equalStructs(v.Tags, old.Tags, wire) {
 		reuse |= 1 << 21
 	} else {
 		for i := range v.Tags {
 			v.Tags[i].count(n)
 		}
 	}
-	if equalStructs(v.Attachments, old.Attachments) {
+	if equalStructs(v.Attachments, old.Attachments, wire) {
 		reuse |= 1 << 22
 	} else {
 		for i := range v.Attachments {
 			v.Attachments[i].count(n)
 		}
 	}
-	if v.MetaData.equal(old.MetaData) {
+	if v.MetaData.equal(old.MetaData, wire) {
 		reuse |= 1 << 23
 	} else {
 		if v.MetaData != nil {
@@ -15211,7 +15331,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			n.strs++
 		}
 	}
-	if equalStructs(v.ProductsEnabled, old.ProductsEnabled) {
+	if equalStructs(v.ProductsEnabled, old.ProductsEnabled, wire) {
 		reuse |= 1 << 25
 	} else {
 		for i := range v.ProductsEnabled {
@@ -15222,21 +15342,21 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 		reuse |= 1 << 26
 	} else {
 	}
-	if equalStructs(v.ExecutedRules, old.ExecutedRules) {
+	if equalStructs(v.ExecutedRules, old.ExecutedRules, wire) {
 		reuse |= 1 << 27
 	} else {
 		for i := range v.ExecutedRules {
 			v.ExecutedRules[i].count(n)
 		}
 	}
-	if equalStructs(v.HitRules, old.HitRules) {
+	if equalStructs(v.HitRules, old.HitRules, wire) {
 		reuse |= 1 << 28
 	} else {
 		for i := range v.HitRules {
 			v.HitRules[i].count(n)
 		}
 	}
-	if v.RiskScoreDetails.equal(old.RiskScoreDetails) {
+	if v.RiskScoreDetails.equal(old.RiskScoreDetails, wire) {
 		reuse |= 1 << 29
 	} else {
 		if v.RiskScoreDetails != nil {
@@ -16321,8 +16441,15 @@ func (v *BusinessUser) normNames() {
 	}
 }
 
-// equal reports whether v and w hold exactly the same value.
-func (v *BusinessUser) equal(w *BusinessUser) bool {
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *BusinessUser) namesNFC() bool {
+	return true &&
+		structsNFC(v.SavedPaymentDetails)
+}
+
+// equal reports whether v and w hold exactly the same value, or with wire, the
+// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).
+func (v *BusinessUser) equal(w *BusinessUser, wire bool) bool {
 	if v == w {
 		return true
 	}
@@ -16334,36 +16461,36 @@ func (v *BusinessUser) equal(w *BusinessUser) bool {
 		sameFloat(v.CreatedTimestamp, w.CreatedTimestamp) &&
 		equalRaw(v.LegalEntity, w.LegalEntity) &&
 		equalFloatPtr(v.ActivatedTimestamp, w.ActivatedTimestamp) &&
-		v.UserStateDetails.equal(w.UserStateDetails) &&
-		v.KYCStatusDetails.equal(w.KYCStatusDetails) &&
+		v.UserStateDetails.equal(w.UserStateDetails, wire) &&
+		v.KYCStatusDetails.equal(w.KYCStatusDetails, wire) &&
 		equalFloatPtr(v.EODDDate, w.EODDDate) &&
-		equalStructs(v.CorporateEntities, w.CorporateEntities) &&
+		equalStructs(v.CorporateEntities, w.CorporateEntities, wire) &&
 		equalRaw(v.ShareHolders, w.ShareHolders) &&
 		equalRaw(v.Directors, w.Directors) &&
 		equalRaw(v.AssociatedParties, w.AssociatedParties) &&
 		equalRaw(v.BusinessPartners, w.BusinessPartners) &&
-		v.TransactionLimits.equal(w.TransactionLimits) &&
-		v.ExpectedTransactionCountries.equal(w.ExpectedTransactionCountries) &&
-		v.ExpectedTransactionCurrencies.equal(w.ExpectedTransactionCurrencies) &&
+		v.TransactionLimits.equal(w.TransactionLimits, wire) &&
+		v.ExpectedTransactionCountries.equal(w.ExpectedTransactionCountries, wire) &&
+		v.ExpectedTransactionCurrencies.equal(w.ExpectedTransactionCurrencies, wire) &&
 		v.RiskLevel == w.RiskLevel &&
 		v.KYCRiskLevel == w.KYCRiskLevel &&
 		equalSlice(v.AllowedPaymentMethods, w.AllowedPaymentMethods) &&
-		v.LinkedEntities.equal(w.LinkedEntities) &&
+		v.LinkedEntities.equal(w.LinkedEntities, wire) &&
 		v.AcquisitionChannel == w.AcquisitionChannel &&
-		equalStructs(v.SavedPaymentDetails, w.SavedPaymentDetails) &&
+		equalStructs(v.SavedPaymentDetails, w.SavedPaymentDetails, wire) &&
 		equalRaw(v.MCCDetails, w.MCCDetails) &&
-		equalStructs(v.Tags, w.Tags) &&
-		equalStructs(v.Attachments, w.Attachments) &&
-		v.MetaData.equal(w.MetaData) &&
+		equalStructs(v.Tags, w.Tags, wire) &&
+		equalStructs(v.Attachments, w.Attachments, wire) &&
+		v.MetaData.equal(w.MetaData, wire) &&
 		equalPtr(v.Jurisdiction, w.Jurisdiction) &&
-		equalStructs(v.ProductsEnabled, w.ProductsEnabled) &&
-		equalStructs(v.PEPStatus, w.PEPStatus) &&
+		equalStructs(v.ProductsEnabled, w.ProductsEnabled, wire) &&
+		equalStructs(v.PEPStatus, w.PEPStatus, wire) &&
 		equalPtr(v.SanctionsStatus, w.SanctionsStatus) &&
 		equalPtr(v.AdverseMediaStatus, w.AdverseMediaStatus) &&
 		equalSlice(v.ExternalLinks, w.ExternalLinks) &&
-		equalStructs(v.ExecutedRules, w.ExecutedRules) &&
-		equalStructs(v.HitRules, w.HitRules) &&
-		v.RiskScoreDetails.equal(w.RiskScoreDetails)
+		equalStructs(v.ExecutedRules, w.ExecutedRules, wire) &&
+		equalStructs(v.HitRules, w.HitRules, wire) &&
+		v.RiskScoreDetails.equal(w.RiskScoreDetails, wire)
 }
 
 // cloneReusing returns a deep copy of v in which each member equal to the same member
@@ -16377,6 +16504,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 	var reuse uint64
 	var counts cloneCounts
 	n := &counts
+	const wire = false
 	if equalRaw(v.LegalEntity, old.LegalEntity) {
 		reuse |= 1 << 0
 	} else {
@@ -16388,7 +16516,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			n.f64s++
 		}
 	}
-	if v.UserStateDetails.equal(old.UserStateDetails) {
+	if v.UserStateDetails.equal(old.UserStateDetails, wire) {
 		reuse |= 1 << 2
 	} else {
 		if v.UserStateDetails != nil {
@@ -16396,7 +16524,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			v.UserStateDetails.count(n)
 		}
 	}
-	if v.KYCStatusDetails.equal(old.KYCStatusDetails) {
+	if v.KYCStatusDetails.equal(old.KYCStatusDetails, wire) {
 		reuse |= 1 << 3
 	} else {
 		if v.KYCStatusDetails != nil {
@@ -16411,7 +16539,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			n.f64s++
 		}
 	}
-	if equalStructs(v.CorporateEntities, old.CorporateEntities) {
+	if equalStructs(v.CorporateEntities, old.CorporateEntities, wire) {
 		reuse |= 1 << 5
 	} else {
 		for i := range v.CorporateEntities {
@@ -16434,7 +16562,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 		reuse |= 1 << 9
 	} else {
 	}
-	if v.TransactionLimits.equal(old.TransactionLimits) {
+	if v.TransactionLimits.equal(old.TransactionLimits, wire) {
 		reuse |= 1 << 10
 	} else {
 		if v.TransactionLimits != nil {
@@ -16442,7 +16570,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			v.TransactionLimits.count(n)
 		}
 	}
-	if v.ExpectedTransactionCountries.equal(old.ExpectedTransactionCountries) {
+	if v.ExpectedTransactionCountries.equal(old.ExpectedTransactionCountries, wire) {
 		reuse |= 1 << 11
 	} else {
 		if v.ExpectedTransactionCountries != nil {
@@ -16450,7 +16578,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			v.ExpectedTransactionCountries.count(n)
 		}
 	}
-	if v.ExpectedTransactionCurrencies.equal(old.ExpectedTransactionCurrencies) {
+	if v.ExpectedTransactionCurrencies.equal(old.ExpectedTransactionCurrencies, wire) {
 		reuse |= 1 << 12
 	} else {
 		if v.ExpectedTransactionCurrencies != nil {
@@ -16462,7 +16590,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 		reuse |= 1 << 13
 	} else {
 	}
-	if v.LinkedEntities.equal(old.LinkedEntities) {
+	if v.LinkedEntities.equal(old.LinkedEntities, wire) {
 		reuse |= 1 << 14
 	} else {
 		if v.LinkedEntities != nil {
@@ -16470,7 +16598,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			v.LinkedEntities.count(n)
 		}
 	}
-	if equalStructs(v.SavedPaymentDetails, old.SavedPaymentDetails) {
+	if equalStructs(v.SavedPaymentDetails, old.SavedPaymentDetails, wire) {
 		reuse |= 1 << 15
 	} else {
 		for i := range v.SavedPaymentDetails {
@@ -16481,21 +16609,21 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 		reuse |= 1 << 16
 	} else {
 	}
-	if equalStructs(v.Tags, old.Tags) {
+	if equalStructs(v.Tags, old.Tags, wire) {
 		reuse |= 1 << 17
 	} else {
 		for i := range v.Tags {
 			v.Tags[i].count(n)
 		}
 	}
-	if equalStructs(v.Attachments, old.Attachments) {
+	if equalStructs(v.Attachments, old.Attachments, wire) {
 		reuse |= 1 << 18
 	} else {
 		for i := range v.Attachments {
 			v.Attachments[i].count(n)
 		}
 	}
-	if v.MetaData.equal(old.MetaData) {
+	if v.MetaData.equal(old.MetaData, wire) {
 		reuse |= 1 << 19
 	} else {
 		if v.MetaData != nil {
@@ -16510,14 +16638,14 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			n.strs++
 		}
 	}
-	if equalStructs(v.ProductsEnabled, old.ProductsEnabled) {
+	if equalStructs(v.ProductsEnabled, old.ProductsEnabled, wire) {
 		reuse |= 1 << 21
 	} else {
 		for i := range v.ProductsEnabled {
 			v.ProductsEnabled[i].count(n)
 		}
 	}
-	if equalStructs(v.PEPStatus, old.PEPStatus) {
+	if equalStructs(v.PEPStatus, old.PEPStatus, wire) {
 		reuse |= 1 << 22
 	} else {
 		for i := range v.PEPStatus {
@@ -16542,21 +16670,21 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 		reuse |= 1 << 25
 	} else {
 	}
-	if equalStructs(v.ExecutedRules, old.ExecutedRules) {
+	if equalStructs(v.ExecutedRules, old.ExecutedRules, wire) {
 		reuse |= 1 << 26
 	} else {
 		for i := range v.ExecutedRules {
 			v.ExecutedRules[i].count(n)
 		}
 	}
-	if equalStructs(v.HitRules, old.HitRules) {
+	if equalStructs(v.HitRules, old.HitRules, wire) {
 		reuse |= 1 << 27
 	} else {
 		for i := range v.HitRules {
 			v.HitRules[i].count(n)
 		}
 	}
-	if v.RiskScoreDetails.equal(old.RiskScoreDetails) {
+	if v.RiskScoreDetails.equal(old.RiskScoreDetails, wire) {
 		reuse |= 1 << 28
 	} else {
 		if v.RiskScoreDetails != nil {
@@ -17959,6 +18087,12 @@ func (v *EventResponse) validate(c *vctx) {
 // normNames normalises the person names in v to Unicode NFC, in place.
 func (v *EventResponse) normNames() {
 	v.ConsumerUser.normNames()
+}
+
+// namesNFC reports whether the person names in v are all in Unicode NFC already.
+func (v *EventResponse) namesNFC() bool {
+	return true &&
+		v.ConsumerUser.namesNFC()
 }
 
 func (v *EventResponse) appendSafe(b []byte) []byte {
@@ -19831,7 +19965,7 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		}
 	case optionalSet:
 		x := p.Addresses.v
-		if !sameStructs(m, n.Addresses, x) {
+		if !sameStructs(n.Addresses, x) {
 			m.changed("addresses")
 		}
 		n.Addresses = x
@@ -19855,7 +19989,7 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		}
 	case optionalSet:
 		x := p.Tags.v
-		if !sameStructs(m, n.Tags, x) {
+		if !sameStructs(n.Tags, x) {
 			m.changed("tags")
 		}
 		n.Tags = x
@@ -23067,7 +23201,7 @@ func (m *merger) mergeExpectedTransactionCountries(cur *ExpectedTransactionCount
 		}
 	case optionalSet:
 		x := p.Incoming.v
-		if !sameStructs(m, n.Incoming, x) {
+		if !sameStructs(n.Incoming, x) {
 			m.changed("incoming")
 		}
 		n.Incoming = x
@@ -23080,7 +23214,7 @@ func (m *merger) mergeExpectedTransactionCountries(cur *ExpectedTransactionCount
 		}
 	case optionalSet:
 		x := p.Outgoing.v
-		if !sameStructs(m, n.Outgoing, x) {
+		if !sameStructs(n.Outgoing, x) {
 			m.changed("outgoing")
 		}
 		n.Outgoing = x
@@ -23282,7 +23416,7 @@ func (m *merger) mergeExpectedTransactionCurrencies(cur *ExpectedTransactionCurr
 		}
 	case optionalSet:
 		x := p.Incoming.v
-		if !sameStructs(m, n.Incoming, x) {
+		if !sameStructs(n.Incoming, x) {
 			m.changed("incoming")
 		}
 		n.Incoming = x
@@ -23295,7 +23429,7 @@ func (m *merger) mergeExpectedTransactionCurrencies(cur *ExpectedTransactionCurr
 		}
 	case optionalSet:
 		x := p.Outgoing.v
-		if !sameStructs(m, n.Outgoing, x) {
+		if !sameStructs(n.Outgoing, x) {
 			m.changed("outgoing")
 		}
 		n.Outgoing = x
@@ -25216,7 +25350,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := normStructs(m, p.LegalDocuments.v)
-		if !sameStructs(m, n.LegalDocuments, x) {
+		if !sameStructs(n.LegalDocuments, x) {
 			m.changed("legalDocuments")
 		}
 		n.LegalDocuments = x
@@ -25368,7 +25502,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.PEPStatus.v
-		if !sameStructs(m, n.PEPStatus, x) {
+		if !sameStructs(n.PEPStatus, x) {
 			m.changed("pepStatus")
 		}
 		n.PEPStatus = x
@@ -25405,7 +25539,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.CorporateEntities.v
-		if !sameStructs(m, n.CorporateEntities, x) {
+		if !sameStructs(n.CorporateEntities, x) {
 			m.changed("corporateEntities")
 		}
 		n.CorporateEntities = x
@@ -25429,7 +25563,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := normStructs(m, p.SavedPaymentDetails.v)
-		if !sameStructs(m, n.SavedPaymentDetails, x) {
+		if !sameStructs(n.SavedPaymentDetails, x) {
 			m.changed("savedPaymentDetails")
 		}
 		n.SavedPaymentDetails = x
@@ -25441,7 +25575,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 			n.Tags = nil
 		}
 	case optionalSet:
-		if x := mergeTags(n.Tags, p.Tags.v); !sameStructs(m, n.Tags, x) {
+		if x := mergeTags(n.Tags, p.Tags.v); !sameStructs(n.Tags, x) {
 			m.changed("tags")
 			n.Tags = x
 		}
@@ -25454,7 +25588,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.Attachments.v
-		if !sameStructs(m, n.Attachments, x) {
+		if !sameStructs(n.Attachments, x) {
 			m.changed("attachments")
 		}
 		n.Attachments = x
@@ -25490,7 +25624,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.ProductsEnabled.v
-		if !sameStructs(m, n.ProductsEnabled, x) {
+		if !sameStructs(n.ProductsEnabled, x) {
 			m.changed("productsEnabled")
 		}
 		n.ProductsEnabled = x

@@ -926,6 +926,37 @@ func genNormNames(b *bytes.Buffer, s *structType) {
 		}
 	}
 	b.WriteString("}\n\n")
+	fmt.Fprintf(b, "// namesNFC reports whether the person names in v are all in Unicode NFC already.\nfunc (v *%s) namesNFC() bool {\n\treturn true", s.Name)
+	for _, f := range s.Fields {
+		acc := "v." + f.Name
+		switch f.Kind {
+		case kString:
+			if f.rule("name") {
+				fmt.Fprintf(b, " &&\n\t\tisNFC(%s)", acc)
+			}
+		case kPtrString:
+			if f.rule("name") {
+				fmt.Fprintf(b, " &&\n\t\t(%s == nil || isNFC(*%s))", acc, acc)
+			}
+		case kStrings:
+			if f.rule("name") {
+				fmt.Fprintf(b, " &&\n\t\tallNFC(%s)", acc)
+			}
+		case kPtrStruct:
+			if named(f.Elem) {
+				fmt.Fprintf(b, " &&\n\t\t(%s == nil || %s.namesNFC())", acc, acc)
+			}
+		case kStructs:
+			if named(f.Elem) {
+				fmt.Fprintf(b, " &&\n\t\tstructsNFC(%s)", acc)
+			}
+		case kEmbedded:
+			if named(f.Elem) {
+				fmt.Fprintf(b, " &&\n\t\t%s.namesNFC()", acc)
+			}
+		}
+	}
+	b.WriteString("\n}\n\n")
 }
 
 // genMerge writes merge<Full>, which merges the patch into a copy of the stored value.
@@ -981,9 +1012,9 @@ func genMerge(b *bytes.Buffer, s *structType) {
 				val = "normStructs(m, " + val + ")"
 			}
 			if f.rule("bykey") {
-				fmt.Fprintf(b, "\t\tif x := mergeTags(%s, %s); !sameStructs(m, %s, x) {\n\t\t\tm.changed(%s)\n\t\t\t%s = x\n\t\t}\n", na, val, na, name, na)
+				fmt.Fprintf(b, "\t\tif x := mergeTags(%s, %s); !sameStructs(%s, x) {\n\t\t\tm.changed(%s)\n\t\t\t%s = x\n\t\t}\n", na, val, na, name, na)
 			} else {
-				fmt.Fprintf(b, "\t\tx := %s\n\t\tif !sameStructs(m, %s, x) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = x\n", val, na, name, na)
+				fmt.Fprintf(b, "\t\tx := %s\n\t\tif !sameStructs(%s, x) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = x\n", val, na, name, na)
 			}
 		case kPtrStruct:
 			if structs[f.Elem].Union {
@@ -1314,7 +1345,7 @@ var reusingRoots = []string{"ConsumerUser", "BusinessUser"}
 // they are encoded the same and decode to the same Go value (1.50 and 1.5 differ, and so
 // do nil and empty slices, and 0 and -0).
 func genEqual(b *bytes.Buffer, s *structType) {
-	fmt.Fprintf(b, "// equal reports whether v and w hold exactly the same value.\nfunc (v *%s) equal(w *%s) bool {\n", s.Name, s.Name)
+	fmt.Fprintf(b, "// equal reports whether v and w hold exactly the same value, or with wire, the\n// same JSON value (decimals compared by value: 1.50 and 1.5 are the same number).\nfunc (v *%s) equal(w *%s, wire bool) bool {\n", s.Name, s.Name)
 	b.WriteString("\tif v == w {\n\t\treturn true\n\t}\n\tif v == nil || w == nil {\n\t\treturn false\n\t}\n\treturn true")
 	for _, f := range s.Fields {
 		b.WriteString(" &&\n\t\t" + equalExpr(f, "v."+f.Name, "w."+f.Name))
@@ -1334,17 +1365,17 @@ func equalExpr(f field, x, y string) string {
 	case kPtrFloat:
 		return fmt.Sprintf("equalFloatPtr(%s, %s)", x, y)
 	case kDecimal:
-		return fmt.Sprintf("sameDecimal(%s, %s)", x, y)
+		return fmt.Sprintf("sameDecimal(%s, %s, wire)", x, y)
 	case kRaw:
 		return fmt.Sprintf("equalRaw(%s, %s)", x, y)
 	case kStrings, kEnums:
 		return fmt.Sprintf("equalSlice(%s, %s)", x, y)
 	case kStructs:
-		return fmt.Sprintf("equalStructs(%s, %s)", x, y)
+		return fmt.Sprintf("equalStructs(%s, %s, wire)", x, y)
 	case kPtrStruct:
-		return fmt.Sprintf("%s.equal(%s)", x, y)
+		return fmt.Sprintf("%s.equal(%s, wire)", x, y)
 	case kEmbedded:
-		return fmt.Sprintf("(&%s).equal(&%s)", x, y)
+		return fmt.Sprintf("(&%s).equal(&%s, wire)", x, y)
 	}
 	log.Fatalf("no equality for %v", f)
 	return ""
@@ -1355,7 +1386,7 @@ func equalExpr(f field, x, y string) string {
 func genCloneReusing(b *bytes.Buffer, s *structType) {
 	fmt.Fprintf(b, "// cloneReusing returns a deep copy of v in which each member equal to the same member\n// of old is old's own.\nfunc (v *%s) cloneReusing(old *%s) *%s {\n", s.Name, s.Name, s.Name)
 	b.WriteString("\tif v == nil || old == nil {\n\t\treturn v.clone()\n\t}\n")
-	fmt.Fprintf(b, "\tc := new(%s)\n\t*c = *v\n\tvar reuse uint64\n\tvar counts cloneCounts\n\tn := &counts\n", s.Name)
+	fmt.Fprintf(b, "\tc := new(%s)\n\t*c = *v\n\tvar reuse uint64\n\tvar counts cloneCounts\n\tn := &counts\n\tconst wire = false\n", s.Name)
 	var refs []field
 	for _, f := range s.Fields {
 		switch f.Kind {
