@@ -1,0 +1,108 @@
+//go:build ignore
+
+// Ratios runs the pipeline benchmarks of this module in rounds and prints, for each
+// input, the ratios that issue 6 asks for, paired within each round: generic / library
+// and library / floor (and library-apply / floor, the domain logic without the store).
+//
+// These machines are noisy (±10–30% between minutes), so each sub-benchmark runs in
+// its own process, one after the other within a round, and a ratio is only ever taken
+// between figures of the same round; the table gives the median of the rounds and their
+// range. The raw lines go to -raw for benchstat.
+//
+//	cd bench && go run ratios.go -rounds 8 -raw pipelines.txt
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+var (
+	benchmarks = []string{"Library", "LibraryApply", "Generic", "Floor"}
+	inputs     = []string{"state-change", "kyc-update", "full-attributes"}
+)
+
+func main() {
+	rounds := flag.Int("rounds", 8, "rounds of every sub-benchmark")
+	benchtime := flag.String("benchtime", "1s", "-test.benchtime of each run")
+	raw := flag.String("raw", "", "also write the benchmark lines to this file")
+	flag.Parse()
+
+	dir, err := os.MkdirTemp("", "ratios")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "bench.test")
+	if out, err := exec.Command("go", "test", "-c", "-o", bin, ".").CombinedOutput(); err != nil {
+		log.Fatalf("go test -c: %v\n%s", err, out)
+	}
+
+	var lines bytes.Buffer
+	// ns[round][benchmark/input]
+	ns := make([]map[string]float64, *rounds)
+	for r := range ns {
+		ns[r] = map[string]float64{}
+		for _, in := range inputs {
+			for _, b := range benchmarks {
+				pattern := fmt.Sprintf("^Benchmark%s$/^%s$", b, in)
+				out, err := exec.Command(bin, "-test.run", "XXX", "-test.bench", pattern,
+					"-test.benchmem", "-test.benchtime", *benchtime).Output()
+				if err != nil {
+					log.Fatalf("%s: %v\n%s", pattern, err, out)
+				}
+				for _, line := range strings.Split(string(out), "\n") {
+					if !strings.HasPrefix(line, "Benchmark") {
+						continue
+					}
+					lines.WriteString(line + "\n")
+					f := strings.Fields(line)
+					v, err := strconv.ParseFloat(f[2], 64)
+					if err != nil || f[3] != "ns/op" {
+						log.Fatalf("cannot read %q", line)
+					}
+					ns[r][b+"/"+in] = v
+				}
+			}
+		}
+		fmt.Fprintf(os.Stderr, "round %d of %d done\n", r+1, *rounds)
+	}
+	if *raw != "" {
+		if err := os.WriteFile(*raw, lines.Bytes(), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	fmt.Fprintf(w, "%d rounds; median [min, max] of the per-round ratios\n\n", *rounds)
+	fmt.Fprintf(w, "| input | generic / library | library / floor | library-apply / floor |\n|---|---:|---:|---:|\n")
+	for _, in := range inputs {
+		ratio := func(a, b string) string {
+			var rs []float64
+			for _, m := range ns {
+				rs = append(rs, m[a+"/"+in]/m[b+"/"+in])
+			}
+			sort.Float64s(rs)
+			return fmt.Sprintf("%.2f× [%.2f, %.2f]", median(rs), rs[0], rs[len(rs)-1])
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", in, ratio("Generic", "Library"), ratio("Library", "Floor"), ratio("LibraryApply", "Floor"))
+	}
+}
+
+func median(s []float64) float64 {
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
