@@ -872,12 +872,64 @@ func (d *decoder) decimal() decimal.Decimal {
 		d.fail(CodeOutOfRange, "amount must have at most 30 digits before and 30 after the decimal point")
 		return decimal.Decimal{}
 	}
+	if v, ok := smallDecimal(s); ok {
+		return v
+	}
 	v, err := decimal.NewFromString(string(s))
 	if err != nil {
 		d.fail(CodeOutOfRange, "amount is not a decimal number")
 		return decimal.Decimal{}
 	}
 	return v
+}
+
+// smallDecimal converts the JSON number s to the decimal that decimal.NewFromString
+// gives (the same coefficient and exponent: 1.50 is 150e-2), when its digits fit in an
+// int64; it reports false otherwise. It saves the string and the second big.Int that
+// NewFromString allocates.
+func smallDecimal(s []byte) (decimal.Decimal, bool) {
+	i, neg := 0, false
+	if i < len(s) && s[i] == '-' {
+		neg, i = true, i+1
+	}
+	var coef int64
+	digits, exp := 0, 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		coef = coef*10 + int64(s[i]-'0')
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			coef = coef*10 + int64(s[i]-'0')
+			digits++
+			exp--
+		}
+	}
+	if digits > 18 {
+		return decimal.Decimal{}, false
+	}
+	if i < len(s) {
+		i++ // e or E
+		eneg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			eneg, i = s[i] == '-', i+1
+		}
+		e := 0
+		for ; i < len(s); i++ {
+			if e > 1000 {
+				return decimal.Decimal{}, false
+			}
+			e = e*10 + int(s[i]-'0')
+		}
+		if eneg {
+			e = -e
+		}
+		exp += e
+	}
+	if neg {
+		coef = -coef
+	}
+	return decimal.New(coef, int32(exp)), true
 }
 
 // amountInRange reports whether the JSON number s has at most maxAmountDigits

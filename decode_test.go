@@ -3,8 +3,12 @@ package userevents
 import (
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/shopspring/decimal"
 )
 
 // TestStdlibIsLenient records why the library has its own strict decoder: each input
@@ -146,6 +150,53 @@ func TestAmountInRange(t *testing.T) {
 	for _, tt := range tests {
 		if got := amountInRange([]byte(tt.in)); got != tt.want {
 			t.Errorf("amountInRange(%s) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestSmallDecimal checks that the fast conversion of short JSON numbers gives exactly
+// the decimal (coefficient and exponent) that decimal.NewFromString gives.
+func TestSmallDecimal(t *testing.T) {
+	tests := []string{
+		"0", "-0", "0.000", "1.50", "-12.50", "1E+3", "1e-18", "12.5e-29", "0.001",
+		"999999999999999999",      // 18 digits: the largest on the fast path
+		"-99999999.9999999999",    // 18 digits with a fraction
+		"1000000000000000000",     // 19 digits: refused, NewFromString handles it
+		"123456789012345678.1",    // 19 digits with a fraction: refused
+		"7e0", "7E-0", "3.14e+02", // exponent forms
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 2000; i++ {
+		n := strconv.FormatInt(r.Int64N(1e12)-5e11, 10)
+		if k := r.IntN(8); k > 0 && len(n) > k {
+			n = n[:len(n)-k] + "." + n[len(n)-k:]
+		}
+		if r.IntN(4) == 0 {
+			n += "e" + strconv.Itoa(r.IntN(20)-10)
+		}
+		tests = append(tests, strings.Replace(n, "-.", "-0.", 1))
+	}
+	for _, in := range tests {
+		want, err := decimal.NewFromString(in)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		got, ok := smallDecimal([]byte(in))
+		if !ok {
+			mantissa, _, _ := strings.Cut(strings.ToLower(in), "e")
+			digits := 0
+			for _, c := range mantissa {
+				if c >= '0' && c <= '9' {
+					digits++
+				}
+			}
+			if digits < 19 {
+				t.Errorf("%s: refused with %d digits", in, digits)
+			}
+			continue
+		}
+		if !sameDecimal(got, want, false) {
+			t.Errorf("%s: got %s (exponent %d), want %s (exponent %d)", in, got, got.Exponent(), want, want.Exponent())
 		}
 	}
 }
