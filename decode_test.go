@@ -1,9 +1,11 @@
 package userevents
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -197,6 +199,27 @@ func TestSmallDecimal(t *testing.T) {
 		}
 		if !sameDecimal(got, want, false) {
 			t.Errorf("%s: got %s (exponent %d), want %s (exponent %d)", in, got, got.Exponent(), want, want.Exponent())
+		}
+	}
+}
+
+// TestDecodedValuesAreTheirOwn decodes two documents in turn, through the pooled
+// decoder, changes everything reachable from the first and checks the second: the
+// chunks and the string buffer a decoder allocates are never shared between documents.
+func TestDecodedValuesAreTheirOwn(t *testing.T) {
+	doc := fullUser().appendJSON(nil)
+	for i := 0; i < 3; i++ {
+		first, err := DecodeConsumerUser(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := DecodeConsumerUser(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scribble(reflect.ValueOf(first))
+		if got := second.appendJSON(nil); !bytes.Equal(got, doc) {
+			t.Fatalf("changing one decoded user changed another")
 		}
 	}
 }
