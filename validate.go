@@ -306,10 +306,34 @@ func (c *vctx) enum(name string, present, valid, required bool, typ string) {
 
 // decimal checks that an amount value stays within the digits the decoder accepts.
 func (c *vctx) decimal(name string, d decimal.Decimal) {
-	var buf [64]byte
-	if !amountInRange(appendDecimal(buf[:0], d)) {
+	if !decimalInRange(d) {
 		c.fail(name, CodeOutOfRange, "amount must have at most 30 digits before and 30 after the decimal point")
 	}
+}
+
+// decimalInRange reports whether d has at most maxAmountDigits significant digits
+// before and after the decimal point, as amountInRange does for its JSON form.
+func decimalInRange(d decimal.Decimal) bool {
+	if d.NumDigits() > 18 {
+		var buf [96]byte
+		return amountInRange(appendDecimal(buf[:0], d))
+	}
+	c, exp := d.CoefficientInt64(), int(d.Exponent())
+	if c == 0 {
+		return true
+	}
+	for exp < 0 && c%10 == 0 {
+		c /= 10
+		exp++
+	}
+	n := 1 // digits of c
+	for x := c / 10; x != 0; x /= 10 {
+		n++
+	}
+	if exp >= 0 {
+		return n+exp <= maxAmountDigits
+	}
+	return -exp <= maxAmountDigits && n+exp <= maxAmountDigits
 }
 
 // amount checks a whole Amount: its members, and under Strict its sign (nonneg) and

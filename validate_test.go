@@ -2,11 +2,14 @@ package userevents
 
 import (
 	"errors"
+	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 )
 
 // fe is an expected problem: its path and code.
@@ -351,5 +354,39 @@ func TestBadInputs(t *testing.T) {
 				t.Errorf("Strict (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestDecimalInRange checks the digit limits of decimal values against the JSON form
+// the decoder checks (amountInRange), on both sides of the int64 fast path.
+func TestDecimalInRange(t *testing.T) {
+	thirty := strings.Repeat("9", 30)
+	tests := []string{
+		"0", "0.000", "1.50", "-12.5", "1E+3", "1e29", "1e30", "1e-30", "1e-31",
+		"123456789012345678", "0.123456789012345678", "1234567890123456789",
+		thirty, thirty + "9", "0." + thirty, "0." + thirty + "9", "-" + thirty + "." + thirty,
+		"1." + strings.Repeat("0", 40), "12.5e-29", "12.5e-30", "100e28", "10e29",
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 2000; i++ {
+		tests = append(tests, strconv.FormatInt(r.Int64N(1e15), 10)+"e"+strconv.Itoa(r.IntN(80)-40))
+	}
+	for _, in := range tests {
+		d := decimal.RequireFromString(in)
+		var buf [128]byte
+		want := amountInRange(appendDecimal(buf[:0], d))
+		if got := decimalInRange(d); got != want {
+			t.Errorf("decimalInRange(%s) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// TestCurrencyScaleCached checks that the cached scales are the computed ones, for
+// every currency code.
+func TestCurrencyScaleCached(t *testing.T) {
+	for _, c := range CurrencyCodes() {
+		if got, want := c.Scale(), scaleOf(c); got != want {
+			t.Errorf("%s: Scale() = %d, want %d", c, got, want)
+		}
 	}
 }
