@@ -80,26 +80,64 @@ var currencyCodes = [...]CurrencyCode{
 }
 
 var (
-	countrySet  = makeSet(countryCodes[:])
-	currencySet = makeSet(currencyCodes[:])
+	countrySet  = makeCodeSet(countryCodes[:])
+	currencySet = makeCodeSet(currencyCodes[:])
 )
 
-func makeSet[E ~string](values []E) map[E]struct{} {
-	m := make(map[E]struct{}, len(values))
+// codeSet is a set of codes: a bit per code of two or three capital letters (almost all
+// of them: "DE", "EUR"), and a map for the others ("USDT", "TD-USD").
+type codeSet struct {
+	bits   [(26*26*26 + 26*26 + 63) / 64]uint64
+	others map[string]struct{}
+}
+
+func makeCodeSet[E ~string](values []E) *codeSet {
+	s := &codeSet{others: map[string]struct{}{}}
 	for _, v := range values {
-		m[v] = struct{}{}
+		if i, ok := letterIndex(string(v)); ok {
+			s.bits[i/64] |= 1 << (i % 64)
+		} else {
+			s.others[string(v)] = struct{}{}
+		}
 	}
-	return m
+	return s
+}
+
+// letterIndex numbers the codes of two capital letters from 0 and those of three after
+// them; it reports false for any other code.
+func letterIndex(c string) (int, bool) {
+	i := 0
+	for j := 0; j < len(c); j++ {
+		if c[j] < 'A' || c[j] > 'Z' {
+			return 0, false
+		}
+		i = i*26 + int(c[j]-'A')
+	}
+	switch len(c) {
+	case 2:
+		return i, true
+	case 3:
+		return 26*26 + i, true
+	}
+	return 0, false
+}
+
+func (s *codeSet) has(c string) bool {
+	if i, ok := letterIndex(c); ok {
+		return s.bits[i/64]&(1<<(i%64)) != 0
+	}
+	_, ok := s.others[c]
+	return ok
 }
 
 // Valid reports whether c is one of Flagright's country codes.
-func (c CountryCode) Valid() bool { _, ok := countrySet[c]; return ok }
+func (c CountryCode) Valid() bool { return countrySet.has(string(c)) }
 
 // CountryCodes returns every valid CountryCode, in the order of Flagright's model.
 func CountryCodes() []CountryCode { return append([]CountryCode(nil), countryCodes[:]...) }
 
 // Valid reports whether c is one of Flagright's currency codes.
-func (c CurrencyCode) Valid() bool { _, ok := currencySet[c]; return ok }
+func (c CurrencyCode) Valid() bool { return currencySet.has(string(c)) }
 
 // CurrencyCodes returns every valid CurrencyCode, in the order of Flagright's model.
 func CurrencyCodes() []CurrencyCode { return append([]CurrencyCode(nil), currencyCodes[:]...) }

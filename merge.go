@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -29,6 +28,9 @@ func (m *merger) pop()             { m.path = m.path[:len(m.path)-1] }
 // changed records that the member leaf of the current path changed ("" for the current
 // path itself).
 func (m *merger) changed(leaf string) {
+	if m.paths.Cap() == 0 {
+		m.paths.Grow(256)
+	}
 	start := m.paths.Len()
 	for _, p := range m.path {
 		if m.paths.Len() > start {
@@ -166,7 +168,7 @@ func mergeTags(stored, update []UserTag) []UserTag {
 
 // sortedChanges returns the changed paths sorted, without duplicates.
 func sortedChanges(c []string) []string {
-	sort.Strings(c)
+	slices.Sort(c)
 	out := c[:0]
 	for i, s := range c {
 		if i == 0 || s != c[i-1] {

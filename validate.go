@@ -209,11 +209,22 @@ func (c *vctx) strs(name string, s []string, r rule) {
 	}
 }
 
+// printableASCII tells the bytes from space to tilde, which hasControl passes over.
+var printableASCII = func() (t [256]bool) {
+	for b := ' '; b <= '~'; b++ {
+		t[b] = true
+	}
+	return t
+}()
+
 // hasControl reports whether s holds a control character (C0, DEL or C1); tab and
 // newline do not count when text is true.
 func hasControl(s string, text bool) bool {
 	for i := 0; i < len(s); i++ {
 		b := s[i]
+		if printableASCII[b] {
+			continue
+		}
 		if b >= utf8.RuneSelf {
 			for _, r := range s[i:] {
 				if unicode.IsControl(r) && !(text && (r == '\t' || r == '\n')) {

@@ -390,3 +390,68 @@ func TestCurrencyScaleCached(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeSets checks the country and currency code sets against the lists, on every
+// code of two and three capital letters and on codes of other shapes.
+func TestCodeSets(t *testing.T) {
+	check := func(name string, list []string, valid func(string) bool) {
+		want := map[string]bool{}
+		for _, c := range list {
+			want[c] = true
+		}
+		var candidates []string
+		for a := 'A'; a <= 'Z'; a++ {
+			for b := 'A'; b <= 'Z'; b++ {
+				candidates = append(candidates, string([]rune{a, b}))
+				for c := 'A'; c <= 'Z'; c++ {
+					candidates = append(candidates, string([]rune{a, b, c}))
+				}
+			}
+		}
+		candidates = append(candidates, list...)
+		candidates = append(candidates, "", "A", "eur", "de", "EU R", "DE\x00", "TD-USE", "USDTX", "ÄÖ")
+		for _, c := range candidates {
+			if got := valid(c); got != want[c] {
+				t.Errorf("%s %q: Valid() = %v, want %v", name, c, got, want[c])
+			}
+		}
+	}
+	var countries, currencies []string
+	for _, c := range CountryCodes() {
+		countries = append(countries, string(c))
+	}
+	for _, c := range CurrencyCodes() {
+		currencies = append(currencies, string(c))
+	}
+	check("CountryCode", countries, func(s string) bool { return CountryCode(s).Valid() })
+	check("CurrencyCode", currencies, func(s string) bool { return CurrencyCode(s).Valid() })
+}
+
+// TestHasControl checks the control character rule of strings and of text members.
+func TestHasControl(t *testing.T) {
+	tests := []struct {
+		s          string
+		plain, txt bool // the results for strings and for text
+	}{
+		{"Ada Lovelace", false, false}, // printable ASCII
+		{"Amélie 🙂", false, false},     // printable beyond ASCII
+		{"a\tb", true, false},          // tab: allowed in text only
+		{"a\nb", true, false},          // newline: allowed in text only
+		{"a\rb", true, true},           // carriage return
+		{"\x00", true, true},           // NUL
+		{"a\x7f", true, true},          // DEL
+		{"é\u0085", true, true},        // C1 after a non-ASCII letter
+		{"\u009f", true, true},         // last C1
+		{"~ \u00a0", false, false},     // tilde, space, no-break space
+		{"\u200b", false, false},       // a format character is not a control
+		{strings.Repeat("x", 100), false, false},
+	}
+	for _, tt := range tests {
+		if got := hasControl(tt.s, false); got != tt.plain {
+			t.Errorf("hasControl(%q, false) = %v, want %v", tt.s, got, tt.plain)
+		}
+		if got := hasControl(tt.s, true); got != tt.txt {
+			t.Errorf("hasControl(%q, true) = %v, want %v", tt.s, got, tt.txt)
+		}
+	}
+}
