@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -499,4 +500,49 @@ func mergePatch(doc, patch any) any {
 		d[k] = mergePatch(d[k], v)
 	}
 	return d
+}
+
+// TestApplyCostIndependentOfUser checks that Apply allocates nothing proportional to the
+// stored user: a one-field state change costs the same allocations and bytes against a
+// minimal user as against one with every field set and a hundred legal documents. It
+// counts allocations (deterministic), it does not time anything.
+func TestApplyCostIndependentOfUser(t *testing.T) {
+	ev, err := DecodeEvent([]byte(attrs(`{"userStateDetails":{"state":"BLOCKED"}}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fat := fullUser()
+	fat.UserID = "u1"
+	fat.UserStateDetails.UserID, fat.KYCStatusDetails.UserID = nil, nil
+	for i := 0; i < 100; i++ {
+		fat.LegalDocuments = append(fat.LegalDocuments, fat.LegalDocuments[0])
+	}
+	minimal := &ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}
+	cost := func(u *ConsumerUser) (allocs, bytes float64) {
+		rec := Record{Consumer: u, Version: 1}
+		apply := func() {
+			if _, err := Apply(rec, ev, Options{}, Config{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		allocs = testing.AllocsPerRun(100, apply)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for i := 0; i < 100; i++ {
+			apply()
+		}
+		runtime.ReadMemStats(&after)
+		return allocs, float64(after.TotalAlloc-before.TotalAlloc) / 100
+	}
+	minAllocs, minBytes := cost(minimal)
+	fatAllocs, fatBytes := cost(fat)
+	if size := len(fat.appendJSON(nil)); size < 40000 {
+		t.Fatalf("the fat user is only %d bytes", size)
+	}
+	// The minimal user gets a new userStateDetails; the fat one has one to copy. Allow
+	// the difference of one object of any model type.
+	if fatAllocs > minAllocs+2 || fatBytes > minBytes+1024 {
+		t.Errorf("a state change on a %d-byte user: %.0f allocations, %.0f bytes; on a minimal user: %.0f, %.0f",
+			len(fat.appendJSON(nil)), fatAllocs, fatBytes, minAllocs, minBytes)
+	}
 }

@@ -115,7 +115,8 @@
 //     kept.
 //  8. The Result has the new user, the previous and the next record, the changed paths
 //     (sorted, rooted at the user: "userStateDetails.state", "legalDocuments"), the state
-//     and KYC transitions, whether it converted, and the event as stored.
+//     and KYC transitions, whether it converted, and the event as stored. A member is
+//     changed when its JSON value changes: an amount of 1.50 set to 1.5 is no change.
 //  9. The merged user is valid: every value the update sets is validated (step 0), and
 //     merged objects keep their required members. The parts of the stored user that the
 //     event does not touch are not validated again: they were when written. So the cost
@@ -133,7 +134,11 @@
 // the two risk-level locks and the newest event timestamp. Commit writes a record and its
 // event atomically, only if the stored version still equals ExpectedVersion (0: the user
 // must not exist) and the event id is new across all users; a re-key stores the record
-// under its new id and frees the old one. Loads and commits copy.
+// under its new id and frees the old one. Loads and commits copy: nothing a caller holds
+// aliases what a store keeps. Record.CloneReusing is the copy for an in-memory store
+// that keeps every version: the members an event did not change are shared with the
+// previous version (which the store owns, never with the caller), so a user's history
+// costs its changes, not a full copy per event; memstore commits this way.
 //
 // Processor.Apply validates, then:
 //   - gives an event without eventId a random (version 4) UUID, returned in the result;

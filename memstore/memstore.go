@@ -5,7 +5,9 @@
 // never wait on each other (a re-key locks both ids, in a fixed order); lookups by user
 // id and by event id are map lookups. It copies what it is given and what it returns, so
 // nothing the caller holds aliases what it keeps. It keeps everything until the process
-// ends.
+// ends: each version of each user and each event. A commit copies the new record with
+// userevents.Record.CloneReusing, which shares with the stored version the members the
+// event did not change, so a one-field event on a 15 KB user keeps about 2 KB.
 package memstore
 
 import (
