@@ -1,0 +1,14 @@
+package userevents
+
+import (
+	"math/rand"
+	"testing"
+)
+
+// For the external tests (package userevents_test), which can use memstore.
+
+// RandomEvent is randomEvent.
+func RandomEvent(r *rand.Rand) *ConsumerUserEvent { return randomEvent(r) }
+
+// StoredUsers is storedUsers.
+func StoredUsers(t testing.TB) map[string]*ConsumerUser { return storedUsers(t) }
