@@ -270,7 +270,7 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 			u.ExternalLinks = links
 		}
 		m.changes = removeString(m.changes, "externalLinks")
-		if !sameSlice(base.ExternalLinks, u.ExternalLinks) {
+		if !equalSlice(base.ExternalLinks, u.ExternalLinks) {
 			m.changes = append(m.changes, "externalLinks")
 		}
 	}

@@ -123,27 +123,6 @@ func structsNFC[T any, P interface {
 	return true
 }
 
-// sameSlice reports whether a and b are equal, telling nil (absent) from empty.
-func sameSlice[T comparable](a, b []T) bool {
-	if (a == nil) != (b == nil) || len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// sameStructs reports whether a and b encode to the same JSON.
-func sameStructs[T any, P interface {
-	*T
-	equal(*T, bool) bool
-}](a, b []T) bool {
-	return equalStructs[T, P](a, b, true)
-}
-
 // mergeTags merges the user's tags by key: stored tags whose key the update names are
 // dropped, the others keep their order, and the update's tags follow.
 func mergeTags(stored, update []UserTag) []UserTag {
@@ -297,7 +276,8 @@ func equalSlice[S ~[]E, E comparable](a, b S) bool {
 	return (a == nil) == (b == nil) && slices.Equal(a, b)
 }
 
-// equalStructs reports whether a and b hold equal elements, nil only equal to nil.
+// equalStructs reports whether a and b hold equal elements, nil only equal to nil; with
+// wire, elements that encode the same are equal (see equal).
 func equalStructs[T any, P interface {
 	*T
 	equal(*T, bool) bool

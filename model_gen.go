@@ -19007,7 +19007,7 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 			n.SecondaryCountryOfNationality = nil
 		}
 	case optionalSet:
-		if !sameSlice(n.SecondaryCountryOfNationality, p.SecondaryCountryOfNationality.v) {
+		if !equalSlice(n.SecondaryCountryOfNationality, p.SecondaryCountryOfNationality.v) {
 			m.changed("secondaryCountryOfNationality")
 		}
 		n.SecondaryCountryOfNationality = p.SecondaryCountryOfNationality.v
@@ -19055,7 +19055,7 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		}
 	case optionalSet:
 		x := m.names(p.Alias.v)
-		if !sameSlice(n.Alias, x) {
+		if !equalSlice(n.Alias, x) {
 			m.changed("alias")
 		}
 		n.Alias = x
@@ -19913,7 +19913,7 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		}
 	case optionalSet:
 		x := p.EmailIDs.v
-		if !sameSlice(n.EmailIDs, x) {
+		if !equalSlice(n.EmailIDs, x) {
 			m.changed("emailIds")
 		}
 		n.EmailIDs = x
@@ -19926,7 +19926,7 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		}
 	case optionalSet:
 		x := p.ContactNumbers.v
-		if !sameSlice(n.ContactNumbers, x) {
+		if !equalSlice(n.ContactNumbers, x) {
 			m.changed("contactNumbers")
 		}
 		n.ContactNumbers = x
@@ -19939,7 +19939,7 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		}
 	case optionalSet:
 		x := p.FaxNumbers.v
-		if !sameSlice(n.FaxNumbers, x) {
+		if !equalSlice(n.FaxNumbers, x) {
 			m.changed("faxNumbers")
 		}
 		n.FaxNumbers = x
@@ -19952,7 +19952,7 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		}
 	case optionalSet:
 		x := p.Websites.v
-		if !sameSlice(n.Websites, x) {
+		if !equalSlice(n.Websites, x) {
 			m.changed("websites")
 		}
 		n.Websites = x
@@ -19965,7 +19965,7 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		}
 	case optionalSet:
 		x := p.Addresses.v
-		if !sameStructs(n.Addresses, x) {
+		if !equalStructs(n.Addresses, x, true) {
 			m.changed("addresses")
 		}
 		n.Addresses = x
@@ -19989,7 +19989,7 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		}
 	case optionalSet:
 		x := p.Tags.v
-		if !sameStructs(n.Tags, x) {
+		if !equalStructs(n.Tags, x, true) {
 			m.changed("tags")
 		}
 		n.Tags = x
@@ -20251,7 +20251,7 @@ func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDet
 		}
 	case optionalSet:
 		x := p.BusinessIndustry.v
-		if !sameSlice(n.BusinessIndustry, x) {
+		if !equalSlice(n.BusinessIndustry, x) {
 			m.changed("businessIndustry")
 		}
 		n.BusinessIndustry = x
@@ -23201,7 +23201,7 @@ func (m *merger) mergeExpectedTransactionCountries(cur *ExpectedTransactionCount
 		}
 	case optionalSet:
 		x := p.Incoming.v
-		if !sameStructs(n.Incoming, x) {
+		if !equalStructs(n.Incoming, x, true) {
 			m.changed("incoming")
 		}
 		n.Incoming = x
@@ -23214,7 +23214,7 @@ func (m *merger) mergeExpectedTransactionCountries(cur *ExpectedTransactionCount
 		}
 	case optionalSet:
 		x := p.Outgoing.v
-		if !sameStructs(n.Outgoing, x) {
+		if !equalStructs(n.Outgoing, x, true) {
 			m.changed("outgoing")
 		}
 		n.Outgoing = x
@@ -23416,7 +23416,7 @@ func (m *merger) mergeExpectedTransactionCurrencies(cur *ExpectedTransactionCurr
 		}
 	case optionalSet:
 		x := p.Incoming.v
-		if !sameStructs(n.Incoming, x) {
+		if !equalStructs(n.Incoming, x, true) {
 			m.changed("incoming")
 		}
 		n.Incoming = x
@@ -23429,7 +23429,7 @@ func (m *merger) mergeExpectedTransactionCurrencies(cur *ExpectedTransactionCurr
 		}
 	case optionalSet:
 		x := p.Outgoing.v
-		if !sameStructs(n.Outgoing, x) {
+		if !equalStructs(n.Outgoing, x, true) {
 			m.changed("outgoing")
 		}
 		n.Outgoing = x
@@ -25350,7 +25350,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := normStructs(m, p.LegalDocuments.v)
-		if !sameStructs(n.LegalDocuments, x) {
+		if !equalStructs(n.LegalDocuments, x, true) {
 			m.changed("legalDocuments")
 		}
 		n.LegalDocuments = x
@@ -25465,7 +25465,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.ReasonForAccountOpening.v
-		if !sameSlice(n.ReasonForAccountOpening, x) {
+		if !equalSlice(n.ReasonForAccountOpening, x) {
 			m.changed("reasonForAccountOpening")
 		}
 		n.ReasonForAccountOpening = x
@@ -25477,7 +25477,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 			n.SourceOfFunds = nil
 		}
 	case optionalSet:
-		if !sameSlice(n.SourceOfFunds, p.SourceOfFunds.v) {
+		if !equalSlice(n.SourceOfFunds, p.SourceOfFunds.v) {
 			m.changed("sourceOfFunds")
 		}
 		n.SourceOfFunds = p.SourceOfFunds.v
@@ -25502,7 +25502,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.PEPStatus.v
-		if !sameStructs(n.PEPStatus, x) {
+		if !equalStructs(n.PEPStatus, x, true) {
 			m.changed("pepStatus")
 		}
 		n.PEPStatus = x
@@ -25539,7 +25539,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.CorporateEntities.v
-		if !sameStructs(n.CorporateEntities, x) {
+		if !equalStructs(n.CorporateEntities, x, true) {
 			m.changed("corporateEntities")
 		}
 		n.CorporateEntities = x
@@ -25563,7 +25563,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := normStructs(m, p.SavedPaymentDetails.v)
-		if !sameStructs(n.SavedPaymentDetails, x) {
+		if !equalStructs(n.SavedPaymentDetails, x, true) {
 			m.changed("savedPaymentDetails")
 		}
 		n.SavedPaymentDetails = x
@@ -25575,7 +25575,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 			n.Tags = nil
 		}
 	case optionalSet:
-		if x := mergeTags(n.Tags, p.Tags.v); !sameStructs(n.Tags, x) {
+		if x := mergeTags(n.Tags, p.Tags.v); !equalStructs(n.Tags, x, true) {
 			m.changed("tags")
 			n.Tags = x
 		}
@@ -25588,7 +25588,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.Attachments.v
-		if !sameStructs(n.Attachments, x) {
+		if !equalStructs(n.Attachments, x, true) {
 			m.changed("attachments")
 		}
 		n.Attachments = x
@@ -25624,7 +25624,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.ProductsEnabled.v
-		if !sameStructs(n.ProductsEnabled, x) {
+		if !equalStructs(n.ProductsEnabled, x, true) {
 			m.changed("productsEnabled")
 		}
 		n.ProductsEnabled = x
@@ -25637,7 +25637,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 	case optionalSet:
 		x := p.ExternalLinks.v
-		if !sameSlice(n.ExternalLinks, x) {
+		if !equalSlice(n.ExternalLinks, x) {
 			m.changed("externalLinks")
 		}
 		n.ExternalLinks = x

@@ -1001,20 +1001,20 @@ func genMerge(b *bytes.Buffer, s *structType) {
 			if f.rule("name") {
 				val = "m.names(" + val + ")"
 			}
-			fmt.Fprintf(b, "\t\tx := %s\n\t\tif !sameSlice(%s, x) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = x\n", val, na, name, na)
+			fmt.Fprintf(b, "\t\tx := %s\n\t\tif !equalSlice(%s, x) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = x\n", val, na, name, na)
 		case kEnums:
-			fmt.Fprintf(b, "\t\tif !sameSlice(%s, %s.v) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = %s.v\n", na, pa, name, na, pa)
+			fmt.Fprintf(b, "\t\tif !equalSlice(%s, %s.v) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = %s.v\n", na, pa, name, na, pa)
 		case kRaw:
-			fmt.Fprintf(b, "\t\tif !sameSlice(%s, %s.v) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = %s.v\n", na, pa, name, na, pa)
+			fmt.Fprintf(b, "\t\tif !equalSlice(%s, %s.v) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = %s.v\n", na, pa, name, na, pa)
 		case kStructs:
 			val := pa + ".v"
 			if named(f.Elem) {
 				val = "normStructs(m, " + val + ")"
 			}
 			if f.rule("bykey") {
-				fmt.Fprintf(b, "\t\tif x := mergeTags(%s, %s); !sameStructs(%s, x) {\n\t\t\tm.changed(%s)\n\t\t\t%s = x\n\t\t}\n", na, val, na, name, na)
+				fmt.Fprintf(b, "\t\tif x := mergeTags(%s, %s); !equalStructs(%s, x, true) {\n\t\t\tm.changed(%s)\n\t\t\t%s = x\n\t\t}\n", na, val, na, name, na)
 			} else {
-				fmt.Fprintf(b, "\t\tx := %s\n\t\tif !sameStructs(%s, x) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = x\n", val, na, name, na)
+				fmt.Fprintf(b, "\t\tx := %s\n\t\tif !equalStructs(%s, x, true) {\n\t\t\tm.changed(%s)\n\t\t}\n\t\t%s = x\n", val, na, name, na)
 			}
 		case kPtrStruct:
 			if structs[f.Elem].Union {
