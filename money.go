@@ -23,15 +23,15 @@ const maxCryptoScale = 18
 // c: the currency's minor unit for ISO 4217 currencies (JPY 0, EUR 2, BHD 3, from
 // golang.org/x/text/currency), and 18 for other codes (crypto assets).
 func (c CurrencyCode) Scale() int {
-	if scale, ok := fiatScales()[c]; ok {
+	if scale, ok := currencyScales()[c]; ok {
 		return scale
 	}
 	return scaleOf(c)
 }
 
-// fiatScales holds the Scale of every CurrencyCode value, computed once: validation asks
-// for it on every amount.
-var fiatScales = sync.OnceValue(func() map[CurrencyCode]int {
+// currencyScales holds the Scale of every listed CurrencyCode, computed once:
+// validation asks for it on every amount.
+var currencyScales = sync.OnceValue(func() map[CurrencyCode]int {
 	m := make(map[CurrencyCode]int)
 	for _, c := range currencyCodes {
 		m[c] = scaleOf(c)
