@@ -7,7 +7,8 @@ import "context"
 // conformance suite every implementation must pass (under go test -race).
 //
 // A Store must be safe for concurrent use, and must copy: the values it returns and
-// the values it is given must not alias what it keeps.
+// the values it is given must not alias what it keeps (Record.Clone; an in-memory store
+// that keeps every version can use Record.CloneReusing, as memstore does).
 type Store interface {
 	// LoadUser returns a copy of the record stored under userID, or ErrUserNotFound.
 	LoadUser(ctx context.Context, userID string) (Record, error)
