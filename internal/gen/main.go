@@ -891,69 +891,43 @@ func hasNames(name string, seen map[string]bool) bool {
 
 func named(name string) bool { return hasNames(name, map[string]bool{}) }
 
+// nameParts returns, for field f whose value is acc, the statement that normalises the
+// person names it holds to NFC and the expression that reports whether they are NFC
+// already; "" and "" for a field without person names.
+func nameParts(f field, acc string) (normalise, isNormal string) {
+	switch {
+	case f.Kind == kString && f.rule("name"):
+		return fmt.Sprintf("%s = nfc(%s)", acc, acc), fmt.Sprintf("isNFC(%s)", acc)
+	case f.Kind == kPtrString && f.rule("name"):
+		return fmt.Sprintf("if %s != nil {\n\t\t*%s = nfc(*%s)\n\t}", acc, acc, acc), fmt.Sprintf("(%s == nil || isNFC(*%s))", acc, acc)
+	case f.Kind == kStrings && f.rule("name"):
+		return fmt.Sprintf("for i := range %s {\n\t\t%s[i] = nfc(%s[i])\n\t}", acc, acc, acc), fmt.Sprintf("allNFC(%s)", acc)
+	case f.Kind == kPtrStruct && named(f.Elem):
+		return fmt.Sprintf("if %s != nil {\n\t\t%s.normNames()\n\t}", acc, acc), fmt.Sprintf("(%s == nil || %s.namesNFC())", acc, acc)
+	case f.Kind == kStructs && named(f.Elem):
+		return fmt.Sprintf("for i := range %s {\n\t\t%s[i].normNames()\n\t}", acc, acc), fmt.Sprintf("structsNFC(%s)", acc)
+	case f.Kind == kEmbedded && named(f.Elem):
+		return fmt.Sprintf("%s.normNames()", acc), fmt.Sprintf("%s.namesNFC()", acc)
+	}
+	return "", ""
+}
+
+// genNormNames writes normNames and namesNFC for a type that holds person names.
 func genNormNames(b *bytes.Buffer, s *structType) {
 	if !named(s.Name) {
 		return
 	}
 	fmt.Fprintf(b, "// normNames normalises the person names in v to Unicode NFC, in place.\nfunc (v *%s) normNames() {\n", s.Name)
 	for _, f := range s.Fields {
-		acc := "v." + f.Name
-		switch f.Kind {
-		case kString:
-			if f.rule("name") {
-				fmt.Fprintf(b, "\t%s = nfc(%s)\n", acc, acc)
-			}
-		case kPtrString:
-			if f.rule("name") {
-				fmt.Fprintf(b, "\tif %s != nil {\n\t\t*%s = nfc(*%s)\n\t}\n", acc, acc, acc)
-			}
-		case kStrings:
-			if f.rule("name") {
-				fmt.Fprintf(b, "\tfor i := range %s {\n\t\t%s[i] = nfc(%s[i])\n\t}\n", acc, acc, acc)
-			}
-		case kPtrStruct:
-			if named(f.Elem) {
-				fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s.normNames()\n\t}\n", acc, acc)
-			}
-		case kStructs:
-			if named(f.Elem) {
-				fmt.Fprintf(b, "\tfor i := range %s {\n\t\t%s[i].normNames()\n\t}\n", acc, acc)
-			}
-		case kEmbedded:
-			if named(f.Elem) {
-				fmt.Fprintf(b, "\t%s.normNames()\n", acc)
-			}
+		if normalise, _ := nameParts(f, "v."+f.Name); normalise != "" {
+			fmt.Fprintf(b, "\t%s\n", normalise)
 		}
 	}
 	b.WriteString("}\n\n")
 	fmt.Fprintf(b, "// namesNFC reports whether the person names in v are all in Unicode NFC already.\nfunc (v *%s) namesNFC() bool {\n\treturn true", s.Name)
 	for _, f := range s.Fields {
-		acc := "v." + f.Name
-		switch f.Kind {
-		case kString:
-			if f.rule("name") {
-				fmt.Fprintf(b, " &&\n\t\tisNFC(%s)", acc)
-			}
-		case kPtrString:
-			if f.rule("name") {
-				fmt.Fprintf(b, " &&\n\t\t(%s == nil || isNFC(*%s))", acc, acc)
-			}
-		case kStrings:
-			if f.rule("name") {
-				fmt.Fprintf(b, " &&\n\t\tallNFC(%s)", acc)
-			}
-		case kPtrStruct:
-			if named(f.Elem) {
-				fmt.Fprintf(b, " &&\n\t\t(%s == nil || %s.namesNFC())", acc, acc)
-			}
-		case kStructs:
-			if named(f.Elem) {
-				fmt.Fprintf(b, " &&\n\t\tstructsNFC(%s)", acc)
-			}
-		case kEmbedded:
-			if named(f.Elem) {
-				fmt.Fprintf(b, " &&\n\t\t%s.namesNFC()", acc)
-			}
+		if _, isNormal := nameParts(f, "v."+f.Name); isNormal != "" {
+			fmt.Fprintf(b, " &&\n\t\t%s", isNormal)
 		}
 	}
 	b.WriteString("\n}\n\n")
