@@ -2,7 +2,10 @@
 // serialization floor, on the same inputs. It is a module of its own so that the
 // library does not depend on the peers it is measured against.
 //
-//	go test -run XXX -bench . -benchmem -count 6 > pipelines.txt && benchstat pipelines.txt
+//	go run ratios.go -rounds 12 -raw pipelines.txt && benchstat pipelines.txt
+//
+// ratios.go pairs the figures within rounds (see docs/BENCHMARKS.md for why); a plain
+// go test -bench . -benchmem also runs them.
 package bench
 
 import (
