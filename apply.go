@@ -456,7 +456,7 @@ func score(cfg Config, next *Record, prev *UserRiskScoreDetails, m *merger) erro
 	if err := c.result(); err != nil {
 		return fmt.Errorf("userevents: scorer: %w", err)
 	}
-	if prev == nil || !bytes.Equal(s.appendJSON(nil), prev.appendJSON(nil)) {
+	if !prev.equal(&s, true) {
 		m.changes = append(m.changes, "riskScoreDetails")
 	}
 	u.RiskScoreDetails = &s

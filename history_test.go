@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand"
 	"sort"
+	"strconv"
 	"testing"
 
 	"github.com/compliancekit/userevents"
@@ -38,7 +39,7 @@ func TestMemstoreHistoryMatchesApply(t *testing.T) {
 			after := map[string]string{} // event id -> the user right after it
 			for i := 0; i < 200; i++ {
 				ev := userevents.RandomEvent(r)
-				ev.EventID = name + "-" + string(rune('a'+i%26)) + string(rune('a'+i/26))
+				ev.EventID = name + "-" + strconv.Itoa(i)
 				want, err := userevents.Apply(pure, ev, userevents.Options{}, userevents.Config{})
 				res, perr := p.Apply(ctx, ev, userevents.Options{})
 				var ve *userevents.ValidationError

@@ -1234,54 +1234,45 @@ func genArena(b *bytes.Buffer) {
 func genArenaClone(b *bytes.Buffer, s *structType) {
 	fmt.Fprintf(b, "// count adds to n what a deep copy of what v refers to allocates.\nfunc (v *%s) count(n *cloneCounts) {\n", s.Name)
 	for _, f := range s.Fields {
-		countField(b, s, f, "v."+f.Name)
+		count, _ := arenaParts(s, f, "v."+f.Name)
+		b.WriteString(count)
 	}
 	b.WriteString("}\n\n")
 	fmt.Fprintf(b, "// copyRefsIn replaces everything v refers to with a deep copy in a.\nfunc (v *%s) copyRefsIn(a *cloneArena) {\n", s.Name)
 	for _, f := range s.Fields {
-		copyFieldIn(b, s, f, "v."+f.Name)
+		_, copyIn := arenaParts(s, f, "v."+f.Name)
+		b.WriteString(copyIn)
 	}
 	b.WriteString("}\n\n")
 }
 
-// countField writes the part of count for field f of s, whose value is acc.
-func countField(b *bytes.Buffer, s *structType, f field, acc string) {
+// arenaParts returns, for field f of s whose value is acc, its part of count and its part
+// of copyRefsIn ("" for a field that refers to nothing).
+func arenaParts(s *structType, f field, acc string) (count, copyIn string) {
 	if s.PatchOf != "" {
 		acc += ".v"
 	}
 	switch f.Kind {
 	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
-		if s.PatchOf == "" {
-			fmt.Fprintf(b, "\tif %s != nil {\n\t\tn.%s++\n\t}\n", acc, scalarSlabs[f.Kind][0])
+		if s.PatchOf != "" {
+			return "", "" // an Optional holds the value itself
 		}
+		slab := scalarSlabs[f.Kind][0]
+		return fmt.Sprintf("\tif %s != nil {\n\t\tn.%s++\n\t}\n", acc, slab),
+			fmt.Sprintf("\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t}\n", acc, acc, slab, acc)
 	case kPtrStruct, kPtrPatch:
-		fmt.Fprintf(b, "\tif %s != nil {\n\t\tn.%s++\n\t\t%s.count(n)\n\t}\n", acc, lowerFirst(slabType(s, f)), acc)
-	case kStructs:
-		fmt.Fprintf(b, "\tfor i := range %s {\n\t\t%s[i].count(n)\n\t}\n", acc, acc)
-	case kEmbedded:
-		fmt.Fprintf(b, "\t%s.count(n)\n", acc)
-	}
-}
-
-// copyFieldIn writes the part of copyRefsIn for field f of s, whose value is acc.
-func copyFieldIn(b *bytes.Buffer, s *structType, f field, acc string) {
-	if s.PatchOf != "" {
-		acc += ".v"
-	}
-	switch f.Kind {
-	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
-		if s.PatchOf == "" {
-			fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t}\n", acc, acc, scalarSlabs[f.Kind][0], acc)
-		}
-	case kPtrStruct, kPtrPatch:
-		fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t\t%s.copyRefsIn(a)\n\t}\n", acc, acc, lowerFirst(slabType(s, f)), acc, acc)
+		slab := lowerFirst(slabType(s, f))
+		return fmt.Sprintf("\tif %s != nil {\n\t\tn.%s++\n\t\t%s.count(n)\n\t}\n", acc, slab, acc),
+			fmt.Sprintf("\tif %s != nil {\n\t\t%s = slabCopy(&a.%s, %s)\n\t\t%s.copyRefsIn(a)\n\t}\n", acc, acc, slab, acc, acc)
 	case kStrings, kEnums, kRaw:
-		fmt.Fprintf(b, "\t%s = cloneSlice(%s)\n", acc, acc)
+		return "", fmt.Sprintf("\t%s = cloneSlice(%s)\n", acc, acc)
 	case kStructs:
-		fmt.Fprintf(b, "\tif %s != nil {\n\t\t%s = cloneSlice(%s)\n\t\tfor i := range %s {\n\t\t\t%s[i].copyRefsIn(a)\n\t\t}\n\t}\n", acc, acc, acc, acc, acc)
+		return fmt.Sprintf("\tfor i := range %s {\n\t\t%s[i].count(n)\n\t}\n", acc, acc),
+			fmt.Sprintf("\tif %s != nil {\n\t\t%s = cloneSlice(%s)\n\t\tfor i := range %s {\n\t\t\t%s[i].copyRefsIn(a)\n\t\t}\n\t}\n", acc, acc, acc, acc, acc)
 	case kEmbedded:
-		fmt.Fprintf(b, "\t%s.copyRefsIn(a)\n", acc)
+		return fmt.Sprintf("\t%s.count(n)\n", acc), fmt.Sprintf("\t%s.copyRefsIn(a)\n", acc)
 	}
+	return "", ""
 }
 
 // equalTypes are the types that get an equal method: the records' users and everything
@@ -1377,14 +1368,14 @@ func genCloneReusing(b *bytes.Buffer, s *structType) {
 	for i, f := range refs {
 		cond := equalExpr(f, "v."+f.Name, "old."+f.Name)
 		fmt.Fprintf(b, "\tif %s {\n\t\treuse |= 1 << %d\n\t} else {\n", cond, i)
-		countField(b, s, f, "v."+f.Name)
-		b.WriteString("\t}\n")
+		count, _ := arenaParts(s, f, "v."+f.Name)
+		b.WriteString(count + "\t}\n")
 	}
 	b.WriteString("\tvar arena cloneArena\n\ta := &arena\n\ta.init(n)\n")
 	for i, f := range refs {
 		fmt.Fprintf(b, "\tif reuse&(1<<%d) != 0 {\n\t\tc.%s = old.%s\n\t} else {\n", i, f.Name, f.Name)
-		copyFieldIn(b, s, f, "c."+f.Name)
-		b.WriteString("\t}\n")
+		_, copyIn := arenaParts(s, f, "c."+f.Name)
+		b.WriteString(copyIn + "\t}\n")
 	}
 	b.WriteString("\treturn c\n}\n\n")
 }
