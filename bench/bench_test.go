@@ -20,6 +20,7 @@ import (
 	"github.com/compliancekit/userevents/memstore"
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"sigs.k8s.io/yaml"
 )
 
 const inputs = "../../shared/flagright/bench-inputs"
@@ -127,23 +128,27 @@ func BenchmarkLibraryApply(b *testing.B) {
 }
 
 // BenchmarkGeneric: the pipeline a team would write instead: decode into map[string]any,
-// validate against the ConsumerUserEvent schema of Flagright's OpenAPI document,
-// merge-patch the attributes into the stored user's JSON, and re-encode.
+// validate against the ConsumerUserEvent schema of Flagright's OpenAPI document
+// (openapi-2025-03.yml, read and converted to JSON before timing), merge-patch the
+// attributes into the stored user's JSON, and re-encode.
 func BenchmarkGeneric(b *testing.B) {
 	userDoc, events := load(b)
-	spec, err := os.ReadFile(filepath.Join(inputs, "openapi.json"))
+	spec, err := os.ReadFile(filepath.Join(inputs, "..", "openapi-2025-03.yml"))
 	if err != nil {
-		b.Skip("the OpenAPI document is absent")
+		b.Skipf("the OpenAPI document is absent: %v", err)
+	}
+	if spec, err = yaml.YAMLToJSON(spec); err != nil {
+		b.Fatal(err)
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(spec))
 	if err != nil {
 		b.Fatal(err)
 	}
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource("openapi.json", doc); err != nil {
+	if err := c.AddResource("openapi-2025-03.json", doc); err != nil {
 		b.Fatal(err)
 	}
-	schema, err := c.Compile("openapi.json#/components/schemas/ConsumerUserEvent")
+	schema, err := c.Compile("openapi-2025-03.json#/components/schemas/ConsumerUserEvent")
 	if err != nil {
 		b.Fatal(err)
 	}
