@@ -90,13 +90,9 @@ const (
 	RejectStale
 )
 
-// DefaultMaxRetries is the number of times Processor.Apply retries after a version
-// conflict when Config.MaxRetries is 0.
-const DefaultMaxRetries = 3
-
 // Config holds the policies of Apply and Processor. The zero Config is the default:
-// Strict validation, every transition allowed, arrival order, DefaultMaxRetries
-// retries, no scorer, every user-id change allowed.
+// Strict validation, every transition allowed, arrival order, version conflicts retried
+// until the context ends, no scorer, every user-id change allowed.
 type Config struct {
 	// Level is the validation level of events and merged users.
 	Level Level
@@ -105,8 +101,12 @@ type Config struct {
 	Transitions TransitionRule
 	// StaleEvents says what to do with an event older than the newest applied one.
 	StaleEvents StalePolicy
-	// MaxRetries bounds the retries of Processor.Apply after a version conflict:
-	// 0 means DefaultMaxRetries, a negative number none.
+	// MaxRetries bounds the retries of Processor.Apply after a version conflict with
+	// another writer of the Store (events for one user within a Processor never
+	// conflict: they wait for each other). 0, the default, retries until the context
+	// of Apply ends, with a jittered backoff capped at MaxBackoff; a positive number
+	// retries that many times and then returns ErrVersionConflict; a negative number
+	// never retries.
 	MaxRetries int
 	// Scorer, when set, computes the user's riskScoreDetails after each event. A
 	// locked level (Record.KYCRiskLevelLocked, CRARiskLevelLocked) keeps its previous
@@ -121,14 +121,10 @@ type Config struct {
 	NewEventID func() string
 }
 
-func (c Config) retries() int {
-	switch {
-	case c.MaxRetries == 0:
-		return DefaultMaxRetries
-	case c.MaxRetries < 0:
-		return 0
-	}
-	return c.MaxRetries
+// retry reports whether Processor.Apply retries after the version conflict of the
+// given attempt (0 for the first).
+func (c Config) retry(attempt int) bool {
+	return c.MaxRetries == 0 || attempt < c.MaxRetries
 }
 
 // Result is the outcome of applying one event.
@@ -233,12 +229,17 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		u = &c
 	}
 
-	// State and KYC status. A transition comes from the update, so attrs is set below.
-	stateT, err := transition(cfg, StateField, stateOf(base), stateOf(u))
+	// State and KYC status. A converted user's come from its business record: the
+	// conversion drops them unless the event sets them again, and the rule is asked.
+	from := base
+	if converted {
+		from = &ConsumerUser{UserStateDetails: current.Business.UserStateDetails, KYCStatusDetails: current.Business.KYCStatusDetails}
+	}
+	stateT, err := transition(cfg, StateField, stateOf(from), stateOf(u))
 	if err != nil {
 		return nil, err
 	}
-	if stateT != nil && u.UserStateDetails != nil {
+	if stateT != nil && u.UserStateDetails != nil && attrs != nil {
 		if p, _ := attrs.UserStateDetails.Get(); p == nil || p.Reason.IsAbsent() {
 			d := *u.UserStateDetails
 			d.Reason = ev.Reason
@@ -248,11 +249,11 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 			}
 		}
 	}
-	kycT, err := transition(cfg, KYCStatusField, kycOf(base), kycOf(u))
+	kycT, err := transition(cfg, KYCStatusField, kycOf(from), kycOf(u))
 	if err != nil {
 		return nil, err
 	}
-	if kycT != nil && u.KYCStatusDetails != nil {
+	if kycT != nil && u.KYCStatusDetails != nil && attrs != nil {
 		if p, _ := attrs.KYCStatusDetails.Get(); p == nil || p.Reason.IsAbsent() {
 			d := *u.KYCStatusDetails
 			d.Reason = ev.Reason
@@ -308,6 +309,11 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 	}
 
 	changes := sortedChanges(m.changes)
+	if converted {
+		// The changes of a conversion are judged against the business record: what
+		// the conversion dropped or changed, and what the event set.
+		changes = changedPaths(current.Business.appendJSON(nil), u.appendJSON(nil))
+	}
 	stored := &StoredEvent{
 		ConsumerUserEvent: *ev,
 		Options:           opts,

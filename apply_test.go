@@ -43,7 +43,7 @@ func attrs(u string) string { return event(`"updatedConsumerUserAttributes":` + 
 type applyRow struct {
 	name     string
 	stored   string // the stored consumer user; baseUser when empty
-	business bool   // store baseBusiness instead
+	business bool   // store a business user: stored, or baseBusiness when empty
 	record   Record // locks and last timestamp of the stored record
 	event    string
 	opts     Options
@@ -243,18 +243,36 @@ var applyRows = []applyRow{
 	// ---- Type conversion.
 	{name: "a business user without the flag is refused", business: true, event: attrs(`{"occupation":"x"}`),
 		err: ErrUserTypeMismatch},
+	// The business user was ACTIVE and stays so: no transition, so no reason; the
+	// changes are judged against the business record.
 	{name: "a business user with the flag is converted", business: true, opts: Options{AllowUserTypeConversion: true},
 		event:    event(`"reason":"now a person","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"},"userDetails":{"name":{"firstName":"Wile"}}}`),
-		wantUser: `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"ACTIVE","reason":"now a person"},"userDetails":{"name":{"firstName":"Wile"}}}`,
-		changes:  []string{"userDetails.name.firstName", "userStateDetails.reason", "userStateDetails.state"}, state: tr("", "ACTIVE"), converted: true,
+		wantUser: `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"ACTIVE"},"userDetails":{"name":{"firstName":"Wile"}}}`,
+		changes:  []string{"directors", "legalEntity", "tags", "userDetails"}, converted: true,
 		check: func(t *testing.T, r *Result) {
 			if r.Previous.Business == nil || r.Event.Previous.Business == nil {
 				t.Fatal("the previous business record is lost")
 			}
 			sameJSON(t, []byte(baseBusiness), r.Event.Previous.Business.appendJSON(nil))
 		}},
+	// The conversion drops the business user's state: a transition from ACTIVE, and
+	// every dropped member is a change.
 	{name: "a conversion without attributes keeps id and creation time", business: true, opts: Options{AllowUserTypeConversion: true}, event: event(""),
-		wantUser: minimalUser, converted: true},
+		wantUser: minimalUser, converted: true, state: tr("ACTIVE", ""), changes: []string{"directors", "legalEntity", "tags", "userStateDetails"}},
+	// The business user's state and KYC status are the From of the transitions.
+	{name: "a conversion changes state and KYC status from the business record's", business: true, opts: Options{AllowUserTypeConversion: true},
+		stored: `{"userId":"u1","createdTimestamp":1600000000000,"legalEntity":{},"userStateDetails":{"state":"BLOCKED","reason":"fraud"},"kycStatusDetails":{"status":"FAILED"},"riskLevel":"HIGH"}`,
+		event:    event(`"reason":"cleared","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"},"kycStatusDetails":{"status":"IN_PROGRESS"}}`),
+		wantUser: `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"ACTIVE","reason":"cleared"},"kycStatusDetails":{"status":"IN_PROGRESS","reason":"cleared"}}`,
+		changes:  []string{"kycStatusDetails.reason", "kycStatusDetails.status", "legalEntity", "riskLevel", "userStateDetails.reason", "userStateDetails.state"},
+		state:    tr("BLOCKED", "ACTIVE"), kyc: tr("FAILED", "IN_PROGRESS"), converted: true},
+	// StrictLifecycle is asked about a converted user too: nothing leaves TERMINATED.
+	{name: "strict: a conversion does not reopen a TERMINATED business user", business: true, opts: Options{AllowUserTypeConversion: true}, cfg: strictLifecycle(),
+		stored: `{"userId":"u1","createdTimestamp":1600000000000,"legalEntity":{},"userStateDetails":{"state":"TERMINATED"}}`,
+		event:  attrs(`{"userStateDetails":{"state":"ACTIVE"}}`), err: ErrTransitionNotAllowed},
+	// StrictLifecycle: a conversion that drops the state removes it, which is refused.
+	{name: "strict: a conversion may not drop the business user's state", business: true, opts: Options{AllowUserTypeConversion: true}, cfg: strictLifecycle(),
+		event: event(""), err: ErrTransitionNotAllowed},
 	{name: "the flag on a consumer user changes nothing", opts: Options{AllowUserTypeConversion: true}, event: event(""),
 		want: `{}`},
 
@@ -354,7 +372,11 @@ func (tt applyRow) storedRecord(t *testing.T) Record {
 	rec.Version = 7
 	switch {
 	case tt.business:
-		b, err := DecodeBusinessUser([]byte(baseBusiness))
+		doc := baseBusiness
+		if tt.stored != "" {
+			doc = tt.stored
+		}
+		b, err := DecodeBusinessUser([]byte(doc))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -90,7 +90,11 @@
 //  2. A business user is refused with ErrUserTypeMismatch unless
 //     opts.AllowUserTypeConversion; with it the user is cut down to userId and
 //     createdTimestamp (as Flagright does), the event applies to that, and the whole
-//     business record stays in Result.Previous and StoredEvent.Previous.
+//     business record stays in Result.Previous and StoredEvent.Previous. The business
+//     user's state and KYC status are the From of the transitions (step 4), so the
+//     transition rule is asked (a dropped state is a change to ""), and the changes are
+//     judged against the business record: every member the conversion dropped or
+//     changed is listed.
 //  3. updatedConsumerUserAttributes is merged: an absent member keeps the stored value;
 //     an object merges member by member, at every depth; an object given in an update
 //     carries its required members, as Flagright's schema says (userStateDetails its
@@ -148,8 +152,12 @@
 //     (member order, spacing, 1.0 versus 1 do not matter), returns the stored outcome
 //     with Result.Duplicate set and commits nothing; the same id with anything else is
 //     ErrEventIDConflict;
-//   - loads, applies, commits; on ErrVersionConflict it reloads and applies again, at most
-//     Config.MaxRetries times (default DefaultMaxRetries), then returns the conflict;
+//   - loads, applies, commits. Events for one user id wait for each other within a
+//     Processor (a lock per user id, from the replay check to the commit), so a hot user
+//     never makes its own events conflict; different users run in parallel. A version
+//     conflict then comes only from another writer of the Store (another process): Apply
+//     reloads and applies again after a jittered backoff capped at MaxBackoff, until the
+//     context ends (the default) or after Config.MaxRetries retries when it is positive;
 //   - reports success only for a committed event; after an ambiguous store error,
 //     retrying the same event (same id) converges: it applies once, then replays;
 //   - stops with the context's error when the context ends.
@@ -161,7 +169,7 @@
 // statuses of Flagright's API; ParseOptions reads the query flags.
 //
 // The zero Config is the default: Strict, all transitions allowed, arrival order,
-// DefaultMaxRetries, no scorer.
+// version conflicts retried until the context ends, no scorer.
 //
 // # Personal data
 //

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -291,4 +292,55 @@ func equalStructs[T any, P interface {
 		}
 	}
 	return true
+}
+
+// changedPaths returns the sorted paths at which the JSON documents a and b differ:
+// members present on one side only, and members whose values differ, descending into
+// objects present on both sides (arrays and other values are compared whole, numbers by
+// their text). It serves the rare conversion of a business user, whose changes are
+// judged between two different types; documents that do not decode give "".
+func changedPaths(a, b []byte) []string {
+	var x, y any
+	if decodeAny(a, &x) != nil || decodeAny(b, &y) != nil {
+		return []string{""}
+	}
+	var out []string
+	diffJSON("", x, y, &out)
+	slices.Sort(out)
+	return out
+}
+
+func decodeAny(data []byte, v *any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+func diffJSON(path string, x, y any, out *[]string) {
+	mx, okx := x.(map[string]any)
+	my, oky := y.(map[string]any)
+	if !okx || !oky {
+		if !reflect.DeepEqual(x, y) {
+			*out = append(*out, path)
+		}
+		return
+	}
+	join := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	for k, vx := range mx {
+		if vy, ok := my[k]; ok {
+			diffJSON(join(k), vx, vy, out)
+		} else {
+			*out = append(*out, join(k))
+		}
+	}
+	for k := range my {
+		if _, ok := mx[k]; !ok {
+			*out = append(*out, join(k))
+		}
+	}
 }

@@ -16,12 +16,13 @@ import (
 type Processor struct {
 	store Store
 	cfg   Config
+	locks *userLocks
 }
 
 // NewProcessor returns a Processor that keeps its users and events in s, with the
 // policies of cfg (the zero Config is the documented default).
 func NewProcessor(s Store, cfg Config) *Processor {
-	return &Processor{store: s, cfg: cfg}
+	return &Processor{store: s, cfg: cfg, locks: newUserLocks()}
 }
 
 // Apply applies ev with the flags opts and commits the outcome.
@@ -32,9 +33,15 @@ func NewProcessor(s Store, cfg Config) *Processor {
 //     value), it returns the stored outcome with Duplicate set and changes nothing;
 //     otherwise ErrEventIDConflict;
 //   - otherwise it loads the user (ErrUserNotFound), applies the event as Apply does, and
-//     commits the new record and the event together; on ErrVersionConflict it waits a
-//     short random time (growing with the attempts), reloads and applies again, up to
-//     Config.MaxRetries times.
+//     commits the new record and the event together.
+//
+// Events for the same user id wait for each other within a Processor (a lock per user
+// id, held from the replay check to the commit), so they never conflict among
+// themselves; events for different users run in parallel. A version conflict can then
+// only come from another writer of the Store (another process): Apply then waits a
+// random time (full jitter, growing from 100µs and capped at MaxBackoff), reloads and
+// applies again, until ctx ends or, when Config.MaxRetries is positive, after that many
+// retries (ErrVersionConflict).
 //
 // It returns a result only for an event that was committed (or was already). An error
 // from the Store may be ambiguous (the commit may have happened): retrying the same event,
@@ -54,6 +61,10 @@ func (p *Processor) Apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 }
 
 func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, error) {
+	if err := p.locks.lock(ctx, ev.UserID); err != nil {
+		return nil, err
+	}
+	defer p.locks.unlock(ev.UserID)
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -73,7 +84,7 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 		switch {
 		case err == nil:
 			return res, nil
-		case errors.Is(err, ErrVersionConflict) && attempt < p.cfg.retries():
+		case errors.Is(err, ErrVersionConflict) && p.cfg.retry(attempt):
 			if err := backoff(ctx, attempt); err != nil {
 				return nil, err
 			}
@@ -88,11 +99,15 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 	}
 }
 
+// MaxBackoff is the longest wait of Processor.Apply before it retries after a version
+// conflict.
+const MaxBackoff = 10 * time.Millisecond
+
 // backoff waits before retry attempt+1 after a version conflict: a random time up to
-// 100µs doubled per attempt, at most 6.4ms, so that writers racing for one user spread
-// out instead of colliding again. It returns early with the context's error.
+// 100µs doubled per attempt, at most MaxBackoff, so that writers racing for one user
+// spread out instead of colliding again. It returns early with the context's error.
 func backoff(ctx context.Context, attempt int) error {
-	ceiling := 100 * time.Microsecond << min(attempt, 6)
+	ceiling := min(100*time.Microsecond<<min(attempt, 10), MaxBackoff)
 	t := time.NewTimer(time.Duration(mathrand.Int64N(int64(ceiling))))
 	defer t.Stop()
 	select {

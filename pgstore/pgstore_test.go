@@ -72,10 +72,43 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) userevents.Store { return pgstore.New(newPool(t)) })
 }
 
-// TestNoLostUpdate: 64 goroutines, 2,000 events, 4 users, through a Processor.
+// TestNoLostUpdate: concurrent events through Processors with the zero Config, on one
+// PostgreSQL database. Every event succeeds and none is lost.
 func TestNoLostUpdate(t *testing.T) {
-	st := storetest.NoLostUpdate(t, pgstore.New(newPool(t)), storetest.Load{Goroutines: 64, Events: 2000, Users: 4})
-	t.Logf("2000 events on PostgreSQL: %d commits tried, %d version conflicts retried", st.Commits, st.Conflicts)
+	for _, tc := range []struct {
+		name      string
+		processes int // Processors, each on its own pool: other processes
+		load      storetest.Load
+	}{
+		// One process, a hot user and a few users: the per-user lock serialises them.
+		{"one process, one user", 1, storetest.Load{Goroutines: 64, Events: 64 * 8, Users: 1}},
+		{"one process, 4 users", 1, storetest.Load{Goroutines: 64, Events: 64 * 32, Users: 4}},
+		// Two processes, 32 goroutines each, one user: only the store's version check
+		// stands between them, and the default retry policy must resolve every conflict.
+		{"two processes, one user", 2, storetest.Load{Goroutines: 64, Events: 64 * 16, Users: 1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pool := newPool(t)
+			stores := []userevents.Store{pgstore.New(pool)}
+			for len(stores) < tc.processes {
+				stores = append(stores, pgstore.New(samePool(t, pool)))
+			}
+			st := storetest.NoLostUpdate(t, tc.load, stores...)
+			t.Logf("%d events: %d commits tried, %d version conflicts retried", tc.load.Events, st.Commits, st.Conflicts)
+		})
+	}
+}
+
+// samePool returns a second pool on the schema of pool, as another process would have.
+func samePool(tb testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
+	tb.Helper()
+	cfg := pool.Config()
+	p, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(p.Close)
+	return p
 }
 
 // TestEventsInTimeOrder checks the index-backed query the schema is designed for.

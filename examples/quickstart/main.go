@@ -63,8 +63,9 @@ func main() {
 			"updatedConsumerUserAttributes": {"userStateDetails": {"state": "CREATED"}}}`, userevents.Options{}},
 		{"an event for the business user, without the flag", `{"timestamp": 1700000700000, "userId": "acme", "eventId": "ev-7",
 			"updatedConsumerUserAttributes": {"userDetails": {"name": {"firstName": "Wile", "lastName": "Coyote"}}}}`, userevents.Options{}},
-		{"the same, allowing the conversion", `{"timestamp": 1700000700000, "userId": "acme", "eventId": "ev-8",
-			"updatedConsumerUserAttributes": {"userDetails": {"name": {"firstName": "Wile", "lastName": "Coyote"}}}}`,
+		{"the same, allowing the conversion and keeping the user ACTIVE", `{"timestamp": 1700000700000, "userId": "acme", "eventId": "ev-8",
+			"updatedConsumerUserAttributes": {"userDetails": {"name": {"firstName": "Wile", "lastName": "Coyote"}},
+				"userStateDetails": {"state": "ACTIVE"}}}`,
 			userevents.Options{AllowUserTypeConversion: true}},
 	}
 	for _, e := range events {

@@ -38,9 +38,9 @@ func Example() {
 	// == an event for the business user, without the flag
 	// refused (HTTP 400): userevents: converting a BUSINESS user to a CONSUMER user is not allowed (user "acme")
 	//
-	// == the same, allowing the conversion
+	// == the same, allowing the conversion and keeping the user ACTIVE
 	// converted business user "acme" to a consumer user
-	// applied ev-8: version 2, changed userDetails.name.firstName, userDetails.name.lastName
+	// applied ev-8: version 2, changed legalEntity, userDetails
 	//
 	// event ev-2 as stored: version 3, changes kycStatusDetails.reason, kycStatusDetails.status, legalDocuments
 }
