@@ -3,6 +3,7 @@ package userevents
 import (
 	"bytes"
 	"fmt"
+	"time"
 )
 
 // Record is what a Store keeps under one user id: either a consumer or a business user,
@@ -119,6 +120,14 @@ type Config struct {
 	// NewEventID, when set, generates the ids of events that come without one;
 	// nil means random (version 4) UUIDs.
 	NewEventID func() string
+	// Clock, when set, gives the time against which FutureSkew is judged; nil means
+	// time.Now. Set it for a deterministic Apply (tests, replays of old traffic).
+	Clock func() time.Time
+	// FutureSkew bounds, under Strict, how far an event's timestamp may lie ahead of
+	// Clock: a later one is refused on "timestamp" (out_of_range). 0 means
+	// DefaultFutureSkew (24 hours); a negative duration turns the check off. Compatible
+	// never checks it, as Flagright does not.
+	FutureSkew time.Duration
 }
 
 // retry reports whether Processor.Apply retries after the version conflict of the
@@ -154,7 +163,8 @@ type Result struct {
 }
 
 // Apply applies the consumer user event ev, with the query flags opts, to the stored
-// record current, and returns the outcome. It is pure: no I/O, deterministic, and it
+// record current, and returns the outcome. It is pure: no I/O, deterministic (given
+// cfg.Clock, which only the Strict bound on future timestamps reads), and it
 // never changes current or ev. The returned user shares the parts that the event did
 // not change with current.Consumer (and the values it sets with ev): copy before
 // changing them (Record.Clone, ConsumerUser.Clone); a Store copies what it is given.
@@ -168,7 +178,7 @@ type Result struct {
 // error nothing is returned but the error. An event without EventID keeps none here:
 // Processor.Apply fills it in first.
 func Apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Result, error) {
-	if err := checkEvent(ev, opts, cfg.Level); err != nil {
+	if err := checkClock(checkEvent(ev, opts, cfg.Level), ev, cfg); err != nil {
 		return nil, err
 	}
 	return apply(current, ev, opts, cfg)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -81,6 +82,12 @@ func scorer(kyc, cra float64) Config {
 }
 
 func strictLifecycle() Config { return Config{Transitions: StrictLifecycle} }
+
+// fixedClock returns a clock that always says the millisecond timestamp ms.
+func fixedClock(ms int64) func() time.Time { return func() time.Time { return time.UnixMilli(ms) } }
+
+// clockAt returns a Config whose clock says ms.
+func clockAt(ms int64) Config { return Config{Clock: fixedClock(ms)} }
 
 // withState returns baseUser in the given state and KYC status.
 func withState(state, kyc string) string {
@@ -337,6 +344,26 @@ var applyRows = []applyRow{
 		want: `{}`, check: lastEvent(1700000000000)},
 	{name: "a newer event moves the newest timestamp", record: Record{LastEventTimestamp: 1600000000000}, event: event(""),
 		want: `{}`, check: lastEvent(1700000000000)},
+
+	// ---- Timestamps ahead of the clock (events are at 1700000000000).
+	// 25 hours ahead of the clock, beyond the default skew of 24 hours: refused.
+	{name: "strict: an event more than a day ahead of the clock", cfg: clockAt(1700000000000 - 25*3600000), event: attrs(`{"occupation":"x"}`),
+		errs: []fe{{"timestamp", CodeOutOfRange}}},
+	// The clock problem joins the event's other problems.
+	{name: "strict: a future event with another problem", cfg: clockAt(1700000000000 - 25*3600000), event: attrs(`{"riskLevel":"EXTREME"}`),
+		errs: []fe{{"timestamp", CodeOutOfRange}, {"updatedConsumerUserAttributes.riskLevel", CodeInvalidEnum}}},
+	// 23 hours ahead: within the skew.
+	{name: "strict: an event less than a day ahead of the clock", cfg: clockAt(1700000000000 - 23*3600000), event: event(""),
+		want: `{}`},
+	// A configured skew of one hour.
+	{name: "strict: FutureSkew bounds the skew", cfg: Config{Clock: fixedClock(1700000000000 - 2*3600000), FutureSkew: time.Hour}, event: event(""),
+		errs: []fe{{"timestamp", CodeOutOfRange}}},
+	// A negative skew turns the check off.
+	{name: "strict: a negative FutureSkew accepts any future", cfg: Config{Clock: fixedClock(1000000000000), FutureSkew: -1}, event: event(""),
+		want: `{}`},
+	// Compatible accepts what Flagright does.
+	{name: "compatible: a future event is accepted", cfg: Config{Level: Compatible, Clock: fixedClock(1000000000000)}, event: event(""),
+		want: `{}`},
 
 	// ---- Invalid events change nothing.
 	{name: "an invalid enum", event: attrs(`{"riskLevel":"EXTREME"}`),

@@ -78,7 +78,12 @@
 //   - person names (ConsumerName, aliases) are normalised to Unicode NFC when applied
 //     and when a user is created;
 //   - risk scores lie in [0, 100];
-//   - newUserId comes with the ChangeUserID flag, and ChangeUserID with newUserId.
+//   - newUserId comes with the ChangeUserID flag, and ChangeUserID with newUserId;
+//   - an event's timestamp is at most Config.FutureSkew (default 24 hours) ahead of
+//     Config.Clock (default time.Now), else "timestamp" out_of_range: one event dated
+//     2099 would otherwise become the record's newest timestamp for good, and under
+//     RejectStale make every real event after it stale. Apply and Processor.Apply check
+//     it; Validate, which has no Config, does not.
 //
 // At both levels newUserId must differ from userId when ChangeUserID is set.
 //

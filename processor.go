@@ -49,7 +49,7 @@ func NewProcessor(s Store, cfg Config) *Processor {
 // give events ids when retries matter. Apply stops with the context's error when ctx is
 // done.
 func (p *Processor) Apply(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, error) {
-	if err := checkEvent(ev, opts, p.cfg.Level); err != nil {
+	if err := checkClock(checkEvent(ev, opts, p.cfg.Level), ev, p.cfg); err != nil {
 		return nil, err
 	}
 	if ev.EventID == "" {

@@ -544,3 +544,31 @@ func TestFixtureBatchResponse(t *testing.T) {
 		t.Errorf("failed record members %v", rec)
 	}
 }
+
+// TestFarFutureEventDoesNotBlockTheUser: under Strict and RejectStale, an event dated
+// 2099 is refused on its timestamp, so the real events after it still apply. Under
+// Compatible it is accepted (as Flagright does), and then the real events are stale.
+func TestFarFutureEventDoesNotBlockTheUser(t *testing.T) {
+	ctx := context.Background()
+	clock := func() time.Time { return time.UnixMilli(1700000000000) }
+	future := &userevents.ConsumerUserEvent{Timestamp: 4070908800000, UserID: "u1", EventID: "from-2099"} // 2099-01-01
+	real := &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "real"}
+
+	p, _ := newProcessor(t, userevents.Config{StaleEvents: userevents.RejectStale, Clock: clock})
+	_, err := p.Apply(ctx, future, userevents.Options{})
+	var ve *userevents.ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Path != "timestamp" || ve.Fields[0].Code != userevents.CodeOutOfRange {
+		t.Fatalf("the 2099 event: got %v, want a timestamp out_of_range problem", err)
+	}
+	if _, err := p.Apply(ctx, real, userevents.Options{}); err != nil {
+		t.Fatalf("a real event after the refused one: %v", err)
+	}
+
+	compat, _ := newProcessor(t, userevents.Config{Level: userevents.Compatible, StaleEvents: userevents.RejectStale, Clock: clock})
+	if _, err := compat.Apply(ctx, future, userevents.Options{}); err != nil {
+		t.Fatalf("Compatible refused the 2099 event: %v", err)
+	}
+	if _, err := compat.Apply(ctx, real, userevents.Options{}); !errors.Is(err, userevents.ErrStaleEvent) {
+		t.Fatalf("Compatible, a real event after 2099: got %v, want ErrStaleEvent", err)
+	}
+}
