@@ -268,7 +268,7 @@ var applyRows = []applyRow{
 		wantUser: minimalUser, converted: true, state: tr("ACTIVE", ""), changes: []string{"directors", "legalEntity", "tags", "userStateDetails"}},
 	// The business user's state and KYC status are the From of the transitions.
 	{name: "a conversion changes state and KYC status from the business record's", business: true, opts: Options{AllowUserTypeConversion: true},
-		stored: `{"userId":"u1","createdTimestamp":1600000000000,"legalEntity":{},"userStateDetails":{"state":"BLOCKED","reason":"fraud"},"kycStatusDetails":{"status":"FAILED"},"riskLevel":"HIGH"}`,
+		stored:   `{"userId":"u1","createdTimestamp":1600000000000,"legalEntity":{},"userStateDetails":{"state":"BLOCKED","reason":"fraud"},"kycStatusDetails":{"status":"FAILED"},"riskLevel":"HIGH"}`,
 		event:    event(`"reason":"cleared","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"},"kycStatusDetails":{"status":"IN_PROGRESS"}}`),
 		wantUser: `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"ACTIVE","reason":"cleared"},"kycStatusDetails":{"status":"IN_PROGRESS","reason":"cleared"}}`,
 		changes:  []string{"kycStatusDetails.reason", "kycStatusDetails.status", "legalEntity", "riskLevel", "userStateDetails.reason", "userStateDetails.state"},
