@@ -111,7 +111,8 @@ type Config struct {
 	MaxRetries int
 	// Scorer, when set, computes the user's riskScoreDetails after each event. A
 	// locked level (Record.KYCRiskLevelLocked, CRARiskLevelLocked) keeps its previous
-	// value whatever the scorer says. An error from the scorer fails the event.
+	// value, and its score with it, whatever the scorer says. An error from the scorer
+	// fails the event. The stored event carries the resulting riskScoreDetails.
 	Scorer func(u *ConsumerUser) (*UserRiskScoreDetails, error)
 	// CanChangeUserID, when set, may refuse to re-key user u to newUserID (for example
 	// because the user has transactions): its error fails the event with a
@@ -335,6 +336,11 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		KYCTransition:     kycT,
 		Converted:         converted,
 	}
+	if cfg.Scorer != nil {
+		// As Flagright's ConsumerUserEventWithRulesResult: the user's risk scores
+		// after the event.
+		stored.RiskScoreDetails = u.RiskScoreDetails
+	}
 	return &Result{
 		User:            u,
 		Previous:        current,
@@ -460,11 +466,13 @@ func score(cfg Config, next *Record, prev *UserRiskScoreDetails, m *merger) erro
 	if prev != nil {
 		old = *prev
 	}
+	// A locked level keeps the score it was set with: the stored score and level
+	// never contradict each other.
 	if next.KYCRiskLevelLocked {
-		s.KYCRiskLevel = old.KYCRiskLevel
+		s.KYCRiskLevel, s.KYCRiskScore = old.KYCRiskLevel, old.KYCRiskScore
 	}
 	if next.CRARiskLevelLocked {
-		s.CRARiskLevel = old.CRARiskLevel
+		s.CRARiskLevel, s.CRARiskScore = old.CRARiskLevel, old.CRARiskScore
 	}
 	c := newVctx(cfg.Level, 0)
 	c.push("riskScoreDetails")

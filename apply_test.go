@@ -83,6 +83,23 @@ func scorer(kyc, cra float64) Config {
 
 func strictLifecycle() Config { return Config{Transitions: StrictLifecycle} }
 
+// eventRiskDetails checks the riskScoreDetails of the stored event ("" for none).
+func eventRiskDetails(want string) func(t *testing.T, r *Result) {
+	return func(t *testing.T, r *Result) {
+		t.Helper()
+		if want == "" {
+			if r.Event.RiskScoreDetails != nil {
+				t.Errorf("the stored event has riskScoreDetails %s, want none", r.Event.RiskScoreDetails.appendJSON(nil))
+			}
+			return
+		}
+		if r.Event.RiskScoreDetails == nil {
+			t.Fatal("the stored event has no riskScoreDetails")
+		}
+		sameJSON(t, []byte(want), r.Event.RiskScoreDetails.appendJSON(nil))
+	}
+}
+
 // fixedClock returns a clock that always says the millisecond timestamp ms.
 func fixedClock(ms int64) func() time.Time { return func() time.Time { return time.UnixMilli(ms) } }
 
@@ -298,15 +315,27 @@ var applyRows = []applyRow{
 		want: `{}`, check: locks(true, false)},
 	{name: "the manual risk level applies under a lock", record: Record{CRARiskLevelLocked: true}, event: attrs(`{"riskLevel":"VERY_HIGH","kycRiskLevel":"HIGH"}`),
 		want: `{"riskLevel":"VERY_HIGH","kycRiskLevel":"HIGH"}`, changes: []string{"kycRiskLevel", "riskLevel"}, check: locks(false, true)},
+	// The stored event carries the user's riskScoreDetails, as Flagright's
+	// ConsumerUserEventWithRulesResult does.
 	{name: "the scorer sets riskScoreDetails", cfg: scorer(85, 30), event: event(""),
 		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":30,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"LOW"}}`,
-		changes: []string{"riskScoreDetails"}},
+		changes: []string{"riskScoreDetails"}, check: eventRiskDetails(`{"kycRiskScore":85,"craRiskScore":30,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"LOW"}`)},
+	// A locked level keeps its score with it: score and level never contradict.
 	{name: "the scorer cannot change a locked CRA level", stored: mustMergePatch(baseUser, lockedLevel), record: Record{CRARiskLevelLocked: true}, cfg: scorer(85, 90), event: event(""),
-		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":90,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"VERY_LOW"}}`,
-		changes: []string{"riskScoreDetails"}},
+		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":10,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"VERY_LOW"}}`,
+		changes: []string{"riskScoreDetails"}, check: eventRiskDetails(`{"kycRiskScore":85,"craRiskScore":10,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"VERY_LOW"}`)},
 	{name: "the scorer cannot change a level locked by the same event", stored: mustMergePatch(baseUser, lockedLevel), opts: Options{LockKYCRiskLevel: &yes}, cfg: scorer(85, 90), event: event(""),
-		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":90,"kycRiskLevel":"VERY_LOW","craRiskLevel":"VERY_HIGH"}}`,
-		changes: []string{"riskScoreDetails"}, check: locks(true, false)},
+		want:    `{"riskScoreDetails":{"kycRiskScore":10,"craRiskScore":90,"kycRiskLevel":"VERY_LOW","craRiskLevel":"VERY_HIGH"}}`,
+		changes: []string{"riskScoreDetails"}, check: func(t *testing.T, r *Result) {
+			locks(true, false)(t, r)
+			eventRiskDetails(`{"kycRiskScore":10,"craRiskScore":90,"kycRiskLevel":"VERY_LOW","craRiskLevel":"VERY_HIGH"}`)(t, r)
+		}},
+	// A locked level with no stored score keeps having none.
+	{name: "a lock on a user without scores keeps the level scoreless", record: Record{KYCRiskLevelLocked: true}, cfg: scorer(85, 90), event: event(""),
+		want:    `{"riskScoreDetails":{"craRiskScore":90,"craRiskLevel":"VERY_HIGH"}}`,
+		changes: []string{"riskScoreDetails"}},
+	// Without a scorer, the stored event has no riskScoreDetails.
+	{name: "no scorer, no riskScoreDetails on the event", event: event(""), want: `{}`, check: eventRiskDetails("")},
 	{name: "a scorer giving the same scores is no change", stored: mustMergePatch(baseUser, lockedLevel), cfg: scorer(10, 10), event: event(""),
 		want: `{}`},
 	{name: "a scorer error fails the event", cfg: Config{Scorer: func(*ConsumerUser) (*UserRiskScoreDetails, error) { return nil, errRefused }}, event: event(""),

@@ -118,7 +118,11 @@
 //  5. riskLevel and kycRiskLevel apply as attributes. opts.LockKYCRiskLevel and
 //     LockCRARiskLevel set (true) or clear (false) the record's locks; nil keeps them.
 //     A flag alone, with no attributes, is a valid event. cfg.Scorer, when set,
-//     computes riskScoreDetails after the merge; a locked level keeps its previous value.
+//     computes riskScoreDetails after the merge; a locked level keeps its previous value
+//     and the score it came with (kycRiskScore with kycRiskLevel, craRiskScore with
+//     craRiskLevel), so the stored score and level never contradict each other. The
+//     stored event carries the user's riskScoreDetails after the event, as Flagright's
+//     ConsumerUserEventWithRulesResult does (none without a Scorer).
 //  6. With opts.ChangeUserID and newUserId the user is re-keyed (the legacy userId
 //     members follow); cfg.CanChangeUserID may refuse; the store refuses a taken id
 //     (ErrUserExists).

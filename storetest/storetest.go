@@ -248,6 +248,7 @@ func eventRoundTrip(ctx context.Context, s userevents.Store) []error {
 	ev.Converted = true
 	ev.KYCTransition = &userevents.Transition{From: "", To: "NEW"}
 	ev.ExecutedRules = []userevents.ExecutedRulesResult{{RuleInstanceID: "r1", RuleName: "n", RuleDescription: "d", RuleAction: userevents.RuleActionFlag, RuleHit: true}}
+	ev.RiskScoreDetails = &userevents.UserRiskScoreDetails{KYCRiskScore: userevents.Ptr(12.5), KYCRiskLevel: userevents.RiskLevelVeryLow}
 	err := s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: 1, Record: userevents.Record{Consumer: ev.User, Version: 2}, Event: ev})
 	c.expect("commit e1", err, nil)
 	got, err := s.LoadEvent(ctx, "e1")
