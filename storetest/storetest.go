@@ -62,6 +62,8 @@ var properties = []property{
 	{"CommittedValuesAreCopies", commitCopies},
 	{"ConcurrentCommitsOneWinner", oneWinner},
 	{"ConcurrentUsersIndependent", independentUsers},
+	{"ReadBackAtAndBeyondLimits", readBackLimits},
+	{"ReadBackAcceptedEvents", readBackAccepted},
 }
 
 // collector gathers violations.
