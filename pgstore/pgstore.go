@@ -24,7 +24,8 @@ import (
 //go:embed schema.sql
 var Schema string
 
-// Migrate creates the tables and index of the store if they do not exist.
+// Migrate creates the tables and index of the store if they do not exist, and turns the
+// jsonb documents of tables made by an earlier schema into json (see README.md).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	_, err := pool.Exec(ctx, Schema)
 	return err

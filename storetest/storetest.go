@@ -64,6 +64,7 @@ var properties = []property{
 	{"ConcurrentUsersIndependent", independentUsers},
 	{"ReadBackAtAndBeyondLimits", readBackLimits},
 	{"ReadBackAcceptedEvents", readBackAccepted},
+	{"ReadBackNUL", readBackNUL},
 }
 
 // collector gathers violations.

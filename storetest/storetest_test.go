@@ -172,6 +172,8 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		{"tears commits", faults{tearCommits: true}, []string{"EventIDUniqueAcrossUsers", "RefusedCommitWritesNothing"}},
 		// Reading back with the default limits loses what outgrew them.
 		{"limited reads", faults{limitedReads: true}, []string{"ReadBackAtAndBeyondLimits", "ReadBackAcceptedEvents"}},
+		// Refusing NUL refuses what the library accepts.
+		{"refuses NUL", faults{noNUL: true}, []string{"ReadBackNUL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
