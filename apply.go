@@ -3,6 +3,7 @@ package userevents
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -287,6 +288,12 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		}
 	}
 
+	if cfg.Level == Strict {
+		if err := checkGrowth(base, u, ev); err != nil {
+			return nil, err
+		}
+	}
+
 	// Re-keying.
 	if opts.ChangeUserID && ev.NewUserID != "" {
 		if cfg.CanChangeUserID != nil {
@@ -351,6 +358,32 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		Converted:       converted,
 		Event:           stored,
 	}, nil
+}
+
+// checkGrowth refuses, under Strict, an event that takes one of the lists a user gathers
+// event by event (tags, merged by key; externalLinks, appended) past the decoder's array
+// limit (DefaultLimits().MaxArrayLength), so that a stored user can always be sent
+// back through the decoder with the default limits. A list already past the limit (a
+// user written at Compatible, or built in Go) may stay so, but not grow. The check
+// costs nothing: the lengths are known.
+func checkGrowth(base, u *ConsumerUser, ev *ConsumerUserEvent) error {
+	limit := DefaultLimits().MaxArrayLength
+	msg := "the user's list would exceed the limit of " + strconv.Itoa(limit) + " elements"
+	var errs []FieldError
+	if len(u.Tags) > limit && len(u.Tags) > len(base.Tags) {
+		errs = append(errs, FieldError{Path: "updatedConsumerUserAttributes.tags", Code: CodeTooLarge, Message: msg})
+	}
+	if len(u.ExternalLinks) > limit && len(u.ExternalLinks) > len(base.ExternalLinks) {
+		path := "externalLinks"
+		if len(ev.ExternalLinks) == 0 {
+			path = "updatedConsumerUserAttributes.externalLinks"
+		}
+		errs = append(errs, FieldError{Path: path, Code: CodeTooLarge, Message: msg})
+	}
+	if errs != nil {
+		return &ValidationError{Fields: errs}
+	}
+	return nil
 }
 
 func stateOf(u *ConsumerUser) string {

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // baseUser is the stored consumer user most rows start from.
@@ -622,5 +624,80 @@ func TestApplyCostIndependentOfUser(t *testing.T) {
 	if fatAllocs > minAllocs+2 || fatBytes > minBytes+1024 {
 		t.Errorf("a state change on a %d-byte user: %.0f allocations, %.0f bytes; on a minimal user: %.0f, %.0f",
 			len(fat.appendJSON(nil)), fatAllocs, fatBytes, minAllocs, minBytes)
+	}
+}
+
+// TestStrictBoundsGrowingLists: under Strict an event may not take the user's tags or
+// externalLinks (the lists that grow event by event) past the decoder's array limit;
+// Compatible lets them grow, and what is already past the limit may stay.
+func TestStrictBoundsGrowingLists(t *testing.T) {
+	limit := DefaultLimits().MaxArrayLength
+	tags := func(prefix string, n int) []UserTag {
+		t := make([]UserTag, n)
+		for i := range t {
+			t[i] = UserTag{Key: prefix + strconv.Itoa(i), Value: "v"}
+		}
+		return t
+	}
+	links := func(prefix string, n int) []string {
+		l := make([]string, n)
+		for i := range l {
+			l[i] = prefix + strconv.Itoa(i)
+		}
+		return l
+	}
+	tests := []struct {
+		name   string
+		level  Level
+		stored *ConsumerUser
+		ev     *ConsumerUserEvent
+		fields []FieldError // nil: applied
+	}{
+		// Two events of 6,000 tags: the second would make 12,000.
+		{"tags past the limit", Strict, &ConsumerUser{Tags: tags("a", 6000)},
+			&ConsumerUserEvent{UpdatedConsumerUserAttributes: &ConsumerUserAttributes{Tags: Set(tags("b", 6000))}},
+			[]FieldError{{Path: "updatedConsumerUserAttributes.tags", Code: CodeTooLarge}}},
+		// Compatible is Flagright's schema, which has no such bound.
+		{"tags past the limit at Compatible", Compatible, &ConsumerUser{Tags: tags("a", 6000)},
+			&ConsumerUserEvent{UpdatedConsumerUserAttributes: &ConsumerUserAttributes{Tags: Set(tags("b", 6000))}}, nil},
+		// Exactly the limit is allowed.
+		{"tags up to the limit", Strict, &ConsumerUser{Tags: tags("a", limit-1)},
+			&ConsumerUserEvent{UpdatedConsumerUserAttributes: &ConsumerUserAttributes{Tags: Set(tags("b", 1))}}, nil},
+		// A user already past the limit may change a tag (by key) without growing.
+		{"a user already past the limit, not growing", Strict, &ConsumerUser{Tags: tags("a", limit+500)},
+			&ConsumerUserEvent{UpdatedConsumerUserAttributes: &ConsumerUserAttributes{Tags: Set(tags("a", 1))}}, nil},
+		// ... but not grow.
+		{"a user already past the limit, growing", Strict, &ConsumerUser{Tags: tags("a", limit+500)},
+			&ConsumerUserEvent{UpdatedConsumerUserAttributes: &ConsumerUserAttributes{Tags: Set(tags("b", 1))}},
+			[]FieldError{{Path: "updatedConsumerUserAttributes.tags", Code: CodeTooLarge}}},
+		// The event's links are appended to the user's.
+		{"links past the limit", Strict, &ConsumerUser{ExternalLinks: links("a", limit-1)},
+			&ConsumerUserEvent{ExternalLinks: links("b", 2)},
+			[]FieldError{{Path: "externalLinks", Code: CodeTooLarge}}},
+		// Links given in the update replace the user's whole (the decoder bounds them;
+		// values built in Go may be longer).
+		{"links of the update past the limit", Strict, &ConsumerUser{},
+			&ConsumerUserEvent{UpdatedConsumerUserAttributes: &ConsumerUserAttributes{ExternalLinks: Set(links("a", limit+1))}},
+			[]FieldError{{Path: "updatedConsumerUserAttributes.externalLinks", Code: CodeTooLarge}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.stored.UserID, tt.stored.CreatedTimestamp = "u1", 1600000000000
+			tt.ev.UserID, tt.ev.Timestamp, tt.ev.EventID = "u1", 1700000000000, "e1"
+			r, err := Apply(Record{Consumer: tt.stored, Version: 1}, tt.ev, Options{}, Config{Level: tt.level})
+			if tt.fields == nil {
+				if err != nil {
+					t.Fatalf("got %v, want it applied", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) || r != nil {
+				t.Fatalf("got %v, %v, want a *ValidationError and no result", r, err)
+			}
+			if diff := cmp.Diff(tt.fields, ve.Fields, cmpopts.IgnoreFields(FieldError{}, "Message")); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package userevents
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,6 +53,22 @@ type DecodeOption func(*Limits)
 // WithLimits makes a Decode function use l (its zero fields take their defaults).
 func WithLimits(l Limits) DecodeOption {
 	return func(dst *Limits) { *dst = l.withDefaults() }
+}
+
+// noLimit is the value Unlimited gives every limit: larger than any document, and small
+// enough that the decoder's arithmetic on limits cannot overflow.
+const noLimit = math.MaxInt >> 1
+
+// Unlimited makes a Decode function read without limits (document size, nesting depth,
+// array elements, string and id lengths). It is for data the program itself wrote, such
+// as a Store reading back what it stored: the limits protect against hostile input, and
+// what the library accepted may exceed them (a user grows event by event; values built
+// in Go are not bounded by the decoder). Never use it for input from outside. The other
+// checks (syntax, UTF-8, types, unknown and duplicate members) still apply.
+func Unlimited() DecodeOption {
+	return func(dst *Limits) {
+		*dst = Limits{MaxBytes: noLimit, MaxDepth: noLimit, MaxArrayLength: noLimit, MaxStringBytes: noLimit, MaxIDBytes: noLimit}
+	}
 }
 
 // maxErrors bounds the problems reported for one document; past it decoding stops.
@@ -1097,4 +1114,13 @@ func DecodeBusinessUser(data []byte, opts ...DecodeOption) (*BusinessUser, error
 // DecodeEvent. Paths of problems in events start with data[i].
 func DecodeEventBatch(data []byte, opts ...DecodeOption) (*EventBatch, error) {
 	return decodeNew(data, opts, (*decoder).decodeEventBatch)
+}
+
+// DecodeStoredEvent decodes an event as Processor.Event returns it (Flagright's
+// ConsumerUserEventWithRulesResult, the wire format of a *StoredEvent) as strictly as
+// DecodeEvent. Only the wire members are read: the outcome (Options, Version, User,
+// Previous, ...) is not part of it. A Store that keeps events in this form reads them
+// back with DecodeStoredEvent(data, Unlimited()).
+func DecodeStoredEvent(data []byte, opts ...DecodeOption) (*StoredEvent, error) {
+	return decodeNew(data, opts, (*decoder).decodeStoredEvent)
 }

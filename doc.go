@@ -44,6 +44,13 @@
 // collects every structural problem it meets; a syntax error or a limit ends it.
 // Decoding does not check values: Validate does.
 //
+// The limits bound input from outside, not what the library accepted: a stored user grows
+// event by event past them (a user's document, an event's outcome holding the user before
+// and after), and values built in Go never met the decoder. So a Store that decodes what
+// it stored reads it with Unlimited (an event in its wire format with DecodeStoredEvent),
+// and a read never fails on a limit that the write did not enforce; storetest holds
+// every Store to this with users and events at and beyond each limit.
+//
 // encoding/json (v1) accepts duplicate and case-variant members, invalid UTF-8 and
 // unpaired surrogates, and has no limits; the library therefore decodes with its own
 // generated, reflection-free decoder (see TestStdlibIsLenient and docs/BENCHMARKS.md),
@@ -84,8 +91,17 @@
 //     2099 would otherwise become the record's newest timestamp for good, and under
 //     RejectStale make every real event after it stale. Apply and Processor.Apply check
 //     it; Validate, which has no Config, does not.
+//   - an event may not take the user's tags or externalLinks, the lists that grow event
+//     by event, past 10,000 elements (DefaultLimits().MaxArrayLength; too_large on
+//     updatedConsumerUserAttributes.tags, externalLinks or
+//     updatedConsumerUserAttributes.externalLinks), so that the stored user always goes
+//     back through the decoder's default array limit; a list already longer may stay so.
 //
-// At both levels newUserId must differ from userId when ChangeUserID is set.
+// At both levels newUserId must differ from userId when ChangeUserID is set, and ids
+// (userId, eventId, newUserId, the legacy userId members) hold no NUL (U+0000;
+// invalid_format): an id is a key, and a key must be storable as text by any database.
+// Elsewhere NUL is accepted as the level says (Compatible anywhere, Strict only inside
+// raw JSON such as a business user's legalEntity), and every shipped Store stores it.
 //
 // # Applying an event
 //
@@ -135,7 +151,10 @@
 //  9. The merged user is valid: every value the update sets is validated (step 0), and
 //     merged objects keep their required members. The parts of the stored user that the
 //     event does not touch are not validated again: they were when written. So the cost
-//     of Apply grows with the update, not with the stored user.
+//     of Apply grows with the update, not with the stored user. Under Strict the
+//     growing lists stay within 10,000 elements (see Validation); the size of the user
+//     as a whole is not bounded (no check may cost the stored user's size), which is
+//     one reason why stores read without limits.
 //
 // Events apply in arrival order, whatever their timestamps; the record keeps the newest
 // timestamp applied, and cfg.StaleEvents = RejectStale refuses an older event with
@@ -150,7 +169,11 @@
 // event atomically, only if the stored version still equals ExpectedVersion (0: the user
 // must not exist) and the event id is new across all users; a re-key stores the record
 // under its new id and frees the old one. Loads and commits copy: nothing a caller holds
-// aliases what a store keeps. Record.CloneReusing is the copy for an in-memory store
+// aliases what a store keeps. What a store accepted it reads back, whatever its size,
+// depth, array lengths and string lengths (see Decoding), and it stores every string the
+// library accepts, NUL included. Data a store holds but cannot read is the server's fault:
+// the store returns ErrStoredData, the Processor wraps with it any *ValidationError that
+// comes out of a Store read, and HTTPStatus maps it to 500, never 400. Record.CloneReusing is the copy for an in-memory store
 // that keeps every version: the members an event did not change are shared with the
 // previous version (which the store owns, never with the caller), so a user's history
 // costs its changes, not a full copy per event; memstore commits this way.

@@ -28,6 +28,12 @@ var (
 	// ErrStaleEvent: with Config.StaleEvents = RejectStale, the event is older than the
 	// newest event already applied to the user.
 	ErrStaleEvent = errors.New("userevents: event older than the newest applied event")
+	// ErrStoredData: a Store could not read data it holds (a stored user or event that
+	// does not decode, a corrupt row). It is the server's fault, never the client's:
+	// HTTPStatus maps it to 500 even when the error also wraps the *ValidationError of
+	// the decoder, which errors.As still finds for the logs. Processor wraps with it any
+	// *ValidationError that comes out of Store.LoadUser or Store.LoadEvent.
+	ErrStoredData = errors.New("userevents: stored data cannot be read")
 )
 
 // The FieldError codes.
@@ -98,12 +104,15 @@ func (e *ValidationError) Has(path, code string) bool {
 // ErrTransitionNotAllowed; 404 for ErrUserNotFound and ErrEventNotFound; 409 for
 // ErrEventIDConflict, ErrUserExists, ErrVersionConflict and ErrStaleEvent (a stale event
 // conflicts with the stored user: the spec leaves it open, and 409 tells the client not to
-// retry the same body); 500 for anything else.
+// retry the same body); 500 for ErrStoredData, whatever else it wraps, and for anything
+// else.
 func HTTPStatus(err error) int {
 	var ve *ValidationError
 	switch {
 	case err == nil:
 		return http.StatusOK
+	case errors.Is(err, ErrStoredData):
+		return http.StatusInternalServerError
 	case errors.As(err, &ve), errors.Is(err, ErrUserTypeMismatch), errors.Is(err, ErrTransitionNotAllowed):
 		return http.StatusBadRequest
 	case errors.Is(err, ErrUserNotFound), errors.Is(err, ErrEventNotFound):

@@ -2,10 +2,15 @@ package userevents
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // allocated returns the bytes f allocates (a lower bound on its peak memory, and an
@@ -107,6 +112,131 @@ func TestHostileInputs(t *testing.T) {
 				t.Errorf("allocated %d bytes, want under %d (twice the document limit)", n, 2*limit)
 			}
 			t.Logf("%d-byte document refused, %d bytes allocated", len(doc), n)
+		})
+	}
+}
+
+// limitCase is a document at or beyond one of the default limits.
+type limitCase struct {
+	name   string
+	v      any // a *ConsumerUser, *BusinessUser or *StoredEvent
+	fields []FieldError
+	// fields: what the default limits report (nil: the document is within them)
+}
+
+// limitCases returns users and events at and beyond every default limit.
+func limitCases() []limitCase {
+	lim := DefaultLimits()
+	user := func(f func(u *ConsumerUser)) *ConsumerUser {
+		u := &ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}
+		f(u)
+		return u
+	}
+	tags := func(n int) []UserTag {
+		t := make([]UserTag, n)
+		for i := range t {
+			t[i] = UserTag{Key: "k" + strconv.Itoa(i), Value: "v"}
+		}
+		return t
+	}
+	// nested returns n arrays, one in the other.
+	nested := func(n int) json.RawMessage {
+		return json.RawMessage(strings.Repeat("[", n) + "1" + strings.Repeat("]", n))
+	}
+	// deep returns a consumer user nested depth deep: the user is depth 1, its
+	// executedRules[0].vars[0].value starts at depth 6.
+	deep := func(depth int) *ConsumerUser {
+		return user(func(u *ConsumerUser) {
+			u.ExecutedRules = []ExecutedRulesResult{{RuleInstanceID: "r", RuleName: "n", RuleDescription: "d", RuleAction: RuleActionFlag,
+				Vars: []ExecutedLogicVars{{Value: nested(depth - 5)}}}}
+		})
+	}
+	// sized returns a consumer user whose JSON has exactly n bytes.
+	sized := func(n int) *ConsumerUser {
+		u := user(func(u *ConsumerUser) {
+			for i := 0; i <= n/60000; i++ {
+				u.Tags = append(u.Tags, UserTag{Key: "k" + strconv.Itoa(i), Value: strings.Repeat("x", 60000)})
+			}
+		})
+		b, _ := json.Marshal(u)
+		last := &u.Tags[len(u.Tags)-1]
+		last.Value = last.Value[:len(last.Value)-(len(b)-n)]
+		return u
+	}
+	str := func(n int) string { return strings.Repeat("s", n) }
+	event := func(f func(e *StoredEvent)) *StoredEvent {
+		e := &StoredEvent{ConsumerUserEvent: ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}}
+		f(e)
+		return e
+	}
+	tooLarge := func(path string) []FieldError { return []FieldError{{Path: path, Code: CodeTooLarge}} }
+	tooLong := func(path string) []FieldError { return []FieldError{{Path: path, Code: CodeTooLong}} }
+	return []limitCase{
+		// The document size.
+		{"document at the size limit", sized(lim.MaxBytes), nil},
+		{"document over the size limit", sized(lim.MaxBytes + 1), tooLarge("")},
+		// Nesting depth.
+		{"nesting at the depth limit", deep(lim.MaxDepth), nil},
+		{"nesting over the depth limit", deep(lim.MaxDepth + 1), tooLarge("executedRules[0].vars[0].value" + strings.Repeat("[0]", lim.MaxDepth-5))},
+		{"business user nested far over the depth limit", &BusinessUser{UserID: "b1", CreatedTimestamp: 1600000000000, LegalEntity: nested(1000)},
+			tooLarge("legalEntity" + strings.Repeat("[0]", lim.MaxDepth-1))},
+		// Array elements: the tags a user gathers event by event.
+		{"tags at the array limit", user(func(u *ConsumerUser) { u.Tags = tags(lim.MaxArrayLength) }), nil},
+		{"tags over the array limit", user(func(u *ConsumerUser) { u.Tags = tags(lim.MaxArrayLength + 1) }), tooLarge("tags[10000]")},
+		{"event links over the array limit", event(func(e *StoredEvent) {
+			for i := 0; i <= lim.MaxArrayLength; i++ {
+				e.ExternalLinks = append(e.ExternalLinks, "l"+strconv.Itoa(i))
+			}
+		}), tooLarge("externalLinks[10000]")},
+		// String length.
+		{"string at the length limit", user(func(u *ConsumerUser) { u.Occupation = Ptr(str(lim.MaxStringBytes)) }), nil},
+		{"string over the length limit", user(func(u *ConsumerUser) { u.Occupation = Ptr(str(lim.MaxStringBytes + 1)) }), tooLong("occupation")},
+		{"event reason over the length limit", event(func(e *StoredEvent) { e.Reason = Ptr(str(lim.MaxStringBytes + 1)) }), tooLong("reason")},
+		// Id length.
+		{"user id at the id limit", user(func(u *ConsumerUser) { u.UserID = str(lim.MaxIDBytes) }), nil},
+		{"user id over the id limit", user(func(u *ConsumerUser) { u.UserID = str(lim.MaxIDBytes + 1) }), tooLong("userId")},
+		{"event id over the id limit", event(func(e *StoredEvent) { e.EventID = str(lim.MaxIDBytes + 1) }), tooLong("eventId")},
+	}
+}
+
+// TestUnlimited checks that Unlimited lifts every limit: documents at and beyond each
+// default limit decode with it to the value they were written from, while the default
+// limits refuse those beyond them with the expected path and code.
+func TestUnlimited(t *testing.T) {
+	for _, tt := range limitCases() {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := json.Marshal(tt.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var decode func(opts ...DecodeOption) (any, error)
+			switch tt.v.(type) {
+			case *ConsumerUser:
+				decode = func(opts ...DecodeOption) (any, error) { return DecodeConsumerUser(doc, opts...) }
+			case *BusinessUser:
+				decode = func(opts ...DecodeOption) (any, error) { return DecodeBusinessUser(doc, opts...) }
+			case *StoredEvent:
+				decode = func(opts ...DecodeOption) (any, error) { return DecodeStoredEvent(doc, opts...) }
+			}
+			_, err = decode()
+			var ve *ValidationError
+			switch {
+			case tt.fields == nil && err != nil:
+				t.Errorf("default limits: %v, want no error", err)
+			case tt.fields != nil && !errors.As(err, &ve):
+				t.Errorf("default limits: %v, want a *ValidationError", err)
+			case tt.fields != nil:
+				if diff := cmp.Diff(tt.fields, ve.Fields, cmpopts.IgnoreFields(FieldError{}, "Message")); diff != "" {
+					t.Errorf("default limits (-want +got):\n%s", diff)
+				}
+			}
+			got, err := decode(Unlimited())
+			if err != nil {
+				t.Fatalf("Unlimited: %v", err)
+			}
+			if diff := cmp.Diff(tt.v, got); diff != "" {
+				t.Errorf("Unlimited (-want +got):\n%s", diff)
+			}
 		})
 	}
 }

@@ -74,7 +74,7 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 		}
 		current, err := p.store.LoadUser(ctx, ev.UserID)
 		if err != nil {
-			return nil, err
+			return nil, storeReadError(err)
 		}
 		res, err := apply(current, ev, opts, p.cfg)
 		if err != nil {
@@ -127,7 +127,7 @@ func (p *Processor) replay(ctx context.Context, ev *ConsumerUserEvent, opts Opti
 	case errors.Is(err, ErrEventNotFound):
 		return nil, nil
 	case err != nil:
-		return nil, err
+		return nil, storeReadError(err)
 	case !sameEvent(stored, ev, opts):
 		return nil, fmt.Errorf("%w: %q", ErrEventIDConflict, ev.EventID)
 	}
@@ -164,7 +164,22 @@ func newUUID() string {
 
 // Event returns the event stored under eventID, or ErrEventNotFound.
 func (p *Processor) Event(ctx context.Context, eventID string) (*StoredEvent, error) {
-	return p.store.LoadEvent(ctx, eventID)
+	e, err := p.store.LoadEvent(ctx, eventID)
+	if err != nil {
+		return nil, storeReadError(err)
+	}
+	return e, nil
+}
+
+// storeReadError returns err, an error of a Store read, wrapped with ErrStoredData when it
+// holds a *ValidationError: what a store cannot read back is the server's fault, not the
+// client's, so it must not look like bad input to HTTPStatus.
+func storeReadError(err error) error {
+	var ve *ValidationError
+	if errors.As(err, &ve) && !errors.Is(err, ErrStoredData) {
+		return fmt.Errorf("%w: %w", ErrStoredData, err)
+	}
+	return err
 }
 
 // CreateConsumerUser validates u at Config.Level and stores it as a new user (version 1),

@@ -216,6 +216,11 @@ func TestHTTPStatus(t *testing.T) {
 		{userevents.ErrUserExists, http.StatusConflict},
 		{userevents.ErrVersionConflict, http.StatusConflict},
 		{userevents.ErrStaleEvent, http.StatusConflict},
+		// Stored data that cannot be read is the server's fault, even with the decoder's
+		// *ValidationError inside.
+		{userevents.ErrStoredData, http.StatusInternalServerError},
+		{fmt.Errorf("%w: %w", userevents.ErrStoredData, &userevents.ValidationError{}), http.StatusInternalServerError},
+		{fmt.Errorf("%w: %w", &userevents.ValidationError{}, userevents.ErrStoredData), http.StatusInternalServerError},
 		{context.Canceled, http.StatusInternalServerError},
 		{errors.New("disk on fire"), http.StatusInternalServerError},
 	}
@@ -570,5 +575,68 @@ func TestFarFutureEventDoesNotBlockTheUser(t *testing.T) {
 	}
 	if _, err := compat.Apply(ctx, real, userevents.Options{}); !errors.Is(err, userevents.ErrStaleEvent) {
 		t.Fatalf("Compatible, a real event after 2099: got %v, want ErrStaleEvent", err)
+	}
+}
+
+// TestStoreReadErrorsAre500: a *ValidationError that comes out of a Store read (a stored
+// document the store cannot decode) is the server's fault: the Processor wraps it with
+// ErrStoredData, and HTTPStatus says 500, never 400.
+func TestStoreReadErrorsAre500(t *testing.T) {
+	ctx := context.Background()
+	decodeErr := &userevents.ValidationError{Fields: []userevents.FieldError{{Path: "tags", Code: userevents.CodeTooLarge}}}
+	ev := `{"timestamp":1700000000000,"userId":"u1","eventId":"e1"}`
+	tests := []struct {
+		name string
+		op   string // the failing Store operation
+		call func(p *userevents.Processor) error
+	}{
+		// Apply loads the user: a stored user that does not decode.
+		{"Apply, LoadUser", storetest.OpLoadUser, func(p *userevents.Processor) error {
+			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
+			return err
+		}},
+		// Apply first looks for a stored event with the id (the replay).
+		{"Apply, LoadEvent", storetest.OpLoadEvent, func(p *userevents.Processor) error {
+			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
+			return err
+		}},
+		// ApplyBatch goes through the same loads.
+		{"ApplyBatch, LoadUser", storetest.OpLoadUser, func(p *userevents.Processor) error {
+			b, err := p.ApplyBatch(ctx, []*userevents.ConsumerUserEvent{mustEvent(t, ev)}, userevents.Options{})
+			if err != nil {
+				return err
+			}
+			return b.Results[0].Err
+		}},
+		// Event reads a stored event.
+		{"Event", storetest.OpLoadEvent, func(p *userevents.Processor) error {
+			_, err := p.Event(ctx, "e1")
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &storetest.FaultyStore{Store: memstore.New(), Before: func(_ context.Context, op string) error {
+				if op == tt.op {
+					return fmt.Errorf("somestore: stored data: %w", decodeErr)
+				}
+				return nil
+			}}
+			if err := f.Store.Commit(ctx, userevents.Commit{UserID: "u1", Record: userevents.Record{
+				Consumer: &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, Version: 1}}); err != nil {
+				t.Fatal(err)
+			}
+			err := tt.call(userevents.NewProcessor(f, userevents.Config{}))
+			if !errors.Is(err, userevents.ErrStoredData) {
+				t.Errorf("got %v, want ErrStoredData", err)
+			}
+			if got := userevents.HTTPStatus(err); got != http.StatusInternalServerError {
+				t.Errorf("HTTPStatus = %d, want 500", got)
+			}
+			var ve *userevents.ValidationError
+			if !errors.As(err, &ve) || ve != decodeErr {
+				t.Errorf("the decoder's error is lost for the logs: %v", err)
+			}
+		})
 	}
 }

@@ -9,6 +9,14 @@ import "context"
 // A Store must be safe for concurrent use, and must copy: the values it returns and
 // the values it is given must not alias what it keeps (Record.Clone; an in-memory store
 // that keeps every version can use Record.CloneReusing, as memstore does).
+//
+// What a Store accepted it must read back. The decoding limits (Limits) guard input from
+// outside and do not bound stored data: a user outgrows them event by event, and values
+// built in Go never met them. A Store that keeps JSON decodes it with Unlimited (events
+// with DecodeStoredEvent). And it must store every string the library accepts, U+0000
+// included (pgstore keeps json, not jsonb, for that). When it cannot read what it holds
+// it returns an error wrapping ErrStoredData (HTTP 500), never a bare *ValidationError,
+// which would blame the client.
 type Store interface {
 	// LoadUser returns a copy of the record stored under userID, or ErrUserNotFound.
 	LoadUser(ctx context.Context, userID string) (Record, error)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/mail"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -177,6 +178,11 @@ func (c *vctx) str(name, s string, r rule) {
 		return
 	case r&rMin4 != 0 && utf8.RuneCountInString(s) < 4:
 		c.fail(name, CodeOutOfRange, "must be at least 4 characters")
+	case r&rId != 0 && strings.IndexByte(s, 0) >= 0:
+		// At both levels: an id is a key, and a key must be storable as text by any
+		// database (PostgreSQL's text cannot hold U+0000).
+		c.fail(name, CodeInvalidFormat, "an id must not contain NUL (U+0000)")
+		return
 	}
 	if r&rDob != 0 {
 		c.dateOfBirth(name, s)

@@ -323,6 +323,19 @@ var badInputs = []badInput{
 	{name: "legacy userId of another user on a user", doc: usr(`"kycStatusDetails":{"status":"NEW","userId":"u2"}`), user: true,
 		both: []fe{{"kycStatusDetails.userId", CodeInconsistent}}},
 
+	// --- NUL (U+0000): refused in ids at both levels (a key must be storable as text by
+	// any database); elsewhere only Strict refuses it, as any control character.
+	{name: "NUL in the event's userId", doc: `{"timestamp":1700000000000,"userId":"u\u0000"}`,
+		both: []fe{{"userId", CodeInvalidFormat}}},
+	{name: "NUL in eventId", doc: `{"timestamp":1700000000000,"userId":"u1","eventId":"\u0000e"}`,
+		both: []fe{{"eventId", CodeInvalidFormat}}},
+	{name: "NUL in newUserId", doc: `{"timestamp":1700000000000,"userId":"u1","newUserId":"u\u00002"}`, opts: Options{ChangeUserID: true},
+		both: []fe{{"newUserId", CodeInvalidFormat}}},
+	{name: "NUL in a user's userId", doc: `{"userId":"u\u0000","createdTimestamp":1600000000000}`, user: true,
+		both: []fe{{"userId", CodeInvalidFormat}}},
+	{name: "NUL in a reason", doc: `{"timestamp":1700000000000,"userId":"u1","reason":"a\u0000b"}`,
+		strict: []fe{{"reason", CodeInvalidFormat}}},
+
 	// --- Several problems in one document are reported together.
 	{name: "three structural problems at once", doc: `{"timestamp":"now","userId":"u1","userId":"u2","extra":true}`,
 		both: []fe{{"extra", CodeUnknownField}, {"timestamp", CodeInvalidType}, {"userId", CodeDuplicateField}}},

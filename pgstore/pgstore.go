@@ -24,7 +24,8 @@ import (
 //go:embed schema.sql
 var Schema string
 
-// Migrate creates the tables and index of the store if they do not exist.
+// Migrate creates the tables and index of the store if they do not exist, and turns the
+// jsonb documents of tables made by an earlier schema into json (see README.md).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	_, err := pool.Exec(ctx, Schema)
 	return err
@@ -40,9 +41,10 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 var _ userevents.Store = (*Store)(nil)
 
-// readLimits bounds the documents read back: the store holds what was validated, but
-// a stored user may outgrow a request's limit.
-var readLimits = userevents.WithLimits(userevents.Limits{MaxBytes: 64 << 20, MaxStringBytes: 16 << 20})
+// Reads decode without limits (userevents.Unlimited): the limits protect against
+// hostile input, and the store reads back only what it was given, which may exceed them
+// (a user grows event by event; values built in Go never met the decoder). A read must
+// never fail on a limit that the write did not enforce.
 
 const (
 	typeConsumer = "CONSUMER"
@@ -65,16 +67,9 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 	if err != nil {
 		return userevents.Record{}, fmt.Errorf("pgstore: load user: %w", err)
 	}
-	switch userType {
-	case typeConsumer:
-		rec.Consumer, err = userevents.DecodeConsumerUser(doc, readLimits)
-	case typeBusiness:
-		rec.Business, err = userevents.DecodeBusinessUser(doc, readLimits)
-	default:
-		err = fmt.Errorf("unknown user type %q", userType)
-	}
+	rec.Consumer, rec.Business, err = decodeUser(userType, doc)
 	if err != nil {
-		return userevents.Record{}, fmt.Errorf("pgstore: stored user %q: %w", userID, err)
+		return userevents.Record{}, fmt.Errorf("%w: pgstore: user %q: %w", userevents.ErrStoredData, userID, err)
 	}
 	return rec, nil
 }
@@ -89,15 +84,13 @@ func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.Stor
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: load event: %w", err)
 	}
-	e := new(userevents.StoredEvent)
-	if err := json.Unmarshal(event, e); err != nil {
-		return nil, fmt.Errorf("pgstore: stored event %q: %w", eventID, err)
+	e, err := userevents.DecodeStoredEvent(event, userevents.Unlimited())
+	if err != nil {
+		return nil, fmt.Errorf("%w: pgstore: event %q: %w", userevents.ErrStoredData, eventID, err)
 	}
-	var o outcomeJSON
-	if err := json.Unmarshal(outcome, &o); err != nil {
-		return nil, fmt.Errorf("pgstore: stored outcome of %q: %w", eventID, err)
+	if err := decodeOutcome(outcome, e); err != nil {
+		return nil, fmt.Errorf("%w: pgstore: outcome of event %q: %w", userevents.ErrStoredData, eventID, err)
 	}
-	o.fill(e)
 	return e, nil
 }
 
@@ -190,6 +183,19 @@ func mapError(err error) error {
 	return err
 }
 
+// decodeUser decodes a user of the given type, without limits.
+func decodeUser(userType string, doc []byte) (c *userevents.ConsumerUser, b *userevents.BusinessUser, err error) {
+	switch userType {
+	case typeConsumer:
+		c, err = userevents.DecodeConsumerUser(doc, userevents.Unlimited())
+	case typeBusiness:
+		b, err = userevents.DecodeBusinessUser(doc, userevents.Unlimited())
+	default:
+		err = fmt.Errorf("unknown user type %q", userType)
+	}
+	return c, b, err
+}
+
 func encodeUser(r userevents.Record) (string, []byte, error) {
 	var (
 		doc []byte
@@ -208,42 +214,45 @@ func encodeUser(r userevents.Record) (string, []byte, error) {
 	return userType, doc, nil
 }
 
-// recordJSON is a Record in the outcome column.
-type recordJSON struct {
-	Consumer           *userevents.ConsumerUser `json:"consumer,omitempty"`
-	Business           *userevents.BusinessUser `json:"business,omitempty"`
-	Version            int64                    `json:"version"`
-	KYCRiskLevelLocked bool                     `json:"kycRiskLevelLocked,omitempty"`
-	CRARiskLevelLocked bool                     `json:"craRiskLevelLocked,omitempty"`
-	LastEventTimestamp float64                  `json:"lastEventTimestamp,omitempty"`
+// recordJSON is a Record in the outcome column. C and B are the consumer and the
+// business user: *userevents.ConsumerUser and *userevents.BusinessUser when written,
+// json.RawMessage when read (the users are then decoded without limits).
+type recordJSON[C, B any] struct {
+	Consumer           C       `json:"consumer,omitempty"`
+	Business           B       `json:"business,omitempty"`
+	Version            int64   `json:"version"`
+	KYCRiskLevelLocked bool    `json:"kycRiskLevelLocked,omitempty"`
+	CRARiskLevelLocked bool    `json:"craRiskLevelLocked,omitempty"`
+	LastEventTimestamp float64 `json:"lastEventTimestamp,omitempty"`
 }
 
 // outcomeJSON is the outcome of an event: everything of a StoredEvent that its wire
-// format lacks.
-type outcomeJSON struct {
-	AllowUserTypeConversion bool                     `json:"allowUserTypeConversion,omitempty"`
-	LockKYCRiskLevel        *bool                    `json:"lockKycRiskLevel,omitempty"`
-	LockCRARiskLevel        *bool                    `json:"lockCraRiskLevel,omitempty"`
-	ChangeUserID            bool                     `json:"changeUserId,omitempty"`
-	Version                 int64                    `json:"version"`
-	User                    *userevents.ConsumerUser `json:"user,omitempty"`
-	Previous                recordJSON               `json:"previous"`
-	Changes                 []string                 `json:"changes,omitempty"`
-	StateTransition         *userevents.Transition   `json:"stateTransition,omitempty"`
-	KYCTransition           *userevents.Transition   `json:"kycTransition,omitempty"`
-	Converted               bool                     `json:"converted,omitempty"`
+// format lacks. C and B are as in recordJSON.
+type outcomeJSON[C, B any] struct {
+	AllowUserTypeConversion bool                   `json:"allowUserTypeConversion,omitempty"`
+	LockKYCRiskLevel        *bool                  `json:"lockKycRiskLevel,omitempty"`
+	LockCRARiskLevel        *bool                  `json:"lockCraRiskLevel,omitempty"`
+	ChangeUserID            bool                   `json:"changeUserId,omitempty"`
+	Version                 int64                  `json:"version"`
+	User                    C                      `json:"user,omitempty"`
+	Previous                recordJSON[C, B]       `json:"previous"`
+	Changes                 []string               `json:"changes,omitempty"`
+	StateTransition         *userevents.Transition `json:"stateTransition,omitempty"`
+	KYCTransition           *userevents.Transition `json:"kycTransition,omitempty"`
+	Converted               bool                   `json:"converted,omitempty"`
 }
 
-func outcomeOf(e *userevents.StoredEvent) outcomeJSON {
+// outcomeOf returns the outcome of e, to be written.
+func outcomeOf(e *userevents.StoredEvent) outcomeJSON[*userevents.ConsumerUser, *userevents.BusinessUser] {
 	p := e.Previous
-	return outcomeJSON{
+	return outcomeJSON[*userevents.ConsumerUser, *userevents.BusinessUser]{
 		AllowUserTypeConversion: e.Options.AllowUserTypeConversion,
 		LockKYCRiskLevel:        e.Options.LockKYCRiskLevel,
 		LockCRARiskLevel:        e.Options.LockCRARiskLevel,
 		ChangeUserID:            e.Options.ChangeUserID,
 		Version:                 e.Version,
 		User:                    e.User,
-		Previous: recordJSON{Consumer: p.Consumer, Business: p.Business, Version: p.Version,
+		Previous: recordJSON[*userevents.ConsumerUser, *userevents.BusinessUser]{Consumer: p.Consumer, Business: p.Business, Version: p.Version,
 			KYCRiskLevelLocked: p.KYCRiskLevelLocked, CRARiskLevelLocked: p.CRARiskLevelLocked, LastEventTimestamp: p.LastEventTimestamp},
 		Changes:         e.Changes,
 		StateTransition: e.StateTransition,
@@ -252,16 +261,37 @@ func outcomeOf(e *userevents.StoredEvent) outcomeJSON {
 	}
 }
 
-func (o outcomeJSON) fill(e *userevents.StoredEvent) {
+// decodeOutcome reads the outcome column into e; its users are decoded without limits.
+func decodeOutcome(data []byte, e *userevents.StoredEvent) error {
+	var o outcomeJSON[json.RawMessage, json.RawMessage]
+	if err := json.Unmarshal(data, &o); err != nil {
+		return err
+	}
 	e.Options = userevents.Options{AllowUserTypeConversion: o.AllowUserTypeConversion, LockKYCRiskLevel: o.LockKYCRiskLevel,
 		LockCRARiskLevel: o.LockCRARiskLevel, ChangeUserID: o.ChangeUserID}
 	e.Version = o.Version
-	e.User = o.User
+	var err error
+	if o.User != nil {
+		if e.User, err = userevents.DecodeConsumerUser(o.User, userevents.Unlimited()); err != nil {
+			return fmt.Errorf("user: %w", err)
+		}
+	}
 	p := o.Previous
-	e.Previous = userevents.Record{Consumer: p.Consumer, Business: p.Business, Version: p.Version,
+	e.Previous = userevents.Record{Version: p.Version,
 		KYCRiskLevelLocked: p.KYCRiskLevelLocked, CRARiskLevelLocked: p.CRARiskLevelLocked, LastEventTimestamp: p.LastEventTimestamp}
+	if p.Consumer != nil {
+		if e.Previous.Consumer, err = userevents.DecodeConsumerUser(p.Consumer, userevents.Unlimited()); err != nil {
+			return fmt.Errorf("previous consumer user: %w", err)
+		}
+	}
+	if p.Business != nil {
+		if e.Previous.Business, err = userevents.DecodeBusinessUser(p.Business, userevents.Unlimited()); err != nil {
+			return fmt.Errorf("previous business user: %w", err)
+		}
+	}
 	e.Changes = o.Changes
 	e.StateTransition = o.StateTransition
 	e.KYCTransition = o.KYCTransition
 	e.Converted = o.Converted
+	return nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strconv"
 	"sync/atomic"
@@ -13,6 +15,7 @@ import (
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/pgstore"
 	"github.com/compliancekit/userevents/storetest"
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -28,8 +31,22 @@ func dsn() string {
 }
 
 // newPool returns a pool whose connections use a schema of their own, created for the
-// test (or benchmark) and dropped after it.
+// test (or benchmark) and dropped after it, with the store's tables.
 func newPool(tb testing.TB) *pgxpool.Pool {
+	tb.Helper()
+	pool := newEmptyPool(tb)
+	ctx := context.Background()
+	if err := pgstore.Migrate(ctx, pool); err != nil {
+		tb.Fatal(err)
+	}
+	if err := pgstore.Migrate(ctx, pool); err != nil {
+		tb.Fatalf("Migrate is not idempotent: %v", err)
+	}
+	return pool
+}
+
+// newEmptyPool is newPool without the tables.
+func newEmptyPool(tb testing.TB) *pgxpool.Pool {
 	tb.Helper()
 	ctx := context.Background()
 	var b [6]byte
@@ -58,18 +75,119 @@ func newPool(tb testing.TB) *pgxpool.Pool {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(pool.Close)
-	if err := pgstore.Migrate(ctx, pool); err != nil {
-		tb.Fatal(err)
-	}
-	if err := pgstore.Migrate(ctx, pool); err != nil {
-		tb.Fatalf("Migrate is not idempotent: %v", err)
-	}
 	return pool
 }
 
 // TestConformance runs the Store conformance suite against PostgreSQL.
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) userevents.Store { return pgstore.New(newPool(t)) })
+}
+
+// TestMigrateFromJSONB: tables of the earlier schema, whose documents were jsonb (which
+// cannot hold U+0000), are turned into json by Migrate; their rows read back, and
+// documents with NUL can then be stored.
+func TestMigrateFromJSONB(t *testing.T) {
+	ctx := context.Background()
+	pool := newEmptyPool(t)
+	const earlier = `
+		CREATE TABLE userevents_users (user_id text PRIMARY KEY, version bigint NOT NULL CHECK (version > 0),
+			user_type text NOT NULL CHECK (user_type IN ('CONSUMER', 'BUSINESS')),
+			kyc_risk_level_locked boolean NOT NULL DEFAULT false, cra_risk_level_locked boolean NOT NULL DEFAULT false,
+			last_event_timestamp double precision NOT NULL DEFAULT 0, doc jsonb NOT NULL);
+		CREATE TABLE userevents_events (event_id text PRIMARY KEY, user_id text NOT NULL, timestamp double precision NOT NULL,
+			version bigint NOT NULL, event jsonb NOT NULL, outcome jsonb NOT NULL);
+		INSERT INTO userevents_users (user_id, version, user_type, doc)
+			VALUES ('old', 1, 'CONSUMER', '{"userId":"old","createdTimestamp":1600000000000}');`
+	if _, err := pool.Exec(ctx, earlier); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ { // twice: Migrate stays idempotent
+		if err := pgstore.Migrate(ctx, pool); err != nil {
+			t.Fatalf("Migrate %d: %v", i, err)
+		}
+	}
+	var types []string
+	rows, err := pool.Query(ctx, `SELECT table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns
+		WHERE table_schema = current_schema() AND column_name IN ('doc', 'event', 'outcome') ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		types = append(types, s)
+	}
+	want := []string{"userevents_events.event json", "userevents_events.outcome json", "userevents_users.doc json"}
+	if diff := cmp.Diff(want, types); diff != "" {
+		t.Errorf("column types (-want +got):\n%s", diff)
+	}
+	s := pgstore.New(pool)
+	rec, err := s.LoadUser(ctx, "old")
+	if err != nil {
+		t.Fatalf("the row of the earlier schema: %v", err)
+	}
+	if diff := cmp.Diff(&userevents.ConsumerUser{UserID: "old", CreatedTimestamp: 1600000000000}, rec.Consumer); diff != "" {
+		t.Errorf("the row of the earlier schema (-want +got):\n%s", diff)
+	}
+	p := userevents.NewProcessor(s, userevents.Config{Level: userevents.Compatible})
+	if _, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "old", EventID: "e1", Reason: userevents.Ptr("\x00")}, userevents.Options{}); err != nil {
+		t.Errorf("an event with NUL after the migration: %v", err)
+	}
+}
+
+// TestUnreadableRowsAre500: a stored document that does not decode (here changed behind
+// the store's back) is the server's fault: ErrStoredData, HTTP 500, never a 400 that
+// blames the client, from the store and through the Processor.
+func TestUnreadableRowsAre500(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		corrupt string // SQL that breaks a stored document
+		call    func(s *pgstore.Store, p *userevents.Processor) error
+	}{
+		// A user with an unknown member: LoadUser, and Apply, which loads the user.
+		{"user, LoadUser", `UPDATE userevents_users SET doc = '{"userId":"u1","createdTimestamp":1600000000000,"x":1}'`,
+			func(s *pgstore.Store, p *userevents.Processor) error { _, err := s.LoadUser(ctx, "u1"); return err }},
+		{"user, Apply", `UPDATE userevents_users SET doc = '{"userId":"u1","createdTimestamp":1600000000000,"x":1}'`,
+			func(s *pgstore.Store, p *userevents.Processor) error {
+				_, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e2"}, userevents.Options{})
+				return err
+			}},
+		// An event without its required userId: LoadEvent and Processor.Event.
+		{"event, Event", `UPDATE userevents_events SET event = '{"timestamp":1700000000000}'`,
+			func(s *pgstore.Store, p *userevents.Processor) error { _, err := p.Event(ctx, "e1"); return err }},
+		// An outcome whose user has a member of the wrong type: the retry of its event.
+		{"outcome, Apply again", `UPDATE userevents_events SET outcome = '{"version":2,"user":{"userId":7},"previous":{"version":1}}'`,
+			func(s *pgstore.Store, p *userevents.Processor) error {
+				_, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}, userevents.Options{})
+				return err
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pool := newPool(t)
+			s := pgstore.New(pool)
+			p := userevents.NewProcessor(s, userevents.Config{})
+			if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}, userevents.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := pool.Exec(ctx, tt.corrupt); err != nil {
+				t.Fatal(err)
+			}
+			err := tt.call(s, p)
+			if !errors.Is(err, userevents.ErrStoredData) {
+				t.Errorf("got %v, want ErrStoredData", err)
+			}
+			if got := userevents.HTTPStatus(err); got != http.StatusInternalServerError {
+				t.Errorf("HTTPStatus = %d, want 500", got)
+			}
+		})
+	}
 }
 
 // TestNoLostUpdate: concurrent events through Processors with the zero Config, on one

@@ -62,6 +62,9 @@ var properties = []property{
 	{"CommittedValuesAreCopies", commitCopies},
 	{"ConcurrentCommitsOneWinner", oneWinner},
 	{"ConcurrentUsersIndependent", independentUsers},
+	{"ReadBackAtAndBeyondLimits", readBackLimits},
+	{"ReadBackAcceptedEvents", readBackAccepted},
+	{"ReadBackNUL", readBackNUL},
 }
 
 // collector gathers violations.

@@ -1,9 +1,12 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -30,6 +33,9 @@ func (b *brokenStore) LoadUser(ctx context.Context, id string) (userevents.Recor
 	if b.shareValues {
 		return r, nil
 	}
+	if b.limitedReads {
+		return r, reread(r.Consumer, r.Business)
+	}
 	return r.Clone(), nil
 }
 
@@ -43,6 +49,15 @@ func (b *brokenStore) LoadEvent(ctx context.Context, id string) (*userevents.Sto
 	if b.shareValues {
 		return e, nil
 	}
+	if b.limitedReads {
+		doc, _ := json.Marshal(e)
+		if _, err := userevents.DecodeStoredEvent(doc); err != nil {
+			return nil, err
+		}
+		if err := reread(e.User, e.Previous.Consumer, e.Previous.Business); err != nil {
+			return nil, err
+		}
+	}
 	return e.Clone(), nil
 }
 
@@ -50,6 +65,13 @@ func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	rec, ev := c.Record, c.Event
+	if b.noNUL {
+		for _, v := range []any{rec.Consumer, rec.Business, ev} {
+			if doc, _ := json.Marshal(v); bytes.Contains(doc, []byte(`\u0000`)) {
+				return errors.New("NUL refused")
+			}
+		}
+	}
 	if !b.shareValues {
 		rec = rec.Clone()
 		ev = ev.Clone()
@@ -93,12 +115,41 @@ type faults struct {
 	dropEvents     bool // writes the user but not the event
 	shareValues    bool // keeps and returns the caller's values without copying
 	tearCommits    bool // writes the user before checking the event id
+	limitedReads   bool // reads back through the decoder with the default limits
+	noNUL          bool // refuses documents with U+0000, as PostgreSQL's jsonb does
 }
 
-// failures runs every property against fresh stores and returns the failing ones.
-func failures(newStore func() userevents.Store) map[string][]error {
+// reread encodes the users and decodes them with the default limits, as a store that
+// keeps JSON and forgets userevents.Unlimited would; it returns the decoder's error.
+func reread(users ...any) error {
+	for _, u := range users {
+		doc, _ := json.Marshal(u)
+		var err error
+		switch u := u.(type) {
+		case *userevents.ConsumerUser:
+			if u != nil {
+				_, err = userevents.DecodeConsumerUser(doc)
+			}
+		case *userevents.BusinessUser:
+			if u != nil {
+				_, err = userevents.DecodeBusinessUser(doc)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// failures runs the properties named in only (all when only is nil) against fresh
+// stores and returns the failing ones.
+func failures(newStore func() userevents.Store, only []string) map[string][]error {
 	out := map[string][]error{}
 	for _, p := range properties {
+		if only != nil && !slices.Contains(only, p.name) {
+			continue
+		}
 		if errs := p.check(context.Background(), newStore()); len(errs) > 0 {
 			out[p.name] = errs
 		}
@@ -124,12 +175,16 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		{"shares values", faults{shareValues: true}, []string{"LoadedValuesAreCopies", "CommittedValuesAreCopies"}},
 		// Writing the user before checking the event id leaves half a commit.
 		{"tears commits", faults{tearCommits: true}, []string{"EventIDUniqueAcrossUsers", "RefusedCommitWritesNothing"}},
+		// Reading back with the default limits loses what outgrew them.
+		{"limited reads", faults{limitedReads: true}, []string{"ReadBackAtAndBeyondLimits", "ReadBackAcceptedEvents"}},
+		// Refusing NUL refuses what the library accepts.
+		{"refuses NUL", faults{noNUL: true}, []string{"ReadBackNUL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := failures(func() userevents.Store {
 				return &brokenStore{faults: tt.faults, users: map[string]userevents.Record{}, events: map[string]*userevents.StoredEvent{}}
-			})
+			}, tt.caught) // a broken store runs only the properties that must catch it
 			for _, name := range tt.caught {
 				if got[name] == nil {
 					t.Errorf("property %s did not catch the fault", name)
