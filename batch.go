@@ -26,10 +26,13 @@ const (
 	ReasonInternal             = "INTERNAL_ERROR"         // anything else
 )
 
-// ReasonCode returns the batch reason code of an error of this package.
+// ReasonCode returns the batch reason code of an error of this package, and "" for a
+// nil error (no failure, no reason).
 func ReasonCode(err error) string {
 	var ve *ValidationError
 	switch {
+	case err == nil:
+		return ""
 	case errors.As(err, &ve):
 		return ReasonInvalid
 	case errors.Is(err, ErrUserNotFound):

@@ -478,6 +478,25 @@ func TestReasonCode(t *testing.T) {
 	}
 }
 
+// TestReasonCodeNil checks the errors that are no failure at all.
+func TestReasonCodeNil(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		// No error, no reason: a nil error is not an internal error.
+		{name: "nil", err: nil, want: ""},
+		// A nil *ValidationError in an error interface is still an error of this package.
+		{name: "typed nil validation error", err: (*userevents.ValidationError)(nil), want: userevents.ReasonInvalid},
+	}
+	for _, tt := range tests {
+		if got := userevents.ReasonCode(tt.err); got != tt.want {
+			t.Errorf("%s: ReasonCode = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 // TestCreateNormalisesNames checks that Strict stores names in NFC at creation.
 func TestCreateNormalisesNames(t *testing.T) {
 	ctx := context.Background()
