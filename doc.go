@@ -97,7 +97,9 @@
 //     state, a name its firstName, an amount its value and currency); an array
 //     replaces the stored array whole ([] empties it), except the user's top-level tags,
 //     merged by key: stored tags whose key the update names are dropped, the rest keep
-//     their order, and the update's tags follow (so "tags": [] changes nothing; null
+//     their order, and the update's tags follow, each key once: a key given twice
+//     keeps its last value, at its last place, as if the update's tags applied one by
+//     one (so [a:9 b:3 a:8] gives [b:3 a:8]; "tags": [] changes nothing; null
 //     removes them all); null removes the member, and null on a required member
 //     (userStateDetails.state, name.firstName, ...) is a "required" problem.
 //  4. When userStateDetails.state or kycStatusDetails.status changes and the update
