@@ -117,7 +117,8 @@ func decodeDocument(data []byte, opts []DecodeOption, decode func(*decoder)) err
 	return err
 }
 
-// pathString renders the current path, with extra appended as a member name.
+// pathString renders the current path, with extra appended as a member name. Member
+// names are bounded and escaped (echoName), so that a hostile name cannot flood a log.
 func (d *decoder) pathString(extra string) string {
 	var b []byte
 	for _, s := range d.path {
@@ -132,7 +133,7 @@ func (d *decoder) pathString(extra string) string {
 			if len(b) > 0 {
 				b = append(b, '.')
 			}
-			b = append(b, d.keyAt(s.keyStart, s.keyEnd)...)
+			b = append(b, echoName(d.keyAt(s.keyStart, s.keyEnd))...)
 		}
 	}
 	if extra != "" {

@@ -41,7 +41,11 @@
 // absent (eventId, newUserId, optional enums); and within Limits: 1 MiB document,
 // nesting depth 64, 10,000 elements per array, 64 KiB per string, 256 bytes per user or
 // event id, amount values of at most 30 digits before and 30 after the point. Decoding
-// collects every structural problem it meets; a syntax error or a limit ends it.
+// collects every structural problem it meets; a syntax error or a limit ends it. A path
+// repeats an unknown member's name (and ParseOptions and ParseQuery an unknown
+// parameter's) at most 64 bytes long: backslashes and characters that are not printable
+// (controls, format characters such as U+202E) are escaped, and a longer name is cut
+// with "…", so that a hostile name cannot flood or forge a log line.
 // Decoding does not check values: Validate does.
 //
 // encoding/json (v1) accepts duplicate and case-variant members, invalid UTF-8 and

@@ -46,7 +46,7 @@ func ParseOptions(q url.Values) (Options, error) {
 		case QueryLockCRARiskLevel:
 			lock = &o.LockCRARiskLevel
 		default:
-			errs = append(errs, FieldError{Path: name, Code: CodeUnknownField, Message: "unknown query parameter"})
+			errs = append(errs, FieldError{Path: echoName(name), Code: CodeUnknownField, Message: "unknown query parameter"})
 			continue
 		}
 		if len(values) != 1 {
