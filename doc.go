@@ -164,7 +164,11 @@
 // SUCCESS, PARTIAL_FAILURE or FAILURE, successful and failed counts, failedRecords with
 // the event id and a reason code (ReasonCode: ID_NOT_FOUND for a missing user, one code
 // per error kind), and each event's own result or error. HTTPStatus maps errors to the
-// statuses of Flagright's API; ParseOptions reads the query flags.
+// statuses of Flagright's API. ParseQuery reads the query flags from the raw query and
+// refuses whatever it cannot parse (a ';', a bad %-escape), with no cap on the number of
+// parameters; ParseOptions reads them from url.Values, which has already dropped such
+// parameters (url.ParseQuery's error is easy to miss: r.URL.Query() discards it), so a
+// server should use ParseQuery.
 //
 // The zero Config is the default: Strict, all transitions allowed, arrival order,
 // DefaultMaxRetries, no scorer.

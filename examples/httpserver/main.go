@@ -106,9 +106,10 @@ func body(r *http.Request) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r.Body, int64(userevents.DefaultLimits().MaxBytes)+1))
 }
 
-// withFlags reads the query flags and the body of an event request.
+// withFlags reads the query flags and the body of an event request. The flags are read
+// from the raw query: r.URL.Query() drops what it cannot parse, and with it a flag.
 func withFlags(r *http.Request) (userevents.Options, []byte, error) {
-	opts, err := userevents.ParseOptions(r.URL.Query())
+	opts, err := userevents.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return opts, nil, err
 	}
