@@ -81,6 +81,12 @@
 //     comments, address lines, instructions) may hold tab and newline;
 //   - person names (ConsumerName, aliases) are normalised to Unicode NFC when applied
 //     and when a user is created;
+//   - user and event ids (userId, eventId, newUserId, and the other user ids: the legacy
+//     userId members, parentUserId, an attachment's userId) are ones a REST path and a
+//     log line carry as they are: not "." or ".." (GET /events/consumer/user/.. cannot
+//     name them), not only white space, and no control, format (U+202E and the other
+//     bidirectional overrides, zero-width spaces, the BOM) or line-separator characters
+//     (invalid_format). Compatible accepts them, as Flagright does;
 //   - risk scores lie in [0, 100];
 //   - newUserId comes with the ChangeUserID flag, and ChangeUserID with newUserId.
 //
