@@ -21,8 +21,7 @@ const (
 	// limits or income, no more fraction digits than the currency has, no control
 	// characters, ids that a REST path carries (not "." or "..", not only white space,
 	// no format characters such as U+202E), risk scores in [0, 100], and newUserId
-	// exactly with ChangeUserID. Names
-	// are normalised to Unicode NFC when applied.
+	// exactly with ChangeUserID. Names are normalised to Unicode NFC when applied.
 	Strict Level = iota
 	// Compatible is Flagright's published schema: required fields, JSON types, enums,
 	// country and currency codes, and the OpenAPI constraints (minLength,
