@@ -22,6 +22,9 @@ const baseUser = `{"userId":"u1","createdTimestamp":1600000000000,
  "tags":[{"key":"a","value":"1"},{"key":"b","value":"2"}],
  "riskLevel":"LOW","externalLinks":["https://a.example"]}`
 
+// usrWithLastTx is a stored user with a lastTransactionTimestamp.
+const usrWithLastTx = `{"userId":"u1","createdTimestamp":1600000000000,"lastTransactionTimestamp":1690000000000}`
+
 // minimalUser has only the required members.
 const minimalUser = `{"userId":"u1","createdTimestamp":1600000000000}`
 
@@ -155,6 +158,11 @@ var applyRows = []applyRow{
 		want:    `{"riskLevel":"HIGH","occupation":"poet","userDetails":{"countryOfResidence":"IT","gender":"F"}}`,
 		changes: []string{"occupation", "riskLevel", "userDetails.countryOfResidence", "userDetails.gender"}},
 
+	// ---- lastTransactionTimestamp (OpenAPI 2025-03, older SDKs) is an attribute.
+	{name: "lastTransactionTimestamp is set", event: attrs(`{"lastTransactionTimestamp":1700000000000.5}`),
+		want: `{"lastTransactionTimestamp":1700000000000.5}`, changes: []string{"lastTransactionTimestamp"}},
+	{name: "lastTransactionTimestamp null removes it", stored: usrWithLastTx, event: attrs(`{"lastTransactionTimestamp":null}`),
+		want: `{"lastTransactionTimestamp":null}`, changes: []string{"lastTransactionTimestamp"}},
 	// ---- Tags merge by key.
 	{name: "tags [a:1,b:2] with [b:3,c:4] give [a:1,b:3,c:4]", event: attrs(`{"tags":[{"key":"b","value":"3"},{"key":"c","value":"4"}]}`),
 		want: `{"tags":[{"key":"a","value":"1"},{"key":"b","value":"3"},{"key":"c","value":"4"}]}`, changes: []string{"tags"}},

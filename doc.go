@@ -22,7 +22,10 @@
 // does not depend on them. Address.country is free text; only CountryCode fields take
 // country codes. ExecutedLogicVars.value and ListMatchedEntity.settings are arbitrary
 // JSON, kept compacted. The legacy userStateDetails.userId and kycStatusDetails.userId
-// of the seed document are accepted and must equal the user's id.
+// of the seed document are accepted and must equal the user's id. lastTransactionTimestamp,
+// which the current model lacks but Flagright's OpenAPI document (2025-03) has on User,
+// UserOptional and Business and older SDKs send, is accepted on consumer users, business
+// users and updates: an optional number, unchecked as that document leaves it.
 //
 // BusinessUser types the members it shares with consumer users and keeps its
 // business-only structures (legal entity, shareholders, directors, associated parties,
