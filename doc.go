@@ -191,6 +191,17 @@
 // the same way. Error messages say what was expected, never what was found (paths name
 // the member, not its value). json.Marshal gives everything: it is the wire format.
 //
+// What is safe to log: a single model value, or a pointer to one, given to fmt or to
+// log/slog directly (slog.Any("user", u)); a *ValidationError and the other errors of
+// the package; and anything wrapped in Redact. log/slog resolves LogValue only on the
+// value it is given, so a slice or map of model values (slog.Any("docs",
+// u.LegalDocuments)), or a model value inside a struct of yours, reaches the JSON
+// handler whole and is written with json.Marshal, personal data included: wrap such
+// values in Redact (slog.Any("docs", userevents.Redact(u.LegalDocuments))), which
+// redacts any model value, pointer, slice, array or map of them, at any depth, and
+// anything else it does not know (strings, raw JSON, other structs) entirely. Never log
+// the bytes of a request body or json.Marshal's output.
+//
 // # The check tags
 //
 // The struct tags `check:"..."` of the model are read by internal/gen, which generates
