@@ -169,6 +169,16 @@
 //     retrying the same event (same id) converges: it applies once, then replays;
 //   - stops with the context's error when the context ends.
 //
+// DecodeEventBatch lets a record fail alone: when the batch is well-formed JSON, a record
+// that breaks a rule of decoding (an unknown member, a wrong type, a 257-byte eventId, a
+// nesting or array limit inside it) is set apart in EventBatch.RecordErrors instead of
+// failing the batch, and ApplyEventBatch reports it as a failed record (INVALID_EVENT,
+// under its eventId when that decoded, else "") in its place, while the others apply;
+// nothing is dropped silently, and what is left of such a record in EventBatch.Data
+// (its eventId alone) cannot be applied by mistake. The batch fails whole only when it
+// is not well-formed JSON, breaks a limit of its own (size, number of records), or its
+// own members are wrong.
+//
 // ApplyBatch applies events in input order and reports like Flagright's batch: status
 // SUCCESS, PARTIAL_FAILURE or FAILURE, successful and failed counts, failedRecords with
 // the event id and a reason code (ReasonCode: ID_NOT_FOUND for a missing user, one code

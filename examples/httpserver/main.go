@@ -193,21 +193,18 @@ func (s *server) postBatch(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
+	// A batch that is not well-formed fails whole; a record that does not decode fails
+	// alone, as a failed record, and the others apply.
 	batch, err := userevents.DecodeEventBatch(data)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	events := make([]*userevents.ConsumerUserEvent, len(batch.Data))
-	for i := range batch.Data {
-		events[i] = &batch.Data[i]
-	}
-	res, err := s.p.ApplyBatch(r.Context(), events, opts)
+	res, err := s.p.ApplyEventBatch(r.Context(), batch, opts)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	res.BatchID = batch.BatchID
 	if res.BatchID == "" {
 		res.BatchID = fmt.Sprintf("batch-%d", time.Now().UnixNano())
 	}
