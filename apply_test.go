@@ -25,6 +25,9 @@ const baseUser = `{"userId":"u1","createdTimestamp":1600000000000,
  "tags":[{"key":"a","value":"1"},{"key":"b","value":"2"}],
  "riskLevel":"LOW","externalLinks":["https://a.example"]}`
 
+// usrWithLastTx is a stored user with a lastTransactionTimestamp.
+const usrWithLastTx = `{"userId":"u1","createdTimestamp":1600000000000,"lastTransactionTimestamp":1690000000000}`
+
 // minimalUser has only the required members.
 const minimalUser = `{"userId":"u1","createdTimestamp":1600000000000}`
 
@@ -181,11 +184,26 @@ var applyRows = []applyRow{
 		want:    `{"riskLevel":"HIGH","occupation":"poet","userDetails":{"countryOfResidence":"IT","gender":"F"}}`,
 		changes: []string{"occupation", "riskLevel", "userDetails.countryOfResidence", "userDetails.gender"}},
 
+	// ---- lastTransactionTimestamp (OpenAPI 2025-03, older SDKs) is an attribute.
+	{name: "lastTransactionTimestamp is set", event: attrs(`{"lastTransactionTimestamp":1700000000000.5}`),
+		want: `{"lastTransactionTimestamp":1700000000000.5}`, changes: []string{"lastTransactionTimestamp"}},
+	{name: "lastTransactionTimestamp null removes it", stored: usrWithLastTx, event: attrs(`{"lastTransactionTimestamp":null}`),
+		want: `{"lastTransactionTimestamp":null}`, changes: []string{"lastTransactionTimestamp"}},
 	// ---- Tags merge by key.
 	{name: "tags [a:1,b:2] with [b:3,c:4] give [a:1,b:3,c:4]", event: attrs(`{"tags":[{"key":"b","value":"3"},{"key":"c","value":"4"}]}`),
 		want: `{"tags":[{"key":"a","value":"1"},{"key":"b","value":"3"},{"key":"c","value":"4"}]}`, changes: []string{"tags"}},
 	{name: "a re-sent tag moves to the end", event: attrs(`{"tags":[{"key":"a","value":"1"}]}`),
 		want: `{"tags":[{"key":"b","value":"2"},{"key":"a","value":"1"}]}`, changes: []string{"tags"}},
+	// A key twice in one update leaves one tag, the last: the update's tags apply one
+	// by one, each dropping the tag of its key and following the rest.
+	{name: "tags [a:1,b:2] with [c:3,c:4] give [a:1,b:2,c:4]", event: attrs(`{"tags":[{"key":"c","value":"3"},{"key":"c","value":"4"}]}`),
+		want: `{"tags":[{"key":"a","value":"1"},{"key":"b","value":"2"},{"key":"c","value":"4"}]}`, changes: []string{"tags"}},
+	// The last occurrence's value, at the last occurrence's place among the update's tags.
+	{name: "tags [a:1,b:2] with [a:9,b:3,a:8] give [b:3,a:8]", event: attrs(`{"tags":[{"key":"a","value":"9"},{"key":"b","value":"3"},{"key":"a","value":"8"}]}`),
+		want: `{"tags":[{"key":"b","value":"3"},{"key":"a","value":"8"}]}`, changes: []string{"tags"}},
+	// With no stored tags, duplicates within the update still collapse.
+	{name: "tags [k:1,k:2] on a user without tags give [k:2]", stored: minimalUser, event: attrs(`{"tags":[{"key":"k","value":"1"},{"key":"k","value":"2","isEditable":true}]}`),
+		want: `{"tags":[{"key":"k","value":"2","isEditable":true}]}`, changes: []string{"tags"}},
 	{name: "tags [] changes nothing", event: attrs(`{"tags":[]}`),
 		want: `{}`},
 	{name: "tags null removes every tag", event: attrs(`{"tags":null}`),

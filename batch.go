@@ -26,10 +26,13 @@ const (
 	ReasonInternal             = "INTERNAL_ERROR"         // anything else
 )
 
-// ReasonCode returns the batch reason code of an error of this package.
+// ReasonCode returns the batch reason code of an error of this package, and "" for a
+// nil error (no failure, no reason).
 func ReasonCode(err error) string {
 	var ve *ValidationError
 	switch {
+	case err == nil:
+		return ""
 	case errors.As(err, &ve):
 		return ReasonInvalid
 	case errors.Is(err, ErrUserNotFound):
@@ -83,12 +86,35 @@ type BatchResult struct {
 // the batch; the end of ctx does: the events not yet applied fail with ReasonCancelled,
 // and ApplyBatch returns the report with ctx's error.
 func (p *Processor) ApplyBatch(ctx context.Context, events []*ConsumerUserEvent, opts Options) (*BatchResult, error) {
+	return p.applyBatch(ctx, events, nil, opts)
+}
+
+// ApplyEventBatch applies a batch as DecodeEventBatch returned it, as ApplyBatch does,
+// except that a record that failed to decode (b.RecordErrors[i] is not nil) is not
+// applied: it fails with its *ValidationError (reason INVALID_EVENT), under its eventId
+// when that decoded cleanly and "" otherwise, in its place in input order. The
+// result's BatchID is b.BatchID.
+func (p *Processor) ApplyEventBatch(ctx context.Context, b *EventBatch, opts Options) (*BatchResult, error) {
+	events := make([]*ConsumerUserEvent, len(b.Data))
+	for i := range b.Data {
+		events[i] = &b.Data[i]
+	}
+	res, err := p.applyBatch(ctx, events, b.RecordErrors, opts)
+	res.BatchID = b.BatchID
+	return res, err
+}
+
+// applyBatch is ApplyBatch; failed[i], when there is such an element and it is not nil,
+// is the error event i already failed with.
+func (p *Processor) applyBatch(ctx context.Context, events []*ConsumerUserEvent, failed []error, opts Options) (*BatchResult, error) {
 	b := &BatchResult{Results: make([]BatchItem, len(events))}
 	var ctxErr error
 	for i, ev := range events {
 		var res *Result
 		var err error
 		switch {
+		case i < len(failed) && failed[i] != nil:
+			err = failed[i]
 		case ctxErr != nil:
 			err = ctxErr
 		case ev == nil:

@@ -87,8 +87,11 @@ type decoder struct {
 	key   []byte // the member name objNext last read (valid until the next read)
 	path  []segment
 	errs  []FieldError
-	fatal bool
-	buf   []byte // scratch space for unescaping strings
+	// errBase is where the problems of the batch record being read start in errs: the
+	// cap on problems applies per record.
+	errBase int
+	fatal   bool
+	buf     []byte // scratch space for unescaping strings
 }
 
 // segment is one level of the path being decoded: an object (key gives the member being
@@ -134,7 +137,8 @@ func decodeDocument(data []byte, opts []DecodeOption, decode func(*decoder)) err
 	return err
 }
 
-// pathString renders the current path, with extra appended as a member name.
+// pathString renders the current path, with extra appended as a member name. Member
+// names are bounded and escaped (echoName), so that a hostile name cannot flood a log.
 func (d *decoder) pathString(extra string) string {
 	var b []byte
 	for _, s := range d.path {
@@ -149,7 +153,7 @@ func (d *decoder) pathString(extra string) string {
 			if len(b) > 0 {
 				b = append(b, '.')
 			}
-			b = append(b, d.keyAt(s.keyStart, s.keyEnd)...)
+			b = append(b, echoName(d.keyAt(s.keyStart, s.keyEnd))...)
 		}
 	}
 	if extra != "" {
@@ -176,7 +180,7 @@ func (d *decoder) failAt(extra, code, msg string) {
 		return
 	}
 	d.errs = append(d.errs, FieldError{Path: d.pathString(extra), Code: code, Message: msg})
-	if len(d.errs) >= maxErrors {
+	if len(d.errs)-d.errBase >= maxErrors {
 		d.errs = append(d.errs, FieldError{Code: CodeTooLarge, Message: "too many problems; decoding stopped"})
 		d.fatal = true
 	}
@@ -1112,8 +1116,192 @@ func DecodeBusinessUser(data []byte, opts ...DecodeOption) (*BusinessUser, error
 
 // DecodeEventBatch decodes the body of POST /batch/events/consumer/user as strictly as
 // DecodeEvent. Paths of problems in events start with data[i].
+//
+// A record fails alone: when the batch is well-formed JSON and only some records break
+// the rules of decoding (an unknown member, a wrong type, a 257-byte eventId, a record
+// nested too deep), DecodeEventBatch returns the batch with no error, and
+// RecordErrors[i] holds the *ValidationError of record i (nil for a record that
+// decoded); such a record's Data[i] holds nothing but its eventId, when that decoded
+// cleanly, so that it cannot be applied by mistake (it fails validation: no userId).
+// Processor.ApplyEventBatch reports those records as failed, in input order. The whole
+// batch fails, with an error, when it is not well-formed JSON, breaks a limit of its
+// own (its size, more than Limits.MaxArrayLength records), or when batchId or data
+// themselves are wrong. EventBatch.UnmarshalJSON is strict throughout: any problem
+// fails the whole batch.
 func DecodeEventBatch(data []byte, opts ...DecodeOption) (*EventBatch, error) {
-	return decodeNew(data, opts, (*decoder).decodeEventBatch)
+	return decodeNew(data, opts, (*decoder).decodeEventBatchRecords)
+}
+
+// decodeEventBatchRecords is decodeEventBatch with the problems of each record set
+// apart in v.RecordErrors.
+func (d *decoder) decodeEventBatchRecords(v *EventBatch) {
+	if !d.objStart() {
+		return
+	}
+	var seen uint64
+	for d.objNext() {
+		switch string(d.key) {
+		case "batchId":
+			if d.dup(&seen, 1<<0) {
+				continue
+			}
+			v.BatchID = d.optStr(false)
+		case "data":
+			if d.dup(&seen, 1<<1) {
+				continue
+			}
+			if d.nullRequired() {
+				continue
+			}
+			d.decodeRecords(v)
+		default:
+			d.unknown(eventBatchKeys[:])
+		}
+	}
+	d.required(seen, 0x2, eventBatchKeys[:])
+}
+
+// decodeRecords reads the records of a batch into v.Data, and the problems of each
+// into v.RecordErrors. A record that breaks a limit is skipped to its end; a syntax
+// error anywhere stops decoding, and fails the whole batch.
+func (d *decoder) decodeRecords(v *EventBatch) {
+	if !d.arrStart() {
+		return
+	}
+	v.Data = []ConsumerUserEvent{}
+	var recErrs []error
+	for d.arrNext() {
+		i := len(v.Data)
+		v.Data = append(v.Data, ConsumerUserEvent{})
+		ev := &v.Data[i]
+		d.ws()
+		start, n0, depth, plen := d.i, len(d.errs), d.depth, len(d.path)
+		d.errBase = n0
+		d.decodeConsumerUserEvent(ev)
+		d.errBase = 0
+		if d.fatal {
+			if d.errs[len(d.errs)-1].Code == CodeInvalidJSON {
+				return // not well-formed: the whole batch fails
+			}
+			// A limit: the record fails alone, if the rest of it is well-formed.
+			d.fatal = false
+			d.depth, d.path, d.i = depth, d.path[:plen], start
+			last := len(d.errs)
+			if !d.skipWellFormed() {
+				d.errs = append(d.errs[:n0], d.errs[last:]...) // the syntax error alone
+				return
+			}
+		}
+		if len(d.errs) == n0 {
+			if recErrs != nil {
+				recErrs = append(recErrs, nil)
+			}
+			continue
+		}
+		fields := append([]FieldError(nil), d.errs[n0:]...)
+		d.errs = d.errs[:n0]
+		if recErrs == nil {
+			recErrs = make([]error, i, i+1)
+		}
+		recErrs = append(recErrs, &ValidationError{Fields: fields})
+		id, idPath := ev.EventID, "data["+strconv.Itoa(i)+"].eventId"
+		for _, f := range fields {
+			if f.Path == idPath {
+				id = ""
+			}
+		}
+		*ev = ConsumerUserEvent{EventID: id}
+	}
+	v.RecordErrors = recErrs
+}
+
+// skipWellFormed reads one JSON value at d.i, checking its syntax only, without
+// recursion and without the limits (the value broke one already and is refused). It
+// reports a syntax error, stops decoding and returns false when the value is not
+// well-formed.
+func (d *decoder) skipWellFormed() bool {
+	var open []byte // the enclosing '{' and '[', innermost last
+	for {
+		// A value.
+		switch c := d.peek(); {
+		case c == '{' || c == '[':
+			d.i++
+			if d.peek() == c+2 { // '}' is '{'+2, ']' is '['+2
+				d.i++
+				break
+			}
+			open = append(open, c)
+			if c == '{' && !d.skipMemberName() {
+				return false
+			}
+			continue
+		case c == '"':
+			if _, ok := d.readString(); !ok {
+				return false
+			}
+		case c == 't':
+			if !d.literal("true") {
+				return false
+			}
+		case c == 'f':
+			if !d.literal("false") {
+				return false
+			}
+		case c == 'n':
+			if !d.literal("null") {
+				return false
+			}
+		case c == '-' || c >= '0' && c <= '9':
+			if _, ok := d.readNumber(); !ok {
+				return false
+			}
+		case c == 0:
+			d.syntax("unexpected end of input")
+			return false
+		default:
+			d.syntax("invalid character")
+			return false
+		}
+		// After a value: close what ends here, up to a ',' or the end of the value.
+		for {
+			if len(open) == 0 {
+				return true
+			}
+			top := open[len(open)-1]
+			c := d.peek()
+			if c == top+2 {
+				d.i++
+				open = open[:len(open)-1]
+				continue
+			}
+			if c != ',' {
+				d.syntax("expected ',' or the end of an object or array")
+				return false
+			}
+			d.i++
+			if top == '{' && !d.skipMemberName() {
+				return false
+			}
+			break
+		}
+	}
+}
+
+// skipMemberName reads a member name and its colon, for skipWellFormed.
+func (d *decoder) skipMemberName() bool {
+	if d.peek() != '"' {
+		d.syntax("expected a member name")
+		return false
+	}
+	if _, ok := d.readString(); !ok {
+		return false
+	}
+	if d.peek() != ':' {
+		d.syntax("expected ':'")
+		return false
+	}
+	d.i++
+	return true
 }
 
 // DecodeStoredEvent decodes an event as Processor.Event returns it (Flagright's

@@ -22,7 +22,10 @@
 // does not depend on them. Address.country is free text; only CountryCode fields take
 // country codes. ExecutedLogicVars.value and ListMatchedEntity.settings are arbitrary
 // JSON, kept compacted. The legacy userStateDetails.userId and kycStatusDetails.userId
-// of the seed document are accepted and must equal the user's id.
+// of the seed document are accepted and must equal the user's id. lastTransactionTimestamp,
+// which the current model lacks but Flagright's OpenAPI document (2025-03) has on User,
+// UserOptional and Business and older SDKs send, is accepted on consumer users, business
+// users and updates: an optional number, unchecked as that document leaves it.
 //
 // BusinessUser types the members it shares with consumer users and keeps its
 // business-only structures (legal entity, shareholders, directors, associated parties,
@@ -41,7 +44,11 @@
 // absent (eventId, newUserId, optional enums); and within Limits: 1 MiB document,
 // nesting depth 64, 10,000 elements per array, 64 KiB per string, 256 bytes per user or
 // event id, amount values of at most 30 digits before and 30 after the point. Decoding
-// collects every structural problem it meets; a syntax error or a limit ends it.
+// collects every structural problem it meets; a syntax error or a limit ends it. A path
+// repeats an unknown member's name (and ParseOptions and ParseQuery an unknown
+// parameter's) at most 64 bytes long: backslashes and characters that are not printable
+// (controls, format characters such as U+202E) are escaped, and a longer name is cut
+// with "…", so that a hostile name cannot flood or forge a log line.
 // Decoding does not check values: Validate does.
 //
 // The limits bound input from outside, not what the library accepted: a stored user grows
@@ -84,6 +91,12 @@
 //     comments, address lines, instructions) may hold tab and newline;
 //   - person names (ConsumerName, aliases) are normalised to Unicode NFC when applied
 //     and when a user is created;
+//   - user and event ids (userId, eventId, newUserId, and the other user ids: the legacy
+//     userId members, parentUserId, an attachment's userId) are ones a REST path and a
+//     log line carry as they are: not "." or ".." (GET /events/consumer/user/.. cannot
+//     name them), not only white space, and no control, format (U+202E and the other
+//     bidirectional overrides, zero-width spaces, the BOM) or line-separator characters
+//     (invalid_format). Compatible accepts them, as Flagright does;
 //   - risk scores lie in [0, 100];
 //   - newUserId comes with the ChangeUserID flag, and ChangeUserID with newUserId;
 //   - an event's timestamp is at most Config.FutureSkew (default 24 hours) ahead of
@@ -122,7 +135,9 @@
 //     state, a name its firstName, an amount its value and currency); an array
 //     replaces the stored array whole ([] empties it), except the user's top-level tags,
 //     merged by key: stored tags whose key the update names are dropped, the rest keep
-//     their order, and the update's tags follow (so "tags": [] changes nothing; null
+//     their order, and the update's tags follow, each key once: a key given twice
+//     keeps its last value, at its last place, as if the update's tags applied one by
+//     one (so [a:9 b:3 a:8] gives [b:3 a:8]; "tags": [] changes nothing; null
 //     removes them all); null removes the member, and null on a required member
 //     (userStateDetails.state, name.firstName, ...) is a "required" problem.
 //  4. When userStateDetails.state or kycStatusDetails.status changes and the update
@@ -194,11 +209,25 @@
 //     retrying the same event (same id) converges: it applies once, then replays;
 //   - stops with the context's error when the context ends.
 //
+// DecodeEventBatch lets a record fail alone: when the batch is well-formed JSON, a record
+// that breaks a rule of decoding (an unknown member, a wrong type, a 257-byte eventId, a
+// nesting or array limit inside it) is set apart in EventBatch.RecordErrors instead of
+// failing the batch, and ApplyEventBatch reports it as a failed record (INVALID_EVENT,
+// under its eventId when that decoded, else "") in its place, while the others apply;
+// nothing is dropped silently, and what is left of such a record in EventBatch.Data
+// (its eventId alone) cannot be applied by mistake. The batch fails whole only when it
+// is not well-formed JSON, breaks a limit of its own (size, number of records), or its
+// own members are wrong.
+//
 // ApplyBatch applies events in input order and reports like Flagright's batch: status
 // SUCCESS, PARTIAL_FAILURE or FAILURE, successful and failed counts, failedRecords with
 // the event id and a reason code (ReasonCode: ID_NOT_FOUND for a missing user, one code
 // per error kind), and each event's own result or error. HTTPStatus maps errors to the
-// statuses of Flagright's API; ParseOptions reads the query flags.
+// statuses of Flagright's API. ParseQuery reads the query flags from the raw query and
+// refuses whatever it cannot parse (a ';', a bad %-escape), with no cap on the number of
+// parameters; ParseOptions reads them from url.Values, which has already dropped such
+// parameters (url.ParseQuery's error is easy to miss: r.URL.Query() discards it), so a
+// server should use ParseQuery.
 //
 // The zero Config is the default: Strict, all transitions allowed, arrival order,
 // version conflicts retried until the context ends, no scorer.
@@ -211,6 +240,17 @@
 // addresses, card and account details). Record, Result and BatchItem print their users
 // the same way. Error messages say what was expected, never what was found (paths name
 // the member, not its value). json.Marshal gives everything: it is the wire format.
+//
+// What is safe to log: a single model value, or a pointer to one, given to fmt or to
+// log/slog directly (slog.Any("user", u)); a *ValidationError and the other errors of
+// the package; and anything wrapped in Redact. log/slog resolves LogValue only on the
+// value it is given, so a slice or map of model values (slog.Any("docs",
+// u.LegalDocuments)), or a model value inside a struct of yours, reaches the JSON
+// handler whole and is written with json.Marshal, personal data included: wrap such
+// values in Redact (slog.Any("docs", userevents.Redact(u.LegalDocuments))), which
+// redacts any model value, pointer, slice, array or map of them, at any depth, and
+// anything else it does not know (strings, raw JSON, other structs) entirely. Never log
+// the bytes of a request body or json.Marshal's output.
 //
 // # The check tags
 //

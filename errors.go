@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Sentinel errors. Functions wrap them with %w; test for them with errors.Is. A
@@ -133,4 +135,64 @@ func sortFieldErrors(errs []FieldError) {
 		}
 		return errs[i].Code < errs[j].Code
 	})
+}
+
+// maxEchoedName bounds, in bytes, a member or parameter name that an error path repeats
+// (an unknown member, an unknown query parameter), so that a 64 KiB name cannot flood a
+// log.
+const maxEchoedName = 64
+
+// cutMarker ends a name that echoName cut short.
+const cutMarker = "…"
+
+// echoName returns name as an error path repeats it: whole when it is at most
+// maxEchoedName bytes of printable characters without backslashes; otherwise with
+// backslashes doubled, characters that are not printable (controls, format characters
+// such as U+202E, spaces other than ' ') written as \uXXXX or \UXXXXXXXX, bytes that are
+// not UTF-8 as \xXX, and cut after at most maxEchoedName bytes, "…" included, at a
+// character boundary. The result is valid UTF-8.
+func echoName(name string) string {
+	if len(name) <= maxEchoedName && plainName(name) {
+		return name
+	}
+	const hex = "0123456789abcdef"
+	b := make([]byte, 0, maxEchoedName+12)
+	fit := 0 // the length of b up to the last piece that leaves room for the marker
+	i := 0
+	for i < len(name) && len(b) <= maxEchoedName {
+		r, size := utf8.DecodeRuneInString(name[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, '\\', 'x', hex[name[i]>>4], hex[name[i]&0xf])
+		case r == '\\':
+			b = append(b, '\\', '\\')
+		case unicode.IsPrint(r):
+			b = utf8.AppendRune(b, r)
+		case r <= 0xffff:
+			b = append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+		default:
+			b = append(b, '\\', 'U')
+			for shift := 28; shift >= 0; shift -= 4 {
+				b = append(b, hex[r>>shift&0xf])
+			}
+		}
+		i += size
+		if len(b) <= maxEchoedName-len(cutMarker) {
+			fit = len(b)
+		}
+	}
+	if i == len(name) && len(b) <= maxEchoedName {
+		return string(b)
+	}
+	return string(b[:fit]) + cutMarker
+}
+
+// plainName reports whether name is printable ASCII without backslashes.
+func plainName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < ' ' || c > '~' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -55,6 +55,11 @@ type StoredEvent struct {
 type EventBatch struct {
 	BatchID string              `json:"batchId,omitempty"`
 	Data    []ConsumerUserEvent `json:"data" check:"required"`
+	// RecordErrors, when DecodeEventBatch found problems in some records, has one entry
+	// per record of Data: nil for a record that decoded, its *ValidationError for one
+	// that did not (and whose Data entry then holds only its eventId). It is nil when
+	// every record decoded. Processor.ApplyEventBatch reports those records as failed.
+	RecordErrors []error `json:"-"`
 }
 
 // EventResponse is the body of Flagright's response to POST /events/consumer/user: the

@@ -346,3 +346,71 @@ func FuzzParseOptions(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeEventBatch: DecodeEventBatch agrees with the strict EventBatch.UnmarshalJSON
+// (no record errors exactly when the strict decoder accepts the batch, and then the same
+// records), keeps one record error per record when there are any, and never leaves a
+// failed record that validates.
+func FuzzDecodeEventBatch(f *testing.F) {
+	f.Add([]byte(`{"data":[{"timestamp":1700000000000,"userId":"u1"}]}`))                                                                                                                                                                 // one good record
+	f.Add([]byte(`{"batchId":"b","data":[{"timestamp":1700000000000,"userId":"u1","eventId":"` + strings.Repeat("e", 257) + `"},{}]}`))                                                                                                   // a long eventId, an empty record
+	f.Add([]byte(`{"data":[{"timestamp":1700000000000,"userId":"u1","x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]},{"timestamp":"x"}]}`)) // a record too deep
+	f.Add([]byte(`{"data":[{"timestamp":1700000000000,"userId":"u1","x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[tru}]}`))                                                                                     // a syntax error after a limit
+	f.Add([]byte(`{"data":[1,"x",null,[]]}`))                                                                                                                                                                                             // records that are not objects
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := DecodeEventBatch(data)
+		var strict EventBatch
+		strictErr := strict.UnmarshalJSON(data)
+		if err != nil {
+			if strictErr == nil {
+				t.Fatalf("DecodeEventBatch refused what UnmarshalJSON accepts: %v", err)
+			}
+			return
+		}
+		if (b.RecordErrors == nil) != (strictErr == nil) {
+			t.Fatalf("record errors %v, but UnmarshalJSON says %v", b.RecordErrors, strictErr)
+		}
+		if b.RecordErrors == nil {
+			if !reflect.DeepEqual(b.Data, strict.Data) {
+				t.Fatalf("records differ from UnmarshalJSON's")
+			}
+			return
+		}
+		if len(b.RecordErrors) != len(b.Data) {
+			t.Fatalf("%d record errors for %d records", len(b.RecordErrors), len(b.Data))
+		}
+		for i, err := range b.RecordErrors {
+			var ve *ValidationError
+			if err != nil && (!errors.As(err, &ve) || len(ve.Fields) == 0 || b.Data[i].Validate(Compatible) == nil) {
+				t.Fatalf("record %d: error %v, or a failed record that validates", i, err)
+			}
+		}
+	})
+}
+
+// FuzzParseQuery: ParseQuery never panics, refuses what url.ParseQuery cannot parse
+// (its parameter cap aside), and agrees with ParseOptions wherever url.ParseQuery parses
+// the whole query.
+func FuzzParseQuery(f *testing.F) {
+	f.Add("changeUserId=true&lockKycRiskLevel=false") // two flags
+	f.Add("changeUserId=true;")                       // a semicolon
+	f.Add("lockKycRiskLevel=%zz")                     // a bad escape
+	f.Add("%61llowUserTypeConversion=tru%65&&")       // escapes and empty parts
+	f.Add("x=1&x=2&changeUserId=true&changeUserId=1") // repeats and unknowns
+	f.Fuzz(func(t *testing.T, raw string) {
+		got, err := ParseQuery(raw)
+		q, perr := url.ParseQuery(raw)
+		if perr != nil {
+			// url.ParseQuery refuses a ';', a bad escape, and more than 10,000 parameters;
+			// ParseQuery refuses the first two only.
+			if err == nil && strings.Count(raw, "&") < 10000 {
+				t.Fatalf("ParseQuery accepted %q, which url.ParseQuery refuses (%v)", raw, perr)
+			}
+			return
+		}
+		want, werr := ParseOptions(q)
+		if (err == nil) != (werr == nil) || err == nil && !got.equal(want) {
+			t.Fatalf("ParseQuery = %+v, %v; ParseOptions = %+v, %v", got, err, want, werr)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -238,5 +239,72 @@ func TestUnlimited(t *testing.T) {
 				t.Errorf("Unlimited (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestEchoedNamesBounded checks that an unknown member name is repeated in an error path
+// at most maxEchoedName bytes long, escaped, cut with a marker, and valid UTF-8.
+func TestEchoedNamesBounded(t *testing.T) {
+	long := strings.Repeat("k", 64<<10)
+	tests := []struct {
+		name string
+		key  string // the unknown member, as JSON string content
+		want string // the path of the unknown_field problem
+	}{
+		// A short printable name is repeated whole.
+		{name: "short", key: "nickname", want: "nickname"},
+		// 64 bytes exactly still fit.
+		{name: "64 bytes", key: strings.Repeat("a", 64), want: strings.Repeat("a", 64)},
+		// A 64 KiB name is cut to 61 bytes and the 3-byte marker.
+		{name: "64 KiB", key: long, want: strings.Repeat("k", 61) + "…"},
+		// 65 bytes are cut too.
+		{name: "65 bytes", key: strings.Repeat("a", 65), want: strings.Repeat("a", 61) + "…"},
+		// A newline (log injection) is escaped, not repeated.
+		{name: "newline", key: `a\nb`, want: `a\u000ab`},
+		// A right-to-left override, which reorders what a log viewer shows, is escaped.
+		{name: "RLO", key: "a\u202eb", want: `a\u202eb`},
+		// A backslash is doubled once escaping is in force, so that escapes stay unambiguous.
+		{name: "backslash", key: `a\\u000a`, want: `a\\u000a`},
+		// Printable non-ASCII is kept; the cut falls on a character boundary (é is 2 bytes).
+		{name: "cut between characters", key: strings.Repeat("é", 40), want: strings.Repeat("é", 30) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"` + tt.key + `":1}}`
+			_, err := DecodeEvent([]byte(doc))
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) != 1 {
+				t.Fatalf("got %v, want one problem", err)
+			}
+			f := ve.Fields[0]
+			const prefix = "updatedConsumerUserAttributes."
+			if f.Code != CodeUnknownField || f.Path != prefix+tt.want {
+				t.Errorf("got %q (%s), want %q (%s)", f.Path, f.Code, prefix+tt.want, CodeUnknownField)
+			}
+			if got := len(f.Path) - len(prefix); got > maxEchoedName || !utf8.ValidString(f.Path) {
+				t.Errorf("echoed name of %d bytes (valid UTF-8: %v), want at most %d", got, utf8.ValidString(f.Path), maxEchoedName)
+			}
+		})
+	}
+}
+
+// TestEchoName checks what only a query parameter can hold: bytes that are not UTF-8.
+func TestEchoName(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		// An invalid byte is written as \xXX, so the result is valid UTF-8.
+		{name: "invalid byte", in: "a\xffb", want: `a\xffb`},
+		// A character beyond the BMP that is not printable uses \U.
+		{name: "tag character", in: "a\U000E0041", want: `a\U000e0041`},
+		// An escape is never cut in half: the marker comes before it.
+		{name: "escape at the cut", in: strings.Repeat("a", 59) + "\x00", want: strings.Repeat("a", 59) + "…"},
+		// An escape that ends exactly at the bound is kept whole, with no marker.
+		{name: "escape at the bound", in: strings.Repeat("a", 58) + "\x00", want: strings.Repeat("a", 58) + `\u0000`},
+	}
+	for _, tt := range tests {
+		if got := echoName(tt.in); got != tt.want || !utf8.ValidString(got) || len(got) > maxEchoedName {
+			t.Errorf("%s: echoName = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

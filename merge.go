@@ -124,26 +124,32 @@ func structsNFC[T any, P interface {
 	return true
 }
 
-// mergeTags merges the user's tags by key: stored tags whose key the update names are
-// dropped, the others keep their order, and the update's tags follow.
+// mergeTags merges the user's tags by key, as if the update's tags applied one by one,
+// each dropping the tag of its key and following the rest: stored tags whose key the
+// update names are dropped, the others keep their order, and the update's tags follow,
+// each key once, with the value of its last occurrence at the place of its last
+// occurrence ([a:9 b:3 a:8] gives [b:3 a:8]).
 func mergeTags(stored, update []UserTag) []UserTag {
-	if len(stored) == 0 {
-		if stored == nil && len(update) == 0 {
-			return update
-		}
-		return append([]UserTag{}, update...)
+	if len(stored) == 0 && stored == nil && len(update) == 0 {
+		return update
 	}
-	named := make(map[string]struct{}, len(update))
-	for _, t := range update {
-		named[t.Key] = struct{}{}
+	// last maps each key the update names to the index of its last occurrence.
+	last := make(map[string]int, len(update))
+	for i, t := range update {
+		last[t.Key] = i
 	}
-	out := make([]UserTag, 0, len(stored)+len(update))
+	out := make([]UserTag, 0, len(stored)+len(last))
 	for _, t := range stored {
-		if _, ok := named[t.Key]; !ok {
+		if _, ok := last[t.Key]; !ok {
 			out = append(out, t)
 		}
 	}
-	return append(out, update...)
+	for i, t := range update {
+		if last[t.Key] == i {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // sortedChanges returns the changed paths sorted, without duplicates.

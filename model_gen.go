@@ -14322,7 +14322,7 @@ func (v *UserRiskScoreDetails) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-var consumerUserKeys = [...]string{"userId", "createdTimestamp", "activatedTimestamp", "userDetails", "userStateDetails", "kycStatusDetails", "eoddDate", "employmentStatus", "occupation", "legalDocuments", "contactDetails", "employmentDetails", "transactionLimits", "expectedIncome", "expectedTransactionCountries", "expectedTransactionCurrencies", "riskLevel", "kycRiskLevel", "acquisitionChannel", "reasonForAccountOpening", "sourceOfFunds", "userSegment", "pepStatus", "sanctionsStatus", "adverseMediaStatus", "corporateEntities", "linkedEntities", "savedPaymentDetails", "tags", "attachments", "metaData", "jurisdiction", "productsEnabled", "externalLinks", "executedRules", "hitRules", "riskScoreDetails"}
+var consumerUserKeys = [...]string{"userId", "createdTimestamp", "activatedTimestamp", "userDetails", "userStateDetails", "kycStatusDetails", "eoddDate", "employmentStatus", "occupation", "legalDocuments", "contactDetails", "employmentDetails", "transactionLimits", "expectedIncome", "expectedTransactionCountries", "expectedTransactionCurrencies", "riskLevel", "kycRiskLevel", "acquisitionChannel", "reasonForAccountOpening", "sourceOfFunds", "userSegment", "pepStatus", "sanctionsStatus", "adverseMediaStatus", "corporateEntities", "lastTransactionTimestamp", "linkedEntities", "savedPaymentDetails", "tags", "attachments", "metaData", "jurisdiction", "productsEnabled", "externalLinks", "executedRules", "hitRules", "riskScoreDetails"}
 
 func (d *decoder) decodeConsumerUser(v *ConsumerUser) {
 	if !d.objStart() {
@@ -14476,60 +14476,65 @@ func (d *decoder) decodeConsumerUser(v *ConsumerUser) {
 				continue
 			}
 			v.CorporateEntities = decodeSlice(d, (*decoder).decodeCorporateEntityDetails)
-		case "linkedEntities":
+		case "lastTransactionTimestamp":
 			if d.dup(&seen, 1<<26) {
+				continue
+			}
+			v.LastTransactionTimestamp = d.ptrNum()
+		case "linkedEntities":
+			if d.dup(&seen, 1<<27) {
 				continue
 			}
 			v.LinkedEntities = new(UserEntityLink)
 			d.decodeUserEntityLink(v.LinkedEntities)
 		case "savedPaymentDetails":
-			if d.dup(&seen, 1<<27) {
+			if d.dup(&seen, 1<<28) {
 				continue
 			}
 			v.SavedPaymentDetails = decodeSlice(d, (*decoder).decodeSavedPaymentDetails)
 		case "tags":
-			if d.dup(&seen, 1<<28) {
+			if d.dup(&seen, 1<<29) {
 				continue
 			}
 			v.Tags = decodeSlice(d, (*decoder).decodeUserTag)
 		case "attachments":
-			if d.dup(&seen, 1<<29) {
+			if d.dup(&seen, 1<<30) {
 				continue
 			}
 			v.Attachments = decodeSlice(d, (*decoder).decodePersonAttachment)
 		case "metaData":
-			if d.dup(&seen, 1<<30) {
+			if d.dup(&seen, 1<<31) {
 				continue
 			}
 			v.MetaData = new(DeviceData)
 			d.decodeDeviceData(v.MetaData)
 		case "jurisdiction":
-			if d.dup(&seen, 1<<31) {
+			if d.dup(&seen, 1<<32) {
 				continue
 			}
 			v.Jurisdiction = d.ptrStr()
 		case "productsEnabled":
-			if d.dup(&seen, 1<<32) {
+			if d.dup(&seen, 1<<33) {
 				continue
 			}
 			v.ProductsEnabled = decodeSlice(d, (*decoder).decodeProductsEnabled)
 		case "externalLinks":
-			if d.dup(&seen, 1<<33) {
+			if d.dup(&seen, 1<<34) {
 				continue
 			}
 			v.ExternalLinks = decodeStrings(d)
 		case "executedRules":
-			if d.dup(&seen, 1<<34) {
+			if d.dup(&seen, 1<<35) {
 				continue
 			}
 			v.ExecutedRules = decodeSlice(d, (*decoder).decodeExecutedRulesResult)
 		case "hitRules":
-			if d.dup(&seen, 1<<35) {
+			if d.dup(&seen, 1<<36) {
 				continue
 			}
 			v.HitRules = decodeSlice(d, (*decoder).decodeHitRulesDetails)
 		case "riskScoreDetails":
-			if d.dup(&seen, 1<<36) {
+			if d.dup(&seen, 1<<37) {
 				continue
 			}
 			v.RiskScoreDetails = new(UserRiskScoreDetails)
@@ -14642,6 +14647,10 @@ func (v *ConsumerUser) appendJSON(b []byte) []byte {
 	if v.CorporateEntities != nil {
 		b = append(b, `,"corporateEntities":`...)
 		b = appendSlice(b, v.CorporateEntities, (*CorporateEntityDetails).appendJSON)
+	}
+	if v.LastTransactionTimestamp != nil {
+		b = append(b, `,"lastTransactionTimestamp":`...)
+		b = appendFloat(b, *v.LastTransactionTimestamp)
 	}
 	if v.LinkedEntities != nil {
 		b = append(b, `,"linkedEntities":`...)
@@ -14766,6 +14775,9 @@ func (v *ConsumerUser) count(n *cloneCounts) {
 	for i := range v.CorporateEntities {
 		v.CorporateEntities[i].count(n)
 	}
+	if v.LastTransactionTimestamp != nil {
+		n.f64s++
+	}
 	if v.LinkedEntities != nil {
 		n.userEntityLink++
 		v.LinkedEntities.count(n)
@@ -14873,6 +14885,9 @@ func (v *ConsumerUser) copyRefsIn(a *cloneArena) {
 		for i := range v.CorporateEntities {
 			v.CorporateEntities[i].copyRefsIn(a)
 		}
+	}
+	if v.LastTransactionTimestamp != nil {
+		v.LastTransactionTimestamp = slabCopy(&a.f64s, v.LastTransactionTimestamp)
 	}
 	if v.LinkedEntities != nil {
 		v.LinkedEntities = slabCopy(&a.userEntityLink, v.LinkedEntities)
@@ -15013,6 +15028,9 @@ func (v *ConsumerUser) validate(c *vctx) {
 		v.CorporateEntities[i].validate(c)
 		c.pop()
 	}
+	if v.LastTransactionTimestamp != nil {
+		c.num("lastTransactionTimestamp", *v.LastTransactionTimestamp, 0)
+	}
 	if v.LinkedEntities != nil {
 		c.push("linkedEntities")
 		v.LinkedEntities.validate(c)
@@ -15126,6 +15144,7 @@ func (v *ConsumerUser) equal(w *ConsumerUser, wire bool) bool {
 		equalPtr(v.SanctionsStatus, w.SanctionsStatus) &&
 		equalPtr(v.AdverseMediaStatus, w.AdverseMediaStatus) &&
 		equalStructs(v.CorporateEntities, w.CorporateEntities, wire) &&
+		equalFloatPtr(v.LastTransactionTimestamp, w.LastTransactionTimestamp) &&
 		v.LinkedEntities.equal(w.LinkedEntities, wire) &&
 		equalStructs(v.SavedPaymentDetails, w.SavedPaymentDetails, wire) &&
 		equalStructs(v.Tags, w.Tags, wire) &&
@@ -15287,8 +15306,15 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			v.CorporateEntities[i].count(n)
 		}
 	}
-	if v.LinkedEntities.equal(old.LinkedEntities, wire) {
+	if equalFloatPtr(v.LastTransactionTimestamp, old.LastTransactionTimestamp) {
 		reuse |= 1 << 19
+	} else {
+		if v.LastTransactionTimestamp != nil {
+			n.f64s++
+		}
+	}
+	if v.LinkedEntities.equal(old.LinkedEntities, wire) {
+		reuse |= 1 << 20
 	} else {
 		if v.LinkedEntities != nil {
 			n.userEntityLink++
@@ -15296,28 +15322,28 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 		}
 	}
 	if equalStructs(v.SavedPaymentDetails, old.SavedPaymentDetails, wire) {
-		reuse |= 1 << 20
+		reuse |= 1 << 21
 	} else {
 		for i := range v.SavedPaymentDetails {
 			v.SavedPaymentDetails[i].count(n)
 		}
 	}
 	if equalStructs(v.Tags, old.Tags, wire) {
-		reuse |= 1 << 21
+		reuse |= 1 << 22
 	} else {
 		for i := range v.Tags {
 			v.Tags[i].count(n)
 		}
 	}
 	if equalStructs(v.Attachments, old.Attachments, wire) {
-		reuse |= 1 << 22
+		reuse |= 1 << 23
 	} else {
 		for i := range v.Attachments {
 			v.Attachments[i].count(n)
 		}
 	}
 	if v.MetaData.equal(old.MetaData, wire) {
-		reuse |= 1 << 23
+		reuse |= 1 << 24
 	} else {
 		if v.MetaData != nil {
 			n.deviceData++
@@ -15325,39 +15351,39 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 		}
 	}
 	if equalPtr(v.Jurisdiction, old.Jurisdiction) {
-		reuse |= 1 << 24
+		reuse |= 1 << 25
 	} else {
 		if v.Jurisdiction != nil {
 			n.strs++
 		}
 	}
 	if equalStructs(v.ProductsEnabled, old.ProductsEnabled, wire) {
-		reuse |= 1 << 25
+		reuse |= 1 << 26
 	} else {
 		for i := range v.ProductsEnabled {
 			v.ProductsEnabled[i].count(n)
 		}
 	}
 	if equalSlice(v.ExternalLinks, old.ExternalLinks) {
-		reuse |= 1 << 26
+		reuse |= 1 << 27
 	} else {
 	}
 	if equalStructs(v.ExecutedRules, old.ExecutedRules, wire) {
-		reuse |= 1 << 27
+		reuse |= 1 << 28
 	} else {
 		for i := range v.ExecutedRules {
 			v.ExecutedRules[i].count(n)
 		}
 	}
 	if equalStructs(v.HitRules, old.HitRules, wire) {
-		reuse |= 1 << 28
+		reuse |= 1 << 29
 	} else {
 		for i := range v.HitRules {
 			v.HitRules[i].count(n)
 		}
 	}
 	if v.RiskScoreDetails.equal(old.RiskScoreDetails, wire) {
-		reuse |= 1 << 29
+		reuse |= 1 << 30
 	} else {
 		if v.RiskScoreDetails != nil {
 			n.userRiskScoreDetails++
@@ -15515,6 +15541,13 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 		}
 	}
 	if reuse&(1<<19) != 0 {
+		c.LastTransactionTimestamp = old.LastTransactionTimestamp
+	} else {
+		if c.LastTransactionTimestamp != nil {
+			c.LastTransactionTimestamp = slabCopy(&a.f64s, c.LastTransactionTimestamp)
+		}
+	}
+	if reuse&(1<<20) != 0 {
 		c.LinkedEntities = old.LinkedEntities
 	} else {
 		if c.LinkedEntities != nil {
@@ -15522,7 +15555,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			c.LinkedEntities.copyRefsIn(a)
 		}
 	}
-	if reuse&(1<<20) != 0 {
+	if reuse&(1<<21) != 0 {
 		c.SavedPaymentDetails = old.SavedPaymentDetails
 	} else {
 		if c.SavedPaymentDetails != nil {
@@ -15532,7 +15565,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			}
 		}
 	}
-	if reuse&(1<<21) != 0 {
+	if reuse&(1<<22) != 0 {
 		c.Tags = old.Tags
 	} else {
 		if c.Tags != nil {
@@ -15542,7 +15575,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			}
 		}
 	}
-	if reuse&(1<<22) != 0 {
+	if reuse&(1<<23) != 0 {
 		c.Attachments = old.Attachments
 	} else {
 		if c.Attachments != nil {
@@ -15552,7 +15585,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			}
 		}
 	}
-	if reuse&(1<<23) != 0 {
+	if reuse&(1<<24) != 0 {
 		c.MetaData = old.MetaData
 	} else {
 		if c.MetaData != nil {
@@ -15560,14 +15593,14 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			c.MetaData.copyRefsIn(a)
 		}
 	}
-	if reuse&(1<<24) != 0 {
+	if reuse&(1<<25) != 0 {
 		c.Jurisdiction = old.Jurisdiction
 	} else {
 		if c.Jurisdiction != nil {
 			c.Jurisdiction = slabCopy(&a.strs, c.Jurisdiction)
 		}
 	}
-	if reuse&(1<<25) != 0 {
+	if reuse&(1<<26) != 0 {
 		c.ProductsEnabled = old.ProductsEnabled
 	} else {
 		if c.ProductsEnabled != nil {
@@ -15577,12 +15610,12 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			}
 		}
 	}
-	if reuse&(1<<26) != 0 {
+	if reuse&(1<<27) != 0 {
 		c.ExternalLinks = old.ExternalLinks
 	} else {
 		c.ExternalLinks = cloneSlice(c.ExternalLinks)
 	}
-	if reuse&(1<<27) != 0 {
+	if reuse&(1<<28) != 0 {
 		c.ExecutedRules = old.ExecutedRules
 	} else {
 		if c.ExecutedRules != nil {
@@ -15592,7 +15625,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			}
 		}
 	}
-	if reuse&(1<<28) != 0 {
+	if reuse&(1<<29) != 0 {
 		c.HitRules = old.HitRules
 	} else {
 		if c.HitRules != nil {
@@ -15602,7 +15635,7 @@ func (v *ConsumerUser) cloneReusing(old *ConsumerUser) *ConsumerUser {
 			}
 		}
 	}
-	if reuse&(1<<29) != 0 {
+	if reuse&(1<<30) != 0 {
 		c.RiskScoreDetails = old.RiskScoreDetails
 	} else {
 		if c.RiskScoreDetails != nil {
@@ -15716,6 +15749,10 @@ func (v *ConsumerUser) appendSafe(b []byte) []byte {
 		b, n = safeKey(b, n, "corporateEntities")
 		b = appendSafeSlice(b, v.CorporateEntities)
 	}
+	if v.LastTransactionTimestamp != nil {
+		b, n = safeKey(b, n, "lastTransactionTimestamp")
+		b = appendFloat(b, *v.LastTransactionTimestamp)
+	}
 	if v.LinkedEntities != nil {
 		b, n = safeKey(b, n, "linkedEntities")
 		b = v.LinkedEntities.appendSafe(b)
@@ -15791,7 +15828,7 @@ func (v *ConsumerUser) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-var businessUserKeys = [...]string{"userId", "createdTimestamp", "legalEntity", "activatedTimestamp", "userStateDetails", "kycStatusDetails", "eoddDate", "corporateEntities", "shareHolders", "directors", "associatedParties", "businessPartners", "transactionLimits", "expectedTransactionCountries", "expectedTransactionCurrencies", "riskLevel", "kycRiskLevel", "allowedPaymentMethods", "linkedEntities", "acquisitionChannel", "savedPaymentDetails", "mccDetails", "tags", "attachments", "metaData", "jurisdiction", "productsEnabled", "pepStatus", "sanctionsStatus", "adverseMediaStatus", "externalLinks", "executedRules", "hitRules", "riskScoreDetails"}
+var businessUserKeys = [...]string{"userId", "createdTimestamp", "legalEntity", "activatedTimestamp", "userStateDetails", "kycStatusDetails", "eoddDate", "corporateEntities", "shareHolders", "directors", "associatedParties", "businessPartners", "transactionLimits", "expectedTransactionCountries", "expectedTransactionCurrencies", "riskLevel", "kycRiskLevel", "allowedPaymentMethods", "lastTransactionTimestamp", "linkedEntities", "acquisitionChannel", "savedPaymentDetails", "mccDetails", "tags", "attachments", "metaData", "jurisdiction", "productsEnabled", "pepStatus", "sanctionsStatus", "adverseMediaStatus", "externalLinks", "executedRules", "hitRules", "riskScoreDetails"}
 
 func (d *decoder) decodeBusinessUser(v *BusinessUser) {
 	if !d.objStart() {
@@ -15904,85 +15941,90 @@ func (d *decoder) decodeBusinessUser(v *BusinessUser) {
 				continue
 			}
 			v.AllowedPaymentMethods = decodeEnums[PaymentMethod](d)
-		case "linkedEntities":
+		case "lastTransactionTimestamp":
 			if d.dup(&seen, 1<<18) {
+				continue
+			}
+			v.LastTransactionTimestamp = d.ptrNum()
+		case "linkedEntities":
+			if d.dup(&seen, 1<<19) {
 				continue
 			}
 			v.LinkedEntities = new(UserEntityLink)
 			d.decodeUserEntityLink(v.LinkedEntities)
 		case "acquisitionChannel":
-			if d.dup(&seen, 1<<19) {
+			if d.dup(&seen, 1<<20) {
 				continue
 			}
 			v.AcquisitionChannel = AcquisitionChannel(d.optEnum())
 		case "savedPaymentDetails":
-			if d.dup(&seen, 1<<20) {
+			if d.dup(&seen, 1<<21) {
 				continue
 			}
 			v.SavedPaymentDetails = decodeSlice(d, (*decoder).decodeSavedPaymentDetails)
 		case "mccDetails":
-			if d.dup(&seen, 1<<21) {
+			if d.dup(&seen, 1<<22) {
 				continue
 			}
 			v.MCCDetails = d.raw()
 		case "tags":
-			if d.dup(&seen, 1<<22) {
+			if d.dup(&seen, 1<<23) {
 				continue
 			}
 			v.Tags = decodeSlice(d, (*decoder).decodeUserTag)
 		case "attachments":
-			if d.dup(&seen, 1<<23) {
+			if d.dup(&seen, 1<<24) {
 				continue
 			}
 			v.Attachments = decodeSlice(d, (*decoder).decodePersonAttachment)
 		case "metaData":
-			if d.dup(&seen, 1<<24) {
+			if d.dup(&seen, 1<<25) {
 				continue
 			}
 			v.MetaData = new(DeviceData)
 			d.decodeDeviceData(v.MetaData)
 		case "jurisdiction":
-			if d.dup(&seen, 1<<25) {
+			if d.dup(&seen, 1<<26) {
 				continue
 			}
 			v.Jurisdiction = d.ptrStr()
 		case "productsEnabled":
-			if d.dup(&seen, 1<<26) {
+			if d.dup(&seen, 1<<27) {
 				continue
 			}
 			v.ProductsEnabled = decodeSlice(d, (*decoder).decodeProductsEnabled)
 		case "pepStatus":
-			if d.dup(&seen, 1<<27) {
+			if d.dup(&seen, 1<<28) {
 				continue
 			}
 			v.PEPStatus = decodeSlice(d, (*decoder).decodePEPStatus)
 		case "sanctionsStatus":
-			if d.dup(&seen, 1<<28) {
+			if d.dup(&seen, 1<<29) {
 				continue
 			}
 			v.SanctionsStatus = d.ptrBool()
 		case "adverseMediaStatus":
-			if d.dup(&seen, 1<<29) {
+			if d.dup(&seen, 1<<30) {
 				continue
 			}
 			v.AdverseMediaStatus = d.ptrBool()
 		case "externalLinks":
-			if d.dup(&seen, 1<<30) {
+			if d.dup(&seen, 1<<31) {
 				continue
 			}
 			v.ExternalLinks = decodeStrings(d)
 		case "executedRules":
-			if d.dup(&seen, 1<<31) {
+			if d.dup(&seen, 1<<32) {
 				continue
 			}
 			v.ExecutedRules = decodeSlice(d, (*decoder).decodeExecutedRulesResult)
 		case "hitRules":
-			if d.dup(&seen, 1<<32) {
+			if d.dup(&seen, 1<<33) {
 				continue
 			}
 			v.HitRules = decodeSlice(d, (*decoder).decodeHitRulesDetails)
 		case "riskScoreDetails":
-			if d.dup(&seen, 1<<33) {
+			if d.dup(&seen, 1<<34) {
 				continue
 			}
 			v.RiskScoreDetails = new(UserRiskScoreDetails)
@@ -16061,6 +16103,10 @@ func (v *BusinessUser) appendJSON(b []byte) []byte {
 	if v.AllowedPaymentMethods != nil {
 		b = append(b, `,"allowedPaymentMethods":`...)
 		b = appendEnums(b, v.AllowedPaymentMethods)
+	}
+	if v.LastTransactionTimestamp != nil {
+		b = append(b, `,"lastTransactionTimestamp":`...)
+		b = appendFloat(b, *v.LastTransactionTimestamp)
 	}
 	if v.LinkedEntities != nil {
 		b = append(b, `,"linkedEntities":`...)
@@ -16174,6 +16220,9 @@ func (v *BusinessUser) count(n *cloneCounts) {
 		n.expectedTransactionCurrencies++
 		v.ExpectedTransactionCurrencies.count(n)
 	}
+	if v.LastTransactionTimestamp != nil {
+		n.f64s++
+	}
 	if v.LinkedEntities != nil {
 		n.userEntityLink++
 		v.LinkedEntities.count(n)
@@ -16258,6 +16307,9 @@ func (v *BusinessUser) copyRefsIn(a *cloneArena) {
 		v.ExpectedTransactionCurrencies.copyRefsIn(a)
 	}
 	v.AllowedPaymentMethods = cloneSlice(v.AllowedPaymentMethods)
+	if v.LastTransactionTimestamp != nil {
+		v.LastTransactionTimestamp = slabCopy(&a.f64s, v.LastTransactionTimestamp)
+	}
 	if v.LinkedEntities != nil {
 		v.LinkedEntities = slabCopy(&a.userEntityLink, v.LinkedEntities)
 		v.LinkedEntities.copyRefsIn(a)
@@ -16376,6 +16428,9 @@ func (v *BusinessUser) validate(c *vctx) {
 			c.pop()
 		}
 	}
+	if v.LastTransactionTimestamp != nil {
+		c.num("lastTransactionTimestamp", *v.LastTransactionTimestamp, 0)
+	}
 	if v.LinkedEntities != nil {
 		c.push("linkedEntities")
 		v.LinkedEntities.validate(c)
@@ -16475,6 +16530,7 @@ func (v *BusinessUser) equal(w *BusinessUser, wire bool) bool {
 		v.RiskLevel == w.RiskLevel &&
 		v.KYCRiskLevel == w.KYCRiskLevel &&
 		equalSlice(v.AllowedPaymentMethods, w.AllowedPaymentMethods) &&
+		equalFloatPtr(v.LastTransactionTimestamp, w.LastTransactionTimestamp) &&
 		v.LinkedEntities.equal(w.LinkedEntities, wire) &&
 		v.AcquisitionChannel == w.AcquisitionChannel &&
 		equalStructs(v.SavedPaymentDetails, w.SavedPaymentDetails, wire) &&
@@ -16590,8 +16646,15 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 		reuse |= 1 << 13
 	} else {
 	}
-	if v.LinkedEntities.equal(old.LinkedEntities, wire) {
+	if equalFloatPtr(v.LastTransactionTimestamp, old.LastTransactionTimestamp) {
 		reuse |= 1 << 14
+	} else {
+		if v.LastTransactionTimestamp != nil {
+			n.f64s++
+		}
+	}
+	if v.LinkedEntities.equal(old.LinkedEntities, wire) {
+		reuse |= 1 << 15
 	} else {
 		if v.LinkedEntities != nil {
 			n.userEntityLink++
@@ -16599,32 +16662,32 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 		}
 	}
 	if equalStructs(v.SavedPaymentDetails, old.SavedPaymentDetails, wire) {
-		reuse |= 1 << 15
+		reuse |= 1 << 16
 	} else {
 		for i := range v.SavedPaymentDetails {
 			v.SavedPaymentDetails[i].count(n)
 		}
 	}
 	if equalRaw(v.MCCDetails, old.MCCDetails) {
-		reuse |= 1 << 16
+		reuse |= 1 << 17
 	} else {
 	}
 	if equalStructs(v.Tags, old.Tags, wire) {
-		reuse |= 1 << 17
+		reuse |= 1 << 18
 	} else {
 		for i := range v.Tags {
 			v.Tags[i].count(n)
 		}
 	}
 	if equalStructs(v.Attachments, old.Attachments, wire) {
-		reuse |= 1 << 18
+		reuse |= 1 << 19
 	} else {
 		for i := range v.Attachments {
 			v.Attachments[i].count(n)
 		}
 	}
 	if v.MetaData.equal(old.MetaData, wire) {
-		reuse |= 1 << 19
+		reuse |= 1 << 20
 	} else {
 		if v.MetaData != nil {
 			n.deviceData++
@@ -16632,60 +16695,60 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 		}
 	}
 	if equalPtr(v.Jurisdiction, old.Jurisdiction) {
-		reuse |= 1 << 20
+		reuse |= 1 << 21
 	} else {
 		if v.Jurisdiction != nil {
 			n.strs++
 		}
 	}
 	if equalStructs(v.ProductsEnabled, old.ProductsEnabled, wire) {
-		reuse |= 1 << 21
+		reuse |= 1 << 22
 	} else {
 		for i := range v.ProductsEnabled {
 			v.ProductsEnabled[i].count(n)
 		}
 	}
 	if equalStructs(v.PEPStatus, old.PEPStatus, wire) {
-		reuse |= 1 << 22
+		reuse |= 1 << 23
 	} else {
 		for i := range v.PEPStatus {
 			v.PEPStatus[i].count(n)
 		}
 	}
 	if equalPtr(v.SanctionsStatus, old.SanctionsStatus) {
-		reuse |= 1 << 23
+		reuse |= 1 << 24
 	} else {
 		if v.SanctionsStatus != nil {
 			n.bools++
 		}
 	}
 	if equalPtr(v.AdverseMediaStatus, old.AdverseMediaStatus) {
-		reuse |= 1 << 24
+		reuse |= 1 << 25
 	} else {
 		if v.AdverseMediaStatus != nil {
 			n.bools++
 		}
 	}
 	if equalSlice(v.ExternalLinks, old.ExternalLinks) {
-		reuse |= 1 << 25
+		reuse |= 1 << 26
 	} else {
 	}
 	if equalStructs(v.ExecutedRules, old.ExecutedRules, wire) {
-		reuse |= 1 << 26
+		reuse |= 1 << 27
 	} else {
 		for i := range v.ExecutedRules {
 			v.ExecutedRules[i].count(n)
 		}
 	}
 	if equalStructs(v.HitRules, old.HitRules, wire) {
-		reuse |= 1 << 27
+		reuse |= 1 << 28
 	} else {
 		for i := range v.HitRules {
 			v.HitRules[i].count(n)
 		}
 	}
 	if v.RiskScoreDetails.equal(old.RiskScoreDetails, wire) {
-		reuse |= 1 << 28
+		reuse |= 1 << 29
 	} else {
 		if v.RiskScoreDetails != nil {
 			n.userRiskScoreDetails++
@@ -16790,6 +16853,13 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 		c.AllowedPaymentMethods = cloneSlice(c.AllowedPaymentMethods)
 	}
 	if reuse&(1<<14) != 0 {
+		c.LastTransactionTimestamp = old.LastTransactionTimestamp
+	} else {
+		if c.LastTransactionTimestamp != nil {
+			c.LastTransactionTimestamp = slabCopy(&a.f64s, c.LastTransactionTimestamp)
+		}
+	}
+	if reuse&(1<<15) != 0 {
 		c.LinkedEntities = old.LinkedEntities
 	} else {
 		if c.LinkedEntities != nil {
@@ -16797,7 +16867,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			c.LinkedEntities.copyRefsIn(a)
 		}
 	}
-	if reuse&(1<<15) != 0 {
+	if reuse&(1<<16) != 0 {
 		c.SavedPaymentDetails = old.SavedPaymentDetails
 	} else {
 		if c.SavedPaymentDetails != nil {
@@ -16807,12 +16877,12 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			}
 		}
 	}
-	if reuse&(1<<16) != 0 {
+	if reuse&(1<<17) != 0 {
 		c.MCCDetails = old.MCCDetails
 	} else {
 		c.MCCDetails = cloneSlice(c.MCCDetails)
 	}
-	if reuse&(1<<17) != 0 {
+	if reuse&(1<<18) != 0 {
 		c.Tags = old.Tags
 	} else {
 		if c.Tags != nil {
@@ -16822,7 +16892,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			}
 		}
 	}
-	if reuse&(1<<18) != 0 {
+	if reuse&(1<<19) != 0 {
 		c.Attachments = old.Attachments
 	} else {
 		if c.Attachments != nil {
@@ -16832,7 +16902,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			}
 		}
 	}
-	if reuse&(1<<19) != 0 {
+	if reuse&(1<<20) != 0 {
 		c.MetaData = old.MetaData
 	} else {
 		if c.MetaData != nil {
@@ -16840,14 +16910,14 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			c.MetaData.copyRefsIn(a)
 		}
 	}
-	if reuse&(1<<20) != 0 {
+	if reuse&(1<<21) != 0 {
 		c.Jurisdiction = old.Jurisdiction
 	} else {
 		if c.Jurisdiction != nil {
 			c.Jurisdiction = slabCopy(&a.strs, c.Jurisdiction)
 		}
 	}
-	if reuse&(1<<21) != 0 {
+	if reuse&(1<<22) != 0 {
 		c.ProductsEnabled = old.ProductsEnabled
 	} else {
 		if c.ProductsEnabled != nil {
@@ -16857,7 +16927,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			}
 		}
 	}
-	if reuse&(1<<22) != 0 {
+	if reuse&(1<<23) != 0 {
 		c.PEPStatus = old.PEPStatus
 	} else {
 		if c.PEPStatus != nil {
@@ -16867,26 +16937,26 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			}
 		}
 	}
-	if reuse&(1<<23) != 0 {
+	if reuse&(1<<24) != 0 {
 		c.SanctionsStatus = old.SanctionsStatus
 	} else {
 		if c.SanctionsStatus != nil {
 			c.SanctionsStatus = slabCopy(&a.bools, c.SanctionsStatus)
 		}
 	}
-	if reuse&(1<<24) != 0 {
+	if reuse&(1<<25) != 0 {
 		c.AdverseMediaStatus = old.AdverseMediaStatus
 	} else {
 		if c.AdverseMediaStatus != nil {
 			c.AdverseMediaStatus = slabCopy(&a.bools, c.AdverseMediaStatus)
 		}
 	}
-	if reuse&(1<<25) != 0 {
+	if reuse&(1<<26) != 0 {
 		c.ExternalLinks = old.ExternalLinks
 	} else {
 		c.ExternalLinks = cloneSlice(c.ExternalLinks)
 	}
-	if reuse&(1<<26) != 0 {
+	if reuse&(1<<27) != 0 {
 		c.ExecutedRules = old.ExecutedRules
 	} else {
 		if c.ExecutedRules != nil {
@@ -16896,7 +16966,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			}
 		}
 	}
-	if reuse&(1<<27) != 0 {
+	if reuse&(1<<28) != 0 {
 		c.HitRules = old.HitRules
 	} else {
 		if c.HitRules != nil {
@@ -16906,7 +16976,7 @@ func (v *BusinessUser) cloneReusing(old *BusinessUser) *BusinessUser {
 			}
 		}
 	}
-	if reuse&(1<<28) != 0 {
+	if reuse&(1<<29) != 0 {
 		c.RiskScoreDetails = old.RiskScoreDetails
 	} else {
 		if c.RiskScoreDetails != nil {
@@ -16987,6 +17057,10 @@ func (v *BusinessUser) appendSafe(b []byte) []byte {
 	if v.AllowedPaymentMethods != nil {
 		b, n = safeKey(b, n, "allowedPaymentMethods")
 		b = appendEnumList(b, v.AllowedPaymentMethods)
+	}
+	if v.LastTransactionTimestamp != nil {
+		b, n = safeKey(b, n, "lastTransactionTimestamp")
+		b = appendFloat(b, *v.LastTransactionTimestamp)
 	}
 	if v.LinkedEntities != nil {
 		b, n = safeKey(b, n, "linkedEntities")
@@ -17670,7 +17744,7 @@ func (v *EventBatch) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-var eventResponseKeys = [...]string{"userId", "createdTimestamp", "activatedTimestamp", "userDetails", "userStateDetails", "kycStatusDetails", "eoddDate", "employmentStatus", "occupation", "legalDocuments", "contactDetails", "employmentDetails", "transactionLimits", "expectedIncome", "expectedTransactionCountries", "expectedTransactionCurrencies", "riskLevel", "kycRiskLevel", "acquisitionChannel", "reasonForAccountOpening", "sourceOfFunds", "userSegment", "pepStatus", "sanctionsStatus", "adverseMediaStatus", "corporateEntities", "linkedEntities", "savedPaymentDetails", "tags", "attachments", "metaData", "jurisdiction", "productsEnabled", "externalLinks", "executedRules", "hitRules", "riskScoreDetails", "message"}
+var eventResponseKeys = [...]string{"userId", "createdTimestamp", "activatedTimestamp", "userDetails", "userStateDetails", "kycStatusDetails", "eoddDate", "employmentStatus", "occupation", "legalDocuments", "contactDetails", "employmentDetails", "transactionLimits", "expectedIncome", "expectedTransactionCountries", "expectedTransactionCurrencies", "riskLevel", "kycRiskLevel", "acquisitionChannel", "reasonForAccountOpening", "sourceOfFunds", "userSegment", "pepStatus", "sanctionsStatus", "adverseMediaStatus", "corporateEntities", "lastTransactionTimestamp", "linkedEntities", "savedPaymentDetails", "tags", "attachments", "metaData", "jurisdiction", "productsEnabled", "externalLinks", "executedRules", "hitRules", "riskScoreDetails", "message"}
 
 func (d *decoder) decodeEventResponse(v *EventResponse) {
 	if !d.objStart() {
@@ -17824,66 +17898,71 @@ func (d *decoder) decodeEventResponse(v *EventResponse) {
 				continue
 			}
 			v.ConsumerUser.CorporateEntities = decodeSlice(d, (*decoder).decodeCorporateEntityDetails)
-		case "linkedEntities":
+		case "lastTransactionTimestamp":
 			if d.dup(&seen, 1<<26) {
+				continue
+			}
+			v.ConsumerUser.LastTransactionTimestamp = d.ptrNum()
+		case "linkedEntities":
+			if d.dup(&seen, 1<<27) {
 				continue
 			}
 			v.ConsumerUser.LinkedEntities = new(UserEntityLink)
 			d.decodeUserEntityLink(v.ConsumerUser.LinkedEntities)
 		case "savedPaymentDetails":
-			if d.dup(&seen, 1<<27) {
+			if d.dup(&seen, 1<<28) {
 				continue
 			}
 			v.ConsumerUser.SavedPaymentDetails = decodeSlice(d, (*decoder).decodeSavedPaymentDetails)
 		case "tags":
-			if d.dup(&seen, 1<<28) {
+			if d.dup(&seen, 1<<29) {
 				continue
 			}
 			v.ConsumerUser.Tags = decodeSlice(d, (*decoder).decodeUserTag)
 		case "attachments":
-			if d.dup(&seen, 1<<29) {
+			if d.dup(&seen, 1<<30) {
 				continue
 			}
 			v.ConsumerUser.Attachments = decodeSlice(d, (*decoder).decodePersonAttachment)
 		case "metaData":
-			if d.dup(&seen, 1<<30) {
+			if d.dup(&seen, 1<<31) {
 				continue
 			}
 			v.ConsumerUser.MetaData = new(DeviceData)
 			d.decodeDeviceData(v.ConsumerUser.MetaData)
 		case "jurisdiction":
-			if d.dup(&seen, 1<<31) {
+			if d.dup(&seen, 1<<32) {
 				continue
 			}
 			v.ConsumerUser.Jurisdiction = d.ptrStr()
 		case "productsEnabled":
-			if d.dup(&seen, 1<<32) {
+			if d.dup(&seen, 1<<33) {
 				continue
 			}
 			v.ConsumerUser.ProductsEnabled = decodeSlice(d, (*decoder).decodeProductsEnabled)
 		case "externalLinks":
-			if d.dup(&seen, 1<<33) {
+			if d.dup(&seen, 1<<34) {
 				continue
 			}
 			v.ConsumerUser.ExternalLinks = decodeStrings(d)
 		case "executedRules":
-			if d.dup(&seen, 1<<34) {
+			if d.dup(&seen, 1<<35) {
 				continue
 			}
 			v.ConsumerUser.ExecutedRules = decodeSlice(d, (*decoder).decodeExecutedRulesResult)
 		case "hitRules":
-			if d.dup(&seen, 1<<35) {
+			if d.dup(&seen, 1<<36) {
 				continue
 			}
 			v.ConsumerUser.HitRules = decodeSlice(d, (*decoder).decodeHitRulesDetails)
 		case "riskScoreDetails":
-			if d.dup(&seen, 1<<36) {
+			if d.dup(&seen, 1<<37) {
 				continue
 			}
 			v.ConsumerUser.RiskScoreDetails = new(UserRiskScoreDetails)
 			d.decodeUserRiskScoreDetails(v.ConsumerUser.RiskScoreDetails)
 		case "message":
-			if d.dup(&seen, 1<<37) {
+			if d.dup(&seen, 1<<38) {
 				continue
 			}
 			v.Message = d.ptrStr()
@@ -17995,6 +18074,10 @@ func (v *EventResponse) appendJSON(b []byte) []byte {
 	if v.ConsumerUser.CorporateEntities != nil {
 		b = append(b, `,"corporateEntities":`...)
 		b = appendSlice(b, v.ConsumerUser.CorporateEntities, (*CorporateEntityDetails).appendJSON)
+	}
+	if v.ConsumerUser.LastTransactionTimestamp != nil {
+		b = append(b, `,"lastTransactionTimestamp":`...)
+		b = appendFloat(b, *v.ConsumerUser.LastTransactionTimestamp)
 	}
 	if v.ConsumerUser.LinkedEntities != nil {
 		b = append(b, `,"linkedEntities":`...)
@@ -24259,6 +24342,7 @@ type ConsumerUserAttributes struct {
 	SanctionsStatus               Optional[bool]                                 `json:"sanctionsStatus,omitempty"`
 	AdverseMediaStatus            Optional[bool]                                 `json:"adverseMediaStatus,omitempty"`
 	CorporateEntities             Optional[[]CorporateEntityDetails]             `json:"corporateEntities,omitempty"`
+	LastTransactionTimestamp      Optional[float64]                              `json:"lastTransactionTimestamp,omitempty"`
 	LinkedEntities                Optional[*UserEntityLinkUpdate]                `json:"linkedEntities,omitempty"`
 	SavedPaymentDetails           Optional[[]SavedPaymentDetails]                `json:"savedPaymentDetails,omitempty"`
 	Tags                          Optional[[]UserTag]                            `json:"tags,omitempty" check:"bykey"`
@@ -24269,7 +24353,7 @@ type ConsumerUserAttributes struct {
 	ExternalLinks                 Optional[[]string]                             `json:"externalLinks,omitempty"`
 }
 
-var consumerUserAttributesKeys = [...]string{"activatedTimestamp", "userDetails", "userStateDetails", "kycStatusDetails", "eoddDate", "employmentStatus", "occupation", "legalDocuments", "contactDetails", "employmentDetails", "transactionLimits", "expectedIncome", "expectedTransactionCountries", "expectedTransactionCurrencies", "riskLevel", "kycRiskLevel", "acquisitionChannel", "reasonForAccountOpening", "sourceOfFunds", "userSegment", "pepStatus", "sanctionsStatus", "adverseMediaStatus", "corporateEntities", "linkedEntities", "savedPaymentDetails", "tags", "attachments", "metaData", "jurisdiction", "productsEnabled", "externalLinks"}
+var consumerUserAttributesKeys = [...]string{"activatedTimestamp", "userDetails", "userStateDetails", "kycStatusDetails", "eoddDate", "employmentStatus", "occupation", "legalDocuments", "contactDetails", "employmentDetails", "transactionLimits", "expectedIncome", "expectedTransactionCountries", "expectedTransactionCurrencies", "riskLevel", "kycRiskLevel", "acquisitionChannel", "reasonForAccountOpening", "sourceOfFunds", "userSegment", "pepStatus", "sanctionsStatus", "adverseMediaStatus", "corporateEntities", "lastTransactionTimestamp", "linkedEntities", "savedPaymentDetails", "tags", "attachments", "metaData", "jurisdiction", "productsEnabled", "externalLinks"}
 
 func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 	if !d.objStart() {
@@ -24512,8 +24596,17 @@ func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 				continue
 			}
 			v.CorporateEntities = Set(decodeSlice(d, (*decoder).decodeCorporateEntityDetails))
-		case "linkedEntities":
+		case "lastTransactionTimestamp":
 			if d.dup(&seen, 1<<24) {
+				continue
+			}
+			if d.isNull() {
+				v.LastTransactionTimestamp = Null[float64]()
+				continue
+			}
+			v.LastTransactionTimestamp = Set(d.num())
+		case "linkedEntities":
+			if d.dup(&seen, 1<<25) {
 				continue
 			}
 			if d.isNull() {
@@ -24524,7 +24617,7 @@ func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 			d.decodeUserEntityLinkUpdate(p)
 			v.LinkedEntities = Set(p)
 		case "savedPaymentDetails":
-			if d.dup(&seen, 1<<25) {
+			if d.dup(&seen, 1<<26) {
 				continue
 			}
 			if d.isNull() {
@@ -24533,7 +24626,7 @@ func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 			}
 			v.SavedPaymentDetails = Set(decodeSlice(d, (*decoder).decodeSavedPaymentDetails))
 		case "tags":
-			if d.dup(&seen, 1<<26) {
+			if d.dup(&seen, 1<<27) {
 				continue
 			}
 			if d.isNull() {
@@ -24542,7 +24635,7 @@ func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 			}
 			v.Tags = Set(decodeSlice(d, (*decoder).decodeUserTag))
 		case "attachments":
-			if d.dup(&seen, 1<<27) {
+			if d.dup(&seen, 1<<28) {
 				continue
 			}
 			if d.isNull() {
@@ -24551,7 +24644,7 @@ func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 			}
 			v.Attachments = Set(decodeSlice(d, (*decoder).decodePersonAttachment))
 		case "metaData":
-			if d.dup(&seen, 1<<28) {
+			if d.dup(&seen, 1<<29) {
 				continue
 			}
 			if d.isNull() {
@@ -24562,7 +24655,7 @@ func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 			d.decodeDeviceDataUpdate(p)
 			v.MetaData = Set(p)
 		case "jurisdiction":
-			if d.dup(&seen, 1<<29) {
+			if d.dup(&seen, 1<<30) {
 				continue
 			}
 			if d.isNull() {
@@ -24571,7 +24664,7 @@ func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 			}
 			v.Jurisdiction = Set(d.str())
 		case "productsEnabled":
-			if d.dup(&seen, 1<<30) {
+			if d.dup(&seen, 1<<31) {
 				continue
 			}
 			if d.isNull() {
@@ -24580,7 +24673,7 @@ func (d *decoder) decodeConsumerUserAttributes(v *ConsumerUserAttributes) {
 			}
 			v.ProductsEnabled = Set(decodeSlice(d, (*decoder).decodeProductsEnabled))
 		case "externalLinks":
-			if d.dup(&seen, 1<<31) {
+			if d.dup(&seen, 1<<32) {
 				continue
 			}
 			if d.isNull() {
@@ -24799,6 +24892,13 @@ func (v *ConsumerUserAttributes) appendJSON(b []byte) []byte {
 	case optionalSet:
 		b = append(b, `,"corporateEntities":`...)
 		b = appendSlice(b, v.CorporateEntities.v, (*CorporateEntityDetails).appendJSON)
+	}
+	switch v.LastTransactionTimestamp.state {
+	case optionalNull:
+		b = append(b, `,"lastTransactionTimestamp":null`...)
+	case optionalSet:
+		b = append(b, `,"lastTransactionTimestamp":`...)
+		b = appendFloat(b, v.LastTransactionTimestamp.v)
 	}
 	switch v.LinkedEntities.state {
 	case optionalNull:
@@ -25192,6 +25292,10 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 			c.pop()
 		}
 	}
+	switch v.LastTransactionTimestamp.state {
+	case optionalSet:
+		c.num("lastTransactionTimestamp", v.LastTransactionTimestamp.v, 0)
+	}
 	switch v.LinkedEntities.state {
 	case optionalSet:
 		if v.LinkedEntities.v != nil {
@@ -25544,6 +25648,18 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		}
 		n.CorporateEntities = x
 	}
+	switch p.LastTransactionTimestamp.state {
+	case optionalNull:
+		if n.LastTransactionTimestamp != nil {
+			m.changed("lastTransactionTimestamp")
+			n.LastTransactionTimestamp = nil
+		}
+	case optionalSet:
+		if x := p.LastTransactionTimestamp.v; n.LastTransactionTimestamp == nil || *n.LastTransactionTimestamp != x {
+			m.changed("lastTransactionTimestamp")
+			n.LastTransactionTimestamp = &x
+		}
+	}
 	switch p.LinkedEntities.state {
 	case optionalNull:
 		if n.LinkedEntities != nil {
@@ -25860,6 +25976,14 @@ func (v *ConsumerUserAttributes) appendSafe(b []byte) []byte {
 	case optionalSet:
 		b, n = safeKey(b, n, "corporateEntities")
 		b = appendSafeSlice(b, v.CorporateEntities.v)
+	}
+	switch v.LastTransactionTimestamp.state {
+	case optionalNull:
+		b, n = safeKey(b, n, "lastTransactionTimestamp")
+		b = append(b, "null"...)
+	case optionalSet:
+		b, n = safeKey(b, n, "lastTransactionTimestamp")
+		b = appendFloat(b, v.LastTransactionTimestamp.v)
 	}
 	switch v.LinkedEntities.state {
 	case optionalNull:

@@ -508,6 +508,11 @@ var modelExceptions = map[string]string{
 	"Business.executedRules":    "rules results",
 	"Business.hitRules":         "rules results",
 	"Business.riskScoreDetails": "rules results",
+	// In the User, UserOptional and Business schemas of openapi-2025-03.yml, and sent by
+	// older SDKs, though the current model.txt lacks it (TestLastTransactionTimestamp).
+	"UserWithRulesResult.lastTransactionTimestamp": "OpenAPI 2025-03",
+	"UserOptional.lastTransactionTimestamp":        "OpenAPI 2025-03",
+	"Business.lastTransactionTimestamp":            "OpenAPI 2025-03",
 	// The seed document's sample response has these legacy members.
 	"UserStateDetails.userId": "legacy",
 	"KycStatusDetails.userId": "legacy",
@@ -643,6 +648,66 @@ func TestCloneArenaExact(t *testing.T) {
 			if s := av.Field(i); s.Len() != s.Cap() {
 				t.Errorf("%T: slab %s holds %d of %d", v, av.Type().Field(i).Name, s.Len(), s.Cap())
 			}
+		}
+	}
+}
+
+// TestLastTransactionTimestamp checks lastTransactionTimestamp, which the OpenAPI
+// document has on users and updates (and older SDKs send) though model.txt lacks it:
+// consumer users, business users and updates carry it as an optional timestamp.
+func TestLastTransactionTimestamp(t *testing.T) {
+	ts := 1700000000000.5
+	tests := []struct {
+		name   string
+		decode func([]byte) (any, error)
+		doc    string
+		want   any
+	}{
+		// A consumer user keeps it.
+		{name: "consumer user", decode: func(b []byte) (any, error) { return DecodeConsumerUser(b) },
+			doc:  `{"userId":"u1","createdTimestamp":1600000000000,"lastTransactionTimestamp":1700000000000.5}`,
+			want: &ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000, LastTransactionTimestamp: &ts}},
+		// A business user keeps it (the Business schema has it too).
+		{name: "business user", decode: func(b []byte) (any, error) { return DecodeBusinessUser(b) },
+			doc:  `{"userId":"b1","createdTimestamp":1600000000000,"legalEntity":{},"lastTransactionTimestamp":1700000000000.5}`,
+			want: &BusinessUser{UserID: "b1", CreatedTimestamp: 1600000000000, LegalEntity: json.RawMessage(`{}`), LastTransactionTimestamp: &ts}},
+		// An update carries it.
+		{name: "update", decode: func(b []byte) (any, error) { return DecodeEvent(b) },
+			doc:  attrs(`{"lastTransactionTimestamp":1700000000000.5}`),
+			want: &ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", UpdatedConsumerUserAttributes: &ConsumerUserAttributes{LastTransactionTimestamp: Set(ts)}}},
+	}
+	for _, tt := range tests {
+		got, err := tt.decode([]byte(tt.doc))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got, cmpOpts); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+		data, err := json.Marshal(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, []byte(tt.doc), data)
+	}
+
+	// The OpenAPI document has it in the schemas the library follows: a property (eight
+	// spaces in) of the schema (four spaces in).
+	spec := string(readShared(t, "openapi-2025-03.yml"))
+	has := map[string]bool{}
+	schema := ""
+	for _, line := range strings.Split(spec, "\n") {
+		if len(line) > 4 && strings.HasPrefix(line, "    ") && line[4] != ' ' {
+			schema = strings.TrimSuffix(line[4:], ":")
+		}
+		if line == "        lastTransactionTimestamp:" {
+			has[schema] = true
+		}
+	}
+	for _, name := range []string{"UserOptional", "User", "Business"} {
+		if !has[name] {
+			t.Errorf("openapi-2025-03.yml: schema %s has no lastTransactionTimestamp", name)
 		}
 	}
 }

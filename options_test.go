@@ -3,6 +3,8 @@ package userevents
 import (
 	"errors"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -35,6 +37,8 @@ func TestParseOptions(t *testing.T) {
 		{name: "repeated", query: "lockKycRiskLevel=true&lockKycRiskLevel=false", errs: []fe{{"lockKycRiskLevel", CodeDuplicateField}}},
 		// A misspelt flag is refused, not ignored.
 		{name: "case variant", query: "AllowUserTypeConversion=true", errs: []fe{{"AllowUserTypeConversion", CodeUnknownField}}},
+		// An unknown name is repeated bounded (see TestEchoedNamesBounded).
+		{name: "long unknown name", query: strings.Repeat("x", 100) + "=true", errs: []fe{{strings.Repeat("x", 61) + "…", CodeUnknownField}}},
 		// Every problem at once, sorted by path.
 		{name: "several problems", query: "x=1&changeUserId=yes",
 			errs: []fe{{"changeUserId", CodeInvalidEnum}, {"x", CodeUnknownField}}},
@@ -60,14 +64,99 @@ func TestParseOptions(t *testing.T) {
 				if diff := cmp.Diff(tt.errs, gotErrs); diff != "" {
 					t.Errorf("errors (-want +got):\n%s", diff)
 				}
+				_, err := ParseQuery(tt.query)
+				if !errors.As(err, &ve) {
+					t.Fatalf("ParseQuery: got %v, want a *ValidationError", err)
+				}
+				if diff := cmp.Diff(tt.errs, fieldErrs(ve)); diff != "" {
+					t.Errorf("ParseQuery errors (-want +got):\n%s", diff)
+				}
 				return
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
+			if raw, err := ParseQuery(tt.query); err != nil || !raw.equal(got) {
+				t.Errorf("ParseQuery: got %+v, %v, want what ParseOptions gives", raw, err)
+			}
 			back, err := ParseOptions(got.Query())
 			if err != nil || !back.equal(got) {
 				t.Errorf("Query round trip: got %+v, %v", back, err)
+			}
+		})
+	}
+}
+
+func fieldErrs(ve *ValidationError) []fe {
+	var out []fe
+	for _, f := range ve.Fields {
+		out = append(out, fe{f.Path, f.Code})
+	}
+	return out
+}
+
+// TestParseQuery checks what only the raw query shows: the parts url.ParseQuery drops.
+func TestParseQuery(t *testing.T) {
+	yes := true
+	manyUnknown := strings.Repeat("x=1&", 50) + "changeUserId=true"
+	for i := 0; i < 200; i++ {
+		manyUnknown += "&u" + strconv.Itoa(i) + "=1"
+	}
+	tests := []struct {
+		name  string
+		query string
+		want  Options
+		errs  []fe
+	}{
+		// A trailing ';' is refused, not a reason to drop the flag.
+		{name: "semicolon after value", query: "changeUserId=true;", errs: []fe{{"changeUserId", CodeInvalidFormat}}},
+		// ';' as a separator: the part is one parameter whose value holds the ';'.
+		{name: "semicolon separator", query: "changeUserId=true;lockKycRiskLevel=true", errs: []fe{{"changeUserId", CodeInvalidFormat}}},
+		// A bad %-escape in a value is the parameter's problem.
+		{name: "bad escape in value", query: "lockKycRiskLevel=%zz", errs: []fe{{"lockKycRiskLevel", CodeInvalidFormat}}},
+		// A bad %-escape in a name cannot be named: the path is "query".
+		{name: "bad escape in name", query: "%zz=true&changeUserId=true", errs: []fe{{"query", CodeInvalidFormat}}},
+		// A ';' in a name likewise.
+		{name: "semicolon in name", query: "a;b=true", errs: []fe{{"query", CodeInvalidFormat}}},
+		// A nameless parameter is unknown, at "query".
+		{name: "no name", query: "=true", errs: []fe{{"query", CodeUnknownField}}},
+		// A bad and a good value of one flag: both problems.
+		{name: "bad then good", query: "lockKycRiskLevel=%zz&lockKycRiskLevel=true",
+			errs: []fe{{"lockKycRiskLevel", CodeDuplicateField}, {"lockKycRiskLevel", CodeInvalidFormat}}},
+		// An escaped name and value are read: %61 is 'a'.
+		{name: "escaped", query: "%61llowUserTypeConversion=%74rue", want: Options{AllowUserTypeConversion: true}},
+		// Empty parts are skipped, as url.ParseQuery does.
+		{name: "empty parts", query: "&&lockCraRiskLevel=true&", want: Options{LockCRARiskLevel: &yes}},
+		// Past url.ParseQuery's cap of 10,000 parameters (where url.Values is empty) the
+		// flag is still read.
+		{name: "past the parameter cap", query: "changeUserId=true" + strings.Repeat("&", 10000), want: Options{ChangeUserID: true}},
+		// Many problems stop at the cap, with one too_large problem more.
+		{name: "problems capped", query: manyUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseQuery(tt.query)
+			if tt.name == "problems capped" {
+				var ve *ValidationError
+				if !errors.As(err, &ve) || len(ve.Fields) != maxErrors+1 || !ve.Has("query", CodeTooLarge) {
+					t.Fatalf("got %v, want %d problems and query/too_large", err, maxErrors+1)
+				}
+				return
+			}
+			var ve *ValidationError
+			switch {
+			case tt.errs == nil && err != nil:
+				t.Fatalf("unexpected error %v", err)
+			case tt.errs != nil && !errors.As(err, &ve):
+				t.Fatalf("got %+v, %v, want a *ValidationError", got, err)
+			case tt.errs != nil:
+				if diff := cmp.Diff(tt.errs, fieldErrs(ve)); diff != "" {
+					t.Errorf("errors (-want +got):\n%s", diff)
+				}
+				return
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})
 	}

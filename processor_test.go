@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -499,6 +500,25 @@ func TestReasonCode(t *testing.T) {
 	}
 }
 
+// TestReasonCodeNil checks the errors that are no failure at all.
+func TestReasonCodeNil(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		// No error, no reason: a nil error is not an internal error.
+		{name: "nil", err: nil, want: ""},
+		// A nil *ValidationError in an error interface is still an error of this package.
+		{name: "typed nil validation error", err: (*userevents.ValidationError)(nil), want: userevents.ReasonInvalid},
+	}
+	for _, tt := range tests {
+		if got := userevents.ReasonCode(tt.err); got != tt.want {
+			t.Errorf("%s: ReasonCode = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 // TestCreateNormalisesNames checks that Strict stores names in NFC at creation.
 func TestCreateNormalisesNames(t *testing.T) {
 	ctx := context.Background()
@@ -639,4 +659,91 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestApplyEventBatch checks that the records of a decoded batch that failed to decode
+// fail alone, as failed records in input order, and that the others apply.
+func TestApplyEventBatch(t *testing.T) {
+	ctx := context.Background()
+	longID := strings.Repeat("e", 257)
+	tests := []struct {
+		name       string
+		records    []string
+		failed     []userevents.FailedRecord
+		paths      map[int]string // the path of a problem of each failed record, by index
+		successful int
+		status     string
+	}{
+		// The issue's case: a 257-byte eventId fails alone, the others apply.
+		{name: "long eventId", records: []string{
+			`{"timestamp":1700000000000,"userId":"u1","eventId":"a"}`,
+			`{"timestamp":1700000000000,"userId":"u1","eventId":"` + longID + `"}`,
+			`{"timestamp":1700000000000,"userId":"u2","eventId":"c"}`,
+		}, failed: []userevents.FailedRecord{{ID: "", ReasonCode: userevents.ReasonInvalid}},
+			paths: map[int]string{1: "data[1].eventId"}, successful: 2, status: userevents.BatchPartialFailure},
+		// Decode and apply failures side by side, in input order: a wrong type (its clean
+		// id reported), a missing user, a bad enum (found when applied).
+		{name: "mixed failures", records: []string{
+			`{"timestamp":"now","userId":"u1","eventId":"a"}`,
+			`{"timestamp":1700000000000,"userId":"nobody","eventId":"b"}`,
+			`{"timestamp":1700000000000,"userId":"u1","eventId":"c","updatedConsumerUserAttributes":{"riskLevel":"NONE"}}`,
+			`{"timestamp":1700000000000,"userId":"u1","eventId":"d"}`,
+		}, failed: []userevents.FailedRecord{
+			{ID: "a", ReasonCode: userevents.ReasonInvalid},
+			{ID: "b", ReasonCode: userevents.ReasonIDNotFound},
+			{ID: "c", ReasonCode: userevents.ReasonInvalid},
+		}, paths: map[int]string{0: "data[0].timestamp"}, successful: 1, status: userevents.BatchPartialFailure},
+		// Every record failing to decode is a FAILURE, with nothing applied.
+		{name: "all bad", records: []string{`{"timestamp":1700000000000}`}, failed: []userevents.FailedRecord{{ID: "", ReasonCode: userevents.ReasonInvalid}},
+			paths: map[int]string{0: "data[0].userId"}, status: userevents.BatchFailure},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, s := newProcessor(t, userevents.Config{})
+			b, err := userevents.DecodeEventBatch([]byte(`{"batchId":"B1","data":[` + strings.Join(tt.records, ",") + `]}`))
+			if err != nil {
+				t.Fatalf("the batch failed whole: %v", err)
+			}
+			res, err := p.ApplyEventBatch(ctx, b, userevents.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.failed, res.FailedRecords); diff != "" {
+				t.Errorf("failed records (-want +got):\n%s", diff)
+			}
+			if res.BatchID != "B1" || res.Status != tt.status || res.Successful != tt.successful || len(res.Results) != len(tt.records) {
+				t.Errorf("batch %s, status %s, %d successful, %d results", res.BatchID, res.Status, res.Successful, len(res.Results))
+			}
+			if got := s.committed.Load(); got != int64(tt.successful) {
+				t.Errorf("%d commits, want %d", got, tt.successful)
+			}
+			for i, path := range tt.paths {
+				var ve *userevents.ValidationError
+				if !errors.As(res.Results[i].Err, &ve) || !hasPath(ve, path) {
+					t.Errorf("record %d: got %v, want a problem at %s", i, res.Results[i].Err, path)
+				}
+			}
+			// What is left of a failed record does not apply through ApplyBatch either.
+			events := make([]*userevents.ConsumerUserEvent, len(b.Data))
+			for i := range b.Data {
+				events[i] = &b.Data[i]
+			}
+			p2, s2 := newProcessor(t, userevents.Config{})
+			if _, err := p2.ApplyBatch(ctx, events, userevents.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := s2.committed.Load(); got != int64(tt.successful) {
+				t.Errorf("ApplyBatch on Data: %d commits, want %d", got, tt.successful)
+			}
+		})
+	}
+}
+
+func hasPath(ve *userevents.ValidationError, path string) bool {
+	for _, f := range ve.Fields {
+		if f.Path == path {
+			return true
+		}
+	}
+	return false
 }

@@ -1,9 +1,14 @@
 package userevents
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
+	"reflect"
+	"slices"
 	"strconv"
+
+	"github.com/shopspring/decimal"
 )
 
 // Personal data never leaves the library by accident: the model types print through fmt
@@ -150,3 +155,134 @@ func (i BatchItem) LogValue() slog.Value {
 
 // Format prints an item with its result redacted.
 func (i BatchItem) Format(f fmt.State, verb rune) { f.Write([]byte(i.LogValue().String())) }
+
+// Redact returns v for log/slog in the redacted form that fmt prints, whatever v holds:
+// a model value (ConsumerUser, ConsumerUserEvent, LegalDocument, ...), a pointer to one,
+// or a slice, array or map of them, at any depth. Use it for anything but a single model
+// value:
+//
+//	logger.Info("documents", "docs", userevents.Redact(u.LegalDocuments))
+//
+// log/slog resolves LogValue only on the value it is given: a slice or map of model
+// values reaches the JSON handler whole, which encodes it with json.Marshal, the wire
+// format, personal data included. Redact's result resolves to one string, built as
+// Format builds it: structure, enums, numbers, booleans and user and event ids, and
+// [redacted] for every other string. Anything it does not know as a model type is
+// [redacted] (a string, []byte or json.RawMessage, a struct of another package), except
+// numbers, booleans and decimals; map keys are printed the same way, and map entries in
+// sorted order. The result also prints redacted through fmt.
+func Redact(v any) slog.LogValuer { return redactedValue{v} }
+
+// redactedValue is what Redact returns.
+type redactedValue struct{ v any }
+
+// LogValue returns the redacted form as one string.
+func (r redactedValue) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// String returns the redacted form.
+func (r redactedValue) String() string {
+	return string(appendRedacted(nil, reflect.ValueOf(r.v), 0))
+}
+
+// Format prints the redacted form, whatever the verb.
+func (r redactedValue) Format(f fmt.State, verb rune) { f.Write([]byte(r.String())) }
+
+// safeAppender is a model type (or Record, Result): its appendSafe writes it redacted.
+type safeAppender interface{ appendSafe([]byte) []byte }
+
+// validator is an enum or code type of the package.
+type validator interface{ Valid() bool }
+
+// maxRedactDepth bounds the nesting Redact follows (a value that refers to itself).
+const maxRedactDepth = 32
+
+var (
+	packagePath        = reflect.TypeFor[Record]().PkgPath()
+	decimalReflectType = reflect.TypeFor[decimal.Decimal]()
+)
+
+// appendRedacted appends the redacted form of v.
+func appendRedacted(b []byte, v reflect.Value, depth int) []byte {
+	if !v.IsValid() {
+		return append(b, "nil"...)
+	}
+	if depth > maxRedactDepth {
+		return append(b, redacted...)
+	}
+	t := v.Type()
+	if t.PkgPath() == packagePath && v.CanInterface() {
+		// A model type: the redacted form it prints itself.
+		p := reflect.New(t)
+		p.Elem().Set(v)
+		switch x := p.Interface().(type) {
+		case safeAppender:
+			return x.appendSafe(b)
+		case error: // *ValidationError: messages never hold values
+			return append(b, x.Error()...)
+		}
+		switch x := v.Interface().(type) {
+		case validator:
+			if x.Valid() {
+				return append(b, v.String()...)
+			}
+			return append(b, redacted...)
+		case slog.LogValuer: // BatchItem
+			return append(b, x.LogValue().Resolve().String()...)
+		case fmt.Formatter: // Optional
+			return fmt.Append(b, x)
+		}
+	}
+	if t == decimalReflectType {
+		return append(b, v.Interface().(decimal.Decimal).String()...)
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return append(b, "nil"...)
+		}
+		return appendRedacted(b, v.Elem(), depth+1)
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 { // []byte, json.RawMessage: any bytes at all
+			return append(b, redacted...)
+		}
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return append(b, "nil"...)
+		}
+		b = append(b, '[')
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = appendRedacted(b, v.Index(i), depth+1)
+		}
+		return append(b, ']')
+	case reflect.Map:
+		if v.IsNil() {
+			return append(b, "nil"...)
+		}
+		var entries []string
+		for it := v.MapRange(); it.Next(); {
+			e := appendRedacted(nil, it.Key(), depth+1)
+			e = append(e, ':')
+			entries = append(entries, string(appendRedacted(e, it.Value(), depth+1)))
+		}
+		slices.SortFunc(entries, cmp.Compare)
+		b = append(b, "map["...)
+		for i, e := range entries {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, e...)
+		}
+		return append(b, ']')
+	case reflect.Bool:
+		return strconv.AppendBool(b, v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.AppendInt(b, v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return strconv.AppendUint(b, v.Uint(), 10)
+	case reflect.Float32, reflect.Float64:
+		return strconv.AppendFloat(b, v.Float(), 'g', -1, 64)
+	}
+	return append(b, redacted...)
+}

@@ -87,3 +87,76 @@ func TestRedactionInErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactCollections logs slices, maps and pointers of canary-filled model values
+// through Redact with both slog handlers, and checks that no canary appears, while the
+// structure (ids, enums) does. Without Redact, the JSON handler writes them whole.
+func TestRedactCollections(t *testing.T) {
+	v := canaryValues()
+	u := v["consumer user"].(*ConsumerUser)
+	b := v["business user"].(*BusinessUser)
+	e := v["event"].(*ConsumerUserEvent)
+	rec := v["record"].(Record)
+	tests := []struct {
+		name string
+		v    any
+		want string // a part of the output that shows the structure survived
+	}{
+		// The issue's case: a slice of model values (document numbers and more).
+		{name: "legal documents", v: u.LegalDocuments, want: "LegalDocument{"},
+		// A slice of pointers.
+		{name: "pointers to users", v: []*ConsumerUser{u, nil, u}, want: `userId: "` + u.UserID + `"`},
+		// A map keyed by strings, which may be personal data too.
+		{name: "map of users by email", v: map[string]ConsumerUser{"CANARY-KEY-1": *u, "CANARY-KEY-2": *u}, want: "map[" + redacted + ":ConsumerUser{"},
+		// A map of pointers to business users.
+		{name: "map of business users", v: map[string]*BusinessUser{"b": b}, want: "BusinessUser{"},
+		// Nested collections.
+		{name: "slice of slices of addresses", v: [][]Address{u.ContactDetails.Addresses, nil}, want: "Address{"},
+		// Events, attributes and an Optional.
+		{name: "events", v: []ConsumerUserEvent{*e}, want: "ConsumerUserEvent{"},
+		{name: "attributes", v: []*ConsumerUserAttributes{e.UpdatedConsumerUserAttributes}, want: "ConsumerUserAttributes{"},
+		{name: "optional occupations", v: []Optional[string]{e.UpdatedConsumerUserAttributes.Occupation}, want: redacted},
+		// Records, results and batch items.
+		{name: "records", v: []Record{rec}, want: "Record{"},
+		{name: "batch items", v: []BatchItem{v["batch item"].(BatchItem)}, want: "Result{"},
+		// A pointer to a slice, in an interface slice.
+		{name: "pointer to a slice in []any", v: []any{&u.SavedPaymentDetails, u.Tags}, want: "UserTag{"},
+		// Enums and codes print when valid; raw JSON never does.
+		{name: "enums", v: []RiskLevel{RiskLevelHigh, RiskLevel("CANARY-ENUM")}, want: "[HIGH " + redacted + "]"},
+		{name: "raw JSON", v: []json.RawMessage{b.LegalEntity}, want: "[" + redacted + "]"},
+		// A string or a struct the package does not know is redacted whole.
+		{name: "plain strings", v: []string{"CANARY-STRING"}, want: "[" + redacted + "]"},
+		{name: "foreign struct", v: struct{ Name string }{"CANARY-FOREIGN"}, want: redacted},
+		// Validation errors print as their messages, which hold no values.
+		{name: "validation error", v: []error{u.Validate(Strict), e.Validate(Strict)}, want: "["},
+		// Numbers and decimals are not personal data.
+		{name: "amounts", v: map[CurrencyCode]Amount{"EUR": {Currency: "EUR"}}, want: "map[EUR:Amount{"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var text, js bytes.Buffer
+			slog.New(slog.NewTextHandler(&text, nil)).Info("m", "v", Redact(tt.v))
+			slog.New(slog.NewJSONHandler(&js, nil)).Info("m", "v", Redact(tt.v), slog.Group("g", "nested", Redact(tt.v)))
+			for _, out := range []string{text.String(), js.String(), fmt.Sprint(Redact(tt.v)), fmt.Sprintf("%+v", Redact(tt.v))} {
+				if i := strings.Index(out, "CANARY"); i >= 0 {
+					t.Errorf("personal data printed: %.200s", out[max(0, i-100):])
+				}
+			}
+			if got := Redact(tt.v).LogValue().String(); !strings.Contains(got, tt.want) {
+				t.Errorf("got %.300s, want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSlogLeaksWithoutRedact documents why Redact exists: slog resolves LogValue only on
+// the top value, so the JSON handler writes a slice of model values whole. If this test
+// fails, slog has changed and Redact's documentation should say so.
+func TestSlogLeaksWithoutRedact(t *testing.T) {
+	u := canaryValues()["consumer user"].(*ConsumerUser)
+	var js bytes.Buffer
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("m", "docs", u.LegalDocuments)
+	if !strings.Contains(js.String(), "CANARY") {
+		t.Errorf("slog no longer writes slices of model values whole: %.200s", js.String())
+	}
+}

@@ -41,6 +41,7 @@ type ConsumerUser struct {
 	SanctionsStatus               *bool                          `json:"sanctionsStatus,omitempty"`
 	AdverseMediaStatus            *bool                          `json:"adverseMediaStatus,omitempty"`
 	CorporateEntities             []CorporateEntityDetails       `json:"corporateEntities,omitempty"`
+	LastTransactionTimestamp      *float64                       `json:"lastTransactionTimestamp,omitempty"`
 	LinkedEntities                *UserEntityLink                `json:"linkedEntities,omitempty"`
 	SavedPaymentDetails           []SavedPaymentDetails          `json:"savedPaymentDetails,omitempty"`
 	Tags                          []UserTag                      `json:"tags,omitempty" check:"bykey"`
@@ -79,6 +80,7 @@ type BusinessUser struct {
 	RiskLevel                     RiskLevel                      `json:"riskLevel,omitempty"`
 	KYCRiskLevel                  RiskLevel                      `json:"kycRiskLevel,omitempty"`
 	AllowedPaymentMethods         []PaymentMethod                `json:"allowedPaymentMethods,omitempty"`
+	LastTransactionTimestamp      *float64                       `json:"lastTransactionTimestamp,omitempty"`
 	LinkedEntities                *UserEntityLink                `json:"linkedEntities,omitempty"`
 	AcquisitionChannel            AcquisitionChannel             `json:"acquisitionChannel,omitempty"`
 	SavedPaymentDetails           []SavedPaymentDetails          `json:"savedPaymentDetails,omitempty"`

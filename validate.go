@@ -20,8 +20,9 @@ const (
 	// Strict is Compatible plus the rules a compliance record needs: real calendar dates
 	// of birth, documents not issued after they expire, bare email addresses, no negative
 	// limits or income, no more fraction digits than the currency has, no control
-	// characters, risk scores in [0, 100], and newUserId exactly with ChangeUserID. Names
-	// are normalised to Unicode NFC when applied.
+	// characters, ids that a REST path carries (not "." or "..", not only white space,
+	// no format characters such as U+202E), risk scores in [0, 100], and newUserId
+	// exactly with ChangeUserID. Names are normalised to Unicode NFC when applied.
 	Strict Level = iota
 	// Compatible is Flagright's published schema: required fields, JSON types, enums,
 	// country and currency codes, and the OpenAPI constraints (minLength,
@@ -193,7 +194,11 @@ func (c *vctx) str(name, s string, r rule) {
 				c.fail(name, CodeInvalidFormat, "must be a bare email address such as name@example.com")
 			}
 		}
-		if hasControl(s, r&rText != 0) {
+		if r&rId != 0 {
+			if s != "" && !pathSafeID(s) {
+				c.fail(name, CodeInvalidFormat, `must be an id a REST path can carry: not "." or "..", not only white space, no control, format or line-separator characters`)
+			}
+		} else if hasControl(s, r&rText != 0) {
 			if r&rText != 0 {
 				c.fail(name, CodeInvalidFormat, "must not contain control characters other than tab and newline")
 			} else {
@@ -244,6 +249,36 @@ func hasControl(s string, text bool) bool {
 		}
 	}
 	return false
+}
+
+// pathSafeID reports whether id is one that a REST path (GET /events/consumer/user/{eventId})
+// and a log line can carry as it is: not "." or ".." (which a URL path resolves away),
+// not only white space, valid UTF-8, and no control characters (C0, DEL, C1), format
+// characters (Unicode Cf: bidirectional overrides such as U+202E, zero-width spaces,
+// the BOM) or line and paragraph separators (U+2028, U+2029).
+func pathSafeID(id string) bool {
+	if id == "." || id == ".." {
+		return false
+	}
+	space := true
+	for i := 0; i < len(id); {
+		if b := id[i]; b < utf8.RuneSelf {
+			if b < 0x20 || b == 0x7f {
+				return false
+			}
+			space = space && b == ' '
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(id[i:])
+		if r == utf8.RuneError && size == 1 || unicode.IsControl(r) ||
+			unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+			return false
+		}
+		space = space && unicode.IsSpace(r)
+		i += size
+	}
+	return !space
 }
 
 // dateOfBirth checks a date of birth: Flagright's pattern ^(\d{4}-\d{2}-\d{2})*$ under

@@ -335,6 +335,26 @@ var badInputs = []badInput{
 		both: []fe{{"userId", CodeInvalidFormat}}},
 	{name: "NUL in a reason", doc: `{"timestamp":1700000000000,"userId":"u1","reason":"a\u0000b"}`,
 		strict: []fe{{"reason", CodeInvalidFormat}}},
+	// --- Ids under Strict: what a REST path and a log line carry as they are.
+	{name: "eventId .", doc: `{"timestamp":1700000000000,"userId":"u1","eventId":"."}`, // a dot segment: GET /events/consumer/user/. cannot name it
+		strict: []fe{{"eventId", CodeInvalidFormat}}},
+	{name: "userId ..", doc: `{"timestamp":1700000000000,"userId":".."}`, // the parent segment likewise
+		strict: []fe{{"userId", CodeInvalidFormat}}},
+	{name: "userId of spaces", doc: `{"timestamp":1700000000000,"userId":"   "}`, // only white space
+		strict: []fe{{"userId", CodeInvalidFormat}}},
+	{name: "userId of an ideographic space", doc: `{"timestamp":1700000000000,"userId":"\u3000"}`, // white space beyond ASCII
+		strict: []fe{{"userId", CodeInvalidFormat}}},
+	{name: "eventId with a right-to-left override", doc: `{"timestamp":1700000000000,"userId":"u1","eventId":"e\u202e1"}`, // U+202E reorders what a viewer shows
+		strict: []fe{{"eventId", CodeInvalidFormat}}},
+	{name: "userId with a zero-width space", doc: `{"timestamp":1700000000000,"userId":"u\u200b1"}`, // a format character: looks like u1
+		strict: []fe{{"userId", CodeInvalidFormat}}},
+	{name: "userId with a C1 control", doc: `{"timestamp":1700000000000,"userId":"u\u00851"}`, // NEL, a control character
+		strict: []fe{{"userId", CodeInvalidFormat}}},
+	{name: "newUserId with a line separator", doc: `{"timestamp":1700000000000,"userId":"u1","newUserId":"u\u20282"}`, opts: Options{ChangeUserID: true}, // U+2028 breaks a log line
+		strict: []fe{{"newUserId", CodeInvalidFormat}}},
+	{name: "consumer user with userId .", doc: `{"userId":".","createdTimestamp":1600000000000}`, user: true, // a user's id likewise
+		strict: []fe{{"userId", CodeInvalidFormat}}},
+	{name: "ids with dots and inner spaces", doc: `{"timestamp":1700000000000,"userId":"...","eventId":" e.1 "}`}, // not dot segments, not only spaces: valid
 
 	// --- Several problems in one document are reported together.
 	{name: "three structural problems at once", doc: `{"timestamp":"now","userId":"u1","userId":"u2","extra":true}`,
@@ -465,6 +485,41 @@ func TestHasControl(t *testing.T) {
 		}
 		if got := hasControl(tt.s, true); got != tt.txt {
 			t.Errorf("hasControl(%q, true) = %v, want %v", tt.s, got, tt.txt)
+		}
+	}
+}
+
+// TestBusinessUserIDStrict checks a business user's id under both levels.
+func TestBusinessUserIDStrict(t *testing.T) {
+	tests := []struct {
+		name   string
+		id     string
+		strict []fe // the problems under Strict; Compatible accepts every row
+	}{
+		// "." is refused under Strict, as for a consumer user.
+		{name: "dot", id: ".", strict: []fe{{"userId", CodeInvalidFormat}}},
+		// A bidirectional override likewise.
+		{name: "RLO", id: "b\u202e1", strict: []fe{{"userId", CodeInvalidFormat}}},
+		// An ordinary id is valid.
+		{name: "plain", id: "b1"},
+	}
+	for _, tt := range tests {
+		u, err := DecodeBusinessUser([]byte(`{"userId":"` + tt.id + `","createdTimestamp":1600000000000,"legalEntity":{}}`))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if err := u.Validate(Compatible); err != nil {
+			t.Errorf("%s: Compatible: %v, want valid", tt.name, err)
+		}
+		var got []fe
+		var ve *ValidationError
+		if err := u.Validate(Strict); errors.As(err, &ve) {
+			got = fieldErrs(ve)
+		} else if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if diff := cmp.Diff(tt.strict, got); diff != "" {
+			t.Errorf("%s: Strict (-want +got):\n%s", tt.name, diff)
 		}
 	}
 }

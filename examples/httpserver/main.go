@@ -106,9 +106,10 @@ func body(r *http.Request) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r.Body, int64(userevents.DefaultLimits().MaxBytes)+1))
 }
 
-// withFlags reads the query flags and the body of an event request.
+// withFlags reads the query flags and the body of an event request. The flags are read
+// from the raw query: r.URL.Query() drops what it cannot parse, and with it a flag.
 func withFlags(r *http.Request) (userevents.Options, []byte, error) {
-	opts, err := userevents.ParseOptions(r.URL.Query())
+	opts, err := userevents.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return opts, nil, err
 	}
@@ -192,21 +193,18 @@ func (s *server) postBatch(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
+	// A batch that is not well-formed fails whole; a record that does not decode fails
+	// alone, as a failed record, and the others apply.
 	batch, err := userevents.DecodeEventBatch(data)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	events := make([]*userevents.ConsumerUserEvent, len(batch.Data))
-	for i := range batch.Data {
-		events[i] = &batch.Data[i]
-	}
-	res, err := s.p.ApplyBatch(r.Context(), events, opts)
+	res, err := s.p.ApplyEventBatch(r.Context(), batch, opts)
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	res.BatchID = batch.BatchID
 	if res.BatchID == "" {
 		res.BatchID = fmt.Sprintf("batch-%d", time.Now().UnixNano())
 	}
