@@ -187,6 +187,25 @@ func storeReadError(err error) error {
 // user and ErrUserExists when a user (consumer or business) has its id. The Store keeps a
 // copy: u is not retained or changed.
 func (p *Processor) CreateConsumerUser(ctx context.Context, u *ConsumerUser) error {
+	return p.createConsumer(ctx, u, CreateOptions{})
+}
+
+// CreateBusinessUser validates u at Config.Level and stores it as a new user (version 1).
+// It returns a *ValidationError for an invalid user and ErrUserExists when a user has its
+// id.
+func (p *Processor) CreateBusinessUser(ctx context.Context, u *BusinessUser) error {
+	return p.createBusiness(ctx, u, CreateOptions{})
+}
+
+// CreateOptions are the flags a user is created with: the risk-level locks its record
+// starts with (the query flags lockKycRiskLevel and lockCraRiskLevel of Flagright's
+// POST /consumer/users and POST /business/users).
+type CreateOptions struct {
+	LockKYCRiskLevel bool
+	LockCRARiskLevel bool
+}
+
+func (p *Processor) createConsumer(ctx context.Context, u *ConsumerUser, o CreateOptions) error {
 	if u == nil {
 		return &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "user is missing"}}}
 	}
@@ -197,18 +216,23 @@ func (p *Processor) CreateConsumerUser(ctx context.Context, u *ConsumerUser) err
 	if p.cfg.Level == Strict {
 		c.normNames()
 	}
-	return p.store.Commit(ctx, Commit{UserID: u.UserID, Record: Record{Consumer: c, Version: 1}})
+	return p.create(ctx, Record{Consumer: c}, o)
 }
 
-// CreateBusinessUser validates u at Config.Level and stores it as a new user (version 1).
-// It returns a *ValidationError for an invalid user and ErrUserExists when a user has its
-// id.
-func (p *Processor) CreateBusinessUser(ctx context.Context, u *BusinessUser) error {
+func (p *Processor) createBusiness(ctx context.Context, u *BusinessUser, o CreateOptions) error {
 	if u == nil {
 		return &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "user is missing"}}}
 	}
 	if err := u.Validate(p.cfg.Level); err != nil {
 		return err
 	}
-	return p.store.Commit(ctx, Commit{UserID: u.UserID, Record: Record{Business: u.clone(), Version: 1}})
+	return p.create(ctx, Record{Business: u.clone()}, o)
+}
+
+// create commits rec, a validated user the Processor owns, as a new user (version 1)
+// with the locks of o.
+func (p *Processor) create(ctx context.Context, rec Record, o CreateOptions) error {
+	rec.Version = 1
+	rec.KYCRiskLevelLocked, rec.CRARiskLevelLocked = o.LockKYCRiskLevel, o.LockCRARiskLevel
+	return p.store.Commit(ctx, Commit{UserID: rec.UserID(), Record: rec})
 }
