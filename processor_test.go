@@ -642,8 +642,8 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 				}
 				return nil
 			}}
-			if err := f.Store.Commit(ctx, userevents.Commit{UserID: "u1", Record: userevents.Record{
-				Consumer: &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, Version: 1}}); err != nil {
+			if err := userevents.NewProcessor(f.Store, userevents.Config{}).CreateConsumerUser(ctx,
+				&userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
 				t.Fatal(err)
 			}
 			err := tt.call(userevents.NewProcessor(f, userevents.Config{}))
