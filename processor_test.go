@@ -55,7 +55,7 @@ func mustEvent(t testing.TB, doc string) *userevents.ConsumerUserEvent {
 // newProcessor returns a processor over a fresh memstore, counted, with users u1 and u2.
 func newProcessor(t testing.TB, cfg userevents.Config) (*userevents.Processor, *countingStore) {
 	t.Helper()
-	s := &countingStore{Store: memstore.New()}
+	s := &countingStore{Store: storetest.Checked(t, memstore.New())}
 	p := userevents.NewProcessor(s, cfg)
 	for _, id := range []string{"u1", "u2"} {
 		u := &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1600000000000,

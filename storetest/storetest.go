@@ -61,6 +61,7 @@ var properties = []property{
 	{"ValuesAreNeverChanged", neverChanged},
 	{"HistoryInVersionOrder", historyOrder},
 	{"HistoryFromSnapshot", historyFromSnapshot},
+	{"HistoryOfProcessor", historyOfProcessor},
 	{"ConcurrentCommitsOneWinner", oneWinner},
 	{"ConcurrentUsersIndependent", independentUsers},
 	{"ReadBackAtAndBeyondLimits", readBackLimits},

@@ -258,3 +258,66 @@ func TestFaultyStore(t *testing.T) {
 		t.Errorf("calls %v, want %s", calls, want)
 	}
 }
+
+// TestCheckedCatchesWrites checks that Checked catches a caller that writes into a
+// shared value, loaded or committed, and passes one that clones first.
+func TestCheckedCatchesWrites(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		write  func(t *testing.T, s userevents.Store, p *userevents.Processor)
+		caught bool
+	}{
+		// Changing a loaded record changes memstore's.
+		{"a loaded record", func(t *testing.T, s userevents.Store, p *userevents.Processor) {
+			rec, err := p.User(ctx, "u1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Consumer.Occupation = userevents.Ptr("changed")
+		}, true},
+		// Changing a Result's user changes the committed record.
+		{"a result's user", func(t *testing.T, s userevents.Store, p *userevents.Processor) {
+			res, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e2"}, userevents.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.User.Tags[0].Value = "changed"
+		}, true},
+		// Changing a loaded entry changes the history.
+		{"a loaded entry", func(t *testing.T, s userevents.Store, p *userevents.Processor) {
+			e, err := p.Event(ctx, "e1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Changes = append(e.Changes[:0], "changed")
+		}, true},
+		// Clone, then change: nothing shared is touched.
+		{"a clone", func(t *testing.T, s userevents.Store, p *userevents.Processor) {
+			rec, err := p.User(ctx, "u1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := rec.Clone()
+			c.Consumer.Occupation = userevents.Ptr("changed")
+			c.Consumer.Tags[0].Value = "changed"
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &CheckedStore{Store: memstore.New(), committed: map[checkKey]checked{}}
+			p := userevents.NewProcessor(s, userevents.Config{})
+			if err := p.CreateConsumerUser(ctx, user("u1")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1",
+				UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{Occupation: userevents.Set("pilot")}}, userevents.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			tt.write(t, s, p)
+			if err := s.Verify(); (err != nil) != tt.caught {
+				t.Errorf("Verify: %v, want caught %v", err, tt.caught)
+			}
+		})
+	}
+}
