@@ -85,10 +85,25 @@ func (e *StoredEvent) Clone() *StoredEvent {
 		c.Snapshot = &r
 	}
 	c.Changes = cloneSlice(e.Changes)
+	c.Replayed = cloneSlice(e.Replayed)
 	c.StateTransition = clonePtr(e.StateTransition)
 	c.KYCTransition = clonePtr(e.KYCTransition)
 	return c
 }
+
+// Order says in which order events take effect.
+type Order int
+
+const (
+	// ArrivalOrder applies each event to the current record, whatever its timestamp,
+	// as Flagright does. It is the zero Order.
+	ArrivalOrder Order = iota
+	// TimestampOrder makes events take effect in the order of their timestamps (ties
+	// in commit order), whatever their arrival order: an event older than the newest
+	// one applied takes effect at its place in the user's timeline, and the events after
+	// it are applied again on top of it (see Processor.Apply and Fold).
+	TimestampOrder
+)
 
 // StalePolicy says what Apply does with an event older than the newest one applied.
 type StalePolicy int
@@ -111,7 +126,11 @@ type Config struct {
 	// Transitions decides state and KYC status changes; nil allows all
 	// (AllowAllTransitions). StrictLifecycle is the shipped alternative.
 	Transitions TransitionRule
+	// Order says in which order a Processor's events take effect: ArrivalOrder (the
+	// default, as Flagright) or TimestampOrder.
+	Order Order
 	// StaleEvents says what to do with an event older than the newest applied one.
+	// RejectStale refuses it in either Order (so under TimestampOrder no event is late).
 	StaleEvents StalePolicy
 	// MaxRetries bounds the retries of Processor.Apply after a version conflict with
 	// another writer of the Store (events for one user within a Processor never
@@ -170,6 +189,13 @@ type Result struct {
 	// Duplicate reports that the event id was already applied with this same event and
 	// flags: the result is the stored outcome, and nothing changed.
 	Duplicate bool
+	// Replayed, under TimestampOrder, lists the ids of the events after this one in the
+	// user's timeline, in timeline order, when it was late (older than the newest event
+	// applied): it took effect before them, and they were applied again on top of it.
+	// Changes and Record are then those of the current record; StateTransition and
+	// KYCTransition are the event's own, at its place in the timeline. Nil for an event
+	// that was not late.
+	Replayed []string
 	// Event is the event as stored, its EventID set.
 	Event *StoredEvent
 }
@@ -219,6 +245,12 @@ func checkEvent(ev *ConsumerUserEvent, opts Options, level Level) error {
 
 // apply is Apply after validation of ev.
 func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Result, error) {
+	return applyTo(current, ev, opts, cfg, true)
+}
+
+// applyTo is apply; with sameID false it does not require the event's userId to be the
+// record's (a user's timeline, whose id changes at its re-keys, is one user).
+func applyTo(current Record, ev *ConsumerUserEvent, opts Options, cfg Config, sameID bool) (*Result, error) {
 	var base *ConsumerUser
 	converted := false
 	switch {
@@ -234,7 +266,7 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUserNotFound, ev.UserID)
 	}
-	if base.UserID != ev.UserID {
+	if sameID && base.UserID != ev.UserID {
 		return nil, &ValidationError{Fields: []FieldError{{Path: "userId", Code: CodeInconsistent, Message: "the record given is not the event's user"}}}
 	}
 	if cfg.StaleEvents == RejectStale && ev.Timestamp < current.LastEventTimestamp {
@@ -549,6 +581,7 @@ func resultOf(s *StoredEvent, prev, next Record) *Result {
 		StateTransition: s.StateTransition,
 		KYCTransition:   s.KYCTransition,
 		Converted:       s.Converted,
+		Replayed:        s.Replayed,
 		Duplicate:       true,
 		Event:           s,
 	}

@@ -55,6 +55,8 @@ type StoredEvent struct {
 	KYCTransition   *Transition `json:"-"`
 	// Converted reports whether the event converted a business user.
 	Converted bool `json:"-"`
+	// Replayed lists the events that took effect after this late one (Result.Replayed).
+	Replayed []string `json:"-"`
 }
 
 // EventBatch is the body of POST /batch/events/consumer/user (Flagright's

@@ -160,10 +160,14 @@ func (p *Processor) rebuild(ctx context.Context, historyID string, version int64
 
 // UserAsOf returns the record of userID as of event time timestamp (milliseconds since
 // the Unix epoch). Under ArrivalOrder it is the record at the last version whose newest
-// applied event timestamp (Record.LastEventTimestamp) is at most timestamp; the created
-// record, which no event dated, counts from the user's createdTimestamp. It returns
-// ErrUserNotFound when no user has the id, or when timestamp is before the user's
-// createdTimestamp. It reads the user's history from its creation.
+// applied event timestamp (Record.LastEventTimestamp) is at most timestamp. Under
+// TimestampOrder it is the fold (Fold) of the user's creation and every event of its
+// timeline with a timestamp at most timestamp, with the rules that can only refuse left
+// out (each event was accepted once): a record that may never have been committed, whose
+// Version counts the creation and the events folded. In both, the created record, which no event dated, counts from
+// the user's createdTimestamp: UserAsOf returns ErrUserNotFound when no user has the id,
+// or when timestamp is before its createdTimestamp. It reads the user's history from its
+// creation.
 func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float64) (Record, error) {
 	rec, err := p.loadUser(ctx, userID)
 	if err != nil {
@@ -174,6 +178,9 @@ func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float
 	}
 	if rec.LastEventTimestamp <= timestamp {
 		return rec, nil
+	}
+	if p.cfg.Order == TimestampOrder {
+		return p.userAsOfTimeline(ctx, rec, timestamp)
 	}
 	// The newest applied timestamp never decreases with the version: the record wanted
 	// is the one before the first event dated after timestamp.

@@ -76,7 +76,12 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 		if err != nil {
 			return nil, err
 		}
-		res, err := apply(current, ev, opts, p.cfg)
+		var res *Result
+		if p.cfg.Order == TimestampOrder && p.cfg.StaleEvents != RejectStale && ev.Timestamp < current.LastEventTimestamp {
+			res, err = p.applyLate(ctx, current, ev, opts)
+		} else {
+			res, err = apply(current, ev, opts, p.cfg)
+		}
 		if err != nil {
 			return nil, err
 		}

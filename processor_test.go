@@ -244,6 +244,8 @@ func TestConcurrentNoLostUpdate(t *testing.T) {
 		{"one user", storetest.Load{Goroutines: 64, Events: 64 * 32, Users: 1}},
 		// A few users, 16 goroutines each.
 		{"4 users", storetest.Load{Goroutines: 64, Events: 64 * 32, Users: 4}},
+		// Under TimestampOrder, with late events among the in-order ones.
+		{"timestamp order, 4 users", storetest.Load{Goroutines: 64, Events: 64 * 8, Users: 4, Order: userevents.TimestampOrder}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := storetest.NoLostUpdate(t, tc.load, memstore.New())

@@ -366,6 +366,8 @@ type outcomeJSON struct {
 	StateTransition         *userevents.Transition `json:"stateTransition,omitempty"`
 	KYCTransition           *userevents.Transition `json:"kycTransition,omitempty"`
 	Converted               bool                   `json:"converted,omitempty"`
+	Replayed                []string               `json:"replayed,omitempty"`
+	Late                    bool                   `json:"late,omitempty"` // Replayed is set, maybe empty
 }
 
 // The levels in the outcome column, by name (a Level's number is not a stable format).
@@ -386,6 +388,8 @@ func encodeOutcome(e *userevents.StoredEvent) ([]byte, error) {
 		StateTransition:         e.StateTransition,
 		KYCTransition:           e.KYCTransition,
 		Converted:               e.Converted,
+		Replayed:                e.Replayed,
+		Late:                    e.Replayed != nil,
 	})
 }
 
@@ -410,5 +414,9 @@ func decodeOutcome(data []byte, e *userevents.StoredEvent) error {
 	e.StateTransition = o.StateTransition
 	e.KYCTransition = o.KYCTransition
 	e.Converted = o.Converted
+	e.Replayed = o.Replayed
+	if o.Late && e.Replayed == nil {
+		e.Replayed = []string{}
+	}
 	return nil
 }

@@ -211,6 +211,8 @@ func TestNoLostUpdate(t *testing.T) {
 		// Two processes, 32 goroutines each, one user: only the store's version check
 		// stands between them, and the default retry policy must resolve every conflict.
 		{"two processes, one user", 2, storetest.Load{Goroutines: 64, Events: 64 * 16, Users: 1}},
+		// Late events among in-order ones, from two processes.
+		{"two processes, timestamp order", 2, storetest.Load{Goroutines: 16, Events: 16 * 8, Users: 2, Order: userevents.TimestampOrder}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pool := newPool(t)

@@ -17,6 +17,9 @@ type Load struct {
 	Goroutines int // concurrent writers, spread over the stores' Processors
 	Events     int // events in all, with distinct ids
 	Users      int // users the events are spread over
+	// Order is the Config.Order of the Processors. Under TimestampOrder the events'
+	// timestamps are shuffled, so that many arrive late.
+	Order userevents.Order
 }
 
 // Stats reports what a workload cost.
@@ -62,7 +65,7 @@ func NoLostUpdate(t *testing.T, load Load, stores ...userevents.Store) Stats {
 	procs := make([]*userevents.Processor, len(stores))
 	for i, s := range stores {
 		counters[i] = &conflictCounter{Store: s}
-		procs[i] = userevents.NewProcessor(counters[i], userevents.Config{})
+		procs[i] = userevents.NewProcessor(counters[i], userevents.Config{Order: load.Order})
 	}
 	s := stores[0]
 	for u := 0; u < load.Users; u++ {
@@ -79,8 +82,12 @@ func NoLostUpdate(t *testing.T, load Load, stores ...userevents.Store) Stats {
 			defer wg.Done()
 			p := procs[g%len(procs)]
 			for i := g; i < load.Events; i += load.Goroutines {
+				ts := 1700000000000.0
+				if load.Order == userevents.TimestampOrder {
+					ts += float64((i * 7919) % 1000) // a permutation of the events' times
+				}
 				e := &userevents.ConsumerUserEvent{
-					Timestamp: 1700000000000, UserID: fmt.Sprintf("nlu-user-%d", i%load.Users), EventID: fmt.Sprintf("nlu-event-%d", i),
+					Timestamp: ts, UserID: fmt.Sprintf("nlu-user-%d", i%load.Users), EventID: fmt.Sprintf("nlu-event-%d", i),
 					UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
 						Tags: userevents.Set([]userevents.UserTag{{Key: fmt.Sprintf("k%d", i), Value: "v"}}),
 					},

@@ -62,6 +62,7 @@ var properties = []property{
 	{"HistoryInVersionOrder", historyOrder},
 	{"HistoryFromSnapshot", historyFromSnapshot},
 	{"HistoryOfProcessor", historyOfProcessor},
+	{"TimestampOrderPermutations", timestampOrder},
 	{"ConcurrentCommitsOneWinner", oneWinner},
 	{"ConcurrentUsersIndependent", independentUsers},
 	{"ReadBackAtAndBeyondLimits", readBackLimits},
@@ -199,7 +200,8 @@ func eventJSON(e *userevents.StoredEvent) string {
 		Changes    []string
 		State, KYC *userevents.Transition
 		Converted  bool
-	}{e, e.Options, e.Version, e.HistoryID, e.Level, snap, e.Changes, e.StateTransition, e.KYCTransition, e.Converted})
+		Replayed   []string
+	}{e, e.Options, e.Version, e.HistoryID, e.Level, snap, e.Changes, e.StateTransition, e.KYCTransition, e.Converted, e.Replayed})
 	return string(b)
 }
 
@@ -284,6 +286,7 @@ func eventRoundTrip(ctx context.Context, s userevents.Store) []error {
 	next, ev := updated("e1", "u1", 2)
 	next.CRARiskLevelLocked = true
 	ev.Converted = true
+	ev.Replayed = []string{} // late, with no event after it: not the same as nil
 	ev.Level = userevents.Strict
 	ev.Options.AllowUserTypeConversion = true
 	ev.KYCTransition = &userevents.Transition{From: "", To: "NEW"}
@@ -412,6 +415,7 @@ func neverChanged(ctx context.Context, s userevents.Store) []error {
 		if v == 2 {
 			snap := next
 			ev.Snapshot = &snap
+			ev.Replayed = []string{"e1"}
 		}
 		keep(func() string { return recordJSON(next) })
 		keep(func() string { return eventJSON(ev) })

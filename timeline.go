@@ -1,0 +1,225 @@
+package userevents
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+)
+
+// A user's timeline is its events in the order of their timestamps, ties in commit order
+// (Version). Under TimestampOrder the current record is always the fold of the user's
+// creation and its timeline: an event no older than the newest one applied goes on top
+// (as under ArrivalOrder), and a late one takes effect at its place, the events after it
+// applied again on top of it.
+
+// Fold applies the events of a timeline to the record start, in timeline order (by
+// Timestamp, ties by Version), each as Apply does with cfg and its own flags (Options),
+// and returns the record at the end and each event's result, in timeline order. It is
+// the pure core of TimestampOrder: no I/O, and it never changes its inputs.
+//
+// The events are one user's: an event's userId need not be the record's at its place
+// (a user's id changes at its re-keys; an event names the user by the id it had when the
+// event was sent). Events are not validated again (they were when accepted), but every
+// transition is asked of cfg.Transitions in timeline order, and the merged user of each
+// step must be valid: the first refusal is returned, with no record. The versions of the
+// results count from start.Version; their stored events keep the events' ids.
+func Fold(start Record, timeline []*StoredEvent, cfg Config) (Record, []*Result, error) {
+	events := slices.Clone(timeline)
+	sortTimeline(events)
+	cfg.StaleEvents = ApplyStale
+	rec := start
+	results := make([]*Result, 0, len(events))
+	for _, e := range events {
+		res, err := applyTo(rec, &e.ConsumerUserEvent, e.Options, cfg, false)
+		if err != nil {
+			return Record{}, nil, fmt.Errorf("event %q at %.0f in the timeline: %w", e.EventID, e.Timestamp, err)
+		}
+		rec = res.Record
+		results = append(results, res)
+	}
+	return rec, results, nil
+}
+
+// sortTimeline sorts events in timeline order.
+func sortTimeline(events []*StoredEvent) {
+	slices.SortStableFunc(events, func(a, b *StoredEvent) int {
+		if c := cmp.Compare(a.Timestamp, b.Timestamp); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Version, b.Version)
+	})
+}
+
+// applyLate applies ev, older than the newest event applied to current, at its place in
+// the user's timeline: it finds the newest committed version whose events all come
+// before ev in the timeline, folds ev and the events committed after that version on top
+// of its record, and returns the outcome, to be committed as version current.Version+1
+// with a snapshot (the new record is no replay of ev on the version before it). It reads
+// the history back from the newest version only as far as the events ev goes before,
+// plus at most the entries back to a snapshot.
+func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerUserEvent, opts Options) (*Result, error) {
+	late := &StoredEvent{ConsumerUserEvent: *ev, Options: opts, Version: current.Version + 1}
+	// Walk the history back, a snapshot window at a time, keeping the entries after the
+	// candidate version (after) and the smallest timestamp among them and ev (floor).
+	var after []*StoredEvent
+	floor := ev.Timestamp
+	var base Record
+	found := false
+	for at := current.Version; !found; {
+		var window []*StoredEvent
+		for e, err := range p.store.LoadHistory(ctx, current.HistoryID, at) {
+			if err != nil {
+				return nil, err
+			}
+			if e.Version > at {
+				break
+			}
+			window = append(window, e)
+		}
+		if len(window) == 0 || window[0].Snapshot == nil || window[len(window)-1].Version != at {
+			return nil, fmt.Errorf("%w: history %q has no snapshot before version %d", ErrStoredData, current.HistoryID, at)
+		}
+		// newest[i]: the newest timestamp applied at window[i].Version.
+		newest := make([]float64, len(window))
+		for i, e := range window {
+			if i == 0 {
+				newest[i] = e.Snapshot.LastEventTimestamp
+			} else {
+				newest[i] = max(newest[i-1], e.Timestamp)
+			}
+		}
+		i := len(window) - 1
+		for ; i >= 0; i-- {
+			if newest[i] <= floor {
+				break
+			}
+			if window[i].EventID == "" {
+				return nil, fmt.Errorf("%w: history %q: a creation at version %d after events", ErrStoredData, current.HistoryID, window[i].Version)
+			}
+			after = append(after, window[i])
+			floor = min(floor, window[i].Timestamp)
+		}
+		if i < 0 {
+			at = window[0].Version - 1
+			if at < 1 {
+				return nil, fmt.Errorf("%w: history %q: no version before the timeline of %q", ErrStoredData, current.HistoryID, ev.EventID)
+			}
+			continue
+		}
+		// The record at window[i].Version: the snapshot, and the entries to i replayed.
+		var rec Record
+		for j := 0; j <= i; j++ {
+			var err error
+			if rec, err = replayEntry(rec, window[j]); err != nil {
+				return nil, err
+			}
+		}
+		base, found = rec, true
+	}
+
+	timeline := append(after, late)
+	final, steps, err := Fold(base, timeline, p.foldConfig())
+	if err != nil {
+		return nil, err
+	}
+	var own *Result
+	var replayed []string
+	for _, r := range steps {
+		switch {
+		case r.Event.EventID == ev.EventID:
+			own = r
+		case own != nil:
+			replayed = append(replayed, r.Event.EventID)
+		}
+	}
+	if replayed == nil {
+		replayed = []string{} // late, though no event comes after it once placed
+	}
+	final.Version = current.Version + 1
+	final.HistoryID = current.HistoryID
+	final.SnapshotDue = snapshotDue(&final)
+	snap := final
+
+	changes := changedPaths(recordUserJSON(current), recordUserJSON(final))
+	if len(changes) == 0 {
+		changes = nil
+	}
+	stored := &StoredEvent{
+		ConsumerUserEvent: *ev,
+		Options:           opts,
+		Version:           final.Version,
+		HistoryID:         final.HistoryID,
+		Level:             p.cfg.Level,
+		Snapshot:          &snap,
+		Changes:           changes,
+		StateTransition:   own.StateTransition,
+		KYCTransition:     own.KYCTransition,
+		Converted:         own.Converted,
+		Replayed:          replayed,
+	}
+	if p.cfg.Scorer != nil && final.Consumer != nil {
+		stored.RiskScoreDetails = final.Consumer.RiskScoreDetails
+	}
+	return &Result{
+		User:            final.Consumer,
+		Previous:        current,
+		Record:          final,
+		Changes:         changes,
+		StateTransition: own.StateTransition,
+		KYCTransition:   own.KYCTransition,
+		Converted:       own.Converted,
+		Replayed:        replayed,
+		Event:           stored,
+	}, nil
+}
+
+// foldConfig is the Config of the Processor's timeline folds.
+func (p *Processor) foldConfig() Config {
+	cfg := p.cfg
+	cfg.FutureSkew = -1
+	return cfg
+}
+
+// recordUserJSON returns the JSON of the record's user.
+func recordUserJSON(r Record) []byte {
+	switch {
+	case r.Consumer != nil:
+		return r.Consumer.appendJSON(nil)
+	case r.Business != nil:
+		return r.Business.appendJSON(nil)
+	}
+	return []byte("null")
+}
+
+// userAsOfTimeline is UserAsOf under TimestampOrder: the fold of the user's creation and
+// every event with a timestamp at most T, in timeline order, with the rules that can only
+// refuse left out (every event of the fold was accepted once).
+func (p *Processor) userAsOfTimeline(ctx context.Context, rec Record, timestamp float64) (Record, error) {
+	var start Record
+	var events []*StoredEvent
+	for e, err := range p.store.LoadHistory(ctx, rec.HistoryID, 1) {
+		if err != nil {
+			return Record{}, err
+		}
+		if e.Version > rec.Version {
+			break
+		}
+		switch {
+		case e.Version == 1:
+			if e.Snapshot == nil {
+				return Record{}, fmt.Errorf("%w: the creation of history %q holds no snapshot", ErrStoredData, rec.HistoryID)
+			}
+			start = *e.Snapshot
+		case e.EventID != "" && e.Timestamp <= timestamp:
+			events = append(events, e)
+		}
+	}
+	cfg := p.foldConfig()
+	cfg.Transitions, cfg.CanChangeUserID = nil, nil
+	final, _, err := Fold(start, events, cfg)
+	if err != nil {
+		return Record{}, fmt.Errorf("%w: %w", ErrStoredData, err)
+	}
+	return final, nil
+}

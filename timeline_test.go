@@ -1,0 +1,292 @@
+package userevents_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/memstore"
+	"github.com/compliancekit/userevents/storetest"
+	"github.com/google/go-cmp/cmp"
+)
+
+// arrival is an event sent to the Processor, in arrival order.
+type arrival struct {
+	doc  string
+	opts userevents.Options
+	err  error // the expected error, or nil
+}
+
+const t10h00, t10h05 = 1700042400000, 1700042700000 // 10:00 and 10:05 on 15 November 2023
+
+// TestTimestampOrder applies events in an arrival order under TimestampOrder and
+// checks the final record, the late event's result, and that a refused late event
+// changes nothing.
+func TestTimestampOrder(t *testing.T) {
+	tests := []struct {
+		name     string
+		cfg      userevents.Config
+		user     string // the created user
+		arrivals []arrival
+		want     string // the final user
+		version  int64
+		// the last arrival's result
+		replayed []string
+		changes  []string
+		kyc      *userevents.Transition
+		locked   bool // the KYC risk level lock at the end
+	}{
+		// The KYC vendor's IN_PROGRESS of 10:00 arrives after its SUCCESSFUL of 10:05:
+		// it takes effect before it, so the user stays SUCCESSFUL; the late event is in
+		// the history, and its own transition is the one at its place.
+		{name: "a late IN_PROGRESS before a SUCCESSFUL", user: `{"userId":"u1","createdTimestamp":1600000000000}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"done","updatedConsumerUserAttributes":{"kycStatusDetails":{"status":"SUCCESSFUL"}}}`},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"started","updatedConsumerUserAttributes":{"kycStatusDetails":{"status":"IN_PROGRESS"}}}`},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000,"kycStatusDetails":{"status":"SUCCESSFUL"}}`,
+			version: 3, replayed: []string{"done"}, kyc: &userevents.Transition{From: "", To: "IN_PROGRESS"}},
+		// A late event that touches other members merges in under the later ones.
+		{name: "a late occupation under a later state", user: `{"userId":"u1","createdTimestamp":1600000000000}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"e2","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}}`},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"occupation":"pilot","userStateDetails":{"state":"CREATED"}}}`},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000,"occupation":"pilot","userStateDetails":{"state":"ACTIVE"}}`,
+			version: 3, replayed: []string{"e2"}, changes: []string{"occupation"}},
+		// The later event's value wins even though it arrived first.
+		{name: "a late value is overwritten by the later one", user: `{"userId":"u1","createdTimestamp":1600000000000}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"e2","updatedConsumerUserAttributes":{"occupation":"new"}}`},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"occupation":"old"}}`},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000,"occupation":"new"}`,
+			version: 3, replayed: []string{"e2"}},
+		// Ties keep commit order: of two events at 10:05, the one committed second wins,
+		// also when an older event arrives after both.
+		{name: "ties keep commit order", user: `{"userId":"u1","createdTimestamp":1600000000000}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"a","updatedConsumerUserAttributes":{"occupation":"a"}}`},
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"b","updatedConsumerUserAttributes":{"occupation":"b"}}`},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"c","updatedConsumerUserAttributes":{"occupation":"c"}}`},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000,"occupation":"b"}`,
+			version: 4, replayed: []string{"a", "b"}},
+		// Tags by key along the timeline: the later value of a key wins, the order is the
+		// timeline's.
+		{name: "tags by key along the timeline", user: `{"userId":"u1","createdTimestamp":1600000000000}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"e2","updatedConsumerUserAttributes":{"tags":[{"key":"risk","value":"high"}]}}`},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"tags":[{"key":"risk","value":"low"},{"key":"tier","value":"gold"}]}}`},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000,"tags":[{"key":"tier","value":"gold"},{"key":"risk","value":"high"}]}`,
+			version: 3, replayed: []string{"e2"}, changes: []string{"tags"}},
+		// A late lock flag takes effect before a later unlock.
+		{name: "locks along the timeline", user: `{"userId":"u1","createdTimestamp":1600000000000}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"unlock"}`, opts: userevents.Options{LockKYCRiskLevel: userevents.Ptr(false)}},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"lock"}`, opts: userevents.Options{LockKYCRiskLevel: userevents.Ptr(true)}},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000}`,
+			version: 3, replayed: []string{"unlock"}, locked: false},
+		// And a late unlock before a later lock leaves the lock set.
+		{name: "a late unlock before a lock", user: `{"userId":"u1","createdTimestamp":1600000000000}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"lock"}`, opts: userevents.Options{LockKYCRiskLevel: userevents.Ptr(true)}},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"unlock"}`, opts: userevents.Options{LockKYCRiskLevel: userevents.Ptr(false)}},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000}`,
+			version: 3, replayed: []string{"lock"}, locked: true},
+		// Under StrictLifecycle a late TERMINATED cannot go before a later ACTIVE (nothing
+		// leaves TERMINATED): the late event is refused and nothing changes.
+		{name: "strict: a late event the lifecycle refuses on replay", cfg: userevents.Config{Transitions: userevents.StrictLifecycle},
+			user: `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"CREATED"}}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"e2","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}}`},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"userStateDetails":{"state":"TERMINATED"}}}`,
+					err: userevents.ErrTransitionNotAllowed},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"ACTIVE"}}`,
+			version: 2},
+		// RejectStale refuses a late event in either order.
+		{name: "RejectStale refuses the late event", cfg: userevents.Config{StaleEvents: userevents.RejectStale},
+			user: `{"userId":"u1","createdTimestamp":1600000000000}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"e2","updatedConsumerUserAttributes":{"occupation":"new"}}`},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"occupation":"old"}}`, err: userevents.ErrStaleEvent},
+			},
+			want: `{"userId":"u1","createdTimestamp":1600000000000,"occupation":"new"}`, version: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			cfg := tt.cfg
+			cfg.Order = userevents.TimestampOrder
+			p := userevents.NewProcessor(storetest.Checked(t, memstore.New()), cfg)
+			u, err := userevents.DecodeConsumerUser([]byte(tt.user))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.CreateConsumerUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+			var last *userevents.Result
+			var applied []string
+			for _, a := range tt.arrivals {
+				ev, err := userevents.DecodeEvent([]byte(a.doc))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := p.Apply(ctx, ev, a.opts)
+				if a.err != nil {
+					if !errors.Is(err, a.err) {
+						t.Fatalf("%s: got %v, want %v", ev.EventID, err, a.err)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", ev.EventID, err)
+				}
+				last = res
+				applied = append(applied, ev.EventID)
+			}
+			rec, err := p.User(ctx, "u1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameUser(t, tt.want, rec.Consumer)
+			if rec.Version != tt.version || rec.KYCRiskLevelLocked != tt.locked {
+				t.Errorf("version %d, KYC lock %v; want %d, %v", rec.Version, rec.KYCRiskLevelLocked, tt.version, tt.locked)
+			}
+			var history []string
+			for e, err := range p.History(ctx, "u1") {
+				if err != nil {
+					t.Fatal(err)
+				}
+				history = append(history, e.EventID)
+			}
+			if diff := cmp.Diff(applied, history); diff != "" {
+				t.Errorf("history (-want +got):\n%s", diff)
+			}
+			if tt.arrivals[len(tt.arrivals)-1].err != nil {
+				return
+			}
+			if diff := cmp.Diff(tt.replayed, last.Replayed); diff != "" {
+				t.Errorf("Replayed (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.changes, last.Changes); diff != "" {
+				t.Errorf("Changes (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.kyc, last.KYCTransition); diff != "" {
+				t.Errorf("KYC transition (-want +got):\n%s", diff)
+			}
+			if last.Record.Version != tt.version || last.Record.Consumer != last.User {
+				t.Errorf("the result's record is not the committed one")
+			}
+			// The late event's retry gives the same outcome.
+			again, err := p.Apply(ctx, &last.Event.ConsumerUserEvent, last.Event.Options)
+			if err != nil || !again.Duplicate || !cmp.Equal(again.Replayed, last.Replayed) {
+				t.Errorf("retry: %v, duplicate %v, replayed %v", err, again != nil && again.Duplicate, again)
+			}
+		})
+	}
+}
+
+// sameUser fails the test unless u's JSON is the JSON document want.
+func sameUser(t *testing.T, want string, u *userevents.ConsumerUser) {
+	t.Helper()
+	w, err := userevents.DecodeConsumerUser([]byte(want))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(mustJSON(t, w), mustJSON(t, u)); diff != "" {
+		t.Errorf("user (-want +got):\n%s", diff)
+	}
+}
+
+// TestUserAsOfTimestampOrder: under TimestampOrder UserAsOf folds the events up to T in
+// timestamp order, whatever their arrival; under ArrivalOrder it is the last version
+// whose newest event is at most T.
+func TestUserAsOfTimestampOrder(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		order userevents.Order
+		// the KYC status as of 10:02 and as of 10:05
+		at1002, at1005 string
+	}{
+		// The fold of the creation and the 10:00 event: IN_PROGRESS; at 10:05 SUCCESSFUL.
+		{userevents.TimestampOrder, "IN_PROGRESS", "SUCCESSFUL"},
+		// The record whose newest event is at most 10:02 is the created one (the 10:05
+		// event came first); at 10:05 the current one, in which IN_PROGRESS, applied last,
+		// stays (Flagright's behaviour).
+		{userevents.ArrivalOrder, "", "IN_PROGRESS"},
+	} {
+		p := userevents.NewProcessor(memstore.New(), userevents.Config{Order: tc.order})
+		if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+			t.Fatal(err)
+		}
+		for _, doc := range []string{
+			`{"timestamp":1700042700000,"userId":"u1","eventId":"done","updatedConsumerUserAttributes":{"kycStatusDetails":{"status":"SUCCESSFUL"}}}`,
+			`{"timestamp":1700042400000,"userId":"u1","eventId":"started","updatedConsumerUserAttributes":{"kycStatusDetails":{"status":"IN_PROGRESS"}}}`,
+		} {
+			ev, _ := userevents.DecodeEvent([]byte(doc))
+			if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		status := func(ts float64) string {
+			rec, err := p.UserAsOf(ctx, "u1", ts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Consumer.KYCStatusDetails == nil {
+				return ""
+			}
+			return string(rec.Consumer.KYCStatusDetails.Status)
+		}
+		if got := status(t10h00 + 2*60000); got != tc.at1002 {
+			t.Errorf("order %v: as of 10:02, %q, want %q", tc.order, got, tc.at1002)
+		}
+		if got := status(t10h05); got != tc.at1005 {
+			t.Errorf("order %v: as of 10:05, %q, want %q", tc.order, got, tc.at1005)
+		}
+	}
+}
+
+// TestFold calls the pure fold directly: events in any order give the record of their
+// timeline, each step's result in timeline order.
+func TestFold(t *testing.T) {
+	start := userevents.Record{Consumer: &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, Version: 1}
+	ev := func(id string, ts float64, version int64, occupation string) *userevents.StoredEvent {
+		return &userevents.StoredEvent{Version: version, ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: ts, UserID: "u1", EventID: id,
+			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{Occupation: userevents.Set(occupation)}}}
+	}
+	events := []*userevents.StoredEvent{ev("c", 3, 4, "c"), ev("a", 1, 2, "a"), ev("b2", 2, 5, "b2"), ev("b1", 2, 3, "b1")}
+	before := mustJSON(t, events)
+	final, steps, err := userevents.Fold(start, events, userevents.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mustJSON(t, events) != before {
+		t.Error("Fold changed its input")
+	}
+	var order []string
+	for _, s := range steps {
+		order = append(order, s.Event.EventID)
+	}
+	// By timestamp; b1 and b2 tie and keep their versions' order.
+	if diff := cmp.Diff([]string{"a", "b1", "b2", "c"}, order); diff != "" {
+		t.Errorf("timeline (-want +got):\n%s", diff)
+	}
+	if got := *final.Consumer.Occupation; got != "c" || final.Version != 5 {
+		t.Errorf("final occupation %q version %d, want c and 5", got, final.Version)
+	}
+	// A step the rule refuses fails the fold, with no record.
+	refuse := userevents.Config{Transitions: func(string, userevents.Transition) error { return errors.New("no") }}
+	state := &userevents.StoredEvent{Version: 2, ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: 1, UserID: "u1", EventID: "s",
+		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{UserStateDetails: userevents.Set(&userevents.UserStateDetailsUpdate{State: userevents.Set(userevents.UserStateActive)})}}}
+	if rec, _, err := userevents.Fold(start, []*userevents.StoredEvent{state}, refuse); !errors.Is(err, userevents.ErrTransitionNotAllowed) || rec.Version != 0 {
+		t.Errorf("a refused step: %v, record version %d", err, rec.Version)
+	}
+}
