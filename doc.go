@@ -171,9 +171,31 @@
 //     as a whole is not bounded (no check may cost the stored user's size), which is
 //     one reason why stores read without limits.
 //
-// Events apply in arrival order, whatever their timestamps; the record keeps the newest
-// timestamp applied, and cfg.StaleEvents = RejectStale refuses an older event with
-// ErrStaleEvent.
+// # Order of events
+//
+// By default (Config.Order = ArrivalOrder, as Flagright) events apply in arrival order,
+// whatever their timestamps; the record keeps the newest timestamp applied, and
+// cfg.StaleEvents = RejectStale refuses an older event with ErrStaleEvent.
+//
+// Under TimestampOrder events take effect in the order of their timestamps, ties in
+// commit order, whatever their arrival order: the current record is always the fold
+// (Fold) of the user's creation and its timeline. An event no older than the newest one
+// applied goes on top, as under ArrivalOrder and at the same cost. A late one takes
+// effect at its place: the Processor finds the newest committed version whose events all
+// come before it, and applies the late event and the events after it (from their stored
+// entries, with their own flags) on top of that version's record; the result is committed
+// as a new version, with a snapshot (history stays append-only: nothing committed before
+// changes). Every transition along the way is asked of the transition rule in timeline
+// order, and every merged user must be valid: if any later event is refused on top of the
+// late one, the late event is refused with that error and nothing changes. Its Result
+// lists the events it went before (Replayed), the changes of the current record (which
+// may be none: a KYC IN_PROGRESS of 10:00 that arrives after the SUCCESSFUL of 10:05 is in
+// the history and leaves the user SUCCESSFUL), and its own transitions at its place. Its
+// cost grows with the events after it, not with the user's history. For distinct
+// timestamps the final record does not depend on the arrival order. An event names its
+// user by the user's current id (the Processor loads the user by it): an event sent
+// before a re-key and delivered after it must be sent to the new id; in the timeline it
+// still applies at its place. RejectStale refuses late events under either order.
 //
 // # Stores and the Processor
 //

@@ -127,3 +127,96 @@ func BenchmarkProcessorApplyParallel(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkOrder applies a small in-order event to the full user under ArrivalOrder and
+// under TimestampOrder: an event no older than the newest one applied takes the same
+// path in both.
+func BenchmarkOrder(b *testing.B) {
+	for _, order := range []struct {
+		name  string
+		order userevents.Order
+	}{{"arrival", userevents.ArrivalOrder}, {"timestamp", userevents.TimestampOrder}} {
+		b.Run(order.name, func(b *testing.B) {
+			ctx := context.Background()
+			p := userevents.NewProcessor(memstore.New(), userevents.Config{Order: order.order})
+			u := benchFullUser(b)
+			if err := p.CreateConsumerUser(ctx, u); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				ev := stateEvent(u.UserID)
+				ev.Timestamp += float64(i)
+				if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLateEvent applies, under TimestampOrder, an event that lands before the last
+// `after` events of a user with a history of `history` events: its cost must grow with
+// after, not with history. Before each late event, after in-order events are applied
+// (untimed), so every late event has exactly that many events after it.
+func BenchmarkLateEvent(b *testing.B) {
+	for _, history := range []int{100, 10000} {
+		for _, after := range []int{1, 10, 100} {
+			b.Run(fmt.Sprintf("history=%d/after=%d", history, after), func(b *testing.B) {
+				ctx := context.Background()
+				p := userevents.NewProcessor(memstore.New(), userevents.Config{Order: userevents.TimestampOrder})
+				u := benchFullUser(b)
+				if err := p.CreateConsumerUser(ctx, u); err != nil {
+					b.Fatal(err)
+				}
+				ts := 1700000000000.0
+				inOrder := func(n int) {
+					for range n {
+						ts += 10
+						ev := stateEvent(u.UserID)
+						ev.Timestamp = ts
+						if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				inOrder(history)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					from := ts
+					inOrder(after)
+					b.StartTimer()
+					ev := stateEvent(u.UserID)
+					ev.Timestamp = from + 5 // before the after events, after everything else
+					res, err := p.Apply(ctx, ev, userevents.Options{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(res.Replayed) != after {
+						b.Fatalf("%d events replayed, want %d", len(res.Replayed), after)
+					}
+				}
+			})
+		}
+	}
+}
+
+// benchFullUser returns the full consumer user of the shared benchmark inputs, or the
+// repository's own full user when they are absent.
+func benchFullUser(b *testing.B) *userevents.ConsumerUser {
+	b.Helper()
+	data, err := os.ReadFile("../shared/flagright/bench-inputs/full-user.json")
+	if err != nil {
+		if data, err = os.ReadFile("testdata/full-user.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	u, err := userevents.DecodeConsumerUser(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return u
+}
