@@ -219,3 +219,24 @@ func appendSlice[T any](b []byte, s []T, enc func(*T, []byte) []byte) []byte {
 	}
 	return append(b, ']')
 }
+
+// AppendJSON appends u in Flagright's wire format (as json.Marshal writes it) to dst and
+// returns the extended buffer. It is the way to write a user: no reflection, and none of
+// the re-scan and copy that encoding/json does with a MarshalJSON method's output; with
+// a reused dst it allocates nothing. The error is always nil: every model value has a
+// JSON form.
+func (u *ConsumerUser) AppendJSON(dst []byte) ([]byte, error) { return u.appendJSON(dst), nil }
+
+// AppendJSON appends u in Flagright's wire format to dst, as ConsumerUser.AppendJSON does.
+func (u *BusinessUser) AppendJSON(dst []byte) ([]byte, error) { return u.appendJSON(dst), nil }
+
+// AppendJSON appends e in Flagright's wire format to dst, as ConsumerUser.AppendJSON does.
+func (e *ConsumerUserEvent) AppendJSON(dst []byte) ([]byte, error) { return e.appendJSON(dst), nil }
+
+// AppendJSON appends e as Flagright's ConsumerUserEventWithRulesResult (its wire fields,
+// not its outcome) to dst, as ConsumerUser.AppendJSON does.
+func (e *StoredEvent) AppendJSON(dst []byte) ([]byte, error) { return e.appendJSON(dst), nil }
+
+// AppendJSON appends r, the body of Flagright's answer to POST /events/consumer/user, to
+// dst, as ConsumerUser.AppendJSON does.
+func (r *EventResponse) AppendJSON(dst []byte) ([]byte, error) { return r.appendJSON(dst), nil }

@@ -49,3 +49,30 @@ func TestAppendFloatMatchesStdlib(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendJSON checks that AppendJSON writes what json.Marshal writes, after what dst
+// holds, for every type that has it.
+func TestAppendJSON(t *testing.T) {
+	u, b := fullUser(), fullBusiness()
+	ev := fullEvent()
+	for _, tt := range []struct {
+		name   string
+		v      any
+		append func([]byte) ([]byte, error)
+	}{
+		{"consumer user", u, u.AppendJSON},
+		{"business user", b, b.AppendJSON},
+		{"event", ev, ev.AppendJSON},
+		{"stored event", &StoredEvent{ConsumerUserEvent: *ev}, (&StoredEvent{ConsumerUserEvent: *ev}).AppendJSON},
+		{"event response", &EventResponse{ConsumerUser: *u, Message: Ptr("ok")}, (&EventResponse{ConsumerUser: *u, Message: Ptr("ok")}).AppendJSON},
+	} {
+		want, err := json.Marshal(tt.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tt.append([]byte("prefix"))
+		if err != nil || string(got) != "prefix"+string(want) {
+			t.Errorf("%s: AppendJSON gives %.80s… (%v), want prefix and %.80s…", tt.name, got, err, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"sync"
 )
 
 // A user's history is the list of its history entries (StoredEvents), one per commit, in
@@ -27,26 +28,45 @@ const snapshotRatio = 4
 
 // snapshotDue returns the bytes of events to log before the snapshot after rec.
 func snapshotDue(rec *Record) int64 {
-	var n int
+	b := jsonBuf.Get().(*[]byte)
 	switch {
 	case rec.Consumer != nil:
-		n = len(rec.Consumer.appendJSON(nil))
+		*b = rec.Consumer.appendJSON((*b)[:0])
 	case rec.Business != nil:
-		n = len(rec.Business.appendJSON(nil))
+		*b = rec.Business.appendJSON((*b)[:0])
 	}
+	n := len(*b)
+	jsonBuf.Put(b)
 	return int64(n/snapshotRatio) + 1
 }
 
 // logEntry sets the snapshot bookkeeping of a new commit: it charges the entry's event
-// to next.SnapshotDue, and when that is spent it keeps next whole in the entry.
+// to next.SnapshotDue, and when that is spent it keeps next whole in the entry. A record
+// outside any history (no HistoryID: one that Apply is given by a caller who keeps no
+// history) keeps no snapshots.
 func logEntry(next *Record, e *StoredEvent) {
-	next.SnapshotDue -= int64(len(e.ConsumerUserEvent.appendJSON(nil)))
+	if next.HistoryID == "" {
+		return
+	}
+	next.SnapshotDue -= int64(eventSize(&e.ConsumerUserEvent))
 	if next.SnapshotDue <= 0 {
 		next.SnapshotDue = snapshotDue(next)
 		snap := *next
 		e.Snapshot = &snap
 	}
 }
+
+// eventSize returns the length of ev's JSON, the charge of its entry to the snapshot due.
+func eventSize(ev *ConsumerUserEvent) int {
+	b := jsonBuf.Get().(*[]byte)
+	*b = ev.appendJSON((*b)[:0])
+	n := len(*b)
+	jsonBuf.Put(b)
+	return n
+}
+
+// jsonBuf holds the buffers in which the history's bookkeeping measures JSON.
+var jsonBuf = sync.Pool{New: func() any { return new([]byte) }}
 
 // creationEntry returns the history entry of a new record: version 1, a snapshot.
 func creationEntry(rec *Record) *StoredEvent {
