@@ -23,6 +23,14 @@ type Record struct {
 	CRARiskLevelLocked bool
 	// LastEventTimestamp is the newest event timestamp applied to the user (0: none).
 	LastEventTimestamp float64
+	// HistoryID names the user's history (its StoredEvents, see Store.LoadHistory): set
+	// by the Processor when the user is created, and kept across re-keys and
+	// conversions.
+	HistoryID string
+	// SnapshotDue is the library's bookkeeping of the snapshots in the history: the
+	// bytes of events still to be logged before the next entry keeps the whole record.
+	// A Store keeps it with the record.
+	SnapshotDue int64
 }
 
 // UserID returns the id of the record's user, or "" when it holds none.
@@ -64,7 +72,7 @@ func (u *BusinessUser) Clone() *BusinessUser { return u.clone() }
 // Clone returns a deep copy of e.
 func (e *ConsumerUserEvent) Clone() *ConsumerUserEvent { return e.clone() }
 
-// Clone returns a deep copy of e, its outcome included.
+// Clone returns a deep copy of e, its outcome and snapshot included.
 func (e *StoredEvent) Clone() *StoredEvent {
 	if e == nil {
 		return nil
@@ -72,8 +80,10 @@ func (e *StoredEvent) Clone() *StoredEvent {
 	c := e.clone()
 	c.Options.LockKYCRiskLevel = clonePtr(e.Options.LockKYCRiskLevel)
 	c.Options.LockCRARiskLevel = clonePtr(e.Options.LockCRARiskLevel)
-	c.User = e.User.clone()
-	c.Previous = e.Previous.Clone()
+	if e.Snapshot != nil {
+		r := e.Snapshot.Clone()
+		c.Snapshot = &r
+	}
 	c.Changes = cloneSlice(e.Changes)
 	c.StateTransition = clonePtr(e.StateTransition)
 	c.KYCTransition = clonePtr(e.KYCTransition)
@@ -313,6 +323,8 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		KYCRiskLevelLocked: current.KYCRiskLevelLocked,
 		CRARiskLevelLocked: current.CRARiskLevelLocked,
 		LastEventTimestamp: max(current.LastEventTimestamp, ev.Timestamp),
+		HistoryID:          current.HistoryID,
+		SnapshotDue:        current.SnapshotDue,
 	}
 	if opts.LockKYCRiskLevel != nil {
 		next.KYCRiskLevelLocked = *opts.LockKYCRiskLevel
@@ -336,8 +348,8 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		ConsumerUserEvent: *ev,
 		Options:           opts,
 		Version:           next.Version,
-		User:              u,
-		Previous:          current,
+		HistoryID:         next.HistoryID,
+		Level:             cfg.Level,
 		Changes:           changes,
 		StateTransition:   stateT,
 		KYCTransition:     kycT,
@@ -348,6 +360,7 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 		// after the event.
 		stored.RiskScoreDetails = u.RiskScoreDetails
 	}
+	logEntry(&next, stored)
 	return &Result{
 		User:            u,
 		Previous:        current,
@@ -525,14 +538,12 @@ func sameEvent(s *StoredEvent, ev *ConsumerUserEvent, opts Options) bool {
 	return s.Options.equal(opts) && bytes.Equal(s.ConsumerUserEvent.appendJSON(nil), ev.appendJSON(nil))
 }
 
-// resultOf returns the stored outcome of s as a Result marked Duplicate.
-func resultOf(s *StoredEvent) *Result {
-	next := s.Previous
-	next.Consumer = s.User
-	next.Version = s.Version
+// resultOf returns the stored outcome of s as a Result marked Duplicate, given the
+// records before and after it.
+func resultOf(s *StoredEvent, prev, next Record) *Result {
 	return &Result{
-		User:            s.User,
-		Previous:        s.Previous,
+		User:            next.Consumer,
+		Previous:        prev,
 		Record:          next,
 		Changes:         s.Changes,
 		StateTransition: s.StateTransition,

@@ -177,21 +177,60 @@
 //
 // # Stores and the Processor
 //
-// A Store (three methods) keeps Records and StoredEvents; memstore is the in-memory one,
-// storetest.Run the conformance suite for others. A Record holds a consumer or a business
-// user, its Version (the number of commits: 1 when created, +1 per event; 0 for none),
-// the two risk-level locks and the newest event timestamp. Commit writes a record and its
-// event atomically, only if the stored version still equals ExpectedVersion (0: the user
+// A Store (four methods) keeps Records and each user's history of StoredEvents; memstore
+// is the in-memory one, storetest.Run the conformance suite for others. A Record holds a
+// consumer or a business user, its Version (the number of commits: 1 when created, +1
+// per event; 0 for none), the two risk-level locks, the newest event timestamp, and the
+// id and snapshot bookkeeping of its history. Commit writes a record and its history
+// entry atomically, only if the stored version still equals ExpectedVersion (0: the user
 // must not exist) and the event id is new across all users; a re-key stores the record
-// under its new id and frees the old one. Loads and commits copy: nothing a caller holds
-// aliases what a store keeps. What a store accepted it reads back, whatever its size,
-// depth, array lengths and string lengths (see Decoding), and it stores every string the
-// library accepts, NUL included. Data a store holds but cannot read is the server's fault:
-// the store returns ErrStoredData, the Processor wraps with it any *ValidationError that
-// comes out of a Store read, and HTTPStatus maps it to 500, never 400. Record.CloneReusing is the copy for an in-memory store
-// that keeps every version: the members an event did not change are shared with the
-// previous version (which the store owns, never with the caller), so a user's history
-// costs its changes, not a full copy per event; memstore commits this way.
+// under its new id and frees the old one, and the history goes with the user.
+//
+// Records, entries and Results are shared, read-only values: a Store keeps what Commit
+// is given and hands the same values out (memstore copies nothing), Apply shares with
+// its input what an event did not change, so a caller Clones what it wants to change.
+// Commit and Processor.Apply take ownership of what they are given. storetest.Checked
+// catches a write into a shared value in tests.
+//
+// What a store accepted it reads back, whatever its size, depth, array lengths and
+// string lengths (see Decoding), and it stores every string the library accepts, NUL
+// included. Data a store holds but cannot read is the server's fault: the store returns
+// ErrStoredData, the Processor wraps with it any *ValidationError that comes out of a
+// Store read, and HTTPStatus maps it to 500, never 400.
+//
+// # History
+//
+// Every commit appends one entry to the user's history (Record.HistoryID names it; it
+// survives re-keys and conversions): the creation (version 1, no event), then one
+// StoredEvent per applied event. An entry is compact: the event as sent, its flags, the
+// level it was applied at, the risk scores it produced, its changes and transitions, so
+// it costs about the size of the event, not of the user. Now and then an entry also
+// holds the whole record after it (Snapshot): the library keeps one when the events
+// logged since the last snapshot add up to a quarter of that record's size in bytes, so
+// snapshots cost at most four times the events' bytes and a past record is at most a
+// user's worth of events away from one. The creation always holds one.
+//
+// The Processor answers from the history:
+//   - User: the current record;
+//   - History: the user's events in commit order, including those committed under an
+//     earlier id or before a conversion;
+//   - UserAt(v): the record exactly as committed at version v (user, locks, type: a
+//     converted user's versions before the conversion are business records): the
+//     newest snapshot at or before v, with the entries after it replayed. A replay is
+//     the pure merge of the stored event with its stored flags, level and risk scores;
+//     the rules that can only refuse (transitions, CanChangeUserID, stale events, the
+//     clock) are not asked again, so a past state never depends on today's Config;
+//   - UserAsOf(T): under ArrivalOrder, the record at the last version whose newest
+//     applied timestamp is at most T; the created record counts from the user's
+//     createdTimestamp, before which the user is ErrUserNotFound;
+//   - the retry of an applied event (same id, same event and flags): the same outcome as
+//     the first time, its records rebuilt from the history.
+//
+// For example, a user created on 1 March (version 1), given a KYC IN_PROGRESS on 2 March
+// (version 2) and SUCCESSFUL on 5 March (version 3): UserAt(2) and UserAsOf(3 March)
+// both give the record with the status IN_PROGRESS; History lists the two events, each
+// with its changes and KYC transition (NEW is not implied: "" to IN_PROGRESS, then
+// IN_PROGRESS to SUCCESSFUL). docs/HISTORY.md walks through it, with what is stored.
 //
 // Processor.Apply validates, then:
 //   - gives an event without eventId a random (version 4) UUID, returned in the result;

@@ -22,10 +22,14 @@ type ConsumerUserEvent struct {
 	ExternalLinks []string `json:"externalLinks,omitempty"`
 }
 
-// StoredEvent is an applied event as a Store keeps it: the event as sent (its EventID
-// filled in), the flags it was applied with, and its outcome. json.Marshal of a
-// *StoredEvent gives Flagright's ConsumerUserEventWithRulesResult; the fields tagged
-// `json:"-"` are the outcome, which a Store must keep too.
+// StoredEvent is an entry of a user's history as a Store keeps it, one per commit: an
+// applied event as sent (its EventID filled in), the flags and the level it was applied
+// with, and its outcome; or, with no event (EventID ""), the creation of the user. It is
+// compact: the record after it is rebuilt from the newest Snapshot before it by replaying
+// the entries in between, with the effects they stored (see Processor.UserAt).
+// json.Marshal of a *StoredEvent gives Flagright's ConsumerUserEventWithRulesResult; the
+// fields tagged `json:"-"` are the outcome, which a Store must keep too. A stored entry
+// is a shared, read-only value: Clone it to change it.
 type StoredEvent struct {
 	ConsumerUserEvent
 	ExecutedRules    []ExecutedRulesResult `json:"executedRules,omitempty"`
@@ -36,11 +40,14 @@ type StoredEvent struct {
 	Options Options `json:"-"`
 	// Version is the version of the user record that the event produced.
 	Version int64 `json:"-"`
-	// User is the consumer user right after the event.
-	User *ConsumerUser `json:"-"`
-	// Previous is the record right before the event: a business user when the event
-	// converted one.
-	Previous Record `json:"-"`
+	// HistoryID is the history the entry belongs to (Record.HistoryID).
+	HistoryID string `json:"-"`
+	// Level is the validation level the event was applied at (under Strict, the names
+	// it set were normalised to NFC).
+	Level Level `json:"-"`
+	// Snapshot, when set, is the whole record after the entry (the creation's always
+	// has one). The library decides which entries keep one.
+	Snapshot *Record `json:"-"`
 	// Changes are the changed field paths, sorted.
 	Changes []string `json:"-"`
 	// StateTransition and KYCTransition are the transitions the event made, or nil.

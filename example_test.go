@@ -125,3 +125,42 @@ func ExampleLevelForScore() {
 	// 80 VERY_HIGH
 	// 100 VERY_HIGH
 }
+
+// A user's history: what the record was at a version, or as of a time, and the events
+// that changed it.
+func ExampleProcessor_UserAt() {
+	ctx := context.Background()
+	p := userevents.NewProcessor(memstore.New(), userevents.Config{})
+	// Created on 1 March 2024, then KYC in progress on 2 March and successful on 5 March.
+	march := func(day int) float64 { return float64(1709251200000 + (day-1)*86400000) }
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "ada", CreatedTimestamp: march(1)}); err != nil {
+		panic(err)
+	}
+	for i, status := range []userevents.KYCStatus{userevents.KYCStatusInProgress, userevents.KYCStatusSuccessful} {
+		ev := &userevents.ConsumerUserEvent{Timestamp: march(2 + 3*i), UserID: "ada", EventID: fmt.Sprintf("kyc-%d", i+1),
+			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+				KYCStatusDetails: userevents.Set(&userevents.KYCStatusDetailsUpdate{Status: userevents.Set(status)})}}
+		if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
+			panic(err)
+		}
+	}
+
+	v2, _ := p.UserAt(ctx, "ada", 2)
+	fmt.Println("version 2:", v2.Consumer.KYCStatusDetails.Status)
+	asOf, _ := p.UserAsOf(ctx, "ada", march(3))
+	fmt.Println("as of 3 March: version", asOf.Version, asOf.Consumer.KYCStatusDetails.Status)
+	_, err := p.UserAsOf(ctx, "ada", march(1)-1)
+	fmt.Println("before its creation:", errors.Is(err, userevents.ErrUserNotFound))
+	for e, err := range p.History(ctx, "ada") {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s: version %d, %v, KYC %q -> %q\n", e.EventID, e.Version, e.Changes, e.KYCTransition.From, e.KYCTransition.To)
+	}
+	// Output:
+	// version 2: IN_PROGRESS
+	// as of 3 March: version 2 IN_PROGRESS
+	// before its creation: true
+	// kyc-1: version 2, [kycStatusDetails.status], KYC "" -> "IN_PROGRESS"
+	// kyc-2: version 3, [kycStatusDetails.status], KYC "IN_PROGRESS" -> "SUCCESSFUL"
+}

@@ -11,14 +11,15 @@ import (
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/memstore"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestMemstoreHistoryMatchesApply applies random events through a Processor with
 // memstore and through the pure Apply side by side. The events set, remove and repeat
-// members at random, so each version memstore keeps shares some members with the one
-// before and copies others (Record.CloneReusing). After every event the stored user
-// must be the pure Apply's, and at the end every stored event must still hold the user
-// as it was right after it: no version changed when a later one shared its members.
+// members at random, so successive records share some members and replace others.
+// After every event the stored user must be the pure Apply's, and at the end UserAt of
+// every event's version must still give the user as it was right after it (no shared
+// record changed when a later one was made from it), and History lists the events.
 func TestMemstoreHistoryMatchesApply(t *testing.T) {
 	ctx := context.Background()
 	r := rand.New(rand.NewSource(2))
@@ -36,7 +37,8 @@ func TestMemstoreHistoryMatchesApply(t *testing.T) {
 				t.Fatal(err)
 			}
 			pure := userevents.Record{Consumer: u, Version: 1}
-			after := map[string]string{} // event id -> the user right after it
+			after := map[int64]string{} // version -> the user right after its event
+			var ids []string            // the applied events, in order
 			for i := 0; i < 200; i++ {
 				ev := userevents.RandomEvent(r)
 				ev.EventID = name + "-" + strconv.Itoa(i)
@@ -57,26 +59,30 @@ func TestMemstoreHistoryMatchesApply(t *testing.T) {
 				if w := mustJSON(t, want.User); got != w {
 					t.Fatalf("#%d: the processor's user differs from Apply's:\n%s\n%s", i, got, w)
 				}
-				stored, err := p.Event(ctx, ev.EventID)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if s := mustJSON(t, stored.User); s != got {
-					t.Fatalf("#%d: the stored event's user differs from the result's", i)
-				}
-				after[ev.EventID] = got
+				after[res.Record.Version] = got
+				ids = append(ids, ev.EventID)
 			}
 			if len(after) < 50 {
 				t.Fatalf("only %d of 200 random events applied", len(after))
 			}
-			for id, want := range after {
-				stored, err := p.Event(ctx, id)
+			for v, want := range after {
+				rec, err := p.UserAt(ctx, u.UserID, v)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := mustJSON(t, stored.User); got != want {
-					t.Errorf("event %s: the user stored with it changed after later events", id)
+				if got := mustJSON(t, rec.Consumer); got != want {
+					t.Errorf("version %d: UserAt gives another user than the event's result", v)
 				}
+			}
+			var listed []string
+			for e, err := range p.History(ctx, u.UserID) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				listed = append(listed, e.EventID)
+			}
+			if diff := cmp.Diff(ids, listed); diff != "" {
+				t.Errorf("History (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -72,9 +72,9 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 		if res, err := p.replay(ctx, ev, opts); res != nil || err != nil {
 			return res, err
 		}
-		current, err := p.store.LoadUser(ctx, ev.UserID)
+		current, err := p.loadUser(ctx, ev.UserID)
 		if err != nil {
-			return nil, storeReadError(err)
+			return nil, err
 		}
 		res, err := apply(current, ev, opts, p.cfg)
 		if err != nil {
@@ -131,7 +131,17 @@ func (p *Processor) replay(ctx context.Context, ev *ConsumerUserEvent, opts Opti
 	case !sameEvent(stored, ev, opts):
 		return nil, fmt.Errorf("%w: %q", ErrEventIDConflict, ev.EventID)
 	}
-	return resultOf(stored), nil
+	// The same outcome as the first time: the records before and after the event,
+	// rebuilt from the user's history.
+	prev, err := p.rebuild(ctx, stored.HistoryID, stored.Version-1)
+	if err != nil {
+		return nil, err
+	}
+	next, err := replayEntry(prev, stored)
+	if err != nil {
+		return nil, err
+	}
+	return resultOf(stored, prev, next), nil
 }
 
 func (p *Processor) newEventID() string {
@@ -234,5 +244,7 @@ func (p *Processor) createBusiness(ctx context.Context, u *BusinessUser, o Creat
 func (p *Processor) create(ctx context.Context, rec Record, o CreateOptions) error {
 	rec.Version = 1
 	rec.KYCRiskLevelLocked, rec.CRARiskLevelLocked = o.LockKYCRiskLevel, o.LockCRARiskLevel
-	return p.store.Commit(ctx, Commit{UserID: rec.UserID(), Record: rec})
+	rec.HistoryID = newUUID()
+	entry := creationEntry(&rec)
+	return p.store.Commit(ctx, Commit{UserID: rec.UserID(), Record: rec, Event: entry})
 }

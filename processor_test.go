@@ -55,7 +55,7 @@ func mustEvent(t testing.TB, doc string) *userevents.ConsumerUserEvent {
 // newProcessor returns a processor over a fresh memstore, counted, with users u1 and u2.
 func newProcessor(t testing.TB, cfg userevents.Config) (*userevents.Processor, *countingStore) {
 	t.Helper()
-	s := &countingStore{Store: memstore.New()}
+	s := &countingStore{Store: storetest.Checked(t, memstore.New())}
 	p := userevents.NewProcessor(s, cfg)
 	for _, id := range []string{"u1", "u2"} {
 		u := &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1600000000000,
@@ -642,8 +642,8 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 				}
 				return nil
 			}}
-			if err := f.Store.Commit(ctx, userevents.Commit{UserID: "u1", Record: userevents.Record{
-				Consumer: &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, Version: 1}}); err != nil {
+			if err := userevents.NewProcessor(f.Store, userevents.Config{}).CreateConsumerUser(ctx,
+				&userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
 				t.Fatal(err)
 			}
 			err := tt.call(userevents.NewProcessor(f, userevents.Config{}))

@@ -23,7 +23,7 @@ func canaryValues() map[string]any {
 		"business user": b,
 		"event":         e,
 		"attributes":    e.UpdatedConsumerUserAttributes,
-		"stored event":  &StoredEvent{ConsumerUserEvent: *e, User: u, Previous: Record{Business: b}},
+		"stored event":  &StoredEvent{ConsumerUserEvent: *e, Snapshot: &Record{Consumer: u, Business: b}},
 		"record":        Record{Consumer: u, Business: b},
 		"result":        &Result{User: u, Previous: Record{Consumer: u}, Record: Record{Consumer: u}},
 		"batch item":    BatchItem{Result: &Result{User: u, Record: Record{Consumer: u}}},

@@ -1,14 +1,24 @@
 package userevents
 
-import "context"
+import (
+	"context"
+	"iter"
+)
 
 // Store keeps users and events for a Processor. The caller implements it over its own
 // database; memstore is the in-memory implementation, and storetest.Run is the
 // conformance suite every implementation must pass (under go test -race).
 //
-// A Store must be safe for concurrent use, and must copy: the values it returns and
-// the values it is given must not alias what it keeps (Record.Clone; an in-memory store
-// that keeps every version can use Record.CloneReusing, as memstore does).
+// A Store must be safe for concurrent use. Records and entries are shared, read-only
+// values: Commit takes ownership of what it is given (the caller never changes it
+// afterwards), and what a Store returns the caller never changes (it Clones what it
+// wants to change). So an in-memory Store keeps and returns what it was given, without
+// copies; a Store must itself never change a value once given or returned.
+//
+// A Store keeps each user's history: one entry (a StoredEvent) per commit, found by
+// Record.HistoryID and version. The library decides what an entry holds (compact
+// effects, now and then a whole record as a Snapshot) and builds every history query on
+// LoadHistory: Processor.History, UserAt, UserAsOf, and the replays of duplicates.
 //
 // What a Store accepted it must read back. The decoding limits (Limits) guard input from
 // outside and do not bound stored data: a user outgrows them event by event, and values
@@ -18,16 +28,24 @@ import "context"
 // it returns an error wrapping ErrStoredData (HTTP 500), never a bare *ValidationError,
 // which would blame the client.
 type Store interface {
-	// LoadUser returns a copy of the record stored under userID, or ErrUserNotFound.
+	// LoadUser returns the record stored under userID, or ErrUserNotFound.
 	LoadUser(ctx context.Context, userID string) (Record, error)
-	// LoadEvent returns a copy of the event stored under eventID, or ErrEventNotFound.
+	// LoadEvent returns the entry stored under the event id eventID, or
+	// ErrEventNotFound. Entries without an event id (creations) are not found by it.
 	LoadEvent(ctx context.Context, eventID string) (*StoredEvent, error)
-	// Commit stores c.Record and c.Event in one atomic step, or nothing. It returns
+	// LoadHistory yields the entries of the history historyID in version order,
+	// starting with the newest entry at or before version at that holds a Snapshot
+	// (with at <= 1, from the first entry), and going on to the newest entry; the
+	// caller may stop early. It yields nothing for an unknown history, and an error as
+	// its last value when it fails.
+	LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*StoredEvent, error]
+	// Commit stores c.Record and appends c.Event to the history c.Record.HistoryID,
+	// in one atomic step, or nothing. It returns
 	// ErrUserExists when c.ExpectedVersion is 0 and a user is stored under c.UserID, or
 	// when the record is re-keyed to an id that is taken; ErrVersionConflict when
 	// c.ExpectedVersion is not 0 and the stored version of c.UserID differs (or no
-	// user is stored); ErrEventIDConflict when an event is already stored under
-	// c.Event.EventID, for any user.
+	// user is stored); ErrEventIDConflict when c.Event.EventID is not empty and an
+	// event is already stored under it, for any user.
 	Commit(ctx context.Context, c Commit) error
 }
 
@@ -42,8 +60,9 @@ type Commit struct {
 	// under Record.UserID(); when that differs from UserID the user is re-keyed and
 	// UserID is free afterwards.
 	Record Record
-	// Event is the event to store under Event.EventID, or nil (a user's creation).
-	// Its Previous is the record stored at ExpectedVersion: a store may keep its own
-	// copy of that record rather than copy Event.Previous again.
+	// Event is the history entry of the commit, with Version = Record.Version and
+	// HistoryID = Record.HistoryID: an applied event, found afterwards by
+	// LoadEvent(Event.EventID) as well; or, when the commit creates the user, its
+	// creation (EventID empty, Snapshot set), which starts a new history.
 	Event *StoredEvent
 }

@@ -3,16 +3,20 @@
 //
 // It is safe for concurrent use. Every user id has its own lock, so commits to two users
 // never wait on each other (a re-key locks both ids, in a fixed order); lookups by user
-// id and by event id are map lookups. It copies what it is given and what it returns, so
-// nothing the caller holds aliases what it keeps. It keeps everything until the process
-// ends: each version of each user and each event. A commit copies the new record with
-// userevents.Record.CloneReusing, which shares with the stored version the members the
-// event did not change, so a one-field event on a 15 KB user keeps about 2 KB.
+// id, event id and history id are map lookups, and a history keeps its entries in a
+// slice indexed by version, with the versions of its snapshots apart for a binary
+// search. Records and entries are shared, read-only values (the Store contract): Commit
+// keeps what it is given and the loads return it, with no copies. It keeps everything
+// until the process ends: the current record of each user and each user's history, whose
+// entries are compact (the library decides what they hold), so memory grows with the
+// events, not with the users they change.
 package memstore
 
 import (
 	"context"
 	"fmt"
+	"iter"
+	"sort"
 	"sync"
 
 	"github.com/compliancekit/userevents"
@@ -20,8 +24,9 @@ import (
 
 // Store is an in-memory userevents.Store. The zero Store is not usable: call New.
 type Store struct {
-	users  sync.Map // user id -> *entry
-	events sync.Map // event id -> *userevents.StoredEvent (never changed once stored)
+	users     sync.Map // user id -> *entry
+	events    sync.Map // event id -> *userevents.StoredEvent
+	histories sync.Map // history id -> *history
 }
 
 // entry is the slot of one user id. Entries are never removed: a slot whose user was
@@ -29,6 +34,14 @@ type Store struct {
 type entry struct {
 	mu  sync.Mutex
 	rec userevents.Record // Version 0: no user
+}
+
+// history is the history of one user, appended to under the lock of the user's entry
+// (so by one commit at a time) and read under its own lock.
+type history struct {
+	mu      sync.RWMutex
+	entries []*userevents.StoredEvent // entries[i].Version == i+1
+	snaps   []int64                   // the versions of the entries with a Snapshot, ascending
 }
 
 // New returns an empty Store.
@@ -44,7 +57,7 @@ func (s *Store) entry(id string) *entry {
 	return e.(*entry)
 }
 
-// LoadUser returns a copy of the record of userID, or userevents.ErrUserNotFound.
+// LoadUser returns the record of userID, or userevents.ErrUserNotFound.
 func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
 	v, ok := s.users.Load(userID)
 	if !ok {
@@ -57,52 +70,68 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 	if rec.Version == 0 {
 		return userevents.Record{}, userevents.ErrUserNotFound
 	}
-	// The stored record is never changed in place (Commit replaces it), so it can be
-	// copied outside the lock.
-	return rec.Clone(), nil
+	return rec, nil
 }
 
-// LoadEvent returns a copy of the event stored under eventID, or
-// userevents.ErrEventNotFound.
+// LoadEvent returns the entry stored under eventID, or userevents.ErrEventNotFound.
 func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.StoredEvent, error) {
 	v, ok := s.events.Load(eventID)
 	if !ok {
 		// The bare sentinel: a miss is the common case of every Processor.Apply.
 		return nil, userevents.ErrEventNotFound
 	}
-	return v.(*userevents.StoredEvent).Clone(), nil
+	return v.(*userevents.StoredEvent), nil
 }
 
-// Commit stores c.Record and c.Event atomically, as userevents.Store says.
+// LoadHistory yields the entries of history historyID from the newest snapshot at or
+// before version at, as userevents.Store says.
+func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
+	return func(yield func(*userevents.StoredEvent, error) bool) {
+		v, ok := s.histories.Load(historyID)
+		if !ok {
+			return
+		}
+		h := v.(*history)
+		h.mu.RLock()
+		entries, snaps := h.entries, h.snaps
+		h.mu.RUnlock()
+		// The newest snapshot at or before at; entries are never changed once
+		// appended, so they can be read without the lock.
+		from := int64(1)
+		if i := sort.Search(len(snaps), func(i int) bool { return snaps[i] > at }); i > 0 {
+			from = snaps[i-1]
+		}
+		for _, e := range entries[min(from-1, int64(len(entries))):] {
+			if err := ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Commit stores c.Record and c.Event atomically, as userevents.Store says. It keeps
+// both as given: the caller gives up ownership.
 func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	newID := c.Record.UserID()
-	if newID == "" {
+	switch {
+	case newID == "":
 		return fmt.Errorf("memstore: the record holds no user")
+	case c.Record.Version != c.ExpectedVersion+1:
+		return fmt.Errorf("memstore: a commit from version %d stores version %d", c.ExpectedVersion, c.Record.Version)
+	case c.Event == nil:
+		return fmt.Errorf("memstore: the commit has no history entry")
+	case c.Event.Version != c.Record.Version || c.Event.HistoryID != c.Record.HistoryID:
+		return fmt.Errorf("memstore: the history entry (version %d of %q) is not the record's (version %d of %q)",
+			c.Event.Version, c.Event.HistoryID, c.Record.Version, c.Record.HistoryID)
 	}
-	// Copy before taking the locks for the write: the copies are what will be stored.
-	// Stored values are never changed (they are replaced, and copied on the way out), so
-	// the new record may share with the stored one what did not change, and the event
-	// may share the user it produced with the record.
 	cur := s.entry(c.UserID)
-	cur.mu.Lock()
-	prev := cur.rec
-	cur.mu.Unlock()
-	rec := c.Record.CloneReusing(prev)
-	var ev *userevents.StoredEvent
-	if c.Event != nil {
-		e := *c.Event
-		e.User, e.Previous = nil, userevents.Record{}
-		ev = e.Clone()
-		if c.Event.User == c.Record.Consumer {
-			ev.User = rec.Consumer
-		} else {
-			ev.User = c.Event.User.Clone()
-		}
-	}
-
 	var dst *entry
 	if newID != c.UserID {
 		dst = s.entry(newID)
@@ -127,22 +156,37 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 		return fmt.Errorf("%w: %q is at version %d, not %d", userevents.ErrVersionConflict, c.UserID, cur.rec.Version, c.ExpectedVersion)
 	case dst != nil && dst.rec.Version != 0:
 		return fmt.Errorf("%w: %q", userevents.ErrUserExists, newID)
+	case c.ExpectedVersion != 0 && cur.rec.HistoryID != c.Record.HistoryID:
+		return fmt.Errorf("memstore: the record of %q moves from history %q to %q", c.UserID, cur.rec.HistoryID, c.Record.HistoryID)
 	}
-	if ev != nil {
-		// The event's previous record is the one stored now (the version check made
-		// sure): keep it rather than a copy of the caller's.
-		ev.Previous = cur.rec
+	var h *history
+	if c.ExpectedVersion == 0 {
+		h = new(history)
+		if _, loaded := s.histories.LoadOrStore(c.Record.HistoryID, h); loaded {
+			return fmt.Errorf("memstore: history %q exists", c.Record.HistoryID)
+		}
+	} else {
+		v, _ := s.histories.Load(c.Record.HistoryID)
+		h = v.(*history)
+	}
+	if c.Event.EventID != "" {
 		// The event id is claimed last: after it nothing can fail, so the record and
-		// the event are written together.
-		if _, loaded := s.events.LoadOrStore(ev.EventID, ev); loaded {
-			return fmt.Errorf("%w: %q", userevents.ErrEventIDConflict, ev.EventID)
+		// the entry are written together.
+		if _, loaded := s.events.LoadOrStore(c.Event.EventID, c.Event); loaded {
+			return fmt.Errorf("%w: %q", userevents.ErrEventIDConflict, c.Event.EventID)
 		}
 	}
+	h.mu.Lock()
+	h.entries = append(h.entries, c.Event)
+	if c.Event.Snapshot != nil {
+		h.snaps = append(h.snaps, c.Event.Version)
+	}
+	h.mu.Unlock()
 	if dst != nil {
-		dst.rec = rec
+		dst.rec = c.Record
 		cur.rec = userevents.Record{}
 	} else {
-		cur.rec = rec
+		cur.rec = c.Record
 	}
 	return nil
 }

@@ -12,3 +12,10 @@ import (
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) userevents.Store { return memstore.New() })
 }
+
+// TestConformanceChecked runs the suite again through storetest.Checked: memstore hands
+// out what it keeps, so the suite's Processors and stores must never write into a
+// record or an entry once committed.
+func TestConformanceChecked(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) userevents.Store { return storetest.Checked(t, memstore.New()) })
+}

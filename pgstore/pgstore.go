@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 
 	"github.com/compliancekit/userevents"
 	"github.com/jackc/pgx/v5"
@@ -24,11 +25,31 @@ import (
 //go:embed schema.sql
 var Schema string
 
-// Migrate creates the tables and index of the store if they do not exist, and turns the
-// jsonb documents of tables made by an earlier schema into json (see README.md).
+// Migrate creates the tables and indexes of the store if they do not exist, and brings
+// a database written by an earlier schema up to this one, in one transaction: it turns
+// jsonb documents into json, and moves the rows of the earlier events table (which kept
+// the whole user after and before each event) into the users' histories, losing nothing
+// (see migrate.go and README.md).
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	_, err := pool.Exec(ctx, Schema)
-	return err
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{})
+	if err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	// One migration at a time, whatever the number of processes starting.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7271501320)`); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	if err := migrateJSONB(ctx, tx); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	if _, err := tx.Exec(ctx, Schema); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	if err := migrateEvents(ctx, tx); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	return tx.Commit(ctx)
 }
 
 // Store is a userevents.Store on PostgreSQL. It is safe for concurrent use.
@@ -54,19 +75,25 @@ const (
 // LoadUser returns the record of userID, or userevents.ErrUserNotFound.
 func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
 	var (
-		rec      userevents.Record
-		userType string
-		doc      []byte
+		rec       userevents.Record
+		userType  string
+		historyID *string
+		doc       []byte
 	)
-	err := s.pool.QueryRow(ctx, `SELECT version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp, doc
-		FROM userevents_users WHERE user_id = $1`, userID).
-		Scan(&rec.Version, &userType, &rec.KYCRiskLevelLocked, &rec.CRARiskLevelLocked, &rec.LastEventTimestamp, &doc)
+	err := s.pool.QueryRow(ctx, `SELECT version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp,
+		history_id, snapshot_due, doc FROM userevents_users WHERE user_id = $1`, userID).
+		Scan(&rec.Version, &userType, &rec.KYCRiskLevelLocked, &rec.CRARiskLevelLocked, &rec.LastEventTimestamp,
+			&historyID, &rec.SnapshotDue, &doc)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return userevents.Record{}, userevents.ErrUserNotFound
 	}
 	if err != nil {
 		return userevents.Record{}, fmt.Errorf("pgstore: load user: %w", err)
 	}
+	if historyID == nil {
+		return userevents.Record{}, fmt.Errorf("%w: pgstore: user %q has no history (run Migrate)", userevents.ErrStoredData, userID)
+	}
+	rec.HistoryID = *historyID
 	rec.Consumer, rec.Business, err = decodeUser(userType, doc)
 	if err != nil {
 		return userevents.Record{}, fmt.Errorf("%w: pgstore: user %q: %w", userevents.ErrStoredData, userID, err)
@@ -74,46 +101,118 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 	return rec, nil
 }
 
-// LoadEvent returns the event stored under eventID, or userevents.ErrEventNotFound.
-func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.StoredEvent, error) {
-	var event, outcome []byte
-	err := s.pool.QueryRow(ctx, `SELECT event, outcome FROM userevents_events WHERE event_id = $1`, eventID).Scan(&event, &outcome)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, userevents.ErrEventNotFound
+// entryColumns are the columns scanEntry reads.
+const entryColumns = `history_id, version, event, outcome, snapshot`
+
+// scanEntry decodes a row of entryColumns.
+func scanEntry(row pgx.Row) (*userevents.StoredEvent, error) {
+	var (
+		historyID                string
+		version                  int64
+		event, outcome, snapshot []byte
+	)
+	if err := row.Scan(&historyID, &version, &event, &outcome, &snapshot); err != nil {
+		return nil, err
 	}
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: load event: %w", err)
+	e := new(userevents.StoredEvent)
+	if event != nil {
+		var err error
+		if e, err = userevents.DecodeStoredEvent(event, userevents.Unlimited()); err != nil {
+			return nil, fmt.Errorf("%w: pgstore: event of history %q at version %d: %w", userevents.ErrStoredData, historyID, version, err)
+		}
 	}
-	e, err := userevents.DecodeStoredEvent(event, userevents.Unlimited())
-	if err != nil {
-		return nil, fmt.Errorf("%w: pgstore: event %q: %w", userevents.ErrStoredData, eventID, err)
-	}
+	e.HistoryID, e.Version = historyID, version
 	if err := decodeOutcome(outcome, e); err != nil {
-		return nil, fmt.Errorf("%w: pgstore: outcome of event %q: %w", userevents.ErrStoredData, eventID, err)
+		return nil, fmt.Errorf("%w: pgstore: outcome of history %q at version %d: %w", userevents.ErrStoredData, historyID, version, err)
+	}
+	if snapshot != nil {
+		rec, err := decodeRecord(snapshot)
+		if err != nil {
+			return nil, fmt.Errorf("%w: pgstore: snapshot of history %q at version %d: %w", userevents.ErrStoredData, historyID, version, err)
+		}
+		rec.HistoryID = historyID
+		e.Snapshot = &rec
 	}
 	return e, nil
 }
 
+// LoadEvent returns the entry of the event eventID, or userevents.ErrEventNotFound.
+func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.StoredEvent, error) {
+	e, err := scanEntry(s.pool.QueryRow(ctx, `SELECT `+entryColumns+` FROM userevents_history WHERE event_id = $1`, eventID))
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil, userevents.ErrEventNotFound
+	case err != nil && !errors.Is(err, userevents.ErrStoredData):
+		return nil, fmt.Errorf("pgstore: load event: %w", err)
+	}
+	return e, err
+}
+
+// LoadHistory yields the entries of history historyID from the newest snapshot at or
+// before version at, in one query that the snapshot index serves.
+func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
+	return func(yield func(*userevents.StoredEvent, error) bool) {
+		rows, err := s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history
+			WHERE history_id = $1 AND version >= COALESCE((SELECT max(version) FROM userevents_history
+				WHERE history_id = $1 AND version <= $2 AND snapshot IS NOT NULL), 1)
+			ORDER BY version`, historyID, at)
+		if err != nil {
+			yield(nil, fmt.Errorf("pgstore: load history: %w", err))
+			return
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanEntry(rows)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(nil, fmt.Errorf("pgstore: load history: %w", err))
+		}
+	}
+}
+
 // Commit stores c in one transaction: a conditional update on the version (an insert for
-// version 0; a delete and an insert for a re-key), then the event insert, guarded by the
-// primary keys. Unique violations become ErrUserExists and ErrEventIDConflict, and an
-// update of no row ErrVersionConflict.
+// version 0; a delete and an insert for a re-key), then the insert of the history entry,
+// guarded by the keys. Unique violations become ErrUserExists and ErrEventIDConflict, and
+// an update of no row ErrVersionConflict.
 func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	newID := c.Record.UserID()
-	if newID == "" {
+	switch {
+	case newID == "":
 		return errors.New("pgstore: the record holds no user")
+	case c.Event == nil:
+		return errors.New("pgstore: the commit has no history entry")
+	case c.Event.Version != c.Record.Version || c.Event.HistoryID != c.Record.HistoryID || c.Record.HistoryID == "":
+		return fmt.Errorf("pgstore: the history entry (version %d of %q) is not the record's (version %d of %q)",
+			c.Event.Version, c.Event.HistoryID, c.Record.Version, c.Record.HistoryID)
 	}
 	userType, doc, err := encodeUser(c.Record)
 	if err != nil {
 		return err
 	}
-	var event, outcome []byte
-	if c.Event != nil {
-		if event, err = json.Marshal(c.Event); err != nil {
+	e := c.Event
+	var event, snapshot []byte
+	var eventID *string
+	userID := newID
+	if e.EventID != "" {
+		if event, err = json.Marshal(e); err != nil {
 			return fmt.Errorf("pgstore: encode event: %w", err)
 		}
-		if outcome, err = json.Marshal(outcomeOf(c.Event)); err != nil {
-			return fmt.Errorf("pgstore: encode outcome: %w", err)
+		eventID, userID = &e.EventID, e.UserID
+	}
+	outcome, err := encodeOutcome(e)
+	if err != nil {
+		return fmt.Errorf("pgstore: encode outcome: %w", err)
+	}
+	if e.Snapshot != nil {
+		if snapshot, err = encodeRecord(*e.Snapshot); err != nil {
+			return fmt.Errorf("pgstore: encode snapshot: %w", err)
 		}
 	}
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
@@ -126,41 +225,41 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		}
 	}()
 	r := c.Record
+	const insertUser = `INSERT INTO userevents_users
+		(user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp, history_id, snapshot_due, doc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 	var tag pgconn.CommandTag
 	switch {
 	case c.ExpectedVersion == 0:
-		tag, err = tx.Exec(ctx, `INSERT INTO userevents_users
-			(user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp, doc)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id) DO NOTHING`,
-			newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, doc)
+		tag, err = tx.Exec(ctx, insertUser+` ON CONFLICT (user_id) DO NOTHING`,
+			newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = fmt.Errorf("%w: %q", userevents.ErrUserExists, newID)
 		}
 	case newID == c.UserID:
 		tag, err = tx.Exec(ctx, `UPDATE userevents_users SET version = $3, user_type = $4, kyc_risk_level_locked = $5,
-			cra_risk_level_locked = $6, last_event_timestamp = $7, doc = $8
-			WHERE user_id = $1 AND version = $2`,
-			c.UserID, c.ExpectedVersion, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, doc)
+			cra_risk_level_locked = $6, last_event_timestamp = $7, snapshot_due = $8, doc = $9
+			WHERE user_id = $1 AND version = $2 AND history_id = $10`,
+			c.UserID, c.ExpectedVersion, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.SnapshotDue, doc, r.HistoryID)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = fmt.Errorf("%w: %q is not at version %d", userevents.ErrVersionConflict, c.UserID, c.ExpectedVersion)
 		}
 	default: // a re-key: delete the old row at the expected version, insert the new one
-		tag, err = tx.Exec(ctx, `DELETE FROM userevents_users WHERE user_id = $1 AND version = $2`, c.UserID, c.ExpectedVersion)
+		tag, err = tx.Exec(ctx, `DELETE FROM userevents_users WHERE user_id = $1 AND version = $2 AND history_id = $3`,
+			c.UserID, c.ExpectedVersion, r.HistoryID)
 		if err == nil && tag.RowsAffected() == 0 {
 			err = fmt.Errorf("%w: %q is not at version %d", userevents.ErrVersionConflict, c.UserID, c.ExpectedVersion)
 			break
 		}
 		if err == nil {
-			_, err = tx.Exec(ctx, `INSERT INTO userevents_users
-				(user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp, doc)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-				newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, doc)
+			_, err = tx.Exec(ctx, insertUser,
+				newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc)
 		}
 	}
-	if err == nil && c.Event != nil {
-		_, err = tx.Exec(ctx, `INSERT INTO userevents_events (event_id, user_id, timestamp, version, event, outcome)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-			c.Event.EventID, c.Event.UserID, c.Event.Timestamp, c.Event.Version, event, outcome)
+	if err == nil {
+		_, err = tx.Exec(ctx, `INSERT INTO userevents_history (history_id, version, event_id, user_id, timestamp, event, outcome, snapshot)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot)
 	}
 	if err == nil {
 		err = tx.Commit(ctx)
@@ -174,10 +273,10 @@ func mapError(err error) error {
 	if !errors.As(err, &pg) || pg.Code != "23505" { // unique_violation
 		return err
 	}
-	switch pg.TableName {
-	case "userevents_events":
+	switch {
+	case pg.ConstraintName == "userevents_history_event_id_key":
 		return fmt.Errorf("%w: %s", userevents.ErrEventIDConflict, pg.Detail)
-	case "userevents_users":
+	case pg.TableName == "userevents_users":
 		return fmt.Errorf("%w: %s", userevents.ErrUserExists, pg.Detail)
 	}
 	return err
@@ -214,9 +313,10 @@ func encodeUser(r userevents.Record) (string, []byte, error) {
 	return userType, doc, nil
 }
 
-// recordJSON is a Record in the outcome column. C and B are the consumer and the
-// business user: *userevents.ConsumerUser and *userevents.BusinessUser when written,
-// json.RawMessage when read (the users are then decoded without limits).
+// recordJSON is a Record in a snapshot column (its history is the row's). C and B are
+// the consumer and the business user: *userevents.ConsumerUser and
+// *userevents.BusinessUser when written, json.RawMessage when read (the users are then
+// decoded without limits).
 type recordJSON[C, B any] struct {
 	Consumer           C       `json:"consumer,omitempty"`
 	Business           B       `json:"business,omitempty"`
@@ -224,70 +324,87 @@ type recordJSON[C, B any] struct {
 	KYCRiskLevelLocked bool    `json:"kycRiskLevelLocked,omitempty"`
 	CRARiskLevelLocked bool    `json:"craRiskLevelLocked,omitempty"`
 	LastEventTimestamp float64 `json:"lastEventTimestamp,omitempty"`
+	SnapshotDue        int64   `json:"snapshotDue,omitempty"`
 }
 
-// outcomeJSON is the outcome of an event: everything of a StoredEvent that its wire
-// format lacks. C and B are as in recordJSON.
-type outcomeJSON[C, B any] struct {
+func encodeRecord(r userevents.Record) ([]byte, error) {
+	return json.Marshal(recordJSON[*userevents.ConsumerUser, *userevents.BusinessUser]{Consumer: r.Consumer, Business: r.Business,
+		Version: r.Version, KYCRiskLevelLocked: r.KYCRiskLevelLocked, CRARiskLevelLocked: r.CRARiskLevelLocked,
+		LastEventTimestamp: r.LastEventTimestamp, SnapshotDue: r.SnapshotDue})
+}
+
+func decodeRecord(data []byte) (userevents.Record, error) {
+	var j recordJSON[json.RawMessage, json.RawMessage]
+	if err := json.Unmarshal(data, &j); err != nil {
+		return userevents.Record{}, err
+	}
+	r := userevents.Record{Version: j.Version, KYCRiskLevelLocked: j.KYCRiskLevelLocked, CRARiskLevelLocked: j.CRARiskLevelLocked,
+		LastEventTimestamp: j.LastEventTimestamp, SnapshotDue: j.SnapshotDue}
+	var err error
+	if j.Consumer != nil {
+		if r.Consumer, err = userevents.DecodeConsumerUser(j.Consumer, userevents.Unlimited()); err != nil {
+			return userevents.Record{}, fmt.Errorf("consumer user: %w", err)
+		}
+	}
+	if j.Business != nil {
+		if r.Business, err = userevents.DecodeBusinessUser(j.Business, userevents.Unlimited()); err != nil {
+			return userevents.Record{}, fmt.Errorf("business user: %w", err)
+		}
+	}
+	return r, nil
+}
+
+// outcomeJSON is the outcome of an entry: everything of a StoredEvent that its wire
+// format, its keys and its snapshot lack.
+type outcomeJSON struct {
 	AllowUserTypeConversion bool                   `json:"allowUserTypeConversion,omitempty"`
 	LockKYCRiskLevel        *bool                  `json:"lockKycRiskLevel,omitempty"`
 	LockCRARiskLevel        *bool                  `json:"lockCraRiskLevel,omitempty"`
 	ChangeUserID            bool                   `json:"changeUserId,omitempty"`
-	Version                 int64                  `json:"version"`
-	User                    C                      `json:"user,omitempty"`
-	Previous                recordJSON[C, B]       `json:"previous"`
+	Level                   string                 `json:"level,omitempty"`
 	Changes                 []string               `json:"changes,omitempty"`
 	StateTransition         *userevents.Transition `json:"stateTransition,omitempty"`
 	KYCTransition           *userevents.Transition `json:"kycTransition,omitempty"`
 	Converted               bool                   `json:"converted,omitempty"`
 }
 
-// outcomeOf returns the outcome of e, to be written.
-func outcomeOf(e *userevents.StoredEvent) outcomeJSON[*userevents.ConsumerUser, *userevents.BusinessUser] {
-	p := e.Previous
-	return outcomeJSON[*userevents.ConsumerUser, *userevents.BusinessUser]{
+// The levels in the outcome column, by name (a Level's number is not a stable format).
+var levels = map[userevents.Level]string{userevents.Strict: "strict", userevents.Compatible: "compatible"}
+
+func encodeOutcome(e *userevents.StoredEvent) ([]byte, error) {
+	level, ok := levels[e.Level]
+	if !ok {
+		return nil, fmt.Errorf("unknown level %v", e.Level)
+	}
+	return json.Marshal(outcomeJSON{
 		AllowUserTypeConversion: e.Options.AllowUserTypeConversion,
 		LockKYCRiskLevel:        e.Options.LockKYCRiskLevel,
 		LockCRARiskLevel:        e.Options.LockCRARiskLevel,
 		ChangeUserID:            e.Options.ChangeUserID,
-		Version:                 e.Version,
-		User:                    e.User,
-		Previous: recordJSON[*userevents.ConsumerUser, *userevents.BusinessUser]{Consumer: p.Consumer, Business: p.Business, Version: p.Version,
-			KYCRiskLevelLocked: p.KYCRiskLevelLocked, CRARiskLevelLocked: p.CRARiskLevelLocked, LastEventTimestamp: p.LastEventTimestamp},
-		Changes:         e.Changes,
-		StateTransition: e.StateTransition,
-		KYCTransition:   e.KYCTransition,
-		Converted:       e.Converted,
-	}
+		Level:                   level,
+		Changes:                 e.Changes,
+		StateTransition:         e.StateTransition,
+		KYCTransition:           e.KYCTransition,
+		Converted:               e.Converted,
+	})
 }
 
-// decodeOutcome reads the outcome column into e; its users are decoded without limits.
+// decodeOutcome reads the outcome column into e.
 func decodeOutcome(data []byte, e *userevents.StoredEvent) error {
-	var o outcomeJSON[json.RawMessage, json.RawMessage]
+	var o outcomeJSON
 	if err := json.Unmarshal(data, &o); err != nil {
 		return err
 	}
 	e.Options = userevents.Options{AllowUserTypeConversion: o.AllowUserTypeConversion, LockKYCRiskLevel: o.LockKYCRiskLevel,
 		LockCRARiskLevel: o.LockCRARiskLevel, ChangeUserID: o.ChangeUserID}
-	e.Version = o.Version
-	var err error
-	if o.User != nil {
-		if e.User, err = userevents.DecodeConsumerUser(o.User, userevents.Unlimited()); err != nil {
-			return fmt.Errorf("user: %w", err)
+	e.Level = -1
+	for l, name := range levels {
+		if name == o.Level {
+			e.Level = l
 		}
 	}
-	p := o.Previous
-	e.Previous = userevents.Record{Version: p.Version,
-		KYCRiskLevelLocked: p.KYCRiskLevelLocked, CRARiskLevelLocked: p.CRARiskLevelLocked, LastEventTimestamp: p.LastEventTimestamp}
-	if p.Consumer != nil {
-		if e.Previous.Consumer, err = userevents.DecodeConsumerUser(p.Consumer, userevents.Unlimited()); err != nil {
-			return fmt.Errorf("previous consumer user: %w", err)
-		}
-	}
-	if p.Business != nil {
-		if e.Previous.Business, err = userevents.DecodeBusinessUser(p.Business, userevents.Unlimited()); err != nil {
-			return fmt.Errorf("previous business user: %w", err)
-		}
+	if e.Level < 0 {
+		return fmt.Errorf("unknown level %q", o.Level)
 	}
 	e.Changes = o.Changes
 	e.StateTransition = o.StateTransition

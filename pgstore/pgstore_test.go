@@ -119,7 +119,7 @@ func TestMigrateFromJSONB(t *testing.T) {
 		}
 		types = append(types, s)
 	}
-	want := []string{"userevents_events.event json", "userevents_events.outcome json", "userevents_users.doc json"}
+	want := []string{"userevents_history.event json", "userevents_history.outcome json", "userevents_users.doc json"}
 	if diff := cmp.Diff(want, types); diff != "" {
 		t.Errorf("column types (-want +got):\n%s", diff)
 	}
@@ -156,10 +156,17 @@ func TestUnreadableRowsAre500(t *testing.T) {
 				return err
 			}},
 		// An event without its required userId: LoadEvent and Processor.Event.
-		{"event, Event", `UPDATE userevents_events SET event = '{"timestamp":1700000000000}'`,
+		{"event, Event", `UPDATE userevents_history SET event = '{"timestamp":1700000000000}' WHERE event_id = 'e1'`,
 			func(s *pgstore.Store, p *userevents.Processor) error { _, err := p.Event(ctx, "e1"); return err }},
-		// An outcome whose user has a member of the wrong type: the retry of its event.
-		{"outcome, Apply again", `UPDATE userevents_events SET outcome = '{"version":2,"user":{"userId":7},"previous":{"version":1}}'`,
+		// A creation's snapshot whose user has a member of the wrong type: the retry of
+		// the event, which rebuilds the records before and after it.
+		{"snapshot, Apply again", `UPDATE userevents_history SET snapshot = '{"version":1,"consumer":{"userId":7}}' WHERE version = 1`,
+			func(s *pgstore.Store, p *userevents.Processor) error {
+				_, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}, userevents.Options{})
+				return err
+			}},
+		// An outcome of an unknown level: the retry of its event.
+		{"outcome, Apply again", `UPDATE userevents_history SET outcome = '{"level":"lenient"}' WHERE event_id = 'e1'`,
 			func(s *pgstore.Store, p *userevents.Processor) error {
 				_, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}, userevents.Options{})
 				return err
@@ -243,7 +250,9 @@ func TestEventsInTimeOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, err := pool.Query(ctx, `SELECT event_id FROM userevents_events WHERE user_id = $1 ORDER BY timestamp, version`, "u1")
+	rows, err := pool.Query(ctx, `SELECT event_id FROM userevents_history
+		WHERE history_id = (SELECT history_id FROM userevents_users WHERE user_id = $1) AND event_id IS NOT NULL
+		ORDER BY timestamp, version`, "u1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +266,7 @@ func TestEventsInTimeOrder(t *testing.T) {
 		t.Errorf("events in time order: %v", ids)
 	}
 	var plan string
-	pool.QueryRow(ctx, `EXPLAIN SELECT event_id FROM userevents_events WHERE user_id = 'u1' ORDER BY timestamp, version`).Scan(&plan)
+	pool.QueryRow(ctx, `EXPLAIN SELECT event_id FROM userevents_history WHERE history_id = 'h' ORDER BY timestamp, version`).Scan(&plan)
 	t.Log(plan)
 }
 

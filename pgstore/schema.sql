@@ -1,12 +1,13 @@
 -- The schema of pgstore (github.com/compliancekit/userevents/pgstore). Idempotent:
--- pgstore.Migrate runs it, and it can be run by hand. Tables are created in the current
--- search_path.
+-- pgstore.Migrate runs it (and then moves the rows of an earlier schema's event table
+-- into the history, see migrate.go); it can be run by hand on a new database. Tables
+-- are created in the current search_path.
 
 -- Documents are json, not jsonb: json keeps the text as written, and so holds every
 -- string the library accepts, U+0000 (\u0000) included, which jsonb refuses (SQLSTATE
 -- 22P05). The store reads documents back whole and queries only the columns.
 
--- One row per user id: the record, its user in Flagright's wire format.
+-- One row per user id: the current record, its user in Flagright's wire format.
 CREATE TABLE IF NOT EXISTS userevents_users (
     user_id               text PRIMARY KEY,
     version               bigint NOT NULL CHECK (version > 0),
@@ -16,33 +17,28 @@ CREATE TABLE IF NOT EXISTS userevents_users (
     last_event_timestamp  double precision NOT NULL DEFAULT 0,
     doc                   json NOT NULL
 );
+-- Columns added by the history schema (Record.HistoryID and Record.SnapshotDue).
+ALTER TABLE userevents_users ADD COLUMN IF NOT EXISTS history_id text;
+ALTER TABLE userevents_users ADD COLUMN IF NOT EXISTS snapshot_due bigint NOT NULL DEFAULT 0;
 
--- One row per event id, unique across users: the event as Flagright returns it
--- (ConsumerUserEventWithRulesResult), and its outcome.
-CREATE TABLE IF NOT EXISTS userevents_events (
-    event_id   text PRIMARY KEY,
-    user_id    text NOT NULL,              -- the userId of the event (before a re-key)
-    timestamp  double precision NOT NULL,  -- the event's timestamp, in milliseconds
-    version    bigint NOT NULL,            -- the record version the event produced
-    event      json NOT NULL,
-    outcome    json NOT NULL
+-- One row per commit: the entries of each user's history, compact. An applied event
+-- has its id (unique across users), the event as Flagright returns it
+-- (ConsumerUserEventWithRulesResult) and its outcome (flags, level, changes,
+-- transitions); a creation has no event. Now and then an entry keeps the whole record
+-- after it (snapshot); past records are rebuilt from the newest snapshot before them.
+CREATE TABLE IF NOT EXISTS userevents_history (
+    history_id text NOT NULL,
+    version    bigint NOT NULL CHECK (version > 0),
+    event_id   text UNIQUE,                -- NULL for a creation
+    user_id    text NOT NULL,              -- the event's userId (before a re-key), or the created user's id
+    timestamp  double precision NOT NULL,  -- the event's timestamp, in milliseconds (0: a creation)
+    event      json,                       -- NULL for a creation
+    outcome    json NOT NULL,
+    snapshot   json,                       -- the record after the entry, when kept
+    PRIMARY KEY (history_id, version)
 );
 
--- The events of a user in time order.
-CREATE INDEX IF NOT EXISTS userevents_events_user_time ON userevents_events (user_id, timestamp, version);
-
--- Tables made by an earlier schema hold jsonb documents: turn them into json (once; a
--- jsonb value is valid json text, so nothing is lost).
-DO $$
-DECLARE
-    col record;
-BEGIN
-    FOR col IN
-        SELECT table_name, column_name FROM information_schema.columns
-        WHERE table_schema = current_schema() AND data_type = 'jsonb'
-          AND (table_name, column_name) IN (('userevents_users', 'doc'), ('userevents_events', 'event'), ('userevents_events', 'outcome'))
-    LOOP
-        EXECUTE format('ALTER TABLE %I ALTER COLUMN %I TYPE json', col.table_name, col.column_name);
-    END LOOP;
-END
-$$;
+-- The snapshots of a history, for "the newest snapshot at or before version v".
+CREATE INDEX IF NOT EXISTS userevents_history_snapshots ON userevents_history (history_id, version) WHERE snapshot IS NOT NULL;
+-- The entries of a history in event time.
+CREATE INDEX IF NOT EXISTS userevents_history_time ON userevents_history (history_id, timestamp, version);

@@ -2,15 +2,17 @@ package storetest
 
 import (
 	"context"
+	"iter"
 
 	"github.com/compliancekit/userevents"
 )
 
 // The operations FaultyStore reports to its hooks.
 const (
-	OpLoadUser  = "LoadUser"
-	OpLoadEvent = "LoadEvent"
-	OpCommit    = "Commit"
+	OpLoadUser    = "LoadUser"
+	OpLoadEvent   = "LoadEvent"
+	OpLoadHistory = "LoadHistory"
+	OpCommit      = "Commit"
 )
 
 // FaultyStore wraps a Store and injects faults, for testing code that uses a Store (such
@@ -52,6 +54,17 @@ func (f *FaultyStore) LoadEvent(ctx context.Context, eventID string) (*userevent
 		return nil, err
 	}
 	return f.Store.LoadEvent(ctx, eventID)
+}
+
+// LoadHistory calls Before, then Store.LoadHistory.
+func (f *FaultyStore) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
+	return func(yield func(*userevents.StoredEvent, error) bool) {
+		if err := f.before(ctx, OpLoadHistory); err != nil {
+			yield(nil, err)
+			return
+		}
+		f.Store.LoadHistory(ctx, historyID, at)(yield)
+	}
 }
 
 // Commit calls Before, then Store.Commit, then AfterCommit if the commit succeeded.

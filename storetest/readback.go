@@ -40,6 +40,20 @@ func (c *collector) loadSame(ctx context.Context, s userevents.Store, id string,
 	c.sameJSON(fmt.Sprintf("LoadUser(%.40q)", id), recordJSON(got), recordJSON(want))
 }
 
+// loadUserSame records a violation unless the user of id is want's (compared as
+// sameJSON; the rest of the record is not compared).
+func (c *collector) loadUserSame(ctx context.Context, s userevents.Store, id string, want userevents.Record) {
+	got, err := s.LoadUser(ctx, id)
+	if err != nil {
+		c.errorf("LoadUser(%.40q): %v", id, err)
+		return
+	}
+	users := func(r userevents.Record) string {
+		return recordJSON(userevents.Record{Consumer: r.Consumer, Business: r.Business})
+	}
+	c.sameJSON(fmt.Sprintf("LoadUser(%.40q)", id), users(got), users(want))
+}
+
 // loadEventSame records a violation unless the event of id is want, outcome included.
 func (c *collector) loadEventSame(ctx context.Context, s userevents.Store, id string, want *userevents.StoredEvent) {
 	got, err := s.LoadEvent(ctx, id)
@@ -166,8 +180,9 @@ func limitCases() []limitCase {
 }
 
 // readBackLimits creates, for each limit case, a record at or beyond a default limit
-// and commits an event on it whose outcome holds that record (the previous one) and
-// the user after the event: every load must give back exactly what was committed.
+// (its creation entry holds it as a snapshot) and commits an event on it whose entry
+// holds the record after the event as a snapshot: every load, and the history, must
+// give back exactly what was committed.
 func readBackLimits(ctx context.Context, s userevents.Store) []error {
 	var c collector
 	for i, lc := range limitCases() {
@@ -182,26 +197,28 @@ func readBackLimits(ctx context.Context, s userevents.Store) []error {
 		if record == nil {
 			record = func(id string) userevents.Record { return userevents.Record{Consumer: user(id), Version: 1} }
 		}
-		err := s.Commit(ctx, userevents.Commit{UserID: id, Record: record(id)})
+		created, first := creation(record(id))
+		err := s.Commit(ctx, userevents.Commit{UserID: id, Record: created, Event: first})
 		c.expect(lc.name+": create", err, nil)
 		if err != nil {
 			continue
 		}
-		c.loadSame(ctx, s, id, record(id))
+		c.loadSame(ctx, s, id, created)
 
 		ev := event(eventID, id, 2)
-		prev := record(id)
-		ev.Previous = prev
-		if prev.Consumer != nil {
-			ev.User = prev.Consumer.Clone()
-			ev.User.Occupation = userevents.Ptr("engineer")
+		next := userevents.Record{Version: 2, LastEventTimestamp: ev.Timestamp, HistoryID: created.HistoryID}
+		if prev := record(id); prev.Consumer != nil {
+			next.Consumer = prev.Consumer
+			next.Consumer.Occupation = userevents.Ptr("engineer")
 		} else {
+			next.Consumer = &userevents.ConsumerUser{UserID: id, CreatedTimestamp: prev.Business.CreatedTimestamp}
 			ev.Converted = true
 		}
 		if lc.event != nil {
 			lc.event(ev)
 		}
-		next := userevents.Record{Consumer: ev.User, Version: 2, LastEventTimestamp: ev.Timestamp}
+		snap := next
+		ev.Snapshot = &snap
 		err = s.Commit(ctx, userevents.Commit{UserID: id, ExpectedVersion: 1, Record: next, Event: ev})
 		c.expect(lc.name+": commit an event", err, nil)
 		if err != nil {
@@ -209,6 +226,7 @@ func readBackLimits(ctx context.Context, s userevents.Store) []error {
 		}
 		c.loadSame(ctx, s, id, next)
 		c.loadEventSame(ctx, s, eventID, ev)
+		c.historySame(ctx, s, created.HistoryID, 1, []*userevents.StoredEvent{first, ev})
 	}
 	return c
 }
@@ -284,7 +302,7 @@ func readBackNUL(ctx context.Context, s userevents.Store) []error {
 	u.Occupation = userevents.Ptr("a\x00b")
 	u.Tags = append(u.Tags, userevents.UserTag{Key: "k\x00", Value: "\x00"})
 	c.expect("create a consumer user with NUL", p.CreateConsumerUser(ctx, u), nil)
-	c.loadSame(ctx, s, "nul-u", userevents.Record{Consumer: u, Version: 1})
+	c.loadUserSame(ctx, s, "nul-u", userevents.Record{Consumer: u})
 	ev := &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "nul-u", EventID: "nul-e1", Reason: userevents.Ptr("r\x00"),
 		EventDescription: userevents.Ptr("\x00"),
 		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{Occupation: userevents.Set("x\x00y"),
@@ -295,7 +313,7 @@ func readBackNUL(ctx context.Context, s userevents.Store) []error {
 	b := business("nul-b")
 	b.LegalEntity = json.RawMessage(`{"companyGeneralDetails":{"legalName":"ACME\u0000Ltd"}}`)
 	c.expect("create a business user with NUL in legalEntity", p.CreateBusinessUser(ctx, b), nil)
-	c.loadSame(ctx, s, "nul-b", userevents.Record{Business: b, Version: 1})
+	c.loadUserSame(ctx, s, "nul-b", userevents.Record{Business: b})
 	conv := &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "nul-b", EventID: "nul-e2"}
 	c.applied(ctx, s, p, c.accepted(conv), userevents.Options{AllowUserTypeConversion: true})
 	return c

@@ -58,8 +58,10 @@ var properties = []property{
 	{"RekeyToFreeID", rekeyFree},
 	{"RekeyToTakenID", rekeyTaken},
 	{"RefusedCommitWritesNothing", atomicity},
-	{"LoadedValuesAreCopies", loadCopies},
-	{"CommittedValuesAreCopies", commitCopies},
+	{"ValuesAreNeverChanged", neverChanged},
+	{"HistoryInVersionOrder", historyOrder},
+	{"HistoryFromSnapshot", historyFromSnapshot},
+	{"HistoryOfProcessor", historyOfProcessor},
 	{"ConcurrentCommitsOneWinner", oneWinner},
 	{"ConcurrentUsersIndependent", independentUsers},
 	{"ReadBackAtAndBeyondLimits", readBackLimits},
@@ -107,11 +109,34 @@ func business(id string) *userevents.BusinessUser {
 	}
 }
 
-// event returns a stored event for userID, the outcome of going from version-1 to version.
+// hist returns the history id the suite gives the user created under id.
+func hist(id string) string { return "h-" + id }
+
+// creation returns rec as a new user's record (version 1, its history hist(id) unless
+// set) and the creation entry that goes with it.
+func creation(rec userevents.Record) (userevents.Record, *userevents.StoredEvent) {
+	rec.Version = 1
+	if rec.HistoryID == "" {
+		rec.HistoryID = hist(rec.UserID())
+	}
+	snap := rec
+	return rec, &userevents.StoredEvent{Version: 1, HistoryID: rec.HistoryID, Snapshot: &snap}
+}
+
+// createRecord commits rec as a new user.
+func createRecord(ctx context.Context, s userevents.Store, rec userevents.Record) error {
+	rec, entry := creation(rec)
+	return s.Commit(ctx, userevents.Commit{UserID: rec.UserID(), Record: rec, Event: entry})
+}
+
+// create commits a new consumer user.
+func create(ctx context.Context, s userevents.Store, u *userevents.ConsumerUser) error {
+	return createRecord(ctx, s, userevents.Record{Consumer: u})
+}
+
+// event returns the history entry of event id for userID, the outcome of going from
+// version-1 to version, in history hist(userID).
 func event(id, userID string, version int64) *userevents.StoredEvent {
-	u := user(userID)
-	u.Occupation = userevents.Ptr("engineer " + id)
-	prev := user(userID)
 	return &userevents.StoredEvent{
 		ConsumerUserEvent: userevents.ConsumerUserEvent{
 			Timestamp: 1700000000000, UserID: userID, EventID: id, Reason: userevents.Ptr("test"),
@@ -120,23 +145,25 @@ func event(id, userID string, version int64) *userevents.StoredEvent {
 		},
 		Options:         userevents.Options{LockKYCRiskLevel: userevents.Ptr(true)},
 		Version:         version,
-		User:            u,
-		Previous:        userevents.Record{Consumer: prev, Version: version - 1},
+		HistoryID:       hist(userID),
+		Level:           userevents.Compatible,
 		Changes:         []string{"occupation"},
 		StateTransition: &userevents.Transition{From: "CREATED", To: "ACTIVE"},
 	}
 }
 
-// create commits a new user with version 1.
-func create(ctx context.Context, s userevents.Store, u *userevents.ConsumerUser) error {
-	return s.Commit(ctx, userevents.Commit{UserID: u.UserID, Record: userevents.Record{Consumer: u, Version: 1}})
+// updated returns the record of userID after event id at version, and its entry.
+func updated(id, userID string, version int64) (userevents.Record, *userevents.StoredEvent) {
+	u := user(userID)
+	u.Occupation = userevents.Ptr("engineer " + id)
+	ev := event(id, userID, version)
+	return userevents.Record{Consumer: u, Version: version, LastEventTimestamp: ev.Timestamp, HistoryID: hist(userID), SnapshotDue: 100 - version}, ev
 }
 
-// update commits an event to userID from version to version+1.
+// update commits event eventID to userID from version to version+1.
 func update(ctx context.Context, s userevents.Store, userID string, version int64, eventID string) error {
-	ev := event(eventID, userID, version+1)
-	return s.Commit(ctx, userevents.Commit{UserID: userID, ExpectedVersion: version,
-		Record: userevents.Record{Consumer: ev.User, Version: version + 1, LastEventTimestamp: ev.Timestamp}, Event: ev})
+	rec, ev := updated(eventID, userID, version+1)
+	return s.Commit(ctx, userevents.Commit{UserID: userID, ExpectedVersion: version, Record: rec, Event: ev})
 }
 
 // recordJSON is a comparable form of a record.
@@ -147,25 +174,32 @@ func recordJSON(r userevents.Record) string {
 		Version              int64
 		KYCLocked, CRALocked bool
 		LastEventTimestamp   float64
-	}{r.Consumer, r.Business, r.Version, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp})
+		HistoryID            string
+		SnapshotDue          int64
+	}{r.Consumer, r.Business, r.Version, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue})
 	return string(b)
 }
 
-// eventJSON is a comparable form of a stored event, outcome included.
+// eventJSON is a comparable form of a stored entry, outcome and snapshot included.
 func eventJSON(e *userevents.StoredEvent) string {
 	if e == nil {
 		return "null"
+	}
+	snap := "none"
+	if e.Snapshot != nil {
+		snap = recordJSON(*e.Snapshot)
 	}
 	b, _ := json.Marshal(struct {
 		Wire       *userevents.StoredEvent
 		Options    userevents.Options
 		Version    int64
-		User       *userevents.ConsumerUser
-		Previous   string
+		HistoryID  string
+		Level      userevents.Level
+		Snapshot   string
 		Changes    []string
 		State, KYC *userevents.Transition
 		Converted  bool
-	}{e, e.Options, e.Version, e.User, recordJSON(e.Previous), e.Changes, e.StateTransition, e.KYCTransition, e.Converted})
+	}{e, e.Options, e.Version, e.HistoryID, e.Level, snap, e.Changes, e.StateTransition, e.KYCTransition, e.Converted})
 	return string(b)
 }
 
@@ -195,11 +229,12 @@ func createAndLoad(ctx context.Context, s userevents.Store) []error {
 	var c collector
 	u := user("u1")
 	c.expect("create consumer u1", create(ctx, s, u), nil)
-	c.loadEqual(ctx, s, "u1", userevents.Record{Consumer: user("u1"), Version: 1})
-	b := business("b1")
-	err := s.Commit(ctx, userevents.Commit{UserID: "b1", Record: userevents.Record{Business: b, Version: 1, KYCRiskLevelLocked: true, LastEventTimestamp: 1650000000000}})
-	c.expect("create business b1", err, nil)
-	c.loadEqual(ctx, s, "b1", userevents.Record{Business: business("b1"), Version: 1, KYCRiskLevelLocked: true, LastEventTimestamp: 1650000000000})
+	want, _ := creation(userevents.Record{Consumer: user("u1")})
+	c.loadEqual(ctx, s, "u1", want)
+	b := userevents.Record{Business: business("b1"), KYCRiskLevelLocked: true, LastEventTimestamp: 1650000000000, SnapshotDue: 7}
+	c.expect("create business b1", createRecord(ctx, s, b), nil)
+	want, _ = creation(userevents.Record{Business: business("b1"), KYCRiskLevelLocked: true, LastEventTimestamp: 1650000000000, SnapshotDue: 7})
+	c.loadEqual(ctx, s, "b1", want)
 	return c
 }
 
@@ -216,9 +251,11 @@ func createExisting(ctx context.Context, s userevents.Store) []error {
 	other := user("u1")
 	other.Occupation = userevents.Ptr("impostor")
 	c.expect("create u1 again", create(ctx, s, other), userevents.ErrUserExists)
-	err := s.Commit(ctx, userevents.Commit{UserID: "u1", Record: userevents.Record{Business: business("u1"), Version: 1}})
+	err := createRecord(ctx, s, userevents.Record{Business: business("u1"), HistoryID: "h-other"})
 	c.expect("create business u1 over a consumer", err, userevents.ErrUserExists)
-	c.loadEqual(ctx, s, "u1", userevents.Record{Consumer: user("u1"), Version: 1})
+	want, _ := creation(userevents.Record{Consumer: user("u1")})
+	c.loadEqual(ctx, s, "u1", want)
+	c.historyVersions(ctx, s, "h-other", 1, nil)
 	return c
 }
 
@@ -226,8 +263,7 @@ func versionCheck(ctx context.Context, s userevents.Store) []error {
 	var c collector
 	c.expect("create u1", create(ctx, s, user("u1")), nil)
 	c.expect("update u1 from version 1", update(ctx, s, "u1", 1, "e1"), nil)
-	after := event("e1", "u1", 2)
-	want := userevents.Record{Consumer: after.User, Version: 2, LastEventTimestamp: after.Timestamp}
+	want, _ := updated("e1", "u1", 2)
 	c.loadEqual(ctx, s, "u1", want)
 	c.expect("update u1 from the stale version 1", update(ctx, s, "u1", 1, "e2"), userevents.ErrVersionConflict)
 	c.expect("update u1 from a future version 5", update(ctx, s, "u1", 5, "e3"), userevents.ErrVersionConflict)
@@ -242,23 +278,29 @@ func versionCheck(ctx context.Context, s userevents.Store) []error {
 
 func eventRoundTrip(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	// A conversion: the business user u1 becomes a consumer user, and the event keeps
-	// the whole business record as its previous record.
-	prev := userevents.Record{Business: business("u1"), Version: 1, CRARiskLevelLocked: true}
-	c.expect("create business u1", s.Commit(ctx, userevents.Commit{UserID: "u1", Record: prev}), nil)
-	ev := event("e1", "u1", 2)
-	ev.Previous = userevents.Record{Business: business("u1"), Version: 1, CRARiskLevelLocked: true}
+	// A conversion: the business user u1 becomes a consumer user; the entry keeps a
+	// snapshot of the record after it, and everything else an entry holds.
+	c.expect("create business u1", createRecord(ctx, s, userevents.Record{Business: business("u1"), CRARiskLevelLocked: true}), nil)
+	next, ev := updated("e1", "u1", 2)
+	next.CRARiskLevelLocked = true
 	ev.Converted = true
+	ev.Level = userevents.Strict
+	ev.Options.AllowUserTypeConversion = true
 	ev.KYCTransition = &userevents.Transition{From: "", To: "NEW"}
 	ev.ExecutedRules = []userevents.ExecutedRulesResult{{RuleInstanceID: "r1", RuleName: "n", RuleDescription: "d", RuleAction: userevents.RuleActionFlag, RuleHit: true}}
 	ev.RiskScoreDetails = &userevents.UserRiskScoreDetails{KYCRiskScore: userevents.Ptr(12.5), KYCRiskLevel: userevents.RiskLevelVeryLow}
-	err := s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: 1, Record: userevents.Record{Consumer: ev.User, Version: 2}, Event: ev})
+	snap := next
+	ev.Snapshot = &snap
+	err := s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: 1, Record: next, Event: ev})
 	c.expect("commit e1", err, nil)
 	got, err := s.LoadEvent(ctx, "e1")
 	c.expect("LoadEvent(e1)", err, nil)
 	if g, w := eventJSON(got), eventJSON(ev); err == nil && g != w {
 		c.errorf("LoadEvent(e1):\n got %s\nwant %s", g, w)
 	}
+	// The same entry, and the creation before it, through the history.
+	_, first := creation(userevents.Record{Business: business("u1"), CRARiskLevelLocked: true})
+	c.historySame(ctx, s, hist("u1"), 1, []*userevents.StoredEvent{first, ev})
 	return c
 }
 
@@ -269,7 +311,9 @@ func eventIDUnique(ctx context.Context, s userevents.Store) []error {
 	c.expect("event e1 for u1", update(ctx, s, "u1", 1, "e1"), nil)
 	c.expect("event e1 again for u2", update(ctx, s, "u2", 1, "e1"), userevents.ErrEventIDConflict)
 	c.expect("event e1 again for u1", update(ctx, s, "u1", 2, "e1"), userevents.ErrEventIDConflict)
-	c.loadEqual(ctx, s, "u2", userevents.Record{Consumer: user("u2"), Version: 1})
+	want, _ := creation(userevents.Record{Consumer: user("u2")})
+	c.loadEqual(ctx, s, "u2", want)
+	c.historyVersions(ctx, s, hist("u2"), 1, []int64{1})
 	got, err := s.LoadEvent(ctx, "e1")
 	c.expect("LoadEvent(e1)", err, nil)
 	if err == nil && got.UserID != "u1" {
@@ -280,26 +324,37 @@ func eventIDUnique(ctx context.Context, s userevents.Store) []error {
 
 // rekey commits the re-key of from to to, from version 1.
 func rekey(ctx context.Context, s userevents.Store, from, to, eventID string) error {
-	ev := event(eventID, from, 2)
-	ev.User.UserID = to
+	rec, ev := rekeyed(from, to, eventID)
+	return s.Commit(ctx, userevents.Commit{UserID: from, ExpectedVersion: 1, Record: rec, Event: ev})
+}
+
+// rekeyed returns the record and entry of the re-key of from to to, at version 2.
+func rekeyed(from, to, eventID string) (userevents.Record, *userevents.StoredEvent) {
+	rec, ev := updated(eventID, from, 2)
+	rec.Consumer.UserID = to
 	ev.NewUserID = to
 	ev.Options.ChangeUserID = true
-	return s.Commit(ctx, userevents.Commit{UserID: from, ExpectedVersion: 1, Record: userevents.Record{Consumer: ev.User, Version: 2}, Event: ev})
+	return rec, ev
 }
 
 func rekeyFree(ctx context.Context, s userevents.Store) []error {
 	var c collector
 	c.expect("create u1", create(ctx, s, user("u1")), nil)
 	c.expect("re-key u1 to u9", rekey(ctx, s, "u1", "u9", "e1"), nil)
-	want := event("e1", "u9", 2).User
-	c.loadEqual(ctx, s, "u9", userevents.Record{Consumer: want, Version: 2})
+	want, _ := rekeyed("u1", "u9", "e1")
+	c.loadEqual(ctx, s, "u9", want)
 	c.noUser(ctx, s, "u1")
 	if _, err := s.LoadEvent(ctx, "e1"); err != nil {
 		c.errorf("the re-key's event: %v", err)
 	}
-	// The old id is free again.
-	c.expect("create u1 after the re-key", create(ctx, s, user("u1")), nil)
-	c.loadEqual(ctx, s, "u1", userevents.Record{Consumer: user("u1"), Version: 1})
+	// The history stays the user's: the creation under u1 and the re-key.
+	c.historyVersions(ctx, s, hist("u1"), 1, []int64{1, 2})
+	// The old id is free again, for a new user with a history of its own.
+	c.expect("create u1 after the re-key", createRecord(ctx, s, userevents.Record{Consumer: user("u1"), HistoryID: "h-u1-again"}), nil)
+	want, _ = creation(userevents.Record{Consumer: user("u1"), HistoryID: "h-u1-again"})
+	c.loadEqual(ctx, s, "u1", want)
+	c.historyVersions(ctx, s, "h-u1-again", 1, []int64{1})
+	c.historyVersions(ctx, s, hist("u1"), 1, []int64{1, 2})
 	return c
 }
 
@@ -308,8 +363,11 @@ func rekeyTaken(ctx context.Context, s userevents.Store) []error {
 	c.expect("create u1", create(ctx, s, user("u1")), nil)
 	c.expect("create u2", create(ctx, s, user("u2")), nil)
 	c.expect("re-key u1 to the taken u2", rekey(ctx, s, "u1", "u2", "e1"), userevents.ErrUserExists)
-	c.loadEqual(ctx, s, "u1", userevents.Record{Consumer: user("u1"), Version: 1})
-	c.loadEqual(ctx, s, "u2", userevents.Record{Consumer: user("u2"), Version: 1})
+	for _, id := range []string{"u1", "u2"} {
+		want, _ := creation(userevents.Record{Consumer: user(id)})
+		c.loadEqual(ctx, s, id, want)
+		c.historyVersions(ctx, s, hist(id), 1, []int64{1})
+	}
 	c.noEvent(ctx, s, "e1")
 	return c
 }
@@ -319,82 +377,170 @@ func atomicity(ctx context.Context, s userevents.Store) []error {
 	c.expect("create u1", create(ctx, s, user("u1")), nil)
 	c.expect("create u2", create(ctx, s, user("u2")), nil)
 	c.expect("e1 for u2", update(ctx, s, "u2", 1, "e1"), nil)
-	// A version conflict with a new event id: neither the user nor the event is written.
+	// A version conflict with a new event id: neither the user nor the entry is written.
 	c.expect("stale commit", update(ctx, s, "u1", 7, "e2"), userevents.ErrVersionConflict)
 	c.noEvent(ctx, s, "e2")
 	// An event id conflict with a good version: the user is not written.
 	c.expect("taken event id", update(ctx, s, "u1", 1, "e1"), userevents.ErrEventIDConflict)
-	c.loadEqual(ctx, s, "u1", userevents.Record{Consumer: user("u1"), Version: 1})
-	// A creation over an existing user writes no event either.
-	ev := event("e3", "u1", 1)
-	err := s.Commit(ctx, userevents.Commit{UserID: "u1", Record: userevents.Record{Consumer: user("u1"), Version: 1}, Event: ev})
-	c.expect("create over u1 with an event", err, userevents.ErrUserExists)
-	c.noEvent(ctx, s, "e3")
+	want, _ := creation(userevents.Record{Consumer: user("u1")})
+	c.loadEqual(ctx, s, "u1", want)
+	c.historyVersions(ctx, s, hist("u1"), 1, []int64{1})
+	// A creation over an existing user writes no entry either.
+	rec, entry := creation(userevents.Record{Consumer: user("u1"), HistoryID: "h-again"})
+	c.expect("create over u1", s.Commit(ctx, userevents.Commit{UserID: "u1", Record: rec, Event: entry}), userevents.ErrUserExists)
+	c.historyVersions(ctx, s, "h-again", 1, nil)
 	return c
 }
 
-func loadCopies(ctx context.Context, s userevents.Store) []error {
+// neverChanged checks that a store never changes what it was given or handed out
+// (records and entries are shared, read-only values): everything committed, loaded and
+// yielded keeps its fingerprint through later commits and loads.
+func neverChanged(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
-	c.expect("e1 for u1", update(ctx, s, "u1", 1, "e1"), nil)
-	rec, err := s.LoadUser(ctx, "u1")
-	c.expect("LoadUser(u1)", err, nil)
-	want := recordJSON(rec)
-	if err == nil {
-		scribbleUser(rec.Consumer)
-		rec.Version = 99
+	var given []func() string // each returns the current fingerprint of a value
+	var prints []string
+	keep := func(f func() string) {
+		given = append(given, f)
+		prints = append(prints, f())
 	}
-	if got, _ := s.LoadUser(ctx, "u1"); recordJSON(got) != want {
-		c.errorf("changing a loaded record changed the stored one:\n got %s\nwant %s", recordJSON(got), want)
+	rec, entry := creation(userevents.Record{Consumer: user("u1")})
+	keep(func() string { return recordJSON(rec) })
+	keep(func() string { return eventJSON(entry) })
+	c.expect("create u1", s.Commit(ctx, userevents.Commit{UserID: "u1", Record: rec, Event: entry}), nil)
+	for v := int64(1); v <= 3; v++ {
+		next, ev := updated(fmt.Sprintf("e%d", v), "u1", v+1)
+		if v == 2 {
+			snap := next
+			ev.Snapshot = &snap
+		}
+		keep(func() string { return recordJSON(next) })
+		keep(func() string { return eventJSON(ev) })
+		c.expect("update u1", s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: v, Record: next, Event: ev}), nil)
+		if got, err := s.LoadUser(ctx, "u1"); err == nil {
+			keep(func() string { return recordJSON(got) })
+		}
+		if got, err := s.LoadEvent(ctx, fmt.Sprintf("e%d", v)); err == nil {
+			keep(func() string { return eventJSON(got) })
+		}
+		for e, err := range s.LoadHistory(ctx, hist("u1"), 1) {
+			if err == nil {
+				keep(func() string { return eventJSON(e) })
+			}
+		}
 	}
-	ev, err := s.LoadEvent(ctx, "e1")
-	c.expect("LoadEvent(e1)", err, nil)
-	if err == nil {
-		wantEv := eventJSON(ev)
-		scribbleEvent(ev)
-		if got, _ := s.LoadEvent(ctx, "e1"); eventJSON(got) != wantEv {
-			c.errorf("changing a loaded event changed the stored one")
+	next, ev := updated("e9", "u1", 5)
+	next.Consumer.UserID, ev.NewUserID, ev.Options.ChangeUserID = "u2", "u2", true
+	c.expect("re-key u1 to u2", s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: 4, Record: next, Event: ev}), nil)
+	for i, f := range given {
+		if got := f(); got != prints[i] {
+			c.errorf("value %d changed after it was given to or returned by the store:\n got %s\nwant %s", i, got, prints[i])
 		}
 	}
 	return c
 }
 
-func commitCopies(ctx context.Context, s userevents.Store) []error {
+// historyVersions records a violation unless LoadHistory(historyID, at) yields entries
+// of exactly the versions want.
+func (c *collector) historyVersions(ctx context.Context, s userevents.Store, historyID string, at int64, want []int64) {
+	var got []int64
+	for e, err := range s.LoadHistory(ctx, historyID, at) {
+		if err != nil {
+			c.errorf("LoadHistory(%q, %d): %v", historyID, at, err)
+			return
+		}
+		if e.HistoryID != historyID {
+			c.errorf("LoadHistory(%q, %d) yields an entry of history %q", historyID, at, e.HistoryID)
+		}
+		got = append(got, e.Version)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		c.errorf("LoadHistory(%q, %d): versions %v, want %v", historyID, at, got, want)
+	}
+}
+
+// historySame records a violation unless LoadHistory(historyID, at) yields exactly want.
+func (c *collector) historySame(ctx context.Context, s userevents.Store, historyID string, at int64, want []*userevents.StoredEvent) {
+	var got []*userevents.StoredEvent
+	for e, err := range s.LoadHistory(ctx, historyID, at) {
+		if err != nil {
+			c.errorf("LoadHistory(%q, %d): %v", historyID, at, err)
+			return
+		}
+		got = append(got, e)
+	}
+	if len(got) != len(want) {
+		c.errorf("LoadHistory(%q, %d): %d entries, want %d", historyID, at, len(got), len(want))
+		return
+	}
+	for i := range got {
+		c.sameJSON(fmt.Sprintf("LoadHistory(%q, %d) entry %d", historyID, at, i), eventJSON(got[i]), eventJSON(want[i]))
+	}
+}
+
+// historyOrder checks that a history lists its entries in version order, the creation
+// first, whatever other users commit in between; that an unknown history is empty; and
+// that the caller may stop early.
+func historyOrder(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	u := user("u1")
-	c.expect("create u1", create(ctx, s, u), nil)
-	scribbleUser(u)
-	c.loadEqual(ctx, s, "u1", userevents.Record{Consumer: user("u1"), Version: 1})
-	ev := event("e1", "u1", 2)
-	rec := userevents.Record{Consumer: ev.User, Version: 2}
-	c.expect("e1 for u1", s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: 1, Record: rec, Event: ev}), nil)
-	scribbleEvent(ev)
-	c.loadEqual(ctx, s, "u1", userevents.Record{Consumer: event("e1", "u1", 2).User, Version: 2})
-	if got, err := s.LoadEvent(ctx, "e1"); err != nil || eventJSON(got) != eventJSON(event("e1", "u1", 2)) {
-		c.errorf("changing a committed event changed the stored one (%v)", err)
+	c.expect("create u1", create(ctx, s, user("u1")), nil)
+	c.expect("create u2", create(ctx, s, user("u2")), nil)
+	for v := int64(1); v <= 5; v++ {
+		c.expect("update u1", update(ctx, s, "u1", v, fmt.Sprintf("u1-e%d", v)), nil)
+		if v <= 2 {
+			c.expect("update u2", update(ctx, s, "u2", v, fmt.Sprintf("u2-e%d", v)), nil)
+		}
+	}
+	c.historyVersions(ctx, s, hist("u1"), 1, []int64{1, 2, 3, 4, 5, 6})
+	c.historyVersions(ctx, s, hist("u2"), 1, []int64{1, 2, 3})
+	c.historyVersions(ctx, s, "h-nobody", 1, nil)
+	// Only the creation holds a snapshot: every version starts from it.
+	c.historyVersions(ctx, s, hist("u1"), 4, []int64{1, 2, 3, 4, 5, 6})
+	n := 0
+	for range s.LoadHistory(ctx, hist("u1"), 1) {
+		n++
+		if n == 2 {
+			break
+		}
+	}
+	if n != 2 {
+		c.errorf("stopping after 2 entries: saw %d", n)
 	}
 	return c
 }
 
-// scribbleUser changes, in place, everything a user refers to.
-func scribbleUser(u *userevents.ConsumerUser) {
-	u.UserDetails.Name.FirstName = "Scribbled"
-	*u.UserDetails.Name.LastName = "Scribbled"
-	u.UserStateDetails.State = userevents.UserStateBlocked
-	*u.UserStateDetails.Reason = "scribbled"
-	u.TransactionLimits.MaximumDailyTransactionLimit.Currency = "JPY"
-	u.Tags[0].Value = "scribbled"
-	u.Occupation = userevents.Ptr("scribbled")
-}
-
-func scribbleEvent(e *userevents.StoredEvent) {
-	*e.Reason = "scribbled"
-	e.ExternalLinks[0] = "scribbled"
-	*e.Options.LockKYCRiskLevel = false
-	e.Changes[0] = "scribbled"
-	e.StateTransition.To = "scribbled"
-	scribbleUser(e.User)
-	scribbleUser(e.Previous.Consumer)
+// historyFromSnapshot checks that LoadHistory starts at the newest snapshot at or before
+// the version asked for.
+func historyFromSnapshot(ctx context.Context, s userevents.Store) []error {
+	var c collector
+	c.expect("create u1", create(ctx, s, user("u1")), nil)
+	snapshots := map[int64]bool{3: true, 4: true, 7: true}
+	for v := int64(2); v <= 9; v++ {
+		next, ev := updated(fmt.Sprintf("e%d", v), "u1", v)
+		if snapshots[v] {
+			snap := next
+			ev.Snapshot = &snap
+		}
+		c.expect("update u1", s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: v - 1, Record: next, Event: ev}), nil)
+	}
+	all := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	for _, tc := range []struct {
+		at   int64
+		from int64 // the first version yielded
+	}{
+		{-1, 1}, // before the creation: everything
+		{0, 1},  // likewise
+		{1, 1},  // the creation's own snapshot
+		{2, 1},  // no snapshot between 1 and 2
+		{3, 3},  // a snapshot at the version itself
+		{4, 4},  // two snapshots in a row
+		{6, 4},  // the newest snapshot before 6
+		{7, 7},  // the next snapshot
+		{9, 7},  // the newest version
+		{50, 7}, // beyond the newest version: from the newest snapshot
+	} {
+		c.historyVersions(ctx, s, hist("u1"), tc.at, all[tc.from-1:])
+	}
+	return c
 }
 
 // oneWinner runs K concurrent commits on the same version: exactly one wins.
@@ -434,6 +580,7 @@ func oneWinner(ctx context.Context, s userevents.Store) []error {
 	if err != nil || rec.Version != 2 {
 		c.errorf("after the race: version %d (%v), want 2", rec.Version, err)
 	}
+	c.historyVersions(ctx, s, hist("u1"), 1, []int64{1, 2})
 	for i := 0; i < k; i++ {
 		_, err := s.LoadEvent(ctx, fmt.Sprintf("e%d", i))
 		if i == winner {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sync"
 	"testing"
@@ -18,9 +19,10 @@ import (
 // the contract. With no flag set it is correct (one lock for everything).
 type brokenStore struct {
 	faults
-	mu     sync.Mutex
-	users  map[string]userevents.Record
-	events map[string]*userevents.StoredEvent
+	mu        sync.Mutex
+	users     map[string]userevents.Record
+	events    map[string]*userevents.StoredEvent
+	histories map[string][]*userevents.StoredEvent
 }
 
 func (b *brokenStore) LoadUser(ctx context.Context, id string) (userevents.Record, error) {
@@ -30,13 +32,13 @@ func (b *brokenStore) LoadUser(ctx context.Context, id string) (userevents.Recor
 	if !ok {
 		return r, userevents.ErrUserNotFound
 	}
-	if b.shareValues {
-		return r, nil
+	if b.scribbles && r.Consumer != nil {
+		r.Consumer.Occupation = userevents.Ptr("touched")
 	}
 	if b.limitedReads {
 		return r, reread(r.Consumer, r.Business)
 	}
-	return r.Clone(), nil
+	return r, nil
 }
 
 func (b *brokenStore) LoadEvent(ctx context.Context, id string) (*userevents.StoredEvent, error) {
@@ -46,19 +48,39 @@ func (b *brokenStore) LoadEvent(ctx context.Context, id string) (*userevents.Sto
 	if !ok {
 		return nil, userevents.ErrEventNotFound
 	}
-	if b.shareValues {
-		return e, nil
-	}
 	if b.limitedReads {
 		doc, _ := json.Marshal(e)
 		if _, err := userevents.DecodeStoredEvent(doc); err != nil {
 			return nil, err
 		}
-		if err := reread(e.User, e.Previous.Consumer, e.Previous.Business); err != nil {
-			return nil, err
+		if e.Snapshot != nil {
+			if err := reread(e.Snapshot.Consumer, e.Snapshot.Business); err != nil {
+				return nil, err
+			}
 		}
 	}
-	return e.Clone(), nil
+	return e, nil
+}
+
+func (b *brokenStore) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
+	return func(yield func(*userevents.StoredEvent, error) bool) {
+		b.mu.Lock()
+		entries := b.histories[historyID]
+		b.mu.Unlock()
+		from := 0
+		if !b.ignoreSnapshots {
+			for i, e := range entries {
+				if e.Version <= at && e.Snapshot != nil {
+					from = i
+				}
+			}
+		}
+		for _, e := range entries[from:] {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
 }
 
 func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
@@ -71,10 +93,6 @@ func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
 				return errors.New("NUL refused")
 			}
 		}
-	}
-	if !b.shareValues {
-		rec = rec.Clone()
-		ev = ev.Clone()
 	}
 	cur, exists := b.users[c.UserID]
 	newID := c.Record.UserID()
@@ -95,13 +113,16 @@ func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
 	if b.tearCommits {
 		write()
 	}
-	if ev != nil {
+	if ev != nil && ev.EventID != "" {
 		if _, taken := b.events[ev.EventID]; taken {
 			return userevents.ErrEventIDConflict
 		}
 		if !b.dropEvents {
 			b.events[ev.EventID] = ev
 		}
+	}
+	if ev != nil && !b.dropHistory {
+		b.histories[rec.HistoryID] = append(b.histories[rec.HistoryID], ev)
 	}
 	if !b.tearCommits {
 		write()
@@ -111,12 +132,14 @@ func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
 
 // faults are the ways a brokenStore breaks the contract.
 type faults struct {
-	ignoreVersions bool // commits whatever the stored version
-	dropEvents     bool // writes the user but not the event
-	shareValues    bool // keeps and returns the caller's values without copying
-	tearCommits    bool // writes the user before checking the event id
-	limitedReads   bool // reads back through the decoder with the default limits
-	noNUL          bool // refuses documents with U+0000, as PostgreSQL's jsonb does
+	ignoreVersions  bool // commits whatever the stored version
+	dropEvents      bool // writes the user but not the event
+	scribbles       bool // changes the record it holds (and so the caller's) when loading it
+	dropHistory     bool // keeps the records and events, but no history
+	ignoreSnapshots bool // LoadHistory always starts from the first entry
+	tearCommits     bool // writes the user before checking the event id
+	limitedReads    bool // reads back through the decoder with the default limits
+	noNUL           bool // refuses documents with U+0000, as PostgreSQL's jsonb does
 }
 
 // reread encodes the users and decodes them with the default limits, as a store that
@@ -171,8 +194,12 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		{"ignores versions", faults{ignoreVersions: true}, []string{"CreateExisting", "VersionCheck", "ConcurrentCommitsOneWinner"}},
 		// Writing the user without the event loses events.
 		{"drops events", faults{dropEvents: true}, []string{"EventRoundTrip", "EventIDUniqueAcrossUsers", "RekeyToFreeID", "ConcurrentCommitsOneWinner"}},
-		// Returning and keeping shared values lets callers change what is stored.
-		{"shares values", faults{shareValues: true}, []string{"LoadedValuesAreCopies", "CommittedValuesAreCopies"}},
+		// Changing a shared value changes what callers hold.
+		{"scribbles", faults{scribbles: true}, []string{"ValuesAreNeverChanged"}},
+		// Without a history no past state can be rebuilt.
+		{"drops history", faults{dropHistory: true}, []string{"EventRoundTrip", "HistoryInVersionOrder", "RekeyToFreeID"}},
+		// Reading every history from its start makes rebuilds grow with the history.
+		{"ignores snapshots", faults{ignoreSnapshots: true}, []string{"HistoryFromSnapshot"}},
 		// Writing the user before checking the event id leaves half a commit.
 		{"tears commits", faults{tearCommits: true}, []string{"EventIDUniqueAcrossUsers", "RefusedCommitWritesNothing"}},
 		// Reading back with the default limits loses what outgrew them.
@@ -183,7 +210,8 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := failures(func() userevents.Store {
-				return &brokenStore{faults: tt.faults, users: map[string]userevents.Record{}, events: map[string]*userevents.StoredEvent{}}
+				return &brokenStore{faults: tt.faults, users: map[string]userevents.Record{}, events: map[string]*userevents.StoredEvent{},
+					histories: map[string][]*userevents.StoredEvent{}}
 			}, tt.caught) // a broken store runs only the properties that must catch it
 			for _, name := range tt.caught {
 				if got[name] == nil {
@@ -228,5 +256,68 @@ func TestFaultyStore(t *testing.T) {
 	}
 	if want := fmt.Sprint(map[string]int{OpCommit: 1, OpLoadEvent: 1, OpLoadUser: 1}); fmt.Sprint(calls) != want {
 		t.Errorf("calls %v, want %s", calls, want)
+	}
+}
+
+// TestCheckedCatchesWrites checks that Checked catches a caller that writes into a
+// shared value, loaded or committed, and passes one that clones first.
+func TestCheckedCatchesWrites(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name   string
+		write  func(t *testing.T, s userevents.Store, p *userevents.Processor)
+		caught bool
+	}{
+		// Changing a loaded record changes memstore's.
+		{"a loaded record", func(t *testing.T, s userevents.Store, p *userevents.Processor) {
+			rec, err := p.User(ctx, "u1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec.Consumer.Occupation = userevents.Ptr("changed")
+		}, true},
+		// Changing a Result's user changes the committed record.
+		{"a result's user", func(t *testing.T, s userevents.Store, p *userevents.Processor) {
+			res, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e2"}, userevents.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.User.Tags[0].Value = "changed"
+		}, true},
+		// Changing a loaded entry changes the history.
+		{"a loaded entry", func(t *testing.T, s userevents.Store, p *userevents.Processor) {
+			e, err := p.Event(ctx, "e1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.Changes = append(e.Changes[:0], "changed")
+		}, true},
+		// Clone, then change: nothing shared is touched.
+		{"a clone", func(t *testing.T, s userevents.Store, p *userevents.Processor) {
+			rec, err := p.User(ctx, "u1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := rec.Clone()
+			c.Consumer.Occupation = userevents.Ptr("changed")
+			c.Consumer.Tags[0].Value = "changed"
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &CheckedStore{Store: memstore.New(), committed: map[checkKey]checked{}}
+			p := userevents.NewProcessor(s, userevents.Config{})
+			if err := p.CreateConsumerUser(ctx, user("u1")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1",
+				UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{Occupation: userevents.Set("pilot")}}, userevents.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			tt.write(t, s, p)
+			if err := s.Verify(); (err != nil) != tt.caught {
+				t.Errorf("Verify: %v, want caught %v", err, tt.caught)
+			}
+		})
 	}
 }

@@ -1,0 +1,214 @@
+package userevents
+
+import (
+	"context"
+	"fmt"
+	"iter"
+)
+
+// A user's history is the list of its history entries (StoredEvents), one per commit, in
+// version order: the creation (version 1, no event, its Snapshot the created record),
+// then one entry per applied event. Entries are compact: the event as sent, the flags,
+// the level it was applied at and the risk scores it produced (the effects that depend
+// on the Config of the day), its changes and transitions; every so often an entry also
+// holds the whole record after it (Snapshot). The record at any version is the newest
+// snapshot at or before it, with the entries after the snapshot replayed on it (replayEntry):
+// a replay is the pure merge of the stored event, so it never depends on today's Config.
+//
+// The library decides when to keep a snapshot: when the events logged since the last one
+// add up (in bytes of JSON) to snapshotRatio-th of the size of the record at that
+// snapshot. So snapshots cost at most snapshotRatio times the bytes of the events
+// (memory grows with the events, not with the users they change), and a past state is
+// rebuilt from at most a user's worth of events.
+
+// snapshotRatio is the share of the record's size, in bytes of events, after which the
+// library keeps the next snapshot.
+const snapshotRatio = 4
+
+// snapshotDue returns the bytes of events to log before the snapshot after rec.
+func snapshotDue(rec *Record) int64 {
+	var n int
+	switch {
+	case rec.Consumer != nil:
+		n = len(rec.Consumer.appendJSON(nil))
+	case rec.Business != nil:
+		n = len(rec.Business.appendJSON(nil))
+	}
+	return int64(n/snapshotRatio) + 1
+}
+
+// logEntry sets the snapshot bookkeeping of a new commit: it charges the entry's event
+// to next.SnapshotDue, and when that is spent it keeps next whole in the entry.
+func logEntry(next *Record, e *StoredEvent) {
+	next.SnapshotDue -= int64(len(e.ConsumerUserEvent.appendJSON(nil)))
+	if next.SnapshotDue <= 0 {
+		next.SnapshotDue = snapshotDue(next)
+		snap := *next
+		e.Snapshot = &snap
+	}
+}
+
+// creationEntry returns the history entry of a new record: version 1, a snapshot.
+func creationEntry(rec *Record) *StoredEvent {
+	rec.SnapshotDue = snapshotDue(rec)
+	snap := *rec
+	return &StoredEvent{Version: rec.Version, HistoryID: rec.HistoryID, Snapshot: &snap}
+}
+
+// replayEntry returns the record after entry e, given the record prev at the version before
+// it. It is the fold step of a history: the snapshot when e holds one, else the pure
+// merge of e's event with e's flags at e's level, with e's risk scores; the rules that
+// can only refuse (transitions, user-id changes, stale events, the clock) are not asked
+// again.
+func replayEntry(prev Record, e *StoredEvent) (Record, error) {
+	if e.Snapshot != nil {
+		return *e.Snapshot, nil
+	}
+	if e.EventID == "" && e.Version == 1 {
+		return Record{}, fmt.Errorf("%w: the creation of history %q holds no snapshot", ErrStoredData, e.HistoryID)
+	}
+	cfg := Config{Level: e.Level, FutureSkew: -1}
+	if e.RiskScoreDetails != nil {
+		d := e.RiskScoreDetails
+		cfg.Scorer = func(*ConsumerUser) (*UserRiskScoreDetails, error) { return d, nil }
+	}
+	res, err := apply(prev, &e.ConsumerUserEvent, e.Options, cfg)
+	if err != nil {
+		return Record{}, fmt.Errorf("%w: replaying event %q at version %d: %w", ErrStoredData, e.EventID, e.Version, err)
+	}
+	return res.Record, nil
+}
+
+// User returns the current record of userID (ErrUserNotFound): a shared, read-only
+// value.
+func (p *Processor) User(ctx context.Context, userID string) (Record, error) {
+	return p.loadUser(ctx, userID)
+}
+
+// History yields the events of userID in commit order, oldest first, including those
+// committed under an earlier id (before a re-key) and before a conversion; the user's
+// creation, which is no event, is not among them. It yields ErrUserNotFound when no user
+// has the id. The events are shared, read-only values.
+func (p *Processor) History(ctx context.Context, userID string) iter.Seq2[*StoredEvent, error] {
+	return func(yield func(*StoredEvent, error) bool) {
+		rec, err := p.loadUser(ctx, userID)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for e, err := range p.store.LoadHistory(ctx, rec.HistoryID, 1) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if e.Version > rec.Version {
+				return
+			}
+			if e.EventID == "" {
+				continue
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// UserAt returns the record of userID exactly as committed at version: the user (a
+// business user before a conversion), the locks, the newest event timestamp. The user is
+// found by its current id; versions count its commits across re-keys. It returns
+// ErrUserNotFound when no user has the id, or it has no such version.
+func (p *Processor) UserAt(ctx context.Context, userID string, version int64) (Record, error) {
+	rec, err := p.loadUser(ctx, userID)
+	if err != nil {
+		return Record{}, err
+	}
+	switch {
+	case version == rec.Version:
+		return rec, nil
+	case version < 1 || version > rec.Version:
+		return Record{}, fmt.Errorf("%w: %q has no version %d (versions 1 to %d)", ErrUserNotFound, userID, version, rec.Version)
+	}
+	return p.rebuild(ctx, rec.HistoryID, version)
+}
+
+// rebuild returns the record of history id at version: the newest snapshot at or before
+// it, with the entries after it replayed.
+func (p *Processor) rebuild(ctx context.Context, historyID string, version int64) (Record, error) {
+	var rec Record
+	started := false
+	for e, err := range p.store.LoadHistory(ctx, historyID, version) {
+		if err != nil {
+			return Record{}, err
+		}
+		if e.Version > version {
+			break
+		}
+		if !started && e.Snapshot == nil {
+			return Record{}, fmt.Errorf("%w: history %q at version %d starts without a snapshot", ErrStoredData, historyID, e.Version)
+		}
+		started = true
+		if rec, err = replayEntry(rec, e); err != nil {
+			return Record{}, err
+		}
+		if e.Version == version {
+			return rec, nil
+		}
+	}
+	return Record{}, fmt.Errorf("%w: history %q has no version %d", ErrStoredData, historyID, version)
+}
+
+// UserAsOf returns the record of userID as of event time timestamp (milliseconds since
+// the Unix epoch). Under ArrivalOrder it is the record at the last version whose newest
+// applied event timestamp (Record.LastEventTimestamp) is at most timestamp; the created
+// record, which no event dated, counts from the user's createdTimestamp. It returns
+// ErrUserNotFound when no user has the id, or when timestamp is before the user's
+// createdTimestamp. It reads the user's history from its creation.
+func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float64) (Record, error) {
+	rec, err := p.loadUser(ctx, userID)
+	if err != nil {
+		return Record{}, err
+	}
+	if timestamp < createdAt(rec) {
+		return Record{}, fmt.Errorf("%w: %q as of %.0f, before its creation", ErrUserNotFound, userID, timestamp)
+	}
+	if rec.LastEventTimestamp <= timestamp {
+		return rec, nil
+	}
+	// The newest applied timestamp never decreases with the version: the record wanted
+	// is the one before the first event dated after timestamp.
+	last := int64(0)
+	for e, err := range p.store.LoadHistory(ctx, rec.HistoryID, 1) {
+		if err != nil {
+			return Record{}, err
+		}
+		if e.EventID != "" && e.Timestamp > timestamp {
+			break
+		}
+		last = e.Version
+	}
+	if last == 0 {
+		return Record{}, fmt.Errorf("%w: history %q of %q is empty", ErrStoredData, rec.HistoryID, userID)
+	}
+	return p.rebuild(ctx, rec.HistoryID, last)
+}
+
+// createdAt returns the createdTimestamp of the record's user.
+func createdAt(r Record) float64 {
+	switch {
+	case r.Consumer != nil:
+		return r.Consumer.CreatedTimestamp
+	case r.Business != nil:
+		return r.Business.CreatedTimestamp
+	}
+	return 0
+}
+
+// loadUser is Store.LoadUser, with what the store cannot read marked ErrStoredData.
+func (p *Processor) loadUser(ctx context.Context, userID string) (Record, error) {
+	rec, err := p.store.LoadUser(ctx, userID)
+	if err != nil {
+		return Record{}, storeReadError(err)
+	}
+	return rec, nil
+}

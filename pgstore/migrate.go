@@ -1,0 +1,288 @@
+package pgstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/compliancekit/userevents"
+	"github.com/jackc/pgx/v5"
+)
+
+// migrateJSONB turns the jsonb documents of tables made by the first schema into json (a
+// jsonb value is valid json text, so nothing is lost).
+func migrateJSONB(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `DO $$
+DECLARE
+    col record;
+BEGIN
+    FOR col IN
+        SELECT table_name, column_name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND data_type = 'jsonb'
+          AND (table_name, column_name) IN (('userevents_users', 'doc'), ('userevents_events', 'event'), ('userevents_events', 'outcome'))
+    LOOP
+        EXECUTE format('ALTER TABLE %I ALTER COLUMN %I TYPE json', col.table_name, col.column_name);
+    END LOOP;
+END
+$$`)
+	return err
+}
+
+// The earlier schema kept one row per event in userevents_events, with an outcome that
+// held the whole user after the event and the whole record before it. migrateEvents
+// moves those rows into the users' histories: it follows each user back from its current
+// row, event by event (the record before event v is the record after event v-1), gives
+// the chain a history id, and writes every entry with a snapshot of the record after it
+// (which the old rows hold whole), so that every past version reads back exactly. Events
+// that no current user leads to (none, unless rows were deleted by hand) get histories of
+// their own. Users without events get a history of their creation. Then the old table
+// goes.
+
+// v1Record is a record in the earlier outcome column.
+type v1Record = recordJSON[json.RawMessage, json.RawMessage]
+
+// v1Outcome is the earlier outcome column.
+type v1Outcome struct {
+	AllowUserTypeConversion bool                   `json:"allowUserTypeConversion,omitempty"`
+	LockKYCRiskLevel        *bool                  `json:"lockKycRiskLevel,omitempty"`
+	LockCRARiskLevel        *bool                  `json:"lockCraRiskLevel,omitempty"`
+	ChangeUserID            bool                   `json:"changeUserId,omitempty"`
+	Version                 int64                  `json:"version"`
+	User                    json.RawMessage        `json:"user,omitempty"`
+	Previous                v1Record               `json:"previous"`
+	Changes                 []string               `json:"changes,omitempty"`
+	StateTransition         *userevents.Transition `json:"stateTransition,omitempty"`
+	KYCTransition           *userevents.Transition `json:"kycTransition,omitempty"`
+	Converted               bool                   `json:"converted,omitempty"`
+}
+
+type v1Event struct {
+	id, userID string
+	timestamp  float64
+	version    int64
+	event      []byte
+	o          v1Outcome
+	after      v1Record // the record after the event
+	claimed    bool
+}
+
+// v1Key finds the event that produced a record: its user id after and its version.
+type v1Key struct {
+	userID  string
+	version int64
+}
+
+func migrateEvents(ctx context.Context, tx pgx.Tx) error {
+	var hasOld bool
+	if err := tx.QueryRow(ctx, `SELECT to_regclass('userevents_events') IS NOT NULL`).Scan(&hasOld); err != nil {
+		return err
+	}
+	byAfter := map[v1Key][]*v1Event{}
+	var all []*v1Event
+	if hasOld {
+		rows, err := tx.Query(ctx, `SELECT event_id, user_id, timestamp, version, event, outcome FROM userevents_events`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			e := new(v1Event)
+			var outcome []byte
+			if err := rows.Scan(&e.id, &e.userID, &e.timestamp, &e.version, &e.event, &outcome); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := json.Unmarshal(outcome, &e.o); err != nil {
+				rows.Close()
+				return fmt.Errorf("outcome of event %q: %w", e.id, err)
+			}
+			all = append(all, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, e := range all {
+			// The record after the event: its user, the previous record's locks as the
+			// flags left them, and the newest timestamp.
+			p := e.o.Previous
+			e.after = v1Record{Consumer: e.o.User, Version: e.version, KYCRiskLevelLocked: p.KYCRiskLevelLocked,
+				CRARiskLevelLocked: p.CRARiskLevelLocked, LastEventTimestamp: max(p.LastEventTimestamp, e.timestamp)}
+			if e.o.LockKYCRiskLevel != nil {
+				e.after.KYCRiskLevelLocked = *e.o.LockKYCRiskLevel
+			}
+			if e.o.LockCRARiskLevel != nil {
+				e.after.CRARiskLevelLocked = *e.o.LockCRARiskLevel
+			}
+			id, err := userIDOf(e.o.User)
+			if err != nil {
+				return fmt.Errorf("user after event %q: %w", e.id, err)
+			}
+			k := v1Key{id, e.version}
+			byAfter[k] = append(byAfter[k], e)
+		}
+	}
+
+	// Each user without a history, back from its current row.
+	rows, err := tx.Query(ctx, `SELECT user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked,
+		last_event_timestamp, doc FROM userevents_users WHERE history_id IS NULL`)
+	if err != nil {
+		return err
+	}
+	type head struct {
+		userID string
+		rec    v1Record
+	}
+	var heads []head
+	for rows.Next() {
+		var h head
+		var userType string
+		var doc []byte
+		if err := rows.Scan(&h.userID, &h.rec.Version, &userType, &h.rec.KYCRiskLevelLocked, &h.rec.CRARiskLevelLocked,
+			&h.rec.LastEventTimestamp, &doc); err != nil {
+			rows.Close()
+			return err
+		}
+		if userType == typeBusiness {
+			h.rec.Business = doc
+		} else {
+			h.rec.Consumer = doc
+		}
+		heads = append(heads, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, h := range heads {
+		historyID, err := writeChain(ctx, tx, h.rec, byAfter)
+		if err != nil {
+			return fmt.Errorf("user %q: %w", h.userID, err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE userevents_users SET history_id = $2 WHERE user_id = $1`, h.userID, historyID); err != nil {
+			return err
+		}
+	}
+	// Events no user leads to, newest first: each unclaimed one heads a chain.
+	sort.Slice(all, func(i, j int) bool { return all[i].version > all[j].version })
+	for _, e := range all {
+		if !e.claimed {
+			if _, err := writeChain(ctx, tx, e.after, byAfter); err != nil {
+				return fmt.Errorf("event %q: %w", e.id, err)
+			}
+		}
+	}
+	if hasOld {
+		_, err = tx.Exec(ctx, `DROP TABLE userevents_events`)
+	}
+	return err
+}
+
+// writeChain writes the history that ends with the record rec: the events that led to
+// it, found in byAfter (and claimed), each with a snapshot of the record after it, from
+// an entry with no event (a creation, or where the chain cannot be followed further)
+// holding the first record. It returns the new history's id.
+func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key][]*v1Event) (string, error) {
+	var chain []*v1Event // newest first
+	cur := rec
+	for cur.Version > 1 && cur.Consumer != nil {
+		id, err := userIDOf(cur.Consumer)
+		if err != nil {
+			return "", err
+		}
+		e := pick(byAfter[v1Key{id, cur.Version}], cur.Consumer)
+		if e == nil {
+			break
+		}
+		e.claimed = true
+		chain = append(chain, e)
+		cur = e.o.Previous
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	historyID := "migrated-" + hex.EncodeToString(b[:])
+	// The first entry: the record the chain starts from, with no event.
+	first, _ := json.Marshal(cur)
+	firstUser, err := userIDOf(cur.Consumer)
+	if cur.Consumer == nil {
+		firstUser, err = userIDOf(cur.Business)
+	}
+	if err != nil {
+		return "", err
+	}
+	outcome, _ := encodeOutcome(&userevents.StoredEvent{})
+	if _, err := tx.Exec(ctx, `INSERT INTO userevents_history (history_id, version, event_id, user_id, timestamp, event, outcome, snapshot)
+		VALUES ($1, $2, NULL, $3, 0, NULL, $4, $5)`, historyID, cur.Version, firstUser, outcome, first); err != nil {
+		return "", err
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		e := chain[i]
+		after := e.after
+		if i == 0 {
+			after = rec
+		} else {
+			after = chain[i-1].o.Previous
+		}
+		snapshot, _ := json.Marshal(after)
+		outcome, err := encodeOutcome(&userevents.StoredEvent{
+			Options: userevents.Options{AllowUserTypeConversion: e.o.AllowUserTypeConversion, LockKYCRiskLevel: e.o.LockKYCRiskLevel,
+				LockCRARiskLevel: e.o.LockCRARiskLevel, ChangeUserID: e.o.ChangeUserID},
+			Changes: e.o.Changes, StateTransition: e.o.StateTransition, KYCTransition: e.o.KYCTransition, Converted: e.o.Converted,
+		})
+		if err != nil {
+			return "", err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO userevents_history (history_id, version, event_id, user_id, timestamp, event, outcome, snapshot)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, historyID, e.version, e.id, e.userID, e.timestamp, e.event, outcome, snapshot); err != nil {
+			return "", err
+		}
+	}
+	return historyID, nil
+}
+
+// pick returns the unclaimed event among candidates whose user after is user, or nil.
+func pick(candidates []*v1Event, user json.RawMessage) *v1Event {
+	var found *v1Event
+	n := 0
+	for _, e := range candidates {
+		if !e.claimed {
+			found = e
+			n++
+		}
+	}
+	if n <= 1 {
+		return found
+	}
+	// Ids reused after a re-key, at the same version: tell the users apart by value.
+	want := canonical(user)
+	for _, e := range candidates {
+		if !e.claimed && bytes.Equal(canonical(e.o.User), want) {
+			return e
+		}
+	}
+	return nil
+}
+
+// canonical returns a consumer user's JSON as the library writes it.
+func canonical(doc json.RawMessage) []byte {
+	u, err := userevents.DecodeConsumerUser(doc, userevents.Unlimited())
+	if err != nil {
+		return doc
+	}
+	b, _ := json.Marshal(u)
+	return b
+}
+
+// userIDOf returns the userId member of a user document.
+func userIDOf(doc json.RawMessage) (string, error) {
+	var u struct {
+		UserID string `json:"userId"`
+	}
+	if err := json.Unmarshal(doc, &u); err != nil {
+		return "", err
+	}
+	return u.UserID, nil
+}
