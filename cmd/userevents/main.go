@@ -4,6 +4,7 @@
 //	userevents serve    [--addr HOST:PORT] [--store memory|postgres://...] [--level strict|compatible] [--api-key-file FILE]
 //	userevents validate [--level ...] [--kind event|consumer-user|business-user] FILE...   (- = stdin)
 //	userevents apply    --store ... [--level ...] [--report FILE] FILE...
+//	userevents history  --store ... USERID [--at VERSION | --as-of TIMESTAMP]
 //
 // serve answers the routes of package httpapi on 127.0.0.1:8080 by default, on the
 // in-memory store (lost when it stops) or on PostgreSQL (migrated at start). The API key
@@ -18,6 +19,8 @@
 //
 // apply loads NDJSON files into a store: users first (the lines that are users, from
 // every file), then events in file order; see the apply command's help.
+//
+// history prints a user's events, or its record at a version or as of a time.
 //
 // Exit codes: 0 success; 1 the input had problems (validate found some, apply refused
 // lines); 2 bad usage or a failure to start.
@@ -70,6 +73,7 @@ const usage = `usage:
   userevents serve    [--addr HOST:PORT] [--store memory|postgres://...] [--level strict|compatible] [--api-key-file FILE]
   userevents validate [--level strict|compatible] [--kind event|consumer-user|business-user] FILE...   (- = stdin)
   userevents apply    --store memory|postgres://... [--level ...] [--report FILE] FILE...
+  userevents history  --store memory|postgres://... USERID [--at VERSION | --as-of TIMESTAMP]
 Run "userevents COMMAND -h" for a command's flags.
 `
 
@@ -86,6 +90,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return validate(ctx, args[1:], e)
 	case "apply":
 		return apply(ctx, args[1:], e)
+	case "history":
+		return history(ctx, args[1:], e)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(e.stdout, usage)
 		return exitOK
