@@ -111,9 +111,10 @@ func TestAttack(t *testing.T) {
 		if lat > 100*time.Millisecond {
 			t.Errorf("stalled bodies: a normal request took %v (median), want within 100 ms", lat)
 		}
-		// 64 MiB of body budget, the small parts of the others, and the runtime.
-		if kb := rssKB(pid); kb > 250<<10 {
-			t.Errorf("stalled bodies: server memory %s, want under 250 MiB", mem)
+		// 64 MiB of body budget, the small parts of the others, and the runtime. The race
+		// detector's shadow memory inflates that: CI also runs this test without -race.
+		if kb := rssKB(pid); kb > 130<<10 && !raceEnabled {
+			t.Errorf("stalled bodies: server memory %s, want under 130 MiB (unbounded: 150 MiB and more)", mem)
 		}
 	}
 	for _, c := range stalledConns {
