@@ -1,0 +1,354 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/compliancekit/userevents"
+	"github.com/schollz/progressbar/v3"
+)
+
+const applyUsage = `usage: userevents apply --store memory|postgres://... [--level strict|compatible] [--report FILE] [--workers N] FILE...
+
+Applies NDJSON files to a store. Each line is a consumer user, a business user (it has
+legalEntity) or an event (it has timestamp). The users of every file are created first,
+then the events apply in file order (the events of one user in their order; different
+users in parallel). Running it again on the same files is safe: a user that exists is
+left as it is ("already present"), and an event whose eventId is stored is a duplicate,
+so an interrupted run is resumed by running it again (give events ids for that).
+
+It prints a summary (created, applied, duplicates, refused by reason code) and writes
+each refused line to the report file as a JSON line {file, line, id, reasonCode,
+error}. With --store memory nothing is kept: a dry run.
+
+`
+
+func apply(ctx context.Context, args []string, e env) int {
+	fs := newFlags("apply", e)
+	storeSpec := fs.String("store", "", `"memory" or a postgres:// URL (required)`)
+	var level levelFlag
+	fs.Var(&level, "level", "validation level: strict or compatible")
+	report := fs.String("report", "refused.ndjson", "file for the refused lines (created or truncated)")
+	workers := fs.Int("workers", 8, "users applied in parallel")
+	noProgress := fs.Bool("no-progress", false, "no progress bar, even on a terminal")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), applyUsage)
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	switch {
+	case *storeSpec == "":
+		fmt.Fprintln(e.stderr, "userevents apply: --store is required")
+		return exitUsage
+	case fs.NArg() == 0:
+		fmt.Fprintln(e.stderr, "userevents apply: no files")
+		return exitUsage
+	case slices.Contains(fs.Args(), "-"):
+		fmt.Fprintln(e.stderr, "userevents apply: files only (it reads them twice: users, then events)")
+		return exitUsage
+	case *workers < 1:
+		fmt.Fprintln(e.stderr, "userevents apply: --workers must be at least 1")
+		return exitUsage
+	}
+	var total int64
+	for _, name := range fs.Args() {
+		fi, err := os.Stat(name)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
+			return exitUsage
+		}
+		total += fi.Size()
+	}
+	st, err := openStore(ctx, *storeSpec)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
+		return exitUsage
+	}
+	defer st.close()
+	rf, err := os.Create(*report)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
+		return exitUsage
+	}
+	a := &applier{
+		p:       userevents.NewProcessor(st.store, userevents.Config{Level: level.level}),
+		level:   level.level,
+		report:  bufio.NewWriter(rf),
+		refused: map[string]int{},
+	}
+	if e.terminal && !*noProgress {
+		a.bar = progressbar.NewOptions64(2*total,
+			progressbar.OptionSetWriter(e.stderr),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionShowCount(),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionSetDescription("users"))
+	}
+	err = a.run(ctx, fs.Args(), *workers)
+	if a.bar != nil {
+		a.bar.Finish()
+	}
+	if ferr := a.report.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := rf.Close(); err == nil {
+		err = cerr
+	}
+	a.summary(e.stdout, *report)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
+		return exitUsage
+	}
+	if a.refusedTotal() > 0 {
+		return exitProblems
+	}
+	return exitOK
+}
+
+// applier applies the lines of files and counts the outcomes.
+type applier struct {
+	p     *userevents.Processor
+	level userevents.Level
+	bar   *progressbar.ProgressBar
+
+	mu                  sync.Mutex
+	report              *bufio.Writer
+	created, present    int
+	applied, duplicates int
+	refused             map[string]int // by reason code
+}
+
+// refusal is one line of the report file.
+type refusal struct {
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+	ID         string `json:"id,omitempty"`
+	ReasonCode string `json:"reasonCode"`
+	Error      string `json:"error"`
+}
+
+func (a *applier) refuse(file string, line int, id string, err error) {
+	code := userevents.ReasonCode(err)
+	data, _ := json.Marshal(refusal{File: file, Line: line, ID: id, ReasonCode: code, Error: strings.TrimPrefix(err.Error(), "userevents: ")})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.refused[code]++
+	a.report.Write(append(data, '\n'))
+}
+
+func (a *applier) refusedTotal() int {
+	n := 0
+	for _, c := range a.refused {
+		n += c
+	}
+	return n
+}
+
+// lineKind tells a user line from an event line by its top-level members.
+func lineKind(line []byte) kind {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(line, &top) != nil {
+		return kindEvent // refused as an event, with the decoder's path
+	}
+	if _, ok := top["legalEntity"]; ok {
+		return kindBusiness
+	}
+	if _, ok := top["timestamp"]; ok {
+		return kindEvent
+	}
+	if _, ok := top["createdTimestamp"]; ok {
+		return kindConsumer
+	}
+	return kindEvent
+}
+
+// job is an event to apply, from its place in the files.
+type job struct {
+	file string
+	line int
+	ev   *userevents.ConsumerUserEvent
+}
+
+func (a *applier) run(ctx context.Context, files []string, workers int) error {
+	// Users first, from every file.
+	for _, name := range files {
+		err := eachLine(ctx, name, a.bar, func(line int, data []byte) {
+			k := lineKind(data)
+			if k == kindEvent {
+				return
+			}
+			id, err := a.createUser(ctx, k, data)
+			a.mu.Lock()
+			switch {
+			case err == nil:
+				a.created++
+			case errors.Is(err, userevents.ErrUserExists):
+				a.present++
+			}
+			a.mu.Unlock()
+			if err != nil && !errors.Is(err, userevents.ErrUserExists) {
+				a.refuse(name, line, id, err)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if a.bar != nil {
+		a.bar.Describe("events")
+	}
+	// Then the events: each user's on one worker, in order.
+	queues := make([]chan job, workers)
+	var wg sync.WaitGroup
+	for i := range queues {
+		queues[i] = make(chan job, 64)
+		wg.Go(func() {
+			for j := range queues[i] {
+				res, err := a.p.Apply(ctx, j.ev, userevents.Options{})
+				if err != nil {
+					a.refuse(j.file, j.line, j.ev.EventID, err)
+					continue
+				}
+				a.mu.Lock()
+				if res.Duplicate {
+					a.duplicates++
+				} else {
+					a.applied++
+				}
+				a.mu.Unlock()
+			}
+		})
+	}
+	seed := maphash.MakeSeed()
+	var err error
+	for _, name := range files {
+		err = eachLine(ctx, name, a.bar, func(line int, data []byte) {
+			if lineKind(data) != kindEvent {
+				return
+			}
+			ev, derr := userevents.DecodeEvent(data)
+			if derr != nil {
+				id := ""
+				if ev != nil {
+					id = ev.EventID
+				}
+				a.refuse(name, line, id, derr)
+				return
+			}
+			queues[maphash.String(seed, ev.UserID)%uint64(workers)] <- job{file: name, line: line, ev: ev}
+		})
+		if err != nil {
+			break
+		}
+	}
+	for _, q := range queues {
+		close(q)
+	}
+	wg.Wait()
+	return err
+}
+
+// createUser creates the user of a line, and returns its id.
+func (a *applier) createUser(ctx context.Context, k kind, data []byte) (string, error) {
+	if k == kindBusiness {
+		u, err := userevents.DecodeBusinessUser(data)
+		if err != nil {
+			return idOf(u), err
+		}
+		return u.UserID, a.p.CreateBusinessUser(ctx, u)
+	}
+	u, err := userevents.DecodeConsumerUser(data)
+	if err != nil {
+		if u != nil {
+			return u.UserID, err
+		}
+		return "", err
+	}
+	return u.UserID, a.p.CreateConsumerUser(ctx, u)
+}
+
+func idOf(u *userevents.BusinessUser) string {
+	if u == nil {
+		return ""
+	}
+	return u.UserID
+}
+
+// eachLine calls f with each non-blank line of the file and its number, and advances
+// bar by the bytes read. A line over the document limit is passed cut at the limit, so
+// that its decoding fails with too_large.
+func eachLine(ctx context.Context, name string, bar *progressbar.ProgressBar, f func(line int, data []byte)) error {
+	file, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	r := bufio.NewReaderSize(file, 64<<10)
+	var buf []byte
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		buf = buf[:0]
+		var err error
+		read := 0
+		for {
+			var part []byte
+			part, err = r.ReadSlice('\n')
+			read += len(part)
+			if len(buf) < maxLine {
+				buf = append(buf, part[:min(len(part), maxLine-len(buf))]...)
+			}
+			if !errors.Is(err, bufio.ErrBufferFull) {
+				break
+			}
+		}
+		if bar != nil {
+			bar.Add(read)
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if len(bytes.TrimSpace(buf)) > 0 {
+			f(n, buf)
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+func (a *applier) summary(w io.Writer, report string) {
+	fmt.Fprintf(w, "users: %d created, %d already present\n", a.created, a.present)
+	fmt.Fprintf(w, "events: %d applied, %d duplicates\n", a.applied, a.duplicates)
+	n := a.refusedTotal()
+	if n == 0 {
+		fmt.Fprintln(w, "refused: 0")
+		return
+	}
+	codes := make([]string, 0, len(a.refused))
+	for c := range a.refused {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	var parts []string
+	for _, c := range codes {
+		parts = append(parts, fmt.Sprintf("%s %d", c, a.refused[c]))
+	}
+	fmt.Fprintf(w, "refused: %d (%s), listed in %s\n", n, strings.Join(parts, ", "), report)
+}

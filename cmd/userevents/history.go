@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/compliancekit/userevents"
+)
+
+const historyUsage = `usage: userevents history --store memory|postgres://... USERID [--at VERSION | --as-of TIMESTAMP]
+
+Without --at or --as-of, prints the user's events in commit order, oldest first, one JSON
+line each (Flagright's ConsumerUserEventWithRulesResult), with those from before a re-key
+or a conversion. With --at, prints the record as committed at that version; with --as-of,
+the record as of that event time (milliseconds since the Unix epoch): one JSON line
+{"version", "userType", "kycRiskLevelLocked", "craRiskLevelLocked", "lastEventTimestamp",
+"user"}. Exit code 1 when the user, or that version, does not exist.
+
+`
+
+// historyRecord is the line history prints for a record.
+type historyRecord struct {
+	Version            int64           `json:"version"`
+	UserType           string          `json:"userType"`
+	KYCRiskLevelLocked bool            `json:"kycRiskLevelLocked"`
+	CRARiskLevelLocked bool            `json:"craRiskLevelLocked"`
+	LastEventTimestamp float64         `json:"lastEventTimestamp,omitempty"`
+	User               json.RawMessage `json:"user"`
+}
+
+func history(ctx context.Context, args []string, e env) int {
+	fs := newFlags("history", e)
+	storeSpec := fs.String("store", "", `"memory" or a postgres:// URL (required)`)
+	at := fs.Int64("at", 0, "print the record at this version (from 1)")
+	asOf := fs.Float64("as-of", 0, "print the record as of this event time (milliseconds since the Unix epoch)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), historyUsage)
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after USERID.
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	var userID string
+	if fs.NArg() > 0 {
+		userID = fs.Arg(0)
+		if code, ok := parseFlags(fs, fs.Args()[1:]); !ok {
+			return code
+		}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case *storeSpec == "":
+		fmt.Fprintln(e.stderr, "userevents history: --store is required")
+		return exitUsage
+	case userID == "" || fs.NArg() > 0:
+		fmt.Fprintln(e.stderr, "userevents history: want one USERID")
+		return exitUsage
+	case set["at"] && set["as-of"]:
+		fmt.Fprintln(e.stderr, "userevents history: --at or --as-of, not both")
+		return exitUsage
+	case set["at"] && *at < 1:
+		fmt.Fprintln(e.stderr, "userevents history: --at must be a version from 1")
+		return exitUsage
+	}
+	st, err := openStore(ctx, *storeSpec)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents history: %v\n", err)
+		return exitUsage
+	}
+	defer st.close()
+	p := userevents.NewProcessor(st.store, userevents.Config{})
+	switch {
+	case set["at"]:
+		rec, err := p.UserAt(ctx, userID, *at)
+		return printRecord(e, rec, err)
+	case set["as-of"]:
+		rec, err := p.UserAsOf(ctx, userID, *asOf)
+		return printRecord(e, rec, err)
+	}
+	enc := json.NewEncoder(e.stdout)
+	for ev, err := range p.History(ctx, userID) {
+		if err != nil {
+			return historyError(e, err)
+		}
+		if err := enc.Encode(ev); err != nil {
+			return historyError(e, err)
+		}
+	}
+	return exitOK
+}
+
+func printRecord(e env, rec userevents.Record, err error) int {
+	if err != nil {
+		return historyError(e, err)
+	}
+	out := historyRecord{Version: rec.Version, KYCRiskLevelLocked: rec.KYCRiskLevelLocked,
+		CRARiskLevelLocked: rec.CRARiskLevelLocked, LastEventTimestamp: rec.LastEventTimestamp}
+	out.UserType, out.User, err = "CONSUMER", nil, nil
+	if rec.Business != nil {
+		out.UserType = "BUSINESS"
+		out.User, err = json.Marshal(rec.Business)
+	} else {
+		out.User, err = json.Marshal(rec.Consumer)
+	}
+	if err == nil {
+		err = json.NewEncoder(e.stdout).Encode(out)
+	}
+	if err != nil {
+		return historyError(e, err)
+	}
+	return exitOK
+}
+
+// historyError reports err: exit 1 for a user or version that does not exist, 2 else.
+func historyError(e env, err error) int {
+	fmt.Fprintf(e.stderr, "userevents history: %v\n", err)
+	if errors.Is(err, userevents.ErrUserNotFound) {
+		return exitProblems
+	}
+	return exitUsage
+}

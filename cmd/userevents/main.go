@@ -1,0 +1,141 @@
+// Command userevents is Flagright's consumer user event API and its tools, on the
+// userevents library: a server, a validator of JSON and NDJSON files, and a loader.
+//
+//	userevents serve    [--addr HOST:PORT] [--store memory|postgres://...] [--level strict|compatible] [--api-key-file FILE]
+//	userevents validate [--level ...] [--kind event|consumer-user|business-user] FILE...   (- = stdin)
+//	userevents apply    --store ... [--level ...] [--report FILE] FILE...
+//	userevents history  --store ... USERID [--at VERSION | --as-of TIMESTAMP]
+//
+// serve answers the routes of package httpapi on 127.0.0.1:8080 by default, on the
+// in-memory store (lost when it stops) or on PostgreSQL (migrated at start). The API key
+// comes from the environment variable USEREVENTS_API_KEY or from the file named by
+// --api-key-file, never from a flag that ps would show; without one serve does not start.
+// When it is ready it writes "listening on HOST:PORT" to standard error (with --addr
+// HOST:0, the port it picked); SIGTERM or SIGINT stop it gracefully. The access log
+// goes to standard error as JSON lines.
+//
+// validate checks documents without a store: each problem is a line
+// "file:line: path: message (code)" on standard output.
+//
+// apply loads NDJSON files into a store: users first (the lines that are users, from
+// every file), then events in file order; see the apply command's help.
+//
+// history prints a user's events, or its record at a version or as of a time.
+//
+// Exit codes: 0 success; 1 the input had problems (validate found some, apply refused
+// lines); 2 bad usage or a failure to start.
+//
+// From a clone: cd cmd/userevents && go install . (or go run . serve).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/compliancekit/userevents"
+	"golang.org/x/term"
+)
+
+// env is what a command reads and writes besides its arguments, so that tests can run
+// it in process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// terminal reports whether standard error is a terminal (for the progress bar).
+	terminal bool
+}
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitUsage    = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+		terminal: term.IsTerminal(int(os.Stderr.Fd())),
+	})
+	stop()
+	os.Exit(code)
+}
+
+const usage = `usage:
+  userevents serve    [--addr HOST:PORT] [--store memory|postgres://...] [--level strict|compatible] [--api-key-file FILE]
+  userevents validate [--level strict|compatible] [--kind event|consumer-user|business-user] FILE...   (- = stdin)
+  userevents apply    --store memory|postgres://... [--level ...] [--report FILE] FILE...
+  userevents history  --store memory|postgres://... USERID [--at VERSION | --as-of TIMESTAMP]
+Run "userevents COMMAND -h" for a command's flags.
+`
+
+// run runs the command of args and returns its exit code.
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], e)
+	case "validate":
+		return validate(ctx, args[1:], e)
+	case "apply":
+		return apply(ctx, args[1:], e)
+	case "history":
+		return history(ctx, args[1:], e)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "userevents: unknown command %q\n%s", args[0], usage)
+	return exitUsage
+}
+
+// newFlags returns a flag set for a command that writes its errors to e.stderr.
+func newFlags(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("userevents "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parseFlags parses args; ok is false after -h (code 0) or an error (code 2).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// levelFlag is the --level flag.
+type levelFlag struct{ level userevents.Level }
+
+func (l *levelFlag) String() string {
+	if l.level == userevents.Compatible {
+		return "compatible"
+	}
+	return "strict"
+}
+
+func (l *levelFlag) Set(s string) error {
+	switch s {
+	case "strict":
+		l.level = userevents.Strict
+	case "compatible":
+		l.level = userevents.Compatible
+	default:
+		return errors.New(`must be "strict" or "compatible"`)
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/httpapi"
+)
+
+// shutdownTimeout is how long serve waits for the requests in flight when it stops.
+const shutdownTimeout = 30 * time.Second
+
+func serve(ctx context.Context, args []string, e env) int {
+	fs := newFlags("serve", e)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (HOST:0 picks a free port)")
+	storeSpec := fs.String("store", "memory", `"memory" or a postgres:// URL`)
+	var level levelFlag
+	fs.Var(&level, "level", "validation level: strict or compatible")
+	keyFile := fs.String("api-key-file", "", "file holding the API key (default: $USEREVENTS_API_KEY)")
+	maxConns := fs.Int("max-conns", httpapi.DefaultMaxConns, "connections open at once, at most")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "userevents serve: unexpected arguments %q\n", fs.Args())
+		return exitUsage
+	}
+	key, err := apiKey(*keyFile, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
+		return exitUsage
+	}
+	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	st, err := openStore(ctx, *storeSpec)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
+		return exitUsage
+	}
+	defer st.close()
+	h, err := httpapi.New(httpapi.Config{
+		APIKey:    key,
+		Processor: userevents.NewProcessor(st.store, userevents.Config{Level: level.level}),
+		Users:     st.users,
+		Batches:   st.batches,
+		Logger:    log,
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
+		return exitUsage
+	}
+	srv := httpapi.NewServer(h, log)
+	fmt.Fprintf(e.stderr, "listening on %s\n", ln.Addr())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(httpapi.LimitListener(ln, *maxConns)) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
+		return exitUsage
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	stop, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(stop); err != nil {
+		log.Error("shutdown", "error", err.Error())
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		log.Error("serve", "error", err.Error())
+	}
+	return exitOK
+}
+
+// apiKey reads the API key from the file, or else from USEREVENTS_API_KEY; giving both,
+// or neither, or an empty key, is an error.
+func apiKey(file string, e env) (string, error) {
+	fromEnv := e.getenv("USEREVENTS_API_KEY")
+	switch {
+	case file != "" && fromEnv != "":
+		return "", errors.New("both USEREVENTS_API_KEY and --api-key-file are set: give the key one way")
+	case file != "":
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		key := strings.TrimRight(string(data), "\r\n")
+		if key == "" || strings.ContainsAny(key, "\r\n") {
+			return "", fmt.Errorf("%s: want one line with the API key", file)
+		}
+		return key, nil
+	case fromEnv != "":
+		return fromEnv, nil
+	}
+	return "", errors.New("an API key is required: set USEREVENTS_API_KEY or --api-key-file")
+}

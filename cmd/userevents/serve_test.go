@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/compliancekit/userevents"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestServeRefusesToStart checks the ways serve must not start: exit code 2 and a
+// message, before it listens.
+func TestServeRefusesToStart(t *testing.T) {
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "key")
+	os.WriteFile(keyFile, []byte("k\n"), 0o600)
+	emptyFile := filepath.Join(dir, "empty")
+	os.WriteFile(emptyFile, nil, 0o600)
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	withKey := map[string]string{"USEREVENTS_API_KEY": "k"}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		// No key anywhere.
+		{"no key", nil, nil},
+		// A key file that is empty.
+		{"empty key file", nil, []string{"--api-key-file", emptyFile}},
+		// A key file that does not exist.
+		{"missing key file", nil, []string{"--api-key-file", filepath.Join(dir, "nope")}},
+		// The key both ways: ambiguous.
+		{"two keys", withKey, []string{"--api-key-file", keyFile}},
+		// An unknown level.
+		{"bad level", withKey, []string{"--level", "lenient"}},
+		// An unknown store.
+		{"bad store", withKey, []string{"--store", "mysql://x"}},
+		// A PostgreSQL that is not there.
+		{"no database", withKey, []string{"--store", "postgres://postgres@127.0.0.1:1/test?sslmode=disable&connect_timeout=2"}},
+		// An address in use.
+		{"address in use", withKey, []string{"--addr", taken.Addr().String()}},
+		// An unknown flag.
+		{"unknown flag", withKey, []string{"--api-key", "k"}},
+		// Arguments after the flags.
+		{"arguments", withKey, []string{"extra"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runIn(context.Background(), "", tt.env, append([]string{"serve", "--addr", "127.0.0.1:0"}, tt.args...)...)
+			if code != exitUsage {
+				t.Errorf("exit code %d, want 2 (%s)", code, stderr)
+			}
+			if strings.Contains(stderr, "listening on") {
+				t.Errorf("it listened: %s", stderr)
+			}
+		})
+	}
+}
+
+// TestServeSignals stops the server with SIGTERM and with SIGINT: it exits 0 and no
+// longer listens.
+func TestServeSignals(t *testing.T) {
+	for _, sig := range []os.Signal{syscall.SIGTERM, os.Interrupt} {
+		t.Run(sig.String(), func(t *testing.T) {
+			url, cmd := startServe(t)
+			if status, body := request(t, "GET", url+"/events/consumer/user/e1", ""); status != 404 {
+				t.Fatalf("before the signal: %d %s", status, body)
+			}
+			cmd.Process.Signal(sig)
+			if code := waitExit(t, cmd); code != 0 {
+				t.Errorf("exit code %d, want 0", code)
+			}
+			if c, err := net.Dial("tcp", strings.TrimPrefix(url, "http://")); err == nil {
+				c.Close()
+				t.Errorf("still listening after %v", sig)
+			}
+		})
+	}
+}
+
+// TestServeKeyFile serves with the key from a file, ignoring the environment's absence.
+func TestServeKeyFile(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "key")
+	os.WriteFile(keyFile, []byte(testKey+"\n"), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	r, w, _ := os.Pipe()
+	done := make(chan int)
+	go func() {
+		code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--api-key-file", keyFile},
+			env{stdin: strings.NewReader(""), stdout: os.Stdout, stderr: w, getenv: func(string) string { return "" }})
+		w.Close()
+		done <- code
+	}()
+	var addr string
+	fmt.Fscanf(r, "listening on %s\n", &addr)
+	go func() {
+		var b [4096]byte
+		for {
+			if _, err := r.Read(b[:]); err != nil {
+				return
+			}
+		}
+	}()
+	if status, body := request(t, "GET", "http://"+addr+"/consumer/users/nobody", ""); status != 404 {
+		t.Errorf("with the file's key: %d %s", status, body)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit code %d, want 0", code)
+	}
+}
+
+// TestServePostgres runs the server on PostgreSQL, end to end: users, an event, a batch
+// sent twice and read in pages; then a new server on the same database still has them
+// all, batches included.
+func TestServePostgres(t *testing.T) {
+	store := pgSchema(t)
+	url, cmd := startServe(t, "--store", store)
+	steps := []struct {
+		name, method, path, body string
+		status                   int
+	}{
+		// A user with its KYC level locked.
+		{"create", "POST", "/consumer/users?lockKycRiskLevel=true", `{"userId":"u1","createdTimestamp":1700000000000}`, 201},
+		// An event that sets the CRA level.
+		{"event", "POST", "/events/consumer/user", `{"timestamp":1700000001000,"userId":"u1","eventId":"e0","updatedConsumerUserAttributes":{"riskLevel":"LOW"}}`, 201},
+		// A batch of 23 events and one failure, twice.
+		{"batch", "POST", "/batch/events/consumer/user", batchBody(23), 201},
+		{"batch again", "POST", "/batch/events/consumer/user", batchBody(23), 201},
+	}
+	for _, s := range steps {
+		if status, body := request(t, s.method, url+s.path, s.body); status != s.status {
+			t.Fatalf("%s: %d %s, want %d", s.name, status, body, s.status)
+		}
+	}
+	check := func(url string) {
+		t.Helper()
+		for _, page := range []struct {
+			query      string
+			first, len int
+		}{{"", 0, 20}, {"?page=2", 20, 3}, {"?page=3&pageSize=10", 20, 3}} {
+			status, body := request(t, "GET", url+"/batch/events/consumer/user/B"+page.query, "")
+			var list userevents.EventList
+			if err := json.Unmarshal(body, &list); status != 200 || err != nil {
+				t.Fatalf("batch page %q: %d %s", page.query, status, body)
+			}
+			var got, want []string
+			for _, e := range list.ConsumerUserEvents {
+				got = append(got, e.EventID)
+			}
+			for i := page.first; i < page.first+page.len; i++ {
+				want = append(want, fmt.Sprintf("b%02d", i))
+			}
+			if diff := cmp.Diff(want, got); diff != "" || list.TotalCount != 23 {
+				t.Errorf("batch page %q: total %d (want 23), ids (-want +got):\n%s", page.query, list.TotalCount, diff)
+			}
+		}
+		status, body := request(t, "GET", url+"/consumer/users/u1", "")
+		u, err := userevents.DecodeConsumerUser(body)
+		if status != 200 || err != nil {
+			t.Fatalf("get user: %d %s %v", status, body, err)
+		}
+		if u.UserID != "u1" || u.RiskLevel != userevents.RiskLevelLow {
+			t.Errorf("user %q, riskLevel %q: want u1, LOW", u.UserID, u.RiskLevel)
+		}
+	}
+	check(url)
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := waitExit(t, cmd); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	url2, _ := startServe(t, "--store", store)
+	check(url2)
+}
+
+// batchBody is batch B: n events b00... for u1, and one for an unknown user.
+func batchBody(n int) string {
+	var evs []string
+	for i := range n {
+		evs = append(evs, fmt.Sprintf(`{"timestamp":1700000002000,"userId":"u1","eventId":"b%02d"}`, i))
+	}
+	evs = append(evs, `{"timestamp":1700000002000,"userId":"nobody","eventId":"x"}`)
+	return `{"batchId":"B","data":[` + strings.Join(evs, ",") + `]}`
+}

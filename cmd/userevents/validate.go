@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"sync"
+
+	"github.com/compliancekit/userevents"
+)
+
+// kind is the --kind flag: what the documents are.
+type kind string
+
+const (
+	kindEvent    kind = "event"
+	kindConsumer kind = "consumer-user"
+	kindBusiness kind = "business-user"
+)
+
+func (k *kind) String() string { return string(*k) }
+
+func (k *kind) Set(s string) error {
+	switch kind(s) {
+	case kindEvent, kindConsumer, kindBusiness:
+		*k = kind(s)
+		return nil
+	}
+	return errors.New(`must be "event", "consumer-user" or "business-user"`)
+}
+
+// check decodes one document of kind k and validates it at level.
+func (k kind) check(data []byte, level userevents.Level) error {
+	switch k {
+	case kindConsumer:
+		u, err := userevents.DecodeConsumerUser(data)
+		if err != nil {
+			return err
+		}
+		return u.Validate(level)
+	case kindBusiness:
+		u, err := userevents.DecodeBusinessUser(data)
+		if err != nil {
+			return err
+		}
+		return u.Validate(level)
+	}
+	ev, err := userevents.DecodeEvent(data)
+	if err != nil {
+		return err
+	}
+	return ev.Validate(level)
+}
+
+// maxLine is the longest line validate reads as a document: one byte past the document
+// limit, so that the decoder reports a longer one as too_large.
+var maxLine = userevents.DefaultLimits().MaxBytes + 1
+
+func validate(ctx context.Context, args []string, e env) int {
+	fs := newFlags("validate", e)
+	var level levelFlag
+	fs.Var(&level, "level", "validation level: strict or compatible")
+	k := kindEvent
+	fs.Var(&k, "kind", "what the documents are: event, consumer-user or business-user")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: userevents validate [--level strict|compatible] [--kind event|consumer-user|business-user] FILE...   (- = stdin)\n\n"+
+			"A file is NDJSON (one document per line) when its first non-blank line is a whole JSON value,\n"+
+			"and one JSON document otherwise. Every problem is printed as file:line: path: message (code).\n\n")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.stderr, "userevents validate: no files (use - for standard input)")
+		return exitUsage
+	}
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	defer out.Flush()
+	var docs, bad int
+	for _, name := range fs.Args() {
+		var r io.Reader
+		label := name
+		if name == "-" {
+			r, label = e.stdin, "stdin"
+		} else {
+			f, err := os.Open(name)
+			if err != nil {
+				out.Flush()
+				fmt.Fprintf(e.stderr, "userevents validate: %v\n", err)
+				return exitUsage
+			}
+			defer f.Close()
+			r = f
+		}
+		d, b, err := validateStream(ctx, label, r, k, level.level, out)
+		docs, bad = docs+d, bad+b
+		if err != nil {
+			out.Flush()
+			fmt.Fprintf(e.stderr, "userevents validate: %s: %v\n", label, err)
+			return exitUsage
+		}
+	}
+	out.Flush()
+	fmt.Fprintf(e.stderr, "%d documents, %d with problems\n", docs, bad)
+	if bad > 0 {
+		return exitProblems
+	}
+	return exitOK
+}
+
+// validateStream validates the documents of r, NDJSON or one JSON document, writing
+// their problems to out. It returns how many documents it read and how many had problems.
+func validateStream(ctx context.Context, label string, r io.Reader, k kind, level userevents.Level, out io.Writer) (docs, bad int, err error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	nd, err := sniffNDJSON(br)
+	if err != nil {
+		return 0, 0, err
+	}
+	if !nd {
+		return validateWhole(label, br, k, level, out)
+	}
+	return validateLines(ctx, label, br, k, level, out)
+}
+
+// sniffNDJSON reports whether the first non-blank line of r is a whole JSON value, without
+// consuming it. A file with no such line (empty, blank) is NDJSON without documents.
+func sniffNDJSON(r *bufio.Reader) (bool, error) {
+	// Peek grows one byte past what is buffered, so it never waits for more input than
+	// the first line needs; lines longer than the buffer are read into a copy.
+	var line []byte
+	for {
+		buf, err := r.Peek(r.Buffered() + 1)
+		rest := bytes.TrimLeft(buf, " \t\r\n")
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line = rest[:i]
+			break
+		}
+		if err == io.EOF {
+			line = buf
+			break
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			// A first line over 64 KiB: pretty-printed JSON has short lines, so this is
+			// one long NDJSON document (or an oversized one, which the lines report).
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	line = bytes.TrimSpace(line)
+	return len(line) == 0 || json.Valid(line), nil
+}
+
+// validateWhole validates r as one JSON document; its problems are reported at the line
+// where the document starts.
+func validateWhole(label string, r io.Reader, k kind, level userevents.Level, out io.Writer) (docs, bad int, err error) {
+	data, err := io.ReadAll(io.LimitReader(r, int64(maxLine)))
+	if err != nil {
+		return 0, 0, err
+	}
+	line := 1 + bytes.Count(data[:len(data)-len(bytes.TrimLeft(data, " \t\r\n"))], []byte("\n"))
+	var buf []byte
+	if buf = appendProblems(buf, label, line, k.check(data, level)); len(buf) > 0 {
+		bad = 1
+	}
+	_, err = out.Write(buf)
+	return 1, bad, err
+}
+
+// chunk is a run of lines validated by one worker; out holds their problems, formatted.
+type chunk struct {
+	first int      // the line number of lines[0]
+	lines [][]byte // nil entries: lines past maxLine
+	data  []byte   // the bytes lines point into
+	out   []byte
+	docs  int
+	bad   int
+	done  chan struct{}
+}
+
+const chunkLines = 512
+
+// validateLines validates r as NDJSON, one document per line (blank lines skipped), on
+// every core: a reader cuts the lines into chunks, workers validate the chunks, and the
+// problems are written in input order.
+func validateLines(ctx context.Context, label string, r *bufio.Reader, k kind, level userevents.Level, out io.Writer) (docs, bad int, err error) {
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan *chunk, 2*workers)
+	order := make(chan *chunk, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for c := range jobs {
+				for i, line := range c.lines {
+					var err error
+					if line == nil {
+						err = &userevents.ValidationError{Fields: []userevents.FieldError{{Code: userevents.CodeTooLarge,
+							Message: "line longer than the document limit of " + strconv.Itoa(maxLine-1) + " bytes"}}}
+					} else if len(bytes.TrimSpace(line)) == 0 {
+						continue
+					} else {
+						err = k.check(line, level)
+					}
+					c.docs++
+					if err != nil {
+						c.bad++
+						c.out = appendProblems(c.out, label, c.first+i, err)
+					}
+				}
+				close(c.done)
+			}
+		})
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(order)
+		defer close(jobs)
+		readErr <- readChunks(ctx, r, func(c *chunk) {
+			order <- c
+			jobs <- c
+		})
+	}()
+	var werr error
+	for c := range order {
+		<-c.done
+		docs, bad = docs+c.docs, bad+c.bad
+		if werr == nil {
+			_, werr = out.Write(c.out)
+		}
+	}
+	wg.Wait()
+	if err := <-readErr; err != nil {
+		return docs, bad, err
+	}
+	return docs, bad, werr
+}
+
+// readChunks cuts r into chunks of lines and hands each to send.
+func readChunks(ctx context.Context, r *bufio.Reader, send func(*chunk)) error {
+	lineNo := 1
+	c := &chunk{first: lineNo, done: make(chan struct{})}
+	var starts []int // offsets of the lines in c.data; -1: too long
+	flush := func() {
+		for i, s := range starts {
+			if s < 0 {
+				c.lines = append(c.lines, nil)
+				continue
+			}
+			end := len(c.data)
+			for j := i + 1; j < len(starts); j++ {
+				if starts[j] >= 0 {
+					end = starts[j]
+					break
+				}
+			}
+			c.lines = append(c.lines, c.data[s:end])
+		}
+		send(c)
+		c = &chunk{first: lineNo, done: make(chan struct{})}
+		starts = starts[:0]
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		start := len(c.data)
+		long := false
+		var err error
+		for {
+			var part []byte
+			part, err = r.ReadSlice('\n')
+			if len(c.data)-start+len(part) > maxLine {
+				long = true
+				c.data = c.data[:start]
+			} else if !long {
+				c.data = append(c.data, part...)
+			}
+			if !errors.Is(err, bufio.ErrBufferFull) {
+				break
+			}
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if len(c.data) > start || long {
+			if long {
+				starts = append(starts, -1)
+			} else {
+				starts = append(starts, start)
+			}
+			lineNo++
+		}
+		if err == io.EOF {
+			if len(starts) > 0 {
+				flush()
+			}
+			return nil
+		}
+		if len(starts) == chunkLines || len(c.data) >= 1<<20 {
+			flush()
+		}
+	}
+}
+
+// appendProblems appends "label:line: path: message (code)" for each problem of err.
+func appendProblems(buf []byte, label string, line int, err error) []byte {
+	if err == nil {
+		return buf
+	}
+	var ve *userevents.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Appendf(buf, "%s:%d: %s\n", label, line, userevents.FieldError{Code: userevents.CodeInvalidJSON, Message: err.Error()})
+	}
+	for _, f := range ve.Fields {
+		buf = fmt.Appendf(buf, "%s:%d: %s\n", label, line, f)
+	}
+	return buf
+}

@@ -1,0 +1,257 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/compliancekit/userevents"
+)
+
+// ErrBatchNotFound is the error of BatchLog.Page for a batch it does not know (404).
+var ErrBatchNotFound = errors.New("httpapi: batch not found")
+
+// BatchLog keeps the ids of the events of each batch, for GET
+// /batch/events/consumer/user/{batchId}. It must be safe for concurrent use.
+type BatchLog interface {
+	// Add records that the events eventIDs (in order) were applied as part of batch
+	// batchID. Ids already recorded for the batch are not added again, so that a
+	// batch sent twice lists its events once; a batch with no ids is recorded too.
+	Add(ctx context.Context, batchID string, eventIDs []string) error
+	// Page returns the ids of batch batchID from offset, at most limit of them, in the
+	// order they were first added, and how many ids it has in all; ErrBatchNotFound
+	// when the batch is unknown.
+	Page(ctx context.Context, batchID string, offset, limit int) (ids []string, total int, err error)
+}
+
+// DefaultBatchMemory is the size of the BatchLog of a handler whose Config has none:
+// 64 MiB of ids.
+const DefaultBatchMemory = 64 << 20
+
+// MemoryBatches is a BatchLog in memory, bounded: when its batches hold more than its
+// size in bytes (the ids plus 64 bytes of bookkeeping each), it forgets the oldest
+// batches (by their first Add) until they fit, and Page then reports them
+// ErrBatchNotFound.
+type MemoryBatches struct {
+	mu      sync.Mutex
+	max     int
+	size    int
+	batches map[string]*memoryBatch
+	order   []string // batch ids, oldest first
+}
+
+type memoryBatch struct {
+	ids  []string
+	seen map[string]struct{}
+}
+
+// idCost is the bytes MemoryBatches counts for an id it keeps.
+func idCost(id string) int { return len(id) + 64 }
+
+// NewMemoryBatches returns an empty MemoryBatches that keeps at most size bytes of ids.
+func NewMemoryBatches(size int) *MemoryBatches {
+	return &MemoryBatches{max: size, batches: map[string]*memoryBatch{}}
+}
+
+// Add implements BatchLog.
+func (m *MemoryBatches) Add(_ context.Context, batchID string, eventIDs []string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b := m.batches[batchID]
+	if b == nil {
+		b = &memoryBatch{seen: map[string]struct{}{}}
+		m.batches[batchID] = b
+		m.order = append(m.order, batchID)
+		m.size += idCost(batchID)
+	}
+	for _, id := range eventIDs {
+		if _, ok := b.seen[id]; ok {
+			continue
+		}
+		b.seen[id] = struct{}{}
+		b.ids = append(b.ids, id)
+		m.size += 2 * idCost(id) // the list and the set
+	}
+	for m.size > m.max && len(m.order) > 1 {
+		m.forget()
+	}
+	return nil
+}
+
+// forget drops the oldest batch.
+func (m *MemoryBatches) forget() {
+	id := m.order[0]
+	m.order[0] = ""
+	m.order = m.order[1:]
+	m.size -= idCost(id)
+	for _, e := range m.batches[id].ids {
+		m.size -= 2 * idCost(e)
+	}
+	delete(m.batches, id)
+	if cap(m.order) > 64 && len(m.order) < cap(m.order)/4 {
+		m.order = append([]string(nil), m.order...)
+	}
+}
+
+// Page implements BatchLog.
+func (m *MemoryBatches) Page(_ context.Context, batchID string, offset, limit int) ([]string, int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b := m.batches[batchID]
+	if b == nil {
+		return nil, 0, ErrBatchNotFound
+	}
+	if offset >= len(b.ids) {
+		return nil, len(b.ids), nil
+	}
+	end := min(len(b.ids), offset+limit)
+	return append([]string(nil), b.ids[offset:end]...), len(b.ids), nil
+}
+
+func (h *handler) postBatch(w *response, r *http.Request, _ string) {
+	opts, err := userevents.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data, release, err := h.body(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer release()
+	done, err := h.admit(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer done()
+	// A batch that is not well-formed fails whole; a record that does not decode fails
+	// alone, as a failed record, and the others apply.
+	batch, err := userevents.DecodeEventBatch(data)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	res, err := h.p.ApplyEventBatch(r.Context(), batch, opts)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if res.BatchID == "" {
+		res.BatchID = newBatchID()
+	}
+	var ids []string
+	for _, item := range res.Results {
+		if item.Result != nil {
+			ids = append(ids, item.Result.Event.EventID)
+		}
+	}
+	if err := h.batches.Add(r.Context(), res.BatchID, ids); err != nil {
+		// The events are applied; sending the batch again is safe (they are duplicates).
+		h.fail(w, r, err)
+		return
+	}
+	reply(w, http.StatusCreated, res)
+}
+
+// newBatchID returns an id for a batch sent without one.
+func newBatchID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return "batch-" + hex.EncodeToString(b[:])
+}
+
+func (h *handler) getBatch(w *response, r *http.Request, id string) {
+	page, size, err := parsePage(r.URL.RawQuery)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	done, err := h.admit(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer done()
+	offset := (page - 1) * size
+	if page-1 > (1<<31)/size {
+		offset = 1 << 31 // past any batch
+	}
+	ids, total, err := h.batches.Page(r.Context(), id, offset, size)
+	if errors.Is(err, ErrBatchNotFound) {
+		reply(w, http.StatusNotFound, userevents.APIErrorResponse{Message: "batch not found"})
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	list := userevents.EventList{ConsumerUserEvents: make([]*userevents.StoredEvent, 0, len(ids)), TotalCount: total}
+	for _, eid := range ids {
+		e, err := h.p.Event(r.Context(), eid)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		list.ConsumerUserEvents = append(list.ConsumerUserEvents, e)
+	}
+	reply(w, http.StatusOK, list)
+}
+
+// parsePage reads the query of GET /batch/events/consumer/user/{batchId}: page (from 1,
+// default 1) and pageSize (1 to MaxPageSize, default DefaultPageSize), each at most once,
+// as decimal integers; any other parameter is refused.
+func parsePage(rawQuery string) (page, size int, err error) {
+	page, size = 1, DefaultPageSize
+	var errs []userevents.FieldError
+	seen := map[string]bool{}
+	for rest := rawQuery; rest != "" && len(errs) < 10; {
+		var part string
+		part, rest, _ = strings.Cut(rest, "&")
+		if part == "" {
+			continue
+		}
+		rawName, rawValue, _ := strings.Cut(part, "=")
+		name, err1 := url.QueryUnescape(rawName)
+		value, err2 := url.QueryUnescape(rawValue)
+		var dst *int
+		var hi int
+		switch {
+		case err1 != nil || strings.Contains(rawName, ";"):
+			errs = append(errs, userevents.FieldError{Path: "query", Code: userevents.CodeInvalidFormat, Message: "query part with a name that is not a valid query parameter name"})
+			continue
+		case name == "page":
+			dst, hi = &page, 1<<31
+		case name == "pageSize":
+			dst, hi = &size, MaxPageSize
+		default:
+			errs = append(errs, userevents.FieldError{Path: "query", Code: userevents.CodeUnknownField, Message: "unknown query parameter: this route takes page and pageSize"})
+			continue
+		}
+		if seen[name] {
+			errs = append(errs, userevents.FieldError{Path: name, Code: userevents.CodeDuplicateField, Message: "query parameter must be given once"})
+			continue
+		}
+		seen[name] = true
+		n, err := strconv.Atoi(value)
+		switch {
+		case err2 != nil || strings.Contains(rawValue, ";") || err != nil || strings.HasPrefix(value, "+"):
+			errs = append(errs, userevents.FieldError{Path: name, Code: userevents.CodeInvalidFormat, Message: "must be a whole number"})
+		case n < 1 || n > hi:
+			errs = append(errs, userevents.FieldError{Path: name, Code: userevents.CodeOutOfRange, Message: "must be from 1 to " + strconv.Itoa(hi)})
+		default:
+			*dst = n
+		}
+	}
+	if errs != nil {
+		return 0, 0, &userevents.ValidationError{Fields: errs}
+	}
+	return page, size, nil
+}

@@ -1,0 +1,449 @@
+// Package httpapi serves Flagright's consumer user event API from a userevents.Processor:
+// the handler of the userevents program (cmd/userevents) and of examples/httpserver.
+//
+// Routes (every one needs the x-api-key header, given once):
+//
+//	POST /consumer/users                          ?lockKycRiskLevel, lockCraRiskLevel, validateUserId, _krsOnly
+//	GET  /consumer/users/{userId}
+//	POST /business/users                          (the same flags)
+//	GET  /business/users/{userId}
+//	POST /events/consumer/user                    ?allowUserTypeConversion, lockKycRiskLevel, lockCraRiskLevel, changeUserId
+//	GET  /events/consumer/user/{eventId}
+//	POST /batch/events/consumer/user              (the flags of POST /events/consumer/user)
+//	GET  /batch/events/consumer/user/{batchId}    ?page (from 1), pageSize (default 20, at most MaxPageSize)
+//
+// Every answer is JSON, errors included (userevents.APIErrorResponse): an unknown path is a
+// 404 and a known path with another method a 405 (with Allow), in JSON, and paths are
+// matched as sent, so that "/events/consumer/user/." or "//consumer/users" get their
+// answer in one exchange instead of a redirect. Query parameters a route does not know
+// are refused (400, unknown_field), as userevents.ParseQuery does.
+//
+// The handler holds bounded resources. A request body is read up to the library's document
+// limit (1 MiB); its first SmallBody bytes are free, the rest comes from a budget shared
+// by every request (Config.MaxBodyMemory): a request that finds the budget spent is
+// answered 503 at once, with Retry-After, instead of queueing, so that a flood of stalled
+// large bodies pins at most that budget and small requests are still served. At most
+// Config.MaxInFlight requests are decoded and applied at once; the others wait (until
+// their context ends). NewServer adds the timeouts and LimitListener the cap on
+// connections that a server facing a network needs.
+//
+// The API key is compared in constant time (over SHA-256 digests, so its length does not
+// leak either); a request without it, with another key, or with the header given twice
+// is answered 401, and its connection is closed. The access log (Config.Logger) has one
+// record per request with the method, the route, the id in the path, the status, the
+// response size and the duration: ids and statuses, no personal data and no client
+// address.
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compliancekit/userevents"
+)
+
+// UserLoader reads the current record of a user: a userevents.Store satisfies it.
+type UserLoader interface {
+	// LoadUser returns the record stored under userID, or userevents.ErrUserNotFound.
+	LoadUser(ctx context.Context, userID string) (userevents.Record, error)
+}
+
+// Config is what New needs. APIKey, Processor and Users are required.
+type Config struct {
+	// APIKey is the key clients send in the x-api-key header.
+	APIKey string
+	// Processor applies the events and creates the users.
+	Processor *userevents.Processor
+	// Users reads users for GET /consumer/users/{userId} and GET /business/users/{userId}:
+	// the Processor's Store.
+	Users UserLoader
+	// Batches keeps the event ids of each batch; nil means NewMemoryBatches(DefaultBatchMemory).
+	Batches BatchLog
+	// Logger receives the access log and the internal errors; nil logs nothing.
+	Logger *slog.Logger
+	// MaxBodyMemory bounds the bytes of request bodies held at once beyond the first
+	// SmallBody bytes of each; 0 means DefaultMaxBodyMemory.
+	MaxBodyMemory int64
+	// MaxInFlight bounds the requests decoded and applied at once; 0 means
+	// DefaultMaxInFlight.
+	MaxInFlight int
+}
+
+// Defaults of Config.
+const (
+	// SmallBody is the part of each request body that is read without the shared budget:
+	// an event or a user of everyday size.
+	SmallBody = 16 << 10
+	// DefaultMaxBodyMemory is the default Config.MaxBodyMemory: 64 full-size (1 MiB)
+	// bodies at once.
+	DefaultMaxBodyMemory = 64 << 20
+	// MaxPageSize is the largest pageSize of GET /batch/events/consumer/user/{batchId}.
+	MaxPageSize = 1000
+	// DefaultPageSize is the pageSize of GET /batch/events/consumer/user/{batchId} when
+	// the query has none (Flagright's default).
+	DefaultPageSize = 20
+)
+
+// DefaultMaxInFlight is the default Config.MaxInFlight: enough to keep a database busy,
+// few enough that the decoded documents of the requests in flight stay small.
+var DefaultMaxInFlight = max(16, 8*runtime.GOMAXPROCS(0))
+
+type handler struct {
+	key      [sha256.Size]byte
+	p        *userevents.Processor
+	users    UserLoader
+	batches  BatchLog
+	log      *slog.Logger
+	budget   *budget
+	inFlight chan struct{}
+}
+
+// New returns the API's handler, or an error when cfg lacks what it requires.
+func New(cfg Config) (http.Handler, error) {
+	switch {
+	case cfg.APIKey == "":
+		return nil, errors.New("httpapi: an API key is required")
+	case cfg.Processor == nil:
+		return nil, errors.New("httpapi: a Processor is required")
+	case cfg.Users == nil:
+		return nil, errors.New("httpapi: a UserLoader is required")
+	}
+	h := &handler{key: sha256.Sum256([]byte(cfg.APIKey)), p: cfg.Processor, users: cfg.Users,
+		batches: cfg.Batches, log: cfg.Logger}
+	if h.batches == nil {
+		h.batches = NewMemoryBatches(DefaultBatchMemory)
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	memory := cfg.MaxBodyMemory
+	if memory <= 0 {
+		memory = DefaultMaxBodyMemory
+	}
+	h.budget = &budget{max: memory}
+	n := cfg.MaxInFlight
+	if n <= 0 {
+		n = DefaultMaxInFlight
+	}
+	h.inFlight = make(chan struct{}, n)
+	return h, nil
+}
+
+// route is one route of the API: its path pattern, split at '/', with "{}" for the id.
+type route struct {
+	pattern string
+	method  string
+	serve   func(h *handler, w *response, r *http.Request, id string)
+}
+
+var routes = []route{
+	{"/consumer/users", http.MethodPost, (*handler).createConsumerUser},
+	{"/consumer/users/{userId}", http.MethodGet, (*handler).getConsumerUser},
+	{"/business/users", http.MethodPost, (*handler).createBusinessUser},
+	{"/business/users/{userId}", http.MethodGet, (*handler).getBusinessUser},
+	{"/events/consumer/user", http.MethodPost, (*handler).postEvent},
+	{"/events/consumer/user/{eventId}", http.MethodGet, (*handler).getEvent},
+	{"/batch/events/consumer/user", http.MethodPost, (*handler).postBatch},
+	{"/batch/events/consumer/user/{batchId}", http.MethodGet, (*handler).getBatch},
+}
+
+// match finds the routes of a path as sent (its escaped form): the routes whose pattern
+// it matches, any method, and the id in it, unescaped. A "." or ".." segment, a doubled or
+// a trailing slash is not cleaned: it is a segment like any other (an id), or no route.
+func match(escapedPath string) (matched []route, id string, ok bool) {
+	segs := strings.Split(escapedPath, "/")
+	if len(segs) < 2 || segs[0] != "" {
+		return nil, "", false
+	}
+	segs = segs[1:]
+	for _, rt := range routes {
+		ps := strings.Split(rt.pattern[1:], "/")
+		if len(ps) != len(segs) {
+			continue
+		}
+		var seg string
+		good := true
+		for i, p := range ps {
+			switch {
+			case strings.HasPrefix(p, "{"):
+				seg = segs[i]
+				if seg == "" {
+					good = false
+				}
+			case p != segs[i]:
+				good = false
+			}
+		}
+		if !good {
+			continue
+		}
+		if seg != "" {
+			u, err := url.PathUnescape(seg)
+			if err != nil {
+				return nil, "", false
+			}
+			id = u
+		}
+		matched = append(matched, rt)
+	}
+	return matched, id, len(matched) > 0
+}
+
+func (h *handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	w := &response{ResponseWriter: rw}
+	pattern, id := "", ""
+	defer func() {
+		attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", pattern),
+			slog.Int("status", w.status), slog.Int64("bytes", w.bytes), slog.Duration("duration", time.Since(start))}
+		if id != "" {
+			attrs = append(attrs, slog.String("id", id))
+		}
+		h.log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+	}()
+	if !h.authorized(r) {
+		// A client without the key gets nothing more from this connection.
+		w.Header().Set("Connection", "close")
+		reply(w, http.StatusUnauthorized, userevents.APIErrorResponse{Message: "Unauthorized"})
+		return
+	}
+	matched, pathID, ok := match(r.URL.EscapedPath())
+	if !ok {
+		reply(w, http.StatusNotFound, userevents.APIErrorResponse{Message: "no such route: see the API's routes"})
+		return
+	}
+	var allow []string
+	for _, rt := range matched {
+		if rt.method == r.Method {
+			pattern, id = rt.pattern, pathID
+			rt.serve(h, w, r, pathID)
+			return
+		}
+		allow = append(allow, rt.method)
+	}
+	pattern = matched[0].pattern
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	reply(w, http.StatusMethodNotAllowed, userevents.APIErrorResponse{Message: "method not allowed: use " + strings.Join(allow, ", ")})
+}
+
+// authorized reports whether r carries the API key, once, compared in constant time.
+func (h *handler) authorized(r *http.Request) bool {
+	keys := r.Header.Values("x-api-key")
+	if len(keys) != 1 {
+		return false
+	}
+	got := sha256.Sum256([]byte(keys[0]))
+	return subtle.ConstantTimeCompare(got[:], h.key[:]) == 1
+}
+
+// response records the status and size of a response for the access log.
+type response struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *response) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *response) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+func reply(w http.ResponseWriter, status int, v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		status, data = http.StatusInternalServerError, []byte(`{"message":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)+1))
+	w.WriteHeader(status)
+	w.Write(append(data, '\n'))
+}
+
+// fail answers err with its status and body (userevents.ErrorResponse), and logs an
+// internal error.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errBusy) {
+		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Connection", "close")
+		reply(w, http.StatusServiceUnavailable, userevents.APIErrorResponse{Message: "server busy: too many large request bodies at once; retry"})
+		return
+	}
+	if errors.Is(err, errBodyRead) {
+		w.Header().Set("Connection", "close")
+		reply(w, http.StatusBadRequest, userevents.APIErrorResponse{Message: "the request body could not be read whole"})
+		return
+	}
+	status, resp := userevents.ErrorResponse(err)
+	if status == http.StatusInternalServerError {
+		h.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("error", err.Error()))
+	}
+	reply(w, status, resp)
+}
+
+// admit waits for a place among the requests in flight; the returned function gives it
+// back. It fails when the request's context ends first.
+func (h *handler) admit(ctx context.Context) (func(), error) {
+	select {
+	case h.inFlight <- struct{}{}:
+		return func() { <-h.inFlight }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// noQuery refuses any query parameter, for the routes that take none.
+func noQuery(rawQuery string) error {
+	if rawQuery == "" {
+		return nil
+	}
+	return &userevents.ValidationError{Fields: []userevents.FieldError{{Path: "query", Code: userevents.CodeUnknownField, Message: "this route takes no query parameters"}}}
+}
+
+func (h *handler) createConsumerUser(w *response, r *http.Request, _ string) {
+	create(h, w, r, userevents.DecodeConsumerUser, h.p.CreateConsumerUserWith, func(u *userevents.ConsumerUser) string { return u.UserID })
+}
+
+func (h *handler) createBusinessUser(w *response, r *http.Request, _ string) {
+	create(h, w, r, userevents.DecodeBusinessUser, h.p.CreateBusinessUserWith, func(u *userevents.BusinessUser) string { return u.UserID })
+}
+
+// create decodes a user from the request, stores it with the query's locks, and answers
+// with its id.
+func create[U any](h *handler, w *response, r *http.Request,
+	decode func([]byte, ...userevents.DecodeOption) (*U, error),
+	store func(context.Context, *U, userevents.CreateOptions) error, id func(*U) string) {
+	o, err := userevents.ParseCreateQuery(r.URL.RawQuery)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data, release, err := h.body(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer release()
+	done, err := h.admit(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer done()
+	u, err := decode(data)
+	if err == nil {
+		err = store(r.Context(), u, o)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: id(u)})
+}
+
+func (h *handler) getConsumerUser(w *response, r *http.Request, id string) {
+	rec, err := h.getUser(r, id)
+	switch {
+	case err != nil:
+		h.fail(w, r, err)
+	case rec.Consumer == nil:
+		h.fail(w, r, fmt.Errorf("%w: %q is a business user", userevents.ErrUserNotFound, id))
+	default:
+		reply(w, http.StatusOK, rec.Consumer)
+	}
+}
+
+func (h *handler) getBusinessUser(w *response, r *http.Request, id string) {
+	rec, err := h.getUser(r, id)
+	switch {
+	case err != nil:
+		h.fail(w, r, err)
+	case rec.Business == nil:
+		h.fail(w, r, fmt.Errorf("%w: %q is a consumer user", userevents.ErrUserNotFound, id))
+	default:
+		reply(w, http.StatusOK, rec.Business)
+	}
+}
+
+func (h *handler) getUser(r *http.Request, id string) (userevents.Record, error) {
+	if err := noQuery(r.URL.RawQuery); err != nil {
+		return userevents.Record{}, err
+	}
+	done, err := h.admit(r.Context())
+	if err != nil {
+		return userevents.Record{}, err
+	}
+	defer done()
+	return h.users.LoadUser(r.Context(), id)
+}
+
+func (h *handler) postEvent(w *response, r *http.Request, _ string) {
+	opts, err := userevents.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	data, release, err := h.body(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer release()
+	done, err := h.admit(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer done()
+	ev, err := userevents.DecodeEvent(data)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	res, err := h.p.Apply(r.Context(), ev, opts)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	reply(w, http.StatusCreated, userevents.EventResponse{ConsumerUser: *res.User})
+}
+
+func (h *handler) getEvent(w *response, r *http.Request, id string) {
+	if err := noQuery(r.URL.RawQuery); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	done, err := h.admit(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	defer done()
+	e, err := h.p.Event(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	reply(w, http.StatusOK, e)
+}
