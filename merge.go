@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -302,34 +301,35 @@ func equalStructs[T any, P interface {
 
 // changedPaths returns the sorted paths at which the JSON documents a and b differ:
 // members present on one side only, and members whose values differ, descending into
-// objects present on both sides (arrays and other values are compared whole, numbers by
-// their text). It serves the rare conversion of a business user, whose changes are
-// judged between two different types; documents that do not decode give "".
+// objects present on both sides (arrays and other values are compared whole, by their
+// text: the library's encoder writes a value one way only). Only the members that differ
+// are split further, so the cost is about one scan of each document. It serves the
+// changes judged between two whole users (a conversion, a late event under
+// TimestampOrder); documents that do not decode give "".
 func changedPaths(a, b []byte) []string {
-	var x, y any
-	if decodeAny(a, &x) != nil || decodeAny(b, &y) != nil {
+	var out []string
+	if err := diffJSON("", a, b, &out); err != nil {
 		return []string{""}
 	}
-	var out []string
-	diffJSON("", x, y, &out)
 	slices.Sort(out)
 	return out
 }
 
-func decodeAny(data []byte, v *any) error {
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	return d.Decode(v)
-}
-
-func diffJSON(path string, x, y any, out *[]string) {
-	mx, okx := x.(map[string]any)
-	my, oky := y.(map[string]any)
-	if !okx || !oky {
-		if !reflect.DeepEqual(x, y) {
-			*out = append(*out, path)
-		}
-		return
+// diffJSON appends to out the paths under path at which x and y differ.
+func diffJSON(path string, x, y []byte, out *[]string) error {
+	if bytes.Equal(x, y) {
+		return nil
+	}
+	if len(x) == 0 || len(y) == 0 || x[0] != '{' || y[0] != '{' {
+		*out = append(*out, path)
+		return nil
+	}
+	var mx, my map[string]json.RawMessage
+	if err := json.Unmarshal(x, &mx); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(y, &my); err != nil {
+		return err
 	}
 	join := func(k string) string {
 		if path == "" {
@@ -338,10 +338,10 @@ func diffJSON(path string, x, y any, out *[]string) {
 		return path + "." + k
 	}
 	for k, vx := range mx {
-		if vy, ok := my[k]; ok {
-			diffJSON(join(k), vx, vy, out)
-		} else {
+		if vy, ok := my[k]; !ok {
 			*out = append(*out, join(k))
+		} else if err := diffJSON(join(k), vx, vy, out); err != nil {
+			return err
 		}
 	}
 	for k := range my {
@@ -349,4 +349,5 @@ func diffJSON(path string, x, y any, out *[]string) {
 			*out = append(*out, join(k))
 		}
 	}
+	return nil
 }
