@@ -158,3 +158,46 @@ func BenchmarkUserAt(b *testing.B) {
 		}
 	}
 }
+
+// TestLongHistory: LoadHistory reads a history in pages; History lists every event of a
+// history several pages long, in order, and UserAt of versions across the pages is the
+// user after their events.
+func TestLongHistory(t *testing.T) {
+	ctx := context.Background()
+	const events = 700 // about 2.7 pages of 256
+	u := &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}
+	p, _ := withHistory(t, u, 0)
+	var ids []string
+	states := map[int64]userevents.UserState{} // version -> the state its event set
+	for i := 0; i < events; i++ {
+		ev := stateEvent("u1")
+		res, err := p.Apply(ctx, ev, userevents.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ev.EventID)
+		states[res.Record.Version] = res.User.UserStateDetails.State
+	}
+	var got []string
+	for e, err := range p.History(ctx, "u1") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := int64(len(got) + 2); e.Version != want {
+			t.Fatalf("event %d of the history is version %d, want %d", len(got), e.Version, want)
+		}
+		got = append(got, e.EventID)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids) {
+		t.Errorf("History lists %d events, want the %d applied, in order", len(got), len(ids))
+	}
+	for _, v := range []int64{2, 255, 256, 257, 258, 511, 512, 513, 700, 701} {
+		rec, err := p.UserAt(ctx, "u1", v)
+		if err != nil {
+			t.Fatalf("UserAt(%d): %v", v, err)
+		}
+		if rec.Version != v || rec.Consumer.UserStateDetails.State != states[v] {
+			t.Errorf("UserAt(%d): version %d, state %v, want %v", v, rec.Version, rec.Consumer.UserStateDetails.State, states[v])
+		}
+	}
+}
