@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"sync"
 )
 
 // A user's history is the list of its history entries (StoredEvents), one per commit, in
@@ -30,17 +31,32 @@ func snapshotDue(rec *Record) int64 {
 	var n int
 	switch {
 	case rec.Consumer != nil:
-		n = len(rec.Consumer.appendJSON(nil))
+		n = jsonSize(rec.Consumer.appendJSON)
 	case rec.Business != nil:
-		n = len(rec.Business.appendJSON(nil))
+		n = jsonSize(rec.Business.appendJSON)
 	}
 	return int64(n/snapshotRatio) + 1
+}
+
+// sizeBuffers are the buffers jsonSize writes into: every commit measures its event,
+// and replays too, so the JSON written only to be counted is not allocated each time.
+var sizeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// jsonSize returns the length of what appendJSON writes.
+func jsonSize(appendJSON func([]byte) []byte) int {
+	bp := sizeBuffers.Get().(*[]byte)
+	b := appendJSON((*bp)[:0])
+	if cap(b) <= 256<<10 { // a buffer grown for a huge user is left to the collector
+		*bp = b[:0]
+	}
+	sizeBuffers.Put(bp)
+	return len(b)
 }
 
 // logEntry sets the snapshot bookkeeping of a new commit: it charges the entry's event
 // to next.SnapshotDue, and when that is spent it keeps next whole in the entry.
 func logEntry(next *Record, e *StoredEvent) {
-	next.SnapshotDue -= int64(len(e.ConsumerUserEvent.appendJSON(nil)))
+	next.SnapshotDue -= int64(jsonSize(e.ConsumerUserEvent.appendJSON))
 	if next.SnapshotDue <= 0 {
 		next.SnapshotDue = snapshotDue(next)
 		snap := *next
