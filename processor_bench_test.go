@@ -76,7 +76,7 @@ func populated(b *testing.B, n int) (*userevents.Processor, []string) {
 		ids[i] = fmt.Sprintf("user-%07d", i)
 		u := &userevents.ConsumerUser{UserID: ids[i], CreatedTimestamp: 1600000000000,
 			UserStateDetails: &userevents.UserStateDetails{State: userevents.UserStateCreated}}
-		if err := s.Commit(ctx, userevents.Commit{UserID: ids[i], Record: userevents.Record{Consumer: u, Version: 1}}); err != nil {
+		if err := p.CreateConsumerUser(ctx, u); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := p.Apply(ctx, stateEvent(ids[i]), userevents.Options{}); err != nil {
