@@ -54,8 +54,14 @@ func jsonSize(appendJSON func([]byte) []byte) int {
 }
 
 // logEntry sets the snapshot bookkeeping of a new commit: it charges the entry's event
-// to next.SnapshotDue, and when that is spent it keeps next whole in the entry.
+// to next.SnapshotDue, and when that is spent it keeps next whole in the entry. A record
+// of no history (HistoryID empty: one built by the caller for the pure Apply, not
+// loaded from a Store) has no snapshots to keep: without this, every Apply to such a
+// record (whose SnapshotDue is 0) would encode the whole user to size its next snapshot.
 func logEntry(next *Record, e *StoredEvent) {
+	if next.HistoryID == "" {
+		return
+	}
 	next.SnapshotDue -= int64(jsonSize(e.ConsumerUserEvent.appendJSON))
 	if next.SnapshotDue <= 0 {
 		next.SnapshotDue = snapshotDue(next)
