@@ -28,45 +28,47 @@ const snapshotRatio = 4
 
 // snapshotDue returns the bytes of events to log before the snapshot after rec.
 func snapshotDue(rec *Record) int64 {
-	b := jsonBuf.Get().(*[]byte)
+	var n int
 	switch {
 	case rec.Consumer != nil:
-		*b = rec.Consumer.appendJSON((*b)[:0])
+		n = jsonSize(rec.Consumer.appendJSON)
 	case rec.Business != nil:
-		*b = rec.Business.appendJSON((*b)[:0])
+		n = jsonSize(rec.Business.appendJSON)
 	}
-	n := len(*b)
-	jsonBuf.Put(b)
 	return int64(n/snapshotRatio) + 1
+}
+
+// sizeBuffers are the buffers jsonSize writes into: every commit measures its event,
+// and replays too, so the JSON written only to be counted is not allocated each time.
+var sizeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// jsonSize returns the length of what appendJSON writes.
+func jsonSize(appendJSON func([]byte) []byte) int {
+	bp := sizeBuffers.Get().(*[]byte)
+	b := appendJSON((*bp)[:0])
+	if cap(b) <= 256<<10 { // a buffer grown for a huge user is left to the collector
+		*bp = b[:0]
+	}
+	sizeBuffers.Put(bp)
+	return len(b)
 }
 
 // logEntry sets the snapshot bookkeeping of a new commit: it charges the entry's event
 // to next.SnapshotDue, and when that is spent it keeps next whole in the entry. A record
-// outside any history (no HistoryID: one that Apply is given by a caller who keeps no
-// history) keeps no snapshots.
+// of no history (HistoryID empty: one built by the caller for the pure Apply, not
+// loaded from a Store) has no snapshots to keep: without this, every Apply to such a
+// record (whose SnapshotDue is 0) would encode the whole user to size its next snapshot.
 func logEntry(next *Record, e *StoredEvent) {
 	if next.HistoryID == "" {
 		return
 	}
-	next.SnapshotDue -= int64(eventSize(&e.ConsumerUserEvent))
+	next.SnapshotDue -= int64(jsonSize(e.ConsumerUserEvent.appendJSON))
 	if next.SnapshotDue <= 0 {
 		next.SnapshotDue = snapshotDue(next)
 		snap := *next
 		e.Snapshot = &snap
 	}
 }
-
-// eventSize returns the length of ev's JSON, the charge of its entry to the snapshot due.
-func eventSize(ev *ConsumerUserEvent) int {
-	b := jsonBuf.Get().(*[]byte)
-	*b = ev.appendJSON((*b)[:0])
-	n := len(*b)
-	jsonBuf.Put(b)
-	return n
-}
-
-// jsonBuf holds the buffers in which the history's bookkeeping measures JSON.
-var jsonBuf = sync.Pool{New: func() any { return new([]byte) }}
 
 // creationEntry returns the history entry of a new record: version 1, a snapshot.
 func creationEntry(rec *Record) *StoredEvent {

@@ -148,33 +148,61 @@ func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.Stor
 	return e, err
 }
 
+// historyPage is the number of entries LoadHistory reads per query, after the first.
+const historyPage = 256
+
 // LoadHistory yields the entries of history historyID from the newest snapshot at or
-// before version at, in one query that the snapshot index serves.
+// before version at, in pages. The first query, which the snapshot index serves, reads
+// from that snapshot through version at (with at <= 1, the first historyPage entries):
+// what a rebuild of version at needs, and no more. One query to the newest entry would have the server
+// read, detoast and send every later entry, snapshots included, to a caller that stops
+// at at (UserAt of an early version cost the whole history). The next queries read the
+// entries after the last one yielded, historyPage at a time, as long as the caller goes
+// on; entries are never changed once written, so the pages join up.
 func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
 	return func(yield func(*userevents.StoredEvent, error) bool) {
-		rows, err := s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history
-			WHERE history_id = $1 AND version >= COALESCE((SELECT max(version) FROM userevents_history
-				WHERE history_id = $1 AND version <= $2 AND snapshot IS NOT NULL), 1)
-			ORDER BY version`, historyID, at)
-		if err != nil {
-			yield(nil, fmt.Errorf("pgstore: load history: %w", err))
-			return
-		}
-		defer rows.Close()
-		for rows.Next() {
-			e, err := scanEntry(rows)
+		rows, err := s.pool.Query(ctx, `WITH snap AS (SELECT COALESCE((SELECT max(version) FROM userevents_history
+				WHERE history_id = $1 AND version <= $2 AND snapshot IS NOT NULL), 1) AS version)
+			SELECT `+entryColumns+` FROM userevents_history
+			WHERE history_id = $1 AND version >= (SELECT version FROM snap)
+				AND version <= CASE WHEN $2 > 1 THEN $2 ELSE $3 END
+			ORDER BY version`, historyID, at, historyPage)
+		for page := 0; ; page++ {
 			if err != nil {
-				yield(nil, err)
+				yield(nil, fmt.Errorf("pgstore: load history: %w", err))
 				return
 			}
-			if !yield(e, nil) {
+			n, last, ok := yieldRows(rows, yield)
+			if !ok || n == 0 || (page > 0 && n < historyPage) {
 				return
 			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(nil, fmt.Errorf("pgstore: load history: %w", err))
+			rows, err = s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history
+				WHERE history_id = $1 AND version > $2 ORDER BY version LIMIT $3`, historyID, last, historyPage)
 		}
 	}
+}
+
+// yieldRows yields the entries of rows and closes them. It returns the number of
+// entries yielded, the version of the last one, and false when it yielded an error or
+// the caller stopped.
+func yieldRows(rows pgx.Rows, yield func(*userevents.StoredEvent, error) bool) (n int, last int64, ok bool) {
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			yield(nil, err)
+			return n, last, false
+		}
+		n, last = n+1, e.Version
+		if !yield(e, nil) {
+			return n, last, false
+		}
+	}
+	if err := rows.Err(); err != nil {
+		yield(nil, fmt.Errorf("pgstore: load history: %w", err))
+		return n, last, false
+	}
+	return n, last, true
 }
 
 // Commit stores c in one transaction: a conditional update on the version (an insert for

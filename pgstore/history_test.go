@@ -1,0 +1,203 @@
+package pgstore_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/pgstore"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// fullUsers returns the full consumer users of the history measurements: the package's
+// own (../testdata/full-user.json, every field of every type, 32 KB as json.Marshal
+// writes it), and the shared benchmark inputs' (15 KB as written, 11 KB compact) when
+// present. Each is a function: every call decodes a new user, which the caller owns.
+func fullUsers(tb testing.TB) []struct {
+	name string
+	user func() *userevents.ConsumerUser
+} {
+	tb.Helper()
+	var users []struct {
+		name string
+		user func() *userevents.ConsumerUser
+	}
+	for _, in := range []struct{ name, path string }{
+		{"testdata", "../testdata/full-user.json"},
+		{"shared", "../../shared/flagright/bench-inputs/full-user.json"},
+	} {
+		data, err := os.ReadFile(filepath.FromSlash(in.path))
+		if err != nil {
+			if in.name == "shared" {
+				continue
+			}
+			tb.Fatal(err)
+		}
+		if _, err := userevents.DecodeConsumerUser(data); err != nil {
+			tb.Fatalf("%s: %v", in.path, err)
+		}
+		users = append(users, struct {
+			name string
+			user func() *userevents.ConsumerUser
+		}{in.name, func() *userevents.ConsumerUser { u, _ := userevents.DecodeConsumerUser(data); return u }})
+	}
+	return users
+}
+
+var stateEvents atomic.Int64
+
+// stateEvent returns a one-field state change for userID (alternating states) with a
+// fresh event id: a small event, 150 bytes of JSON.
+func stateEvent(userID string) *userevents.ConsumerUserEvent {
+	n := stateEvents.Add(1)
+	state := userevents.UserStateActive
+	if n%2 == 0 {
+		state = userevents.UserStateSuspended
+	}
+	return &userevents.ConsumerUserEvent{
+		Timestamp: 1700000000000 + float64(n), UserID: userID, EventID: fmt.Sprintf("state-%d", n), Reason: userevents.Ptr("review"),
+		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+			UserStateDetails: userevents.Set(&userevents.UserStateDetailsUpdate{State: userevents.Set(state)}),
+		},
+	}
+}
+
+// withHistory returns a Processor on a new schema holding u after n state changes.
+func withHistory(tb testing.TB, u *userevents.ConsumerUser, n int) (*userevents.Processor, *pgxpool.Pool) {
+	tb.Helper()
+	ctx := context.Background()
+	pool := newPool(tb)
+	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	if err := p.CreateConsumerUser(ctx, u); err != nil {
+		tb.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		if _, err := p.Apply(ctx, stateEvent(u.UserID), userevents.Options{}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return p, pool
+}
+
+// TestBytesPerEvent: the history of the full user grows by at most 1 KB per small
+// event (issue 13), measured as pg_total_relation_size of userevents_history (the
+// table, its TOAST table and its indexes). Before histories, the events table kept the
+// whole user after and before each event: 22 KB of JSON per event on the 15 KB user.
+// It also logs the WAL written per event, which counts the whole server (an upper
+// bound when other clients write).
+func TestBytesPerEvent(t *testing.T) {
+	const events = 2000
+	ctx := context.Background()
+	for _, fu := range fullUsers(t) {
+		t.Run("user="+fu.name, func(t *testing.T) {
+			u := fu.user()
+			p, pool := withHistory(t, u, 0)
+			size := func() (n int64) {
+				if err := pool.QueryRow(ctx, `SELECT pg_total_relation_size('userevents_history')`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			wal := func() (lsn string) {
+				if err := pool.QueryRow(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&lsn); err != nil {
+					t.Fatal(err)
+				}
+				return lsn
+			}
+			size0, wal0 := size(), wal()
+			for i := 0; i < events; i++ {
+				if _, err := p.Apply(ctx, stateEvent(u.UserID), userevents.Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var walBytes, snapshots int64
+			if err := pool.QueryRow(ctx, `SELECT pg_current_wal_lsn() - $1::pg_lsn`, wal0).Scan(&walBytes); err != nil {
+				t.Fatal(err)
+			}
+			if err := pool.QueryRow(ctx, `SELECT count(*) FROM userevents_history WHERE snapshot IS NOT NULL`).Scan(&snapshots); err != nil {
+				t.Fatal(err)
+			}
+			perEvent := float64(size()-size0) / events
+			t.Logf("%d small events: userevents_history %.0f bytes per event (table, TOAST and indexes; %d snapshots); WAL %.0f bytes per event",
+				events, perEvent, snapshots, float64(walBytes)/events)
+			if perEvent > 1024 {
+				t.Errorf("userevents_history grows by %.0f bytes per small event, want at most 1024", perEvent)
+			}
+		})
+	}
+}
+
+// BenchmarkUserAt rebuilds a random version of a full user with 10 and with 10,000
+// small events: events=10000 must cost at most 3× events=10 (issue 13). The histories
+// are written once per run, before the sub-benchmarks, in schemas dropped at its end.
+func BenchmarkUserAt(b *testing.B) {
+	ctx := context.Background()
+	for _, fu := range fullUsers(b) {
+		for _, n := range []int{10, 10000} {
+			u := fu.user()
+			p, _ := withHistory(b, u, n)
+			b.Run(fmt.Sprintf("user=%s/events=%d", fu.name, n), func(b *testing.B) {
+				r := rand.New(rand.NewSource(1))
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					v := 1 + r.Int63n(int64(n)+1)
+					rec, err := p.UserAt(ctx, u.UserID, v)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if rec.Version != v {
+						b.Fatalf("UserAt(%d) is version %d", v, rec.Version)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestLongHistory: LoadHistory reads a history in pages; History lists every event of a
+// history several pages long, in order, and UserAt of versions across the pages is the
+// user after their events.
+func TestLongHistory(t *testing.T) {
+	ctx := context.Background()
+	const events = 700 // about 2.7 pages of 256
+	u := &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}
+	p, _ := withHistory(t, u, 0)
+	var ids []string
+	states := map[int64]userevents.UserState{} // version -> the state its event set
+	for i := 0; i < events; i++ {
+		ev := stateEvent("u1")
+		res, err := p.Apply(ctx, ev, userevents.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ev.EventID)
+		states[res.Record.Version] = res.User.UserStateDetails.State
+	}
+	var got []string
+	for e, err := range p.History(ctx, "u1") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := int64(len(got) + 2); e.Version != want {
+			t.Fatalf("event %d of the history is version %d, want %d", len(got), e.Version, want)
+		}
+		got = append(got, e.EventID)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids) {
+		t.Errorf("History lists %d events, want the %d applied, in order", len(got), len(ids))
+	}
+	for _, v := range []int64{2, 255, 256, 257, 258, 511, 512, 513, 700, 701} {
+		rec, err := p.UserAt(ctx, "u1", v)
+		if err != nil {
+			t.Fatalf("UserAt(%d): %v", v, err)
+		}
+		if rec.Version != v || rec.Consumer.UserStateDetails.State != states[v] {
+			t.Errorf("UserAt(%d): version %d, state %v, want %v", v, rec.Version, rec.Consumer.UserStateDetails.State, states[v])
+		}
+	}
+}
