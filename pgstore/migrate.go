@@ -2,12 +2,15 @@ package pgstore
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/compliancekit/userevents"
 	"github.com/jackc/pgx/v5"
@@ -157,6 +160,7 @@ func migrateEvents(ctx context.Context, tx pgx.Tx) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	sort.Slice(heads, func(i, j int) bool { return heads[i].userID < heads[j].userID })
 	for _, h := range heads {
 		historyID, err := writeChain(ctx, tx, h.rec, byAfter)
 		if err != nil {
@@ -193,7 +197,7 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 		if err != nil {
 			return "", err
 		}
-		e := pick(byAfter[v1Key{id, cur.Version}], cur.Consumer)
+		e := pick(byAfter[v1Key{id, cur.Version}], cur)
 		if e == nil {
 			break
 		}
@@ -243,27 +247,36 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 	return historyID, nil
 }
 
-// pick returns the unclaimed event among candidates whose user after is user, or nil.
-func pick(candidates []*v1Event, user json.RawMessage) *v1Event {
-	var found *v1Event
-	n := 0
+// pick returns the event among candidates that produced the record rec: unclaimed, with
+// rec's user, locks and newest timestamp; nil when there is none. Ids reused after a
+// re-key can give several events the same user id and version: the record tells them
+// apart (its newest timestamp is the event's own or older), and of events that still
+// agree (the same record in every respect) the oldest is taken, so that the chains do
+// not depend on the order in which users are visited.
+func pick(candidates []*v1Event, rec v1Record) *v1Event {
+	var found []*v1Event
 	for _, e := range candidates {
 		if !e.claimed {
-			found = e
-			n++
+			found = append(found, e)
 		}
 	}
-	if n <= 1 {
-		return found
+	if len(found) > 1 {
+		want := canonical(rec.Consumer)
+		found = slices.DeleteFunc(found, func(e *v1Event) bool {
+			a := e.after
+			return a.KYCRiskLevelLocked != rec.KYCRiskLevelLocked || a.CRARiskLevelLocked != rec.CRARiskLevelLocked ||
+				a.LastEventTimestamp != rec.LastEventTimestamp || !bytes.Equal(canonical(e.o.User), want)
+		})
 	}
-	// Ids reused after a re-key, at the same version: tell the users apart by value.
-	want := canonical(user)
-	for _, e := range candidates {
-		if !e.claimed && bytes.Equal(canonical(e.o.User), want) {
-			return e
+	if len(found) == 0 {
+		return nil
+	}
+	return slices.MinFunc(found, func(a, b *v1Event) int {
+		if c := cmp.Compare(a.timestamp, b.timestamp); c != 0 {
+			return c
 		}
-	}
-	return nil
+		return strings.Compare(a.id, b.id)
+	})
 }
 
 // canonical returns a consumer user's JSON as the library writes it.
