@@ -10,9 +10,11 @@
 // ConsumerUserEventBatchRequest. Member names, nesting, enums and JSON types are those of
 // Flagright's model; json.Marshal of any model value gives Flagright's wire format, with
 // absent optional members omitted. Decoding then encoding a valid document gives the same
-// JSON value, key order aside. The MarshalJSON methods write compact JSON; json.Marshal
-// then re-reads and compacts what they return, which costs about seven times the
-// writing: a server that writes the bytes itself can call MarshalJSON directly.
+// JSON value, key order aside. Write a user, an event or a response with its AppendJSON
+// method, into a buffer you reuse: it is the generated encoder, with no reflection and no
+// allocation beyond the buffer's growth. json.Marshal stays correct, and is slower: it
+// re-reads and compacts what the MarshalJSON methods return, which costs about seven
+// times the writing.
 //
 // Optional scalars are pointers (nil: absent), optional enums and codes use "" for
 // absent, optional arrays are nil when absent and non-nil when present (even empty).
