@@ -48,6 +48,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/compliancekit/userevents"
@@ -270,15 +271,39 @@ func (w *response) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// appender is a model value that writes itself with the library's generated encoder.
+type appender interface {
+	AppendJSON(dst []byte) ([]byte, error)
+}
+
+// replyBuffers are the buffers of the bodies written with AppendJSON.
+var replyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// reply writes v as the JSON body of the answer: a model value with its AppendJSON (the
+// generated encoder, into a pooled buffer), anything else with json.Marshal.
 func reply(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
+	var data []byte
+	var err error
+	if a, ok := v.(appender); ok {
+		bp := replyBuffers.Get().(*[]byte)
+		defer func() {
+			if cap(data) <= 1<<20 { // a buffer grown for a huge user is left to the collector
+				*bp = data[:0]
+			}
+			replyBuffers.Put(bp)
+		}()
+		data, err = a.AppendJSON((*bp)[:0])
+	} else {
+		data, err = json.Marshal(v)
+	}
 	if err != nil {
 		status, data = http.StatusInternalServerError, []byte(`{"message":"internal error"}`)
 	}
+	data = append(data, '\n')
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)+1))
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)
-	w.Write(append(data, '\n'))
+	w.Write(data)
 }
 
 // fail answers err with its status and body (userevents.ErrorResponse), and logs an
@@ -426,7 +451,7 @@ func (h *handler) postEvent(w *response, r *http.Request, _ string) {
 		h.fail(w, r, err)
 		return
 	}
-	reply(w, http.StatusCreated, userevents.EventResponse{ConsumerUser: *res.User})
+	reply(w, http.StatusCreated, &userevents.EventResponse{ConsumerUser: *res.User})
 }
 
 func (h *handler) getEvent(w *response, r *http.Request, id string) {

@@ -82,12 +82,13 @@ func history(ctx context.Context, args []string, e env) int {
 		rec, err := p.UserAsOf(ctx, userID, *asOf)
 		return printRecord(e, rec, err)
 	}
-	enc := json.NewEncoder(e.stdout)
+	var line []byte
 	for ev, err := range p.History(ctx, userID) {
 		if err != nil {
 			return historyError(e, err)
 		}
-		if err := enc.Encode(ev); err != nil {
+		line, _ = ev.AppendJSON(line[:0])
+		if _, err := e.stdout.Write(append(line, '\n')); err != nil {
 			return historyError(e, err)
 		}
 	}
@@ -103,9 +104,9 @@ func printRecord(e env, rec userevents.Record, err error) int {
 	out.UserType, out.User, err = "CONSUMER", nil, nil
 	if rec.Business != nil {
 		out.UserType = "BUSINESS"
-		out.User, err = json.Marshal(rec.Business)
+		out.User, err = rec.Business.AppendJSON(nil)
 	} else {
-		out.User, err = json.Marshal(rec.Consumer)
+		out.User, err = rec.Consumer.AppendJSON(nil)
 	}
 	if err == nil {
 		err = json.NewEncoder(e.stdout).Encode(out)
