@@ -249,160 +249,40 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 }
 
 // applyTo is apply; with sameID false it does not require the event's userId to be the
-// record's (a user's timeline, whose id changes at its re-keys, is one user).
+// record's (a user's timeline, whose id changes at its re-keys, is one user). Its steps
+// are those of the package documentation.
 func applyTo(current Record, ev *ConsumerUserEvent, opts Options, cfg Config, sameID bool) (*Result, error) {
-	var base *ConsumerUser
-	converted := false
-	switch {
-	case current.Consumer != nil:
-		base = current.Consumer
-	case current.Business != nil:
-		if !opts.AllowUserTypeConversion {
-			return nil, fmt.Errorf("%w (user %q)", ErrUserTypeMismatch, ev.UserID)
-		}
-		// Flagright keeps only the id and the creation time of a converted user.
-		base = &ConsumerUser{UserID: current.Business.UserID, CreatedTimestamp: current.Business.CreatedTimestamp}
-		converted = true
-	default:
-		return nil, fmt.Errorf("%w: %q", ErrUserNotFound, ev.UserID)
-	}
-	if sameID && base.UserID != ev.UserID {
-		return nil, &ValidationError{Fields: []FieldError{{Path: "userId", Code: CodeInconsistent, Message: "the record given is not the event's user"}}}
+	base, from, err := startingUser(current, ev, opts, sameID) // steps 1 and 2
+	if err != nil {
+		return nil, err
 	}
 	if cfg.StaleEvents == RejectStale && ev.Timestamp < current.LastEventTimestamp {
 		return nil, fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
 	}
-
 	m := merger{level: cfg.Level}
-	attrs := ev.UpdatedConsumerUserAttributes
-	var u *ConsumerUser
-	if attrs != nil {
-		u = m.mergeConsumerUser(base, attrs)
-	} else {
-		c := *base
-		u = &c
-	}
-
-	// State and KYC status. A converted user's come from its business record: the
-	// conversion drops them unless the event sets them again, and the rule is asked.
-	from := base
-	if converted {
-		from = &ConsumerUser{UserStateDetails: current.Business.UserStateDetails, KYCStatusDetails: current.Business.KYCStatusDetails}
-	}
-	stateT, err := transition(cfg, StateField, stateOf(from), stateOf(u))
-	if err != nil {
-		return nil, err
-	}
-	if stateT != nil && u.UserStateDetails != nil && attrs != nil {
-		if p, _ := attrs.UserStateDetails.Get(); p == nil || p.Reason.IsAbsent() {
-			d := *u.UserStateDetails
-			d.Reason = ev.Reason
-			u.UserStateDetails = &d
-			if !equalStringPtr(d.Reason, reasonOf(base.UserStateDetails)) {
-				m.changes = append(m.changes, "userStateDetails.reason")
-			}
+	u := mergeAttributes(&m, base, ev.UpdatedConsumerUserAttributes) // step 3
+	var transitions [2]*Transition
+	for i, f := range statusFields { // step 4
+		if transitions[i], err = f.apply(cfg, &m, from, base, u, ev); err != nil {
+			return nil, err
 		}
 	}
-	kycT, err := transition(cfg, KYCStatusField, kycOf(from), kycOf(u))
-	if err != nil {
-		return nil, err
-	}
-	if kycT != nil && u.KYCStatusDetails != nil && attrs != nil {
-		if p, _ := attrs.KYCStatusDetails.Get(); p == nil || p.Reason.IsAbsent() {
-			d := *u.KYCStatusDetails
-			d.Reason = ev.Reason
-			u.KYCStatusDetails = &d
-			if !equalStringPtr(d.Reason, kycReasonOf(base.KYCStatusDetails)) {
-				m.changes = append(m.changes, "kycStatusDetails.reason")
-			}
-		}
-	}
-
-	// External links: appended without duplicates, after the attributes' links. The
-	// change is judged on the final list.
-	if len(ev.ExternalLinks) > 0 {
-		if links, added := appendLinks(u.ExternalLinks, ev.ExternalLinks); added {
-			u.ExternalLinks = links
-		}
-		m.changes = removeString(m.changes, "externalLinks")
-		if !equalSlice(base.ExternalLinks, u.ExternalLinks) {
-			m.changes = append(m.changes, "externalLinks")
-		}
-	}
-
+	appendEventLinks(&m, base, u, ev) // step 7
 	if cfg.Level == Strict {
 		if err := checkGrowth(base, u, ev); err != nil {
 			return nil, err
 		}
 	}
-
-	// Re-keying.
-	if opts.ChangeUserID && ev.NewUserID != "" {
-		if cfg.CanChangeUserID != nil {
-			if err := cfg.CanChangeUserID(u, ev.NewUserID); err != nil {
-				ve := &ValidationError{Fields: []FieldError{{Path: "newUserId", Code: CodeNotAllowed, Message: "the user id may not be changed"}}}
-				return nil, fmt.Errorf("%w: %w", ve, err)
-			}
-		}
-		rekey(u, ev.NewUserID)
-		m.changes = append(m.changes, "userId")
+	if err := rekeyTo(cfg, &m, u, ev, opts); err != nil { // step 6
+		return nil, err
 	}
-
-	// Locks and the scorer.
-	next := Record{
-		Consumer:           u,
-		Version:            current.Version + 1,
-		KYCRiskLevelLocked: current.KYCRiskLevelLocked,
-		CRARiskLevelLocked: current.CRARiskLevelLocked,
-		LastEventTimestamp: max(current.LastEventTimestamp, ev.Timestamp),
-		HistoryID:          current.HistoryID,
-		SnapshotDue:        current.SnapshotDue,
-	}
-	if opts.LockKYCRiskLevel != nil {
-		next.KYCRiskLevelLocked = *opts.LockKYCRiskLevel
-	}
-	if opts.LockCRARiskLevel != nil {
-		next.CRARiskLevelLocked = *opts.LockCRARiskLevel
-	}
+	next := nextRecord(current, u, ev, opts) // step 5: the locks, then the scorer
 	if cfg.Scorer != nil {
 		if err := score(cfg, &next, base.RiskScoreDetails, &m); err != nil {
 			return nil, err
 		}
 	}
-
-	changes := sortedChanges(m.changes)
-	if converted {
-		// The changes of a conversion are judged against the business record: what
-		// the conversion dropped or changed, and what the event set.
-		changes = changedPaths(current.Business.appendJSON(nil), u.appendJSON(nil))
-	}
-	stored := &StoredEvent{
-		ConsumerUserEvent: *ev,
-		Options:           opts,
-		Version:           next.Version,
-		HistoryID:         next.HistoryID,
-		Level:             cfg.Level,
-		Changes:           changes,
-		StateTransition:   stateT,
-		KYCTransition:     kycT,
-		Converted:         converted,
-	}
-	if cfg.Scorer != nil {
-		// As Flagright's ConsumerUserEventWithRulesResult: the user's risk scores
-		// after the event.
-		stored.RiskScoreDetails = u.RiskScoreDetails
-	}
-	logEntry(&next, stored)
-	return &Result{
-		User:            u,
-		Previous:        current,
-		Record:          next,
-		Changes:         changes,
-		StateTransition: stateT,
-		KYCTransition:   kycT,
-		Converted:       converted,
-		Event:           stored,
-	}, nil
+	return result(current, next, ev, opts, cfg, &m, transitions, from != base), nil // step 8
 }
 
 // checkGrowth refuses, under Strict, an event that takes one of the lists a user gathers
@@ -431,6 +311,191 @@ func checkGrowth(base, u *ConsumerUser, ev *ConsumerUserEvent) error {
 	return nil
 }
 
+// startingUser returns the consumer user the event applies to (steps 1 and 2): the
+// stored one, or a converted business user cut down to its id and creation time, as
+// Flagright does; and the user whose state and KYC status are the From of the event's
+// transitions (for a conversion, the business record's; otherwise the same user).
+func startingUser(current Record, ev *ConsumerUserEvent, opts Options, sameID bool) (base, from *ConsumerUser, err error) {
+	switch {
+	case current.Consumer != nil:
+		base, from = current.Consumer, current.Consumer
+	case current.Business != nil:
+		if !opts.AllowUserTypeConversion {
+			return nil, nil, fmt.Errorf("%w (user %q)", ErrUserTypeMismatch, ev.UserID)
+		}
+		b := current.Business
+		base = &ConsumerUser{UserID: b.UserID, CreatedTimestamp: b.CreatedTimestamp}
+		from = &ConsumerUser{UserStateDetails: b.UserStateDetails, KYCStatusDetails: b.KYCStatusDetails}
+	default:
+		return nil, nil, fmt.Errorf("%w: %q", ErrUserNotFound, ev.UserID)
+	}
+	if sameID && base.UserID != ev.UserID {
+		return nil, nil, &ValidationError{Fields: []FieldError{{Path: "userId", Code: CodeInconsistent, Message: "the record given is not the event's user"}}}
+	}
+	return base, from, nil
+}
+
+// mergeAttributes merges the update into a copy of base (step 3).
+func mergeAttributes(m *merger, base *ConsumerUser, attrs *ConsumerUserAttributes) *ConsumerUser {
+	if attrs != nil {
+		return m.mergeConsumerUser(base, attrs)
+	}
+	c := *base
+	return &c
+}
+
+// statusField is one of the two statuses of step 4: the user's state, or its KYC status.
+type statusField struct {
+	name   string // the TransitionRule's field: StateField or KYCStatusField
+	path   string // the changed path of its reason
+	status func(u *ConsumerUser) string
+	reason func(u *ConsumerUser) *string // the reason of u's status object, or nil
+	// ownReason reports whether the update gives the status object a reason of its own.
+	ownReason func(a *ConsumerUserAttributes) bool
+	// setReason gives u's status object (which it has) the reason r, in a copy.
+	setReason func(u *ConsumerUser, r *string)
+}
+
+var statusFields = [2]statusField{
+	{StateField, "userStateDetails.reason", stateOf,
+		func(u *ConsumerUser) *string {
+			if u.UserStateDetails == nil {
+				return nil
+			}
+			return u.UserStateDetails.Reason
+		},
+		func(a *ConsumerUserAttributes) bool {
+			p, _ := a.UserStateDetails.Get()
+			return p != nil && !p.Reason.IsAbsent()
+		},
+		func(u *ConsumerUser, r *string) {
+			d := *u.UserStateDetails
+			d.Reason = r
+			u.UserStateDetails = &d
+		}},
+	{KYCStatusField, "kycStatusDetails.reason", kycOf,
+		func(u *ConsumerUser) *string {
+			if u.KYCStatusDetails == nil {
+				return nil
+			}
+			return u.KYCStatusDetails.Reason
+		},
+		func(a *ConsumerUserAttributes) bool {
+			p, _ := a.KYCStatusDetails.Get()
+			return p != nil && !p.Reason.IsAbsent()
+		},
+		func(u *ConsumerUser, r *string) {
+			d := *u.KYCStatusDetails
+			d.Reason = r
+			u.KYCStatusDetails = &d
+		}},
+}
+
+// apply is step 4 for one status: the transition from its value in from to its value in
+// u, asked of the rule; when it changed and the update gives no reason, the reason
+// becomes the event's (or none), never the stale one of base.
+func (f statusField) apply(cfg Config, m *merger, from, base, u *ConsumerUser, ev *ConsumerUserEvent) (*Transition, error) {
+	t, err := transition(cfg, f.name, f.status(from), f.status(u))
+	if err != nil || t == nil || t.To == "" || ev.UpdatedConsumerUserAttributes == nil || f.ownReason(ev.UpdatedConsumerUserAttributes) {
+		return t, err
+	}
+	f.setReason(u, ev.Reason)
+	if !equalPtr(ev.Reason, f.reason(base)) {
+		m.changes = append(m.changes, f.path)
+	}
+	return t, nil
+}
+
+// appendEventLinks appends the event's externalLinks to u's, without duplicates, after
+// the attributes' links (step 7); the change is judged on the final list.
+func appendEventLinks(m *merger, base, u *ConsumerUser, ev *ConsumerUserEvent) {
+	if len(ev.ExternalLinks) == 0 {
+		return
+	}
+	if links, added := appendLinks(u.ExternalLinks, ev.ExternalLinks); added {
+		u.ExternalLinks = links
+	}
+	m.changes = removeString(m.changes, "externalLinks")
+	if !equalSlice(base.ExternalLinks, u.ExternalLinks) {
+		m.changes = append(m.changes, "externalLinks")
+	}
+}
+
+// rekeyTo gives u the event's newUserId when the flag asks for it (step 6), unless
+// cfg.CanChangeUserID refuses.
+func rekeyTo(cfg Config, m *merger, u *ConsumerUser, ev *ConsumerUserEvent, opts Options) error {
+	if !opts.ChangeUserID || ev.NewUserID == "" {
+		return nil
+	}
+	if cfg.CanChangeUserID != nil {
+		if err := cfg.CanChangeUserID(u, ev.NewUserID); err != nil {
+			ve := &ValidationError{Fields: []FieldError{{Path: "newUserId", Code: CodeNotAllowed, Message: "the user id may not be changed"}}}
+			return fmt.Errorf("%w: %w", ve, err)
+		}
+	}
+	rekey(u, ev.NewUserID)
+	m.changes = append(m.changes, "userId")
+	return nil
+}
+
+// nextRecord returns the record after the event: u, the next version, the locks as the
+// flags leave them (step 5), the newest timestamp, the history's bookkeeping.
+func nextRecord(current Record, u *ConsumerUser, ev *ConsumerUserEvent, opts Options) Record {
+	next := Record{
+		Consumer:           u,
+		Version:            current.Version + 1,
+		KYCRiskLevelLocked: current.KYCRiskLevelLocked,
+		CRARiskLevelLocked: current.CRARiskLevelLocked,
+		LastEventTimestamp: max(current.LastEventTimestamp, ev.Timestamp),
+		HistoryID:          current.HistoryID,
+		SnapshotDue:        current.SnapshotDue,
+	}
+	if opts.LockKYCRiskLevel != nil {
+		next.KYCRiskLevelLocked = *opts.LockKYCRiskLevel
+	}
+	if opts.LockCRARiskLevel != nil {
+		next.CRARiskLevelLocked = *opts.LockCRARiskLevel
+	}
+	return next
+}
+
+// result assembles the outcome (step 8) and the history entry of the event.
+func result(current, next Record, ev *ConsumerUserEvent, opts Options, cfg Config, m *merger, t [2]*Transition, converted bool) *Result {
+	changes := sortedChanges(m.changes)
+	if converted {
+		// The changes of a conversion are judged against the business record: what
+		// the conversion dropped or changed, and what the event set.
+		changes = changedPaths(current.Business.appendJSON(nil), next.Consumer.appendJSON(nil))
+	}
+	stored := &StoredEvent{
+		ConsumerUserEvent: *ev,
+		Options:           opts,
+		Version:           next.Version,
+		HistoryID:         next.HistoryID,
+		Level:             cfg.Level,
+		Changes:           changes,
+		StateTransition:   t[0],
+		KYCTransition:     t[1],
+		Converted:         converted,
+	}
+	if cfg.Scorer != nil {
+		// As Flagright's ConsumerUserEventWithRulesResult: the user's risk scores
+		// after the event.
+		stored.RiskScoreDetails = next.Consumer.RiskScoreDetails
+	}
+	logEntry(&next, stored)
+	return &Result{
+		User:            next.Consumer,
+		Previous:        current,
+		Record:          next,
+		Changes:         changes,
+		StateTransition: t[0],
+		KYCTransition:   t[1],
+		Converted:       converted,
+		Event:           stored,
+	}
+}
+
 func stateOf(u *ConsumerUser) string {
 	if u.UserStateDetails == nil {
 		return ""
@@ -443,27 +508,6 @@ func kycOf(u *ConsumerUser) string {
 		return ""
 	}
 	return string(u.KYCStatusDetails.Status)
-}
-
-func reasonOf(d *UserStateDetails) *string {
-	if d == nil {
-		return nil
-	}
-	return d.Reason
-}
-
-func kycReasonOf(d *KYCStatusDetails) *string {
-	if d == nil {
-		return nil
-	}
-	return d.Reason
-}
-
-func equalStringPtr(a, b *string) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
 }
 
 // transition returns the transition from -> to of field, or nil for none, after asking

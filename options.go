@@ -186,12 +186,5 @@ func (o Options) Query() url.Values {
 // equal reports whether o and p are the same flags.
 func (o Options) equal(p Options) bool {
 	return o.AllowUserTypeConversion == p.AllowUserTypeConversion && o.ChangeUserID == p.ChangeUserID &&
-		equalBoolPtr(o.LockKYCRiskLevel, p.LockKYCRiskLevel) && equalBoolPtr(o.LockCRARiskLevel, p.LockCRARiskLevel)
-}
-
-func equalBoolPtr(a, b *bool) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
+		equalPtr(o.LockKYCRiskLevel, p.LockKYCRiskLevel) && equalPtr(o.LockCRARiskLevel, p.LockCRARiskLevel)
 }

@@ -53,78 +53,22 @@ func sortTimeline(events []*StoredEvent) {
 
 // applyLate applies ev, older than the newest event applied to current, at its place in
 // the user's timeline: it finds the newest committed version whose events all come
-// before ev in the timeline, folds ev and the events committed after that version on top
-// of its record, and returns the outcome, to be committed as version current.Version+1
-// with a snapshot (the new record is no replay of ev on the version before it). It reads
-// the history back from the newest version only as far as the events ev goes before,
-// plus at most the entries back to a snapshot.
+// before ev in the timeline (landing), folds ev and the events committed after that
+// version on top of its record, and returns the outcome, to be committed as version
+// current.Version+1 with a snapshot (the new record is no replay of ev on the version
+// before it).
 func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerUserEvent, opts Options) (*Result, error) {
-	late := &StoredEvent{ConsumerUserEvent: *ev, Options: opts, Version: current.Version + 1}
-	// Walk the history back, a snapshot window at a time, keeping the entries after the
-	// candidate version (after) and the smallest timestamp among them and ev (floor).
-	var after []*StoredEvent
-	floor := ev.Timestamp
-	var base Record
-	found := false
-	for at := current.Version; !found; {
-		var window []*StoredEvent
-		for e, err := range p.store.LoadHistory(ctx, current.HistoryID, at) {
-			if err != nil {
-				return nil, err
-			}
-			if e.Version > at {
-				break
-			}
-			window = append(window, e)
-		}
-		if len(window) == 0 || window[0].Snapshot == nil || window[len(window)-1].Version != at {
-			return nil, fmt.Errorf("%w: history %q has no snapshot before version %d", ErrStoredData, current.HistoryID, at)
-		}
-		// newest[i]: the newest timestamp applied at window[i].Version.
-		newest := make([]float64, len(window))
-		for i, e := range window {
-			if i == 0 {
-				newest[i] = e.Snapshot.LastEventTimestamp
-			} else {
-				newest[i] = max(newest[i-1], e.Timestamp)
-			}
-		}
-		i := len(window) - 1
-		for ; i >= 0; i-- {
-			if newest[i] <= floor {
-				break
-			}
-			if window[i].EventID == "" {
-				return nil, fmt.Errorf("%w: history %q: a creation at version %d after events", ErrStoredData, current.HistoryID, window[i].Version)
-			}
-			after = append(after, window[i])
-			floor = min(floor, window[i].Timestamp)
-		}
-		if i < 0 {
-			at = window[0].Version - 1
-			if at < 1 {
-				return nil, fmt.Errorf("%w: history %q: no version before the timeline of %q", ErrStoredData, current.HistoryID, ev.EventID)
-			}
-			continue
-		}
-		// The record at window[i].Version: the snapshot, and the entries to i replayed.
-		var rec Record
-		for j := 0; j <= i; j++ {
-			var err error
-			if rec, err = replayEntry(rec, window[j]); err != nil {
-				return nil, err
-			}
-		}
-		base, found = rec, true
+	base, after, err := p.landing(ctx, current, ev.Timestamp)
+	if err != nil {
+		return nil, err
 	}
-
-	timeline := append(after, late)
-	final, steps, err := Fold(base, timeline, p.foldConfig())
+	late := &StoredEvent{ConsumerUserEvent: *ev, Options: opts, Version: current.Version + 1}
+	final, steps, err := Fold(base, append(after, late), p.foldConfig())
 	if err != nil {
 		return nil, err
 	}
 	var own *Result
-	var replayed []string
+	replayed := []string{} // late, even when no event comes after it once placed
 	for _, r := range steps {
 		switch {
 		case r.Event.EventID == ev.EventID:
@@ -133,14 +77,10 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 			replayed = append(replayed, r.Event.EventID)
 		}
 	}
-	if replayed == nil {
-		replayed = []string{} // late, though no event comes after it once placed
-	}
 	final.Version = current.Version + 1
 	final.HistoryID = current.HistoryID
 	final.SnapshotDue = snapshotDue(&final)
 	snap := final
-
 	changes := changedPaths(recordUserJSON(current), recordUserJSON(final))
 	if len(changes) == 0 {
 		changes = nil
@@ -161,17 +101,74 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 	if p.cfg.Scorer != nil && final.Consumer != nil {
 		stored.RiskScoreDetails = final.Consumer.RiskScoreDetails
 	}
-	return &Result{
-		User:            final.Consumer,
-		Previous:        current,
-		Record:          final,
-		Changes:         changes,
-		StateTransition: own.StateTransition,
-		KYCTransition:   own.KYCTransition,
-		Converted:       own.Converted,
-		Replayed:        replayed,
-		Event:           stored,
-	}, nil
+	return &Result{User: final.Consumer, Previous: current, Record: final, Changes: changes, StateTransition: own.StateTransition,
+		KYCTransition: own.KYCTransition, Converted: own.Converted, Replayed: replayed, Event: stored}, nil
+}
+
+// landing returns where an event of timestamp ts lands in the history of current: the
+// record of the newest version whose events all come before it in the timeline, and the
+// entries committed after that version (which come after it, or before it but were
+// committed later). It reads the history back from the newest version, a snapshot window
+// at a time, only as far as that version and the snapshot before it.
+func (p *Processor) landing(ctx context.Context, current Record, ts float64) (Record, []*StoredEvent, error) {
+	var after []*StoredEvent
+	floor := ts // the earliest timestamp among the event and the entries after the candidate
+	for at := current.Version; ; {
+		window, err := p.window(ctx, current.HistoryID, at)
+		if err != nil {
+			return Record{}, nil, err
+		}
+		// newest[i]: the newest timestamp applied at window[i].Version.
+		newest := make([]float64, len(window))
+		for i, e := range window {
+			if i == 0 {
+				newest[i] = e.Snapshot.LastEventTimestamp
+			} else {
+				newest[i] = max(newest[i-1], e.Timestamp)
+			}
+		}
+		i := len(window) - 1
+		for ; i >= 0 && newest[i] > floor; i-- {
+			if window[i].EventID == "" {
+				return Record{}, nil, fmt.Errorf("%w: history %q: a creation at version %d after events", ErrStoredData, current.HistoryID, window[i].Version)
+			}
+			after = append(after, window[i])
+			floor = min(floor, window[i].Timestamp)
+		}
+		if i < 0 {
+			if at = window[0].Version - 1; at < 1 {
+				return Record{}, nil, fmt.Errorf("%w: history %q has no version before an event of %.0f", ErrStoredData, current.HistoryID, ts)
+			}
+			continue
+		}
+		// The record at window[i].Version: the snapshot, and the entries to i replayed.
+		var rec Record
+		for _, e := range window[:i+1] {
+			if rec, err = replayEntry(rec, e); err != nil {
+				return Record{}, nil, err
+			}
+		}
+		return rec, after, nil
+	}
+}
+
+// window returns the entries of history historyID from the newest snapshot at or before
+// version at, through at.
+func (p *Processor) window(ctx context.Context, historyID string, at int64) ([]*StoredEvent, error) {
+	var window []*StoredEvent
+	for e, err := range p.store.LoadHistory(ctx, historyID, at) {
+		if err != nil {
+			return nil, err
+		}
+		if e.Version > at {
+			break
+		}
+		window = append(window, e)
+	}
+	if len(window) == 0 || window[0].Snapshot == nil || window[len(window)-1].Version != at {
+		return nil, fmt.Errorf("%w: history %q has no snapshot before version %d", ErrStoredData, historyID, at)
+	}
+	return window, nil
 }
 
 // foldConfig is the Config of the Processor's timeline folds.
