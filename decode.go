@@ -77,6 +77,10 @@ const maxErrors = 100
 // Amount values must have at most this many digits before and after the decimal point.
 const maxAmountDigits = 30
 
+// amountDigitsMessage is the problem of an amount with too many digits.
+var amountDigitsMessage = "amount must have at most " + strconv.Itoa(maxAmountDigits) + " digits before and " +
+	strconv.Itoa(maxAmountDigits) + " after the decimal point"
+
 // decoder is a strict JSON reader that decodes straight into the model types. It reports
 // every structural problem it can with its path, and stops at the first syntax error.
 type decoder struct {
@@ -599,52 +603,83 @@ func hex4(data []byte, i int) (rune, bool) {
 
 // readNumber reads a JSON number at d.i and returns its text.
 func (d *decoder) readNumber() ([]byte, bool) {
-	start, i := d.i, d.i
-	n := len(d.data)
-	if i < n && d.data[i] == '-' {
-		i++
-	}
-	switch {
-	case i < n && d.data[i] == '0':
-		i++
-	case i < n && d.data[i] >= '1' && d.data[i] <= '9':
-		for i < n && d.data[i] >= '0' && d.data[i] <= '9' {
-			i++
-		}
-	default:
-		d.i = i
+	_, n, ok := scanNumber(d.data[d.i:])
+	start := d.i
+	d.i += n
+	if !ok {
 		d.syntax("invalid number")
 		return nil, false
 	}
-	if i < n && d.data[i] == '.' {
+	return d.data[start:d.i], true
+}
+
+// numberParts is a JSON number split into its parts.
+type numberParts struct {
+	neg     bool
+	intPart []byte // the digits before the point
+	frac    []byte // the digits after it
+	exp     int    // the exponent, saturated at ±maxScanExponent
+}
+
+// maxScanExponent bounds the exponent scanNumber keeps: far beyond any amount or
+// timestamp, and far from overflowing an int.
+const maxScanExponent = 100000
+
+// scanNumber lexes the JSON number (RFC 8259's grammar) at the start of s and returns
+// its parts and its length. When s does not start with a number it returns ok false and
+// the length read up to the fault. It is the one number scanner of the package: the
+// decoder's, and the splitting of decimal text for smallDecimal and amountInRange.
+func scanNumber(s []byte) (p numberParts, n int, ok bool) {
+	i := 0
+	digits := func() int {
+		j := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - j
+	}
+	if i < len(s) && s[i] == '-' {
+		p.neg, i = true, i+1
+	}
+	start := i
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		digits()
+	default:
+		return p, i, false
+	}
+	p.intPart = s[start:i]
+	if i < len(s) && s[i] == '.' {
 		i++
 		j := i
-		for i < n && d.data[i] >= '0' && d.data[i] <= '9' {
-			i++
+		if digits() == 0 {
+			return p, i, false
 		}
-		if i == j {
-			d.i = i
-			d.syntax("invalid number")
-			return nil, false
-		}
+		p.frac = s[j:i]
 	}
-	if i < n && (d.data[i] == 'e' || d.data[i] == 'E') {
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
-		if i < n && (d.data[i] == '+' || d.data[i] == '-') {
-			i++
+		neg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			neg, i = s[i] == '-', i+1
 		}
 		j := i
-		for i < n && d.data[i] >= '0' && d.data[i] <= '9' {
-			i++
+		if digits() == 0 {
+			return p, i, false
 		}
-		if i == j {
-			d.i = i
-			d.syntax("invalid number")
-			return nil, false
+		for _, c := range s[j:i] {
+			if p.exp < maxScanExponent {
+				p.exp = p.exp*10 + int(c-'0')
+			}
+		}
+		p.exp = min(p.exp, maxScanExponent)
+		if neg {
+			p.exp = -p.exp
 		}
 	}
-	d.i = i
-	return d.data[start:i], true
+	return p, i, true
 }
 
 // skip reads and discards one value, checking its syntax and the limits; with dups it
@@ -885,15 +920,18 @@ func (d *decoder) decimal() decimal.Decimal {
 		d.mismatch("a number")
 		return decimal.Decimal{}
 	}
-	s, ok := d.readNumber()
+	p, n, ok := scanNumber(d.data[d.i:])
+	s := d.data[d.i : d.i+n]
+	d.i += n
 	if !ok {
+		d.syntax("invalid number")
 		return decimal.Decimal{}
 	}
-	if !amountInRange(s) {
-		d.fail(CodeOutOfRange, "amount must have at most 30 digits before and 30 after the decimal point")
+	if !p.amountInRange() {
+		d.fail(CodeOutOfRange, amountDigitsMessage)
 		return decimal.Decimal{}
 	}
-	if v, ok := smallDecimal(s); ok {
+	if v, ok := p.smallDecimal(); ok {
 		return v
 	}
 	v, err := decimal.NewFromString(string(s))
@@ -909,88 +947,39 @@ func (d *decoder) decimal() decimal.Decimal {
 // int64; it reports false otherwise. It saves the string and the second big.Int that
 // NewFromString allocates.
 func smallDecimal(s []byte) (decimal.Decimal, bool) {
-	i, neg := 0, false
-	if i < len(s) && s[i] == '-' {
-		neg, i = true, i+1
-	}
-	var coef int64
-	digits, exp := 0, 0
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		coef = coef*10 + int64(s[i]-'0')
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			coef = coef*10 + int64(s[i]-'0')
-			digits++
-			exp--
-		}
-	}
-	if digits > 18 {
+	p, _, ok := scanNumber(s)
+	if !ok {
 		return decimal.Decimal{}, false
 	}
-	if i < len(s) {
-		i++ // e or E
-		eneg := false
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			eneg, i = s[i] == '-', i+1
-		}
-		e := 0
-		for ; i < len(s); i++ {
-			if e > 1000 {
-				return decimal.Decimal{}, false
-			}
-			e = e*10 + int(s[i]-'0')
-		}
-		if eneg {
-			e = -e
-		}
-		exp += e
+	return p.smallDecimal()
+}
+
+func (p numberParts) smallDecimal() (decimal.Decimal, bool) {
+	if len(p.intPart)+len(p.frac) > 18 || p.exp > 1000 || p.exp < -1000 {
+		return decimal.Decimal{}, false
 	}
-	if neg {
+	var coef int64
+	for _, c := range p.intPart {
+		coef = coef*10 + int64(c-'0')
+	}
+	for _, c := range p.frac {
+		coef = coef*10 + int64(c-'0')
+	}
+	if p.neg {
 		coef = -coef
 	}
-	return decimal.New(coef, int32(exp)), true
+	return decimal.New(coef, int32(p.exp-len(p.frac))), true
 }
 
 // amountInRange reports whether the JSON number s has at most maxAmountDigits
 // significant digits before and after the decimal point, without converting it.
 func amountInRange(s []byte) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	intStart := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	intPart := s[intStart:i]
-	var frac []byte
-	if i < len(s) && s[i] == '.' {
-		i++
-		j := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		frac = s[j:i]
-	}
-	exp := 0
-	if i < len(s) {
-		i++ // e or E
-		neg := false
-		if s[i] == '+' || s[i] == '-' {
-			neg = s[i] == '-'
-			i++
-		}
-		for ; i < len(s); i++ {
-			if exp < 100000 {
-				exp = exp*10 + int(s[i]-'0')
-			}
-		}
-		if neg {
-			exp = -exp
-		}
-	}
+	p, _, ok := scanNumber(s)
+	return ok && p.amountInRange()
+}
+
+func (p numberParts) amountInRange() bool {
+	intPart, frac := p.intPart, p.frac
 	// Significant digits: drop leading zeros of the integer part and trailing zeros of
 	// the fraction.
 	for len(intPart) > 0 && intPart[0] == '0' {
@@ -1001,7 +990,7 @@ func amountInRange(s []byte) bool {
 	}
 	// The digits are intPart then frac; only frac can have leading zeros now.
 	n := len(intPart) + len(frac)
-	point := len(intPart) + exp // position of the decimal point within the digits
+	point := len(intPart) + p.exp // position of the decimal point within the digits
 	lead := 0
 	if len(intPart) == 0 {
 		for lead < len(frac) && frac[lead] == '0' {

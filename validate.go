@@ -359,7 +359,7 @@ func (c *vctx) enum(name string, present, valid, required bool, typ string) {
 // decimal checks that an amount value stays within the digits the decoder accepts.
 func (c *vctx) decimal(name string, d decimal.Decimal) {
 	if !decimalInRange(d) {
-		c.fail(name, CodeOutOfRange, "amount must have at most 30 digits before and 30 after the decimal point")
+		c.fail(name, CodeOutOfRange, amountDigitsMessage)
 	}
 }
 
