@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strconv"
+	"sync"
 
 	"github.com/compliancekit/userevents"
 	"github.com/jackc/pgx/v5"
@@ -54,11 +56,19 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 
 // Store is a userevents.Store on PostgreSQL. It is safe for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	cache *recordCache // nil: none
 }
 
-// New returns a Store on pool, whose tables Migrate has created.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+// New returns a Store on pool, whose tables Migrate has created, with the default
+// Options (a cache of DefaultCacheSize users).
+func New(pool *pgxpool.Pool) *Store { return NewWithOptions(pool, Options{}) }
+
+// NewWithOptions returns a Store on pool, whose tables Migrate has created, configured
+// by opts.
+func NewWithOptions(pool *pgxpool.Pool, opts Options) *Store {
+	return &Store{pool: pool, cache: newRecordCache(opts.CacheSize)}
+}
 
 var _ userevents.Store = (*Store)(nil)
 
@@ -72,23 +82,39 @@ const (
 	typeBusiness = "BUSINESS"
 )
 
-// LoadUser returns the record of userID, or userevents.ErrUserNotFound.
+// LoadUser returns the record of userID, or userevents.ErrUserNotFound. It reads the
+// row in one query; when the cache holds a record of userID, the query compares the
+// row's xmin with the cached one and leaves the document out when they are equal (the
+// row is then the one the cached record was read from or written as), and the cached
+// record is returned.
 func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
 	var (
 		rec       userevents.Record
 		userType  string
 		historyID *string
 		doc       []byte
+		xmin      uint32
 	)
-	err := s.pool.QueryRow(ctx, `SELECT version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp,
-		history_id, snapshot_due, doc FROM userevents_users WHERE user_id = $1`, userID).
-		Scan(&rec.Version, &userType, &rec.KYCRiskLevelLocked, &rec.CRARiskLevelLocked, &rec.LastEventTimestamp,
+	cachedRec, cachedXmin, hit := s.cache.get(userID) // xmin 0 (InvalidTransactionId) is no row's
+	err := s.pool.QueryRow(ctx, `SELECT xmin, version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp,
+		history_id, snapshot_due, CASE WHEN xmin = $2::xid THEN NULL ELSE doc END FROM userevents_users WHERE user_id = $1`, userID, cachedXmin).
+		Scan(&xmin, &rec.Version, &userType, &rec.KYCRiskLevelLocked, &rec.CRARiskLevelLocked, &rec.LastEventTimestamp,
 			&historyID, &rec.SnapshotDue, &doc)
 	if errors.Is(err, pgx.ErrNoRows) {
+		s.cache.remove(userID)
 		return userevents.Record{}, userevents.ErrUserNotFound
 	}
 	if err != nil {
 		return userevents.Record{}, fmt.Errorf("pgstore: load user: %w", err)
+	}
+	if hit && doc == nil {
+		if xmin == cachedXmin && rec.Version == cachedRec.Version {
+			return cachedRec, nil
+		}
+		// The same xmin at another version: transaction ids wrapped around. Read again
+		// without the cache.
+		s.cache.remove(userID)
+		return s.LoadUser(ctx, userID)
 	}
 	if historyID == nil {
 		return userevents.Record{}, fmt.Errorf("%w: pgstore: user %q has no history (run Migrate)", userevents.ErrStoredData, userID)
@@ -98,6 +124,7 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 	if err != nil {
 		return userevents.Record{}, fmt.Errorf("%w: pgstore: user %q: %w", userevents.ErrStoredData, userID, err)
 	}
+	s.cache.put(userID, rec, xmin)
 	return rec, nil
 }
 
@@ -205,10 +232,13 @@ func yieldRows(rows pgx.Rows, yield func(*userevents.StoredEvent, error) bool) (
 	return n, last, true
 }
 
-// Commit stores c in one transaction: a conditional update on the version (an insert for
-// version 0; a delete and an insert for a re-key), then the insert of the history entry,
-// guarded by the keys. Unique violations become ErrUserExists and ErrEventIDConflict, and
-// an update of no row ErrVersionConflict.
+// Commit stores c in one statement, so in one round trip and atomically, without a
+// transaction of its own: a data-modifying CTE writes the user's row, conditionally
+// (an update on the version; an insert for version 0; a delete at the version and an
+// insert for a re-key), and the history entry is inserted from the CTE's rows, so it is
+// written only when the user's row was. Unique violations become ErrUserExists and
+// ErrEventIDConflict (the whole statement then writes nothing), and no row written
+// ErrVersionConflict (or ErrUserExists for a creation).
 func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	newID := c.Record.UserID()
 	switch {
@@ -220,80 +250,83 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		return fmt.Errorf("pgstore: the history entry (version %d of %q) is not the record's (version %d of %q)",
 			c.Event.Version, c.Event.HistoryID, c.Record.Version, c.Record.HistoryID)
 	}
-	userType, doc, err := encodeUser(c.Record)
-	if err != nil {
-		return err
-	}
 	e := c.Event
-	var event, snapshot []byte
-	var eventID *string
-	userID := newID
-	if e.EventID != "" {
-		if event, err = json.Marshal(e); err != nil {
-			return fmt.Errorf("pgstore: encode event: %w", err)
-		}
-		eventID, userID = &e.EventID, e.UserID
-	}
 	outcome, err := encodeOutcome(e)
 	if err != nil {
 		return fmt.Errorf("pgstore: encode outcome: %w", err)
 	}
+	// The user, the event and the snapshot are written with the library's encoder into
+	// one pooled buffer, then sliced: pgx copies the arguments into its own buffer.
+	bp := buffers.Get().(*[]byte)
+	defer putBuffer(bp)
+	buf := (*bp)[:0]
+	userType, buf := appendUser(buf, c.Record)
+	docEnd := len(buf)
+	var eventID *string
+	userID := newID
+	if e.EventID != "" {
+		buf, _ = e.AppendJSON(buf)
+		eventID, userID = &e.EventID, e.UserID
+	}
+	eventEnd := len(buf)
 	if e.Snapshot != nil {
-		if snapshot, err = encodeRecord(*e.Snapshot); err != nil {
-			return fmt.Errorf("pgstore: encode snapshot: %w", err)
-		}
+		buf = appendRecord(buf, *e.Snapshot)
 	}
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
-	if err != nil {
-		return fmt.Errorf("pgstore: begin: %w", err)
+	*bp = buf
+	doc, event, snapshot := buf[:docEnd], buf[docEnd:eventEnd], buf[eventEnd:]
+	if e.EventID == "" {
+		event = nil
 	}
-	defer func() {
-		if err != nil {
-			tx.Rollback(context.WithoutCancel(ctx))
-		}
-	}()
+	if e.Snapshot == nil {
+		snapshot = nil
+	}
 	r := c.Record
-	const insertUser = `INSERT INTO userevents_users
-		(user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp, history_id, snapshot_due, doc)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
-	var tag pgconn.CommandTag
+	// $1-$8 are the history entry's, $9-$17 the user row's, $18-$19 the expected row's.
+	args := []any{e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot,
+		newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc}
+	var sql string
 	switch {
 	case c.ExpectedVersion == 0:
-		tag, err = tx.Exec(ctx, insertUser+` ON CONFLICT (user_id) DO NOTHING`,
-			newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc)
-		if err == nil && tag.RowsAffected() == 0 {
-			err = fmt.Errorf("%w: %q", userevents.ErrUserExists, newID)
-		}
+		sql = `WITH u AS (` + insertUser + ` VALUES ($9, $10, $11, $12, $13, $14, $15, $16, $17::json)
+			ON CONFLICT (user_id) DO NOTHING RETURNING 1) ` + insertEntry
 	case newID == c.UserID:
-		tag, err = tx.Exec(ctx, `UPDATE userevents_users SET version = $3, user_type = $4, kyc_risk_level_locked = $5,
-			cra_risk_level_locked = $6, last_event_timestamp = $7, snapshot_due = $8, doc = $9
-			WHERE user_id = $1 AND version = $2 AND history_id = $10`,
-			c.UserID, c.ExpectedVersion, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.SnapshotDue, doc, r.HistoryID)
-		if err == nil && tag.RowsAffected() == 0 {
-			err = fmt.Errorf("%w: %q is not at version %d", userevents.ErrVersionConflict, c.UserID, c.ExpectedVersion)
-		}
+		sql = `WITH u AS (UPDATE userevents_users SET version = $10, user_type = $11, kyc_risk_level_locked = $12,
+			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16, doc = $17::json
+			WHERE user_id = $9 AND version = $18 AND history_id = $15 RETURNING 1) ` + insertEntry
+		args = append(args, c.ExpectedVersion)
 	default: // a re-key: delete the old row at the expected version, insert the new one
-		tag, err = tx.Exec(ctx, `DELETE FROM userevents_users WHERE user_id = $1 AND version = $2 AND history_id = $3`,
-			c.UserID, c.ExpectedVersion, r.HistoryID)
-		if err == nil && tag.RowsAffected() == 0 {
-			err = fmt.Errorf("%w: %q is not at version %d", userevents.ErrVersionConflict, c.UserID, c.ExpectedVersion)
-			break
-		}
-		if err == nil {
-			_, err = tx.Exec(ctx, insertUser,
-				newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc)
-		}
+		sql = `WITH u AS (DELETE FROM userevents_users WHERE user_id = $19 AND version = $18 AND history_id = $15 RETURNING 1),
+			n AS (` + insertUser + ` SELECT $9, $10, $11, $12, $13, $14, $15, $16, $17::json FROM u) ` + insertEntry
+		args = append(args, c.ExpectedVersion, c.UserID)
 	}
-	if err == nil {
-		_, err = tx.Exec(ctx, `INSERT INTO userevents_history (history_id, version, event_id, user_id, timestamp, event, outcome, snapshot)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot)
+	var xmin uint32
+	err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) && c.ExpectedVersion == 0:
+		err = fmt.Errorf("%w: %q", userevents.ErrUserExists, newID)
+	case errors.Is(err, pgx.ErrNoRows):
+		err = fmt.Errorf("%w: %q is not at version %d", userevents.ErrVersionConflict, c.UserID, c.ExpectedVersion)
 	}
-	if err == nil {
-		err = tx.Commit(ctx)
+	if err != nil {
+		s.cache.remove(c.UserID)
+		s.cache.remove(newID)
+		return mapError(err)
 	}
-	return mapError(err)
+	if newID != c.UserID {
+		s.cache.remove(c.UserID)
+	}
+	s.cache.put(newID, c.Record, xmin)
+	return nil
 }
+
+// insertUser is the INSERT of a user row, followed by its VALUES or SELECT of $9-$17.
+const insertUser = `INSERT INTO userevents_users
+		(user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp, history_id, snapshot_due, doc)`
+
+// insertEntry inserts the history entry $1-$8 once per row of the CTE u (none or one),
+// and returns the transaction id that wrote it, which is the xmin of the user's row too.
+const insertEntry = `INSERT INTO userevents_history (history_id, version, event_id, user_id, timestamp, event, outcome, snapshot)
+	SELECT $1::text, $2::bigint, $3::text, $4::text, $5::float8, $6::json, $7::json, $8::json FROM u RETURNING xmin`
 
 // mapError turns unique violations into the library's sentinels.
 func mapError(err error) error {
@@ -323,28 +356,29 @@ func decodeUser(userType string, doc []byte) (c *userevents.ConsumerUser, b *use
 	return c, b, err
 }
 
-func encodeUser(r userevents.Record) (string, []byte, error) {
-	var (
-		doc []byte
-		err error
-	)
-	userType := typeConsumer
+// appendUser appends the user of r with the library's encoder and returns its type.
+func appendUser(dst []byte, r userevents.Record) (string, []byte) {
 	if r.Consumer != nil {
-		doc, err = json.Marshal(r.Consumer)
-	} else {
-		userType = typeBusiness
-		doc, err = json.Marshal(r.Business)
+		dst, _ = r.Consumer.AppendJSON(dst) // the error is always nil
+		return typeConsumer, dst
 	}
-	if err != nil {
-		return "", nil, fmt.Errorf("pgstore: encode user: %w", err)
-	}
-	return userType, doc, nil
+	dst, _ = r.Business.AppendJSON(dst)
+	return typeBusiness, dst
 }
 
-// recordJSON is a Record in a snapshot column (its history is the row's). C and B are
-// the consumer and the business user: *userevents.ConsumerUser and
-// *userevents.BusinessUser when written, json.RawMessage when read (the users are then
-// decoded without limits).
+// buffers are the buffers Commit encodes into: a 15 KB user is not allocated anew for
+// every event.
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+
+func putBuffer(bp *[]byte) {
+	if cap(*bp) <= 1<<20 { // a buffer grown for a huge user is left to the collector
+		buffers.Put(bp)
+	}
+}
+
+// recordJSON is a Record in a snapshot column (its history is the row's), as
+// appendRecord writes it. C and B are the consumer and the business user:
+// json.RawMessage when read (the users are then decoded without limits).
 type recordJSON[C, B any] struct {
 	Consumer           C       `json:"consumer,omitempty"`
 	Business           B       `json:"business,omitempty"`
@@ -355,10 +389,37 @@ type recordJSON[C, B any] struct {
 	SnapshotDue        int64   `json:"snapshotDue,omitempty"`
 }
 
-func encodeRecord(r userevents.Record) ([]byte, error) {
-	return json.Marshal(recordJSON[*userevents.ConsumerUser, *userevents.BusinessUser]{Consumer: r.Consumer, Business: r.Business,
-		Version: r.Version, KYCRiskLevelLocked: r.KYCRiskLevelLocked, CRARiskLevelLocked: r.CRARiskLevelLocked,
-		LastEventTimestamp: r.LastEventTimestamp, SnapshotDue: r.SnapshotDue})
+// appendRecord appends r as recordJSON does (the json.Marshal of a recordJSON), its user
+// written with the library's encoder.
+func appendRecord(dst []byte, r userevents.Record) []byte {
+	dst = append(dst, '{')
+	switch {
+	case r.Consumer != nil:
+		dst = append(dst, `"consumer":`...)
+		dst, _ = r.Consumer.AppendJSON(dst)
+		dst = append(dst, ',')
+	case r.Business != nil:
+		dst = append(dst, `"business":`...)
+		dst, _ = r.Business.AppendJSON(dst)
+		dst = append(dst, ',')
+	}
+	dst = append(dst, `"version":`...)
+	dst = strconv.AppendInt(dst, r.Version, 10)
+	if r.KYCRiskLevelLocked {
+		dst = append(dst, `,"kycRiskLevelLocked":true`...)
+	}
+	if r.CRARiskLevelLocked {
+		dst = append(dst, `,"craRiskLevelLocked":true`...)
+	}
+	if r.LastEventTimestamp != 0 {
+		dst = append(dst, `,"lastEventTimestamp":`...)
+		dst = strconv.AppendFloat(dst, r.LastEventTimestamp, 'g', -1, 64)
+	}
+	if r.SnapshotDue != 0 {
+		dst = append(dst, `,"snapshotDue":`...)
+		dst = strconv.AppendInt(dst, r.SnapshotDue, 10)
+	}
+	return append(dst, '}')
 }
 
 func decodeRecord(data []byte) (userevents.Record, error) {

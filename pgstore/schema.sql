@@ -42,3 +42,15 @@ CREATE TABLE IF NOT EXISTS userevents_history (
 CREATE INDEX IF NOT EXISTS userevents_history_snapshots ON userevents_history (history_id, version) WHERE snapshot IS NOT NULL;
 -- The entries of a history in event time.
 CREATE INDEX IF NOT EXISTS userevents_history_time ON userevents_history (history_id, timestamp, version);
+
+-- The user's document is rewritten by every commit: lz4 compresses it (TOAST) several
+-- times faster than the default pglz, for about as many bytes (docs/BENCHMARKS.md, issue
+-- 15). Servers built without lz4, or before PostgreSQL 14, keep the default.
+DO $$
+BEGIN
+    EXECUTE 'ALTER TABLE userevents_users ALTER COLUMN doc SET COMPRESSION lz4';
+    EXECUTE 'ALTER TABLE userevents_history ALTER COLUMN snapshot SET COMPRESSION lz4';
+EXCEPTION WHEN OTHERS THEN
+    NULL;
+END
+$$;
