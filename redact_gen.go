@@ -7,23 +7,11 @@ package userevents
 import (
 	"fmt"
 	"log/slog"
+	"reflect"
 )
 
 func (v *UserStateDetails) appendSafe(b []byte) []byte {
-	b = append(b, "UserStateDetails{"...)
-	n := 0
-	if v.UserID != nil {
-		b, n = safeKey(b, n, "userId")
-		b = appendString(b, *v.UserID)
-	}
-	if v.Reason != nil {
-		b, n = safeKey(b, n, "reason")
-		b = append(b, redacted...)
-	}
-	b, n = safeKey(b, n, "state")
-	b = append(b, v.State...)
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -34,22 +22,7 @@ func (v UserStateDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v UserStateDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *KYCStatusDetails) appendSafe(b []byte) []byte {
-	b = append(b, "KYCStatusDetails{"...)
-	n := 0
-	if v.UserID != nil {
-		b, n = safeKey(b, n, "userId")
-		b = appendString(b, *v.UserID)
-	}
-	if v.Reason != nil {
-		b, n = safeKey(b, n, "reason")
-		b = append(b, redacted...)
-	}
-	if v.Status != "" {
-		b, n = safeKey(b, n, "status")
-		b = append(b, v.Status...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -60,12 +33,7 @@ func (v KYCStatusDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v KYCStatusDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *CorporateEntityDetails) appendSafe(b []byte) []byte {
-	b = append(b, "CorporateEntityDetails{"...)
-	n := 0
-	b, n = safeKey(b, n, "legalName")
-	b = append(b, redacted...)
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -77,16 +45,7 @@ func (v CorporateEntityDetails) LogValue() slog.Value {
 	return slog.StringValue(string(v.appendSafe(nil)))
 }
 
-func (v *Amount) appendSafe(b []byte) []byte {
-	b = append(b, "Amount{"...)
-	n := 0
-	b, n = safeKey(b, n, "amountValue")
-	b = appendDecimal(b, v.Value)
-	b, n = safeKey(b, n, "amountCurrency")
-	b = append(b, v.Currency...)
-	_ = n
-	return append(b, '}')
-}
+func (v *Amount) appendSafe(b []byte) []byte { return appendSafeStruct(b, reflect.ValueOf(v).Elem()) }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
 // json.Marshal gives v whole.
@@ -96,26 +55,7 @@ func (v Amount) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v Amount) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *TransactionCountLimit) appendSafe(b []byte) []byte {
-	b = append(b, "TransactionCountLimit{"...)
-	n := 0
-	if v.Day != nil {
-		b, n = safeKey(b, n, "day")
-		b = appendFloat(b, *v.Day)
-	}
-	if v.Week != nil {
-		b, n = safeKey(b, n, "week")
-		b = appendFloat(b, *v.Week)
-	}
-	if v.Month != nil {
-		b, n = safeKey(b, n, "month")
-		b = appendFloat(b, *v.Month)
-	}
-	if v.Year != nil {
-		b, n = safeKey(b, n, "year")
-		b = appendFloat(b, *v.Year)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -128,26 +68,7 @@ func (v TransactionCountLimit) LogValue() slog.Value {
 }
 
 func (v *TransactionAmountLimit) appendSafe(b []byte) []byte {
-	b = append(b, "TransactionAmountLimit{"...)
-	n := 0
-	if v.Day != nil {
-		b, n = safeKey(b, n, "day")
-		b = v.Day.appendSafe(b)
-	}
-	if v.Week != nil {
-		b, n = safeKey(b, n, "week")
-		b = v.Week.appendSafe(b)
-	}
-	if v.Month != nil {
-		b, n = safeKey(b, n, "month")
-		b = v.Month.appendSafe(b)
-	}
-	if v.Year != nil {
-		b, n = safeKey(b, n, "year")
-		b = v.Year.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -160,22 +81,7 @@ func (v TransactionAmountLimit) LogValue() slog.Value {
 }
 
 func (v *TransactionLimit) appendSafe(b []byte) []byte {
-	b = append(b, "TransactionLimit{"...)
-	n := 0
-	if v.TransactionCountLimit != nil {
-		b, n = safeKey(b, n, "transactionCountLimit")
-		b = v.TransactionCountLimit.appendSafe(b)
-	}
-	if v.TransactionAmountLimit != nil {
-		b, n = safeKey(b, n, "transactionAmountLimit")
-		b = v.TransactionAmountLimit.appendSafe(b)
-	}
-	if v.AverageTransactionAmountLimit != nil {
-		b, n = safeKey(b, n, "averageTransactionAmountLimit")
-		b = v.AverageTransactionAmountLimit.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -186,54 +92,7 @@ func (v TransactionLimit) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v TransactionLimit) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *PaymentMethodLimits) appendSafe(b []byte) []byte {
-	b = append(b, "PaymentMethodLimits{"...)
-	n := 0
-	if v.ACH != nil {
-		b, n = safeKey(b, n, "ACH")
-		b = v.ACH.appendSafe(b)
-	}
-	if v.Card != nil {
-		b, n = safeKey(b, n, "CARD")
-		b = v.Card.appendSafe(b)
-	}
-	if v.IBAN != nil {
-		b, n = safeKey(b, n, "IBAN")
-		b = v.IBAN.appendSafe(b)
-	}
-	if v.UPI != nil {
-		b, n = safeKey(b, n, "UPI")
-		b = v.UPI.appendSafe(b)
-	}
-	if v.GenericBankAccount != nil {
-		b, n = safeKey(b, n, "GENERIC_BANK_ACCOUNT")
-		b = v.GenericBankAccount.appendSafe(b)
-	}
-	if v.Mpesa != nil {
-		b, n = safeKey(b, n, "MPESA")
-		b = v.Mpesa.appendSafe(b)
-	}
-	if v.Swift != nil {
-		b, n = safeKey(b, n, "SWIFT")
-		b = v.Swift.appendSafe(b)
-	}
-	if v.Wallet != nil {
-		b, n = safeKey(b, n, "WALLET")
-		b = v.Wallet.appendSafe(b)
-	}
-	if v.Check != nil {
-		b, n = safeKey(b, n, "CHECK")
-		b = v.Check.appendSafe(b)
-	}
-	if v.Cash != nil {
-		b, n = safeKey(b, n, "CASH")
-		b = v.Cash.appendSafe(b)
-	}
-	if v.NPP != nil {
-		b, n = safeKey(b, n, "NPP")
-		b = v.NPP.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -246,38 +105,7 @@ func (v PaymentMethodLimits) LogValue() slog.Value {
 }
 
 func (v *TransactionLimits) appendSafe(b []byte) []byte {
-	b = append(b, "TransactionLimits{"...)
-	n := 0
-	if v.MaximumDailyTransactionLimit != nil {
-		b, n = safeKey(b, n, "maximumDailyTransactionLimit")
-		b = v.MaximumDailyTransactionLimit.appendSafe(b)
-	}
-	if v.MaximumWeeklyTransactionLimit != nil {
-		b, n = safeKey(b, n, "maximumWeeklyTransactionLimit")
-		b = v.MaximumWeeklyTransactionLimit.appendSafe(b)
-	}
-	if v.MaximumMonthlyTransactionLimit != nil {
-		b, n = safeKey(b, n, "maximumMonthlyTransactionLimit")
-		b = v.MaximumMonthlyTransactionLimit.appendSafe(b)
-	}
-	if v.MaximumQuarterlyTransactionLimit != nil {
-		b, n = safeKey(b, n, "maximumQuarterlyTransactionLimit")
-		b = v.MaximumQuarterlyTransactionLimit.appendSafe(b)
-	}
-	if v.MaximumTransactionLimit != nil {
-		b, n = safeKey(b, n, "maximumTransactionLimit")
-		b = v.MaximumTransactionLimit.appendSafe(b)
-	}
-	if v.MaximumYearlyTransactionLimit != nil {
-		b, n = safeKey(b, n, "maximumYearlyTransactionLimit")
-		b = v.MaximumYearlyTransactionLimit.appendSafe(b)
-	}
-	if v.PaymentMethodLimits != nil {
-		b, n = safeKey(b, n, "paymentMethodLimits")
-		b = v.PaymentMethodLimits.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -288,12 +116,7 @@ func (v TransactionLimits) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v TransactionLimits) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ExpectedTransactionCountry) appendSafe(b []byte) []byte {
-	b = append(b, "ExpectedTransactionCountry{"...)
-	n := 0
-	b, n = safeKey(b, n, "countryCode")
-	b = append(b, v.CountryCode...)
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -306,18 +129,7 @@ func (v ExpectedTransactionCountry) LogValue() slog.Value {
 }
 
 func (v *ExpectedTransactionCountries) appendSafe(b []byte) []byte {
-	b = append(b, "ExpectedTransactionCountries{"...)
-	n := 0
-	if v.Incoming != nil {
-		b, n = safeKey(b, n, "incoming")
-		b = appendSafeSlice(b, v.Incoming)
-	}
-	if v.Outgoing != nil {
-		b, n = safeKey(b, n, "outgoing")
-		b = appendSafeSlice(b, v.Outgoing)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -330,12 +142,7 @@ func (v ExpectedTransactionCountries) LogValue() slog.Value {
 }
 
 func (v *ExpectedTransactionCurrency) appendSafe(b []byte) []byte {
-	b = append(b, "ExpectedTransactionCurrency{"...)
-	n := 0
-	b, n = safeKey(b, n, "currencyCode")
-	b = append(b, v.CurrencyCode...)
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -348,18 +155,7 @@ func (v ExpectedTransactionCurrency) LogValue() slog.Value {
 }
 
 func (v *ExpectedTransactionCurrencies) appendSafe(b []byte) []byte {
-	b = append(b, "ExpectedTransactionCurrencies{"...)
-	n := 0
-	if v.Incoming != nil {
-		b, n = safeKey(b, n, "incoming")
-		b = appendSafeSlice(b, v.Incoming)
-	}
-	if v.Outgoing != nil {
-		b, n = safeKey(b, n, "outgoing")
-		b = appendSafeSlice(b, v.Outgoing)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -372,14 +168,7 @@ func (v ExpectedTransactionCurrencies) LogValue() slog.Value {
 }
 
 func (v *UserEntityLink) appendSafe(b []byte) []byte {
-	b = append(b, "UserEntityLink{"...)
-	n := 0
-	if v.ParentUserID != nil {
-		b, n = safeKey(b, n, "parentUserId")
-		b = appendString(b, *v.ParentUserID)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -390,20 +179,7 @@ func (v UserEntityLink) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(ni
 func (v UserEntityLink) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ConsumerName) appendSafe(b []byte) []byte {
-	b = append(b, "ConsumerName{"...)
-	n := 0
-	b, n = safeKey(b, n, "firstName")
-	b = append(b, redacted...)
-	if v.MiddleName != nil {
-		b, n = safeKey(b, n, "middleName")
-		b = append(b, redacted...)
-	}
-	if v.LastName != nil {
-		b, n = safeKey(b, n, "lastName")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -414,18 +190,7 @@ func (v ConsumerName) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v ConsumerName) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *CardExpiry) appendSafe(b []byte) []byte {
-	b = append(b, "CardExpiry{"...)
-	n := 0
-	if v.Month != nil {
-		b, n = safeKey(b, n, "month")
-		b = appendInt(b, *v.Month)
-	}
-	if v.Year != nil {
-		b, n = safeKey(b, n, "year")
-		b = appendFloat(b, *v.Year)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -436,14 +201,7 @@ func (v CardExpiry) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v CardExpiry) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *POSDetails) appendSafe(b []byte) []byte {
-	b = append(b, "POSDetails{"...)
-	n := 0
-	if v.EntryMode != "" {
-		b, n = safeKey(b, n, "entryMode")
-		b = append(b, v.EntryMode...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -454,42 +212,7 @@ func (v POSDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v POSDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *CardMerchantDetails) appendSafe(b []byte) []byte {
-	b = append(b, "CardMerchantDetails{"...)
-	n := 0
-	if v.ID != nil {
-		b, n = safeKey(b, n, "id")
-		b = append(b, redacted...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.Category != nil {
-		b, n = safeKey(b, n, "category")
-		b = append(b, redacted...)
-	}
-	if v.MCC != nil {
-		b, n = safeKey(b, n, "MCC")
-		b = append(b, redacted...)
-	}
-	if v.City != nil {
-		b, n = safeKey(b, n, "city")
-		b = append(b, redacted...)
-	}
-	if v.Country != "" {
-		b, n = safeKey(b, n, "country")
-		b = append(b, v.Country...)
-	}
-	if v.State != nil {
-		b, n = safeKey(b, n, "state")
-		b = append(b, redacted...)
-	}
-	if v.PostCode != nil {
-		b, n = safeKey(b, n, "postCode")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -501,20 +224,7 @@ func (v CardMerchantDetails) LogValue() slog.Value {
 	return slog.StringValue(string(v.appendSafe(nil)))
 }
 
-func (v *Tag) appendSafe(b []byte) []byte {
-	b = append(b, "Tag{"...)
-	n := 0
-	b, n = safeKey(b, n, "key")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "value")
-	b = append(b, redacted...)
-	if v.IsTimestamp != nil {
-		b, n = safeKey(b, n, "isTimestamp")
-		b = appendBool(b, *v.IsTimestamp)
-	}
-	_ = n
-	return append(b, '}')
-}
+func (v *Tag) appendSafe(b []byte) []byte { return appendSafeStruct(b, reflect.ValueOf(v).Elem()) }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
 // json.Marshal gives v whole.
@@ -523,40 +233,7 @@ func (v Tag) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 // LogValue gives log/slog the redacted form of v, as Format prints it.
 func (v Tag) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
-func (v *Address) appendSafe(b []byte) []byte {
-	b = append(b, "Address{"...)
-	n := 0
-	if v.AddressLines != nil {
-		b, n = safeKey(b, n, "addressLines")
-		b = appendCount(b, len(v.AddressLines))
-	}
-	if v.Postcode != nil {
-		b, n = safeKey(b, n, "postcode")
-		b = append(b, redacted...)
-	}
-	if v.City != nil {
-		b, n = safeKey(b, n, "city")
-		b = append(b, redacted...)
-	}
-	if v.State != nil {
-		b, n = safeKey(b, n, "state")
-		b = append(b, redacted...)
-	}
-	if v.Country != nil {
-		b, n = safeKey(b, n, "country")
-		b = append(b, redacted...)
-	}
-	if v.AddressType != nil {
-		b, n = safeKey(b, n, "addressType")
-		b = append(b, redacted...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
-}
+func (v *Address) appendSafe(b []byte) []byte { return appendSafeStruct(b, reflect.ValueOf(v).Elem()) }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
 // json.Marshal gives v whole.
@@ -566,118 +243,7 @@ func (v Address) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v Address) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *CardDetails) appendSafe(b []byte) []byte {
-	b = append(b, "CardDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.CardFingerprint != nil {
-		b, n = safeKey(b, n, "cardFingerprint")
-		b = append(b, redacted...)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.CardStatus != "" {
-		b, n = safeKey(b, n, "cardStatus")
-		b = append(b, v.CardStatus...)
-	}
-	if v.CardIssuedCountry != "" {
-		b, n = safeKey(b, n, "cardIssuedCountry")
-		b = append(b, v.CardIssuedCountry...)
-	}
-	if v.TransactionReferenceField != nil {
-		b, n = safeKey(b, n, "transactionReferenceField")
-		b = append(b, redacted...)
-	}
-	if v.ThreeDSDone != nil {
-		b, n = safeKey(b, n, "3dsDone")
-		b = appendBool(b, *v.ThreeDSDone)
-	}
-	if v.NameOnCard != nil {
-		b, n = safeKey(b, n, "nameOnCard")
-		b = v.NameOnCard.appendSafe(b)
-	}
-	if v.CardExpiry != nil {
-		b, n = safeKey(b, n, "cardExpiry")
-		b = v.CardExpiry.appendSafe(b)
-	}
-	if v.POSDetails != nil {
-		b, n = safeKey(b, n, "posDetails")
-		b = v.POSDetails.appendSafe(b)
-	}
-	if v.CardLast4Digits != nil {
-		b, n = safeKey(b, n, "cardLast4Digits")
-		b = append(b, redacted...)
-	}
-	if v.CardFirst6Digits != nil {
-		b, n = safeKey(b, n, "cardFirst6Digits")
-		b = append(b, redacted...)
-	}
-	if v.CardBrand != "" {
-		b, n = safeKey(b, n, "cardBrand")
-		b = append(b, v.CardBrand...)
-	}
-	if v.CardFunding != "" {
-		b, n = safeKey(b, n, "cardFunding")
-		b = append(b, v.CardFunding...)
-	}
-	if v.CardAuthenticated != nil {
-		b, n = safeKey(b, n, "cardAuthenticated")
-		b = appendBool(b, *v.CardAuthenticated)
-	}
-	if v.CardTokenized != nil {
-		b, n = safeKey(b, n, "cardTokenized")
-		b = appendBool(b, *v.CardTokenized)
-	}
-	if v.CardPresent != nil {
-		b, n = safeKey(b, n, "cardPresent")
-		b = appendBool(b, *v.CardPresent)
-	}
-	if v.PaymentChannel != nil {
-		b, n = safeKey(b, n, "paymentChannel")
-		b = append(b, redacted...)
-	}
-	if v.CardType != "" {
-		b, n = safeKey(b, n, "cardType")
-		b = append(b, v.CardType...)
-	}
-	if v.CardBalance != nil {
-		b, n = safeKey(b, n, "cardBalance")
-		b = v.CardBalance.appendSafe(b)
-	}
-	if v.MerchantDetails != nil {
-		b, n = safeKey(b, n, "merchantDetails")
-		b = v.MerchantDetails.appendSafe(b)
-	}
-	if v.NetworkProviderRiskScore != nil {
-		b, n = safeKey(b, n, "networkProviderRiskScore")
-		b = appendFloat(b, *v.NetworkProviderRiskScore)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.CountryOfNationality != "" {
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality...)
-	}
-	if v.CountryOfResidence != "" {
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence...)
-	}
-	if v.BankAddress != nil {
-		b, n = safeKey(b, n, "bankAddress")
-		b = v.BankAddress.appendSafe(b)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -688,90 +254,7 @@ func (v CardDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v CardDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *GenericBankAccountDetails) appendSafe(b []byte) []byte {
-	b = append(b, "GenericBankAccountDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.AccountNumber != nil {
-		b, n = safeKey(b, n, "accountNumber")
-		b = append(b, redacted...)
-	}
-	if v.AccountType != nil {
-		b, n = safeKey(b, n, "accountType")
-		b = append(b, redacted...)
-	}
-	if v.AccountBalance != nil {
-		b, n = safeKey(b, n, "accountBalance")
-		b = v.AccountBalance.appendSafe(b)
-	}
-	if v.BankName != nil {
-		b, n = safeKey(b, n, "bankName")
-		b = append(b, redacted...)
-	}
-	if v.BankCode != nil {
-		b, n = safeKey(b, n, "bankCode")
-		b = append(b, redacted...)
-	}
-	if v.Country != "" {
-		b, n = safeKey(b, n, "country")
-		b = append(b, v.Country...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.CountryOfNationality != "" {
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality...)
-	}
-	if v.CountryOfResidence != "" {
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence...)
-	}
-	if v.DateOfBirth != nil {
-		b, n = safeKey(b, n, "dateOfBirth")
-		b = append(b, redacted...)
-	}
-	if v.BankAddress != nil {
-		b, n = safeKey(b, n, "bankAddress")
-		b = v.BankAddress.appendSafe(b)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.SpecialInstructions != nil {
-		b, n = safeKey(b, n, "specialInstructions")
-		b = append(b, redacted...)
-	}
-	if v.PaymentChannel != nil {
-		b, n = safeKey(b, n, "paymentChannel")
-		b = append(b, redacted...)
-	}
-	if v.BeneficiaryName != nil {
-		b, n = safeKey(b, n, "beneficiaryName")
-		b = append(b, redacted...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	if v.TransitNumber != nil {
-		b, n = safeKey(b, n, "transitNumber")
-		b = append(b, redacted...)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.RoutingNumber != nil {
-		b, n = safeKey(b, n, "routingNumber")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -784,74 +267,7 @@ func (v GenericBankAccountDetails) LogValue() slog.Value {
 }
 
 func (v *IBANDetails) appendSafe(b []byte) []byte {
-	b = append(b, "IBANDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.BIC != nil {
-		b, n = safeKey(b, n, "BIC")
-		b = append(b, redacted...)
-	}
-	if v.BankName != nil {
-		b, n = safeKey(b, n, "bankName")
-		b = append(b, redacted...)
-	}
-	if v.BankAddress != nil {
-		b, n = safeKey(b, n, "bankAddress")
-		b = v.BankAddress.appendSafe(b)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.Country != "" {
-		b, n = safeKey(b, n, "country")
-		b = append(b, v.Country...)
-	}
-	if v.IBAN != nil {
-		b, n = safeKey(b, n, "IBAN")
-		b = append(b, redacted...)
-	}
-	if v.AccountBalance != nil {
-		b, n = safeKey(b, n, "accountBalance")
-		b = v.AccountBalance.appendSafe(b)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.BankBranchCode != nil {
-		b, n = safeKey(b, n, "bankBranchCode")
-		b = append(b, redacted...)
-	}
-	if v.BeneficiaryName != nil {
-		b, n = safeKey(b, n, "beneficiaryName")
-		b = append(b, redacted...)
-	}
-	if v.PaymentChannel != nil {
-		b, n = safeKey(b, n, "paymentChannel")
-		b = append(b, redacted...)
-	}
-	if v.CountryOfNationality != "" {
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality...)
-	}
-	if v.CountryOfResidence != "" {
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -862,62 +278,7 @@ func (v IBANDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v IBANDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ACHDetails) appendSafe(b []byte) []byte {
-	b = append(b, "ACHDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.RoutingNumber != nil {
-		b, n = safeKey(b, n, "routingNumber")
-		b = append(b, redacted...)
-	}
-	if v.AccountNumber != nil {
-		b, n = safeKey(b, n, "accountNumber")
-		b = append(b, redacted...)
-	}
-	if v.AccountBalance != nil {
-		b, n = safeKey(b, n, "accountBalance")
-		b = v.AccountBalance.appendSafe(b)
-	}
-	if v.BankName != nil {
-		b, n = safeKey(b, n, "bankName")
-		b = append(b, redacted...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.BankAddress != nil {
-		b, n = safeKey(b, n, "bankAddress")
-		b = v.BankAddress.appendSafe(b)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.CountryOfNationality != "" {
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality...)
-	}
-	if v.CountryOfResidence != "" {
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence...)
-	}
-	if v.BeneficiaryName != nil {
-		b, n = safeKey(b, n, "beneficiaryName")
-		b = append(b, redacted...)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -928,26 +289,7 @@ func (v ACHDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v ACHDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *CorrespondentBankDetails) appendSafe(b []byte) []byte {
-	b = append(b, "CorrespondentBankDetails{"...)
-	n := 0
-	if v.BankName != nil {
-		b, n = safeKey(b, n, "bankName")
-		b = append(b, redacted...)
-	}
-	if v.BankAddress != nil {
-		b, n = safeKey(b, n, "bankAddress")
-		b = v.BankAddress.appendSafe(b)
-	}
-	if v.SwiftCode != nil {
-		b, n = safeKey(b, n, "swiftCode")
-		b = append(b, redacted...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -960,78 +302,7 @@ func (v CorrespondentBankDetails) LogValue() slog.Value {
 }
 
 func (v *SwiftDetails) appendSafe(b []byte) []byte {
-	b = append(b, "SwiftDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.SwiftCode != nil {
-		b, n = safeKey(b, n, "swiftCode")
-		b = append(b, redacted...)
-	}
-	if v.AccountNumber != nil {
-		b, n = safeKey(b, n, "accountNumber")
-		b = append(b, redacted...)
-	}
-	if v.RoutingNumber != nil {
-		b, n = safeKey(b, n, "routingNumber")
-		b = append(b, redacted...)
-	}
-	if v.AccountBalance != nil {
-		b, n = safeKey(b, n, "accountBalance")
-		b = v.AccountBalance.appendSafe(b)
-	}
-	if v.AccountType != nil {
-		b, n = safeKey(b, n, "accountType")
-		b = append(b, redacted...)
-	}
-	if v.BankName != nil {
-		b, n = safeKey(b, n, "bankName")
-		b = append(b, redacted...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.BankAddress != nil {
-		b, n = safeKey(b, n, "bankAddress")
-		b = v.BankAddress.appendSafe(b)
-	}
-	if v.CountryOfNationality != "" {
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality...)
-	}
-	if v.CountryOfResidence != "" {
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence...)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.BeneficiaryName != nil {
-		b, n = safeKey(b, n, "beneficiaryName")
-		b = append(b, redacted...)
-	}
-	if v.SpecialInstructions != nil {
-		b, n = safeKey(b, n, "specialInstructions")
-		b = append(b, redacted...)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.CorrespondentBankDetails != nil {
-		b, n = safeKey(b, n, "correspondentBankDetails")
-		b = appendSafeSlice(b, v.CorrespondentBankDetails)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1042,36 +313,7 @@ func (v SwiftDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v SwiftDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *MpesaDetails) appendSafe(b []byte) []byte {
-	b = append(b, "MpesaDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	b, n = safeKey(b, n, "businessShortCode")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "transactionType")
-	b = append(b, v.TransactionType...)
-	b, n = safeKey(b, n, "phoneNumber")
-	b = append(b, redacted...)
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1082,40 +324,7 @@ func (v MpesaDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v MpesaDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *UPIDetails) appendSafe(b []byte) []byte {
-	b = append(b, "UPIDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	b, n = safeKey(b, n, "upiID")
-	b = append(b, redacted...)
-	if v.BankProvider != nil {
-		b, n = safeKey(b, n, "bankProvider")
-		b = append(b, redacted...)
-	}
-	if v.InterfaceProvider != nil {
-		b, n = safeKey(b, n, "interfaceProvider")
-		b = append(b, redacted...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1126,20 +335,7 @@ func (v UPIDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v UPIDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *PlaceOfBirth) appendSafe(b []byte) []byte {
-	b = append(b, "PlaceOfBirth{"...)
-	n := 0
-	if v.City != nil {
-		b, n = safeKey(b, n, "city")
-		b = append(b, redacted...)
-	}
-	if v.State != nil {
-		b, n = safeKey(b, n, "state")
-		b = append(b, redacted...)
-	}
-	b, n = safeKey(b, n, "country")
-	b = append(b, v.Country...)
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1150,54 +346,7 @@ func (v PlaceOfBirth) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v PlaceOfBirth) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *UserDetails) appendSafe(b []byte) []byte {
-	b = append(b, "UserDetails{"...)
-	n := 0
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = v.Name.appendSafe(b)
-	}
-	if v.DateOfBirth != nil {
-		b, n = safeKey(b, n, "dateOfBirth")
-		b = append(b, redacted...)
-	}
-	if v.UserCategory != nil {
-		b, n = safeKey(b, n, "userCategory")
-		b = append(b, redacted...)
-	}
-	if v.CountryOfResidence != "" {
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence...)
-	}
-	if v.CountryOfTaxResidence != "" {
-		b, n = safeKey(b, n, "countryOfTaxResidence")
-		b = append(b, v.CountryOfTaxResidence...)
-	}
-	if v.CountryOfNationality != "" {
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality...)
-	}
-	if v.SecondaryCountryOfNationality != nil {
-		b, n = safeKey(b, n, "secondaryCountryOfNationality")
-		b = appendEnumList(b, v.SecondaryCountryOfNationality)
-	}
-	if v.Gender != "" {
-		b, n = safeKey(b, n, "gender")
-		b = append(b, v.Gender...)
-	}
-	if v.MaritalStatus != "" {
-		b, n = safeKey(b, n, "maritalStatus")
-		b = append(b, v.MaritalStatus...)
-	}
-	if v.PlaceOfBirth != nil {
-		b, n = safeKey(b, n, "placeOfBirth")
-		b = v.PlaceOfBirth.appendSafe(b)
-	}
-	if v.Alias != nil {
-		b, n = safeKey(b, n, "alias")
-		b = appendCount(b, len(v.Alias))
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1208,82 +357,7 @@ func (v UserDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v UserDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *WalletDetails) appendSafe(b []byte) []byte {
-	b = append(b, "WalletDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.WalletType != nil {
-		b, n = safeKey(b, n, "walletType")
-		b = append(b, redacted...)
-	}
-	if v.WalletID != nil {
-		b, n = safeKey(b, n, "walletId")
-		b = append(b, redacted...)
-	}
-	if v.PaymentChannel != nil {
-		b, n = safeKey(b, n, "paymentChannel")
-		b = append(b, redacted...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	if v.WalletPhoneNumber != nil {
-		b, n = safeKey(b, n, "walletPhoneNumber")
-		b = append(b, redacted...)
-	}
-	if v.WalletBalance != nil {
-		b, n = safeKey(b, n, "walletBalance")
-		b = v.WalletBalance.appendSafe(b)
-	}
-	if v.Network != "" {
-		b, n = safeKey(b, n, "network")
-		b = append(b, v.Network...)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.CountryOfNationality != "" {
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality...)
-	}
-	if v.CountryOfResidence != "" {
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence...)
-	}
-	if v.BeneficiaryName != nil {
-		b, n = safeKey(b, n, "beneficiaryName")
-		b = append(b, redacted...)
-	}
-	if v.BankAddress != nil {
-		b, n = safeKey(b, n, "bankAddress")
-		b = v.BankAddress.appendSafe(b)
-	}
-	if v.AuthorizedRepresentative != nil {
-		b, n = safeKey(b, n, "authorizedRepresentative")
-		b = appendSafeSlice(b, v.AuthorizedRepresentative)
-	}
-	if v.DateOfBirth != nil {
-		b, n = safeKey(b, n, "dateOfBirth")
-		b = append(b, redacted...)
-	}
-	if v.TransactionHash != nil {
-		b, n = safeKey(b, n, "transactionHash")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1294,70 +368,7 @@ func (v WalletDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil
 func (v WalletDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *CheckDetails) appendSafe(b []byte) []byte {
-	b = append(b, "CheckDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.CheckNumber != nil {
-		b, n = safeKey(b, n, "checkNumber")
-		b = append(b, redacted...)
-	}
-	if v.CheckIdentifier != nil {
-		b, n = safeKey(b, n, "checkIdentifier")
-		b = append(b, redacted...)
-	}
-	if v.RoutingNumber != nil {
-		b, n = safeKey(b, n, "routingNumber")
-		b = append(b, redacted...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.DeliveryStatus != "" {
-		b, n = safeKey(b, n, "deliveryStatus")
-		b = append(b, v.DeliveryStatus...)
-	}
-	if v.ETATimestamp != nil {
-		b, n = safeKey(b, n, "etaTimestamp")
-		b = appendFloat(b, *v.ETATimestamp)
-	}
-	if v.ShippingAddress != nil {
-		b, n = safeKey(b, n, "shippingAddress")
-		b = v.ShippingAddress.appendSafe(b)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.AccountNumber != nil {
-		b, n = safeKey(b, n, "accountNumber")
-		b = append(b, redacted...)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.CountryOfNationality != "" {
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality...)
-	}
-	if v.CountryOfResidence != "" {
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence...)
-	}
-	if v.BankAddress != nil {
-		b, n = safeKey(b, n, "bankAddress")
-		b = v.BankAddress.appendSafe(b)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1368,30 +379,7 @@ func (v CheckDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v CheckDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *CashDetails) appendSafe(b []byte) []byte {
-	b = append(b, "CashDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.Identifier != nil {
-		b, n = safeKey(b, n, "identifier")
-		b = append(b, redacted...)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = append(b, redacted...)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1402,94 +390,7 @@ func (v CashDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v CashDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *NPPDetails) appendSafe(b []byte) []byte {
-	b = append(b, "NPPDetails{"...)
-	n := 0
-	if v.CounterpartyType != "" {
-		b, n = safeKey(b, n, "counterpartyType")
-		b = append(b, v.CounterpartyType...)
-	}
-	if v.AccountNumber != nil {
-		b, n = safeKey(b, n, "accountNumber")
-		b = append(b, redacted...)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = v.Name.appendSafe(b)
-	}
-	if v.EmailID != nil {
-		b, n = safeKey(b, n, "emailId")
-		b = append(b, redacted...)
-	}
-	if v.ContactNumber != nil {
-		b, n = safeKey(b, n, "contactNumber")
-		b = append(b, redacted...)
-	}
-	if v.BSB != nil {
-		b, n = safeKey(b, n, "bsb")
-		b = append(b, redacted...)
-	}
-	if v.PayID != nil {
-		b, n = safeKey(b, n, "payId")
-		b = append(b, redacted...)
-	}
-	if v.EndToEndID != nil {
-		b, n = safeKey(b, n, "endToEndId")
-		b = append(b, redacted...)
-	}
-	if v.OskoReference != nil {
-		b, n = safeKey(b, n, "oskoReference")
-		b = append(b, redacted...)
-	}
-	if v.PayIDReference != nil {
-		b, n = safeKey(b, n, "payIdReference")
-		b = append(b, redacted...)
-	}
-	if v.IsInstant != nil {
-		b, n = safeKey(b, n, "isInstant")
-		b = appendBool(b, *v.IsInstant)
-	}
-	if v.RemittanceInformation != nil {
-		b, n = safeKey(b, n, "remittanceInformation")
-		b = append(b, redacted...)
-	}
-	if v.RemittanceAdvice != nil {
-		b, n = safeKey(b, n, "remittanceAdvice")
-		b = append(b, redacted...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	if v.ProcessingDate != nil {
-		b, n = safeKey(b, n, "processingDate")
-		b = appendFloat(b, *v.ProcessingDate)
-	}
-	if v.SettlementDate != nil {
-		b, n = safeKey(b, n, "settlementDate")
-		b = appendFloat(b, *v.SettlementDate)
-	}
-	if v.ReferenceNumber != nil {
-		b, n = safeKey(b, n, "referenceNumber")
-		b = append(b, redacted...)
-	}
-	if v.TraceNumber != nil {
-		b, n = safeKey(b, n, "traceNumber")
-		b = append(b, redacted...)
-	}
-	if v.MessageFormat != nil {
-		b, n = safeKey(b, n, "messageFormat")
-		b = append(b, redacted...)
-	}
-	if v.BankName != nil {
-		b, n = safeKey(b, n, "bankName")
-		b = append(b, redacted...)
-	}
-	if v.Address != nil {
-		b, n = safeKey(b, n, "address")
-		b = v.Address.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1500,54 +401,7 @@ func (v NPPDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v NPPDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *SavedPaymentDetails) appendSafe(b []byte) []byte {
-	b = append(b, "SavedPaymentDetails{"...)
-	n := 0
-	if v.Card != nil {
-		b, n = safeKey(b, n, "Card")
-		b = v.Card.appendSafe(b)
-	}
-	if v.GenericBankAccount != nil {
-		b, n = safeKey(b, n, "GenericBankAccount")
-		b = v.GenericBankAccount.appendSafe(b)
-	}
-	if v.IBAN != nil {
-		b, n = safeKey(b, n, "IBAN")
-		b = v.IBAN.appendSafe(b)
-	}
-	if v.ACH != nil {
-		b, n = safeKey(b, n, "ACH")
-		b = v.ACH.appendSafe(b)
-	}
-	if v.Swift != nil {
-		b, n = safeKey(b, n, "Swift")
-		b = v.Swift.appendSafe(b)
-	}
-	if v.Mpesa != nil {
-		b, n = safeKey(b, n, "Mpesa")
-		b = v.Mpesa.appendSafe(b)
-	}
-	if v.UPI != nil {
-		b, n = safeKey(b, n, "UPI")
-		b = v.UPI.appendSafe(b)
-	}
-	if v.Wallet != nil {
-		b, n = safeKey(b, n, "Wallet")
-		b = v.Wallet.appendSafe(b)
-	}
-	if v.Check != nil {
-		b, n = safeKey(b, n, "Check")
-		b = v.Check.appendSafe(b)
-	}
-	if v.Cash != nil {
-		b, n = safeKey(b, n, "Cash")
-		b = v.Cash.appendSafe(b)
-	}
-	if v.NPP != nil {
-		b, n = safeKey(b, n, "NPP")
-		b = v.NPP.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1559,24 +413,7 @@ func (v SavedPaymentDetails) LogValue() slog.Value {
 	return slog.StringValue(string(v.appendSafe(nil)))
 }
 
-func (v *UserTag) appendSafe(b []byte) []byte {
-	b = append(b, "UserTag{"...)
-	n := 0
-	b, n = safeKey(b, n, "key")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "value")
-	b = append(b, redacted...)
-	if v.IsTimestamp != nil {
-		b, n = safeKey(b, n, "isTimestamp")
-		b = appendBool(b, *v.IsTimestamp)
-	}
-	if v.IsEditable != nil {
-		b, n = safeKey(b, n, "isEditable")
-		b = appendBool(b, *v.IsEditable)
-	}
-	_ = n
-	return append(b, '}')
-}
+func (v *UserTag) appendSafe(b []byte) []byte { return appendSafeStruct(b, reflect.ValueOf(v).Elem()) }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
 // json.Marshal gives v whole.
@@ -1585,30 +422,7 @@ func (v UserTag) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 // LogValue gives log/slog the redacted form of v, as Format prints it.
 func (v UserTag) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
-func (v *FileInfo) appendSafe(b []byte) []byte {
-	b = append(b, "FileInfo{"...)
-	n := 0
-	b, n = safeKey(b, n, "s3Key")
-	b = append(b, redacted...)
-	if v.Bucket != nil {
-		b, n = safeKey(b, n, "bucket")
-		b = append(b, redacted...)
-	}
-	b, n = safeKey(b, n, "filename")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "size")
-	b = appendFloat(b, v.Size)
-	if v.DownloadLink != nil {
-		b, n = safeKey(b, n, "downloadLink")
-		b = append(b, redacted...)
-	}
-	if v.AISummary != nil {
-		b, n = safeKey(b, n, "aiSummary")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
-}
+func (v *FileInfo) appendSafe(b []byte) []byte { return appendSafeStruct(b, reflect.ValueOf(v).Elem()) }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
 // json.Marshal gives v whole.
@@ -1618,36 +432,7 @@ func (v FileInfo) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v FileInfo) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *PersonAttachment) appendSafe(b []byte) []byte {
-	b = append(b, "PersonAttachment{"...)
-	n := 0
-	if v.ID != nil {
-		b, n = safeKey(b, n, "id")
-		b = append(b, redacted...)
-	}
-	if v.Comment != nil {
-		b, n = safeKey(b, n, "comment")
-		b = append(b, redacted...)
-	}
-	if v.Files != nil {
-		b, n = safeKey(b, n, "files")
-		b = appendSafeSlice(b, v.Files)
-	}
-	b, n = safeKey(b, n, "userId")
-	b = appendString(b, v.UserID)
-	if v.CreatedAt != nil {
-		b, n = safeKey(b, n, "createdAt")
-		b = appendFloat(b, *v.CreatedAt)
-	}
-	if v.DeletedAt != nil {
-		b, n = safeKey(b, n, "deletedAt")
-		b = appendFloat(b, *v.DeletedAt)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendCount(b, len(v.Tags))
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1658,58 +443,7 @@ func (v PersonAttachment) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v PersonAttachment) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *DeviceData) appendSafe(b []byte) []byte {
-	b = append(b, "DeviceData{"...)
-	n := 0
-	if v.BatteryLevel != nil {
-		b, n = safeKey(b, n, "batteryLevel")
-		b = appendFloat(b, *v.BatteryLevel)
-	}
-	if v.DeviceLatitude != nil {
-		b, n = safeKey(b, n, "deviceLatitude")
-		b = appendFloat(b, *v.DeviceLatitude)
-	}
-	if v.DeviceLongitude != nil {
-		b, n = safeKey(b, n, "deviceLongitude")
-		b = appendFloat(b, *v.DeviceLongitude)
-	}
-	if v.IPAddress != nil {
-		b, n = safeKey(b, n, "ipAddress")
-		b = append(b, redacted...)
-	}
-	if v.IPCountry != "" {
-		b, n = safeKey(b, n, "ipCountry")
-		b = append(b, v.IPCountry...)
-	}
-	if v.DeviceIdentifier != nil {
-		b, n = safeKey(b, n, "deviceIdentifier")
-		b = append(b, redacted...)
-	}
-	if v.VPNUsed != nil {
-		b, n = safeKey(b, n, "vpnUsed")
-		b = appendBool(b, *v.VPNUsed)
-	}
-	if v.OperatingSystem != nil {
-		b, n = safeKey(b, n, "operatingSystem")
-		b = append(b, redacted...)
-	}
-	if v.DeviceMaker != nil {
-		b, n = safeKey(b, n, "deviceMaker")
-		b = append(b, redacted...)
-	}
-	if v.DeviceModel != nil {
-		b, n = safeKey(b, n, "deviceModel")
-		b = append(b, redacted...)
-	}
-	if v.DeviceYear != nil {
-		b, n = safeKey(b, n, "deviceYear")
-		b = append(b, redacted...)
-	}
-	if v.AppVersion != nil {
-		b, n = safeKey(b, n, "appVersion")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1720,14 +454,7 @@ func (v DeviceData) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v DeviceData) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ProductsEnabled) appendSafe(b []byte) []byte {
-	b = append(b, "ProductsEnabled{"...)
-	n := 0
-	if v.ProductName != nil {
-		b, n = safeKey(b, n, "productName")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1738,24 +465,7 @@ func (v ProductsEnabled) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(n
 func (v ProductsEnabled) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *PEPStatus) appendSafe(b []byte) []byte {
-	b = append(b, "PEPStatus{"...)
-	n := 0
-	b, n = safeKey(b, n, "isPepHit")
-	b = appendBool(b, v.IsPEPHit)
-	if v.PEPCountry != "" {
-		b, n = safeKey(b, n, "pepCountry")
-		b = append(b, v.PEPCountry...)
-	}
-	if v.PEPRank != "" {
-		b, n = safeKey(b, n, "pepRank")
-		b = append(b, v.PEPRank...)
-	}
-	if v.Category != nil {
-		b, n = safeKey(b, n, "category")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1766,14 +476,7 @@ func (v PEPStatus) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) }
 func (v PEPStatus) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *FalsePositiveDetails) appendSafe(b []byte) []byte {
-	b = append(b, "FalsePositiveDetails{"...)
-	n := 0
-	b, n = safeKey(b, n, "isFalsePositive")
-	b = appendBool(b, v.IsFalsePositive)
-	b, n = safeKey(b, n, "confidenceScore")
-	b = appendFloat(b, v.ConfidenceScore)
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1786,48 +489,7 @@ func (v FalsePositiveDetails) LogValue() slog.Value {
 }
 
 func (v *SanctionsHitContext) appendSafe(b []byte) []byte {
-	b = append(b, "SanctionsHitContext{"...)
-	n := 0
-	b, n = safeKey(b, n, "entity")
-	b = append(b, v.Entity...)
-	if v.EntityType != "" {
-		b, n = safeKey(b, n, "entityType")
-		b = append(b, v.EntityType...)
-	}
-	if v.UserID != nil {
-		b, n = safeKey(b, n, "userId")
-		b = append(b, redacted...)
-	}
-	if v.TransactionID != nil {
-		b, n = safeKey(b, n, "transactionId")
-		b = append(b, redacted...)
-	}
-	if v.RuleInstanceID != nil {
-		b, n = safeKey(b, n, "ruleInstanceId")
-		b = append(b, redacted...)
-	}
-	if v.RuleID != nil {
-		b, n = safeKey(b, n, "ruleId")
-		b = append(b, redacted...)
-	}
-	if v.IBAN != nil {
-		b, n = safeKey(b, n, "iban")
-		b = append(b, redacted...)
-	}
-	if v.YearOfBirth != nil {
-		b, n = safeKey(b, n, "yearOfBirth")
-		b = appendInt(b, *v.YearOfBirth)
-	}
-	if v.SearchTerm != nil {
-		b, n = safeKey(b, n, "searchTerm")
-		b = append(b, redacted...)
-	}
-	if v.PaymentMethodID != nil {
-		b, n = safeKey(b, n, "paymentMethodId")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1840,42 +502,7 @@ func (v SanctionsHitContext) LogValue() slog.Value {
 }
 
 func (v *SanctionsDetails) appendSafe(b []byte) []byte {
-	b = append(b, "SanctionsDetails{"...)
-	n := 0
-	b, n = safeKey(b, n, "name")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "searchId")
-	b = append(b, redacted...)
-	if v.RequestHash != nil {
-		b, n = safeKey(b, n, "requestHash")
-		b = append(b, redacted...)
-	}
-	if v.IBAN != nil {
-		b, n = safeKey(b, n, "iban")
-		b = append(b, redacted...)
-	}
-	if v.EntityType != "" {
-		b, n = safeKey(b, n, "entityType")
-		b = append(b, v.EntityType...)
-	}
-	if v.SanctionHitIDs != nil {
-		b, n = safeKey(b, n, "sanctionHitIds")
-		b = appendCount(b, len(v.SanctionHitIDs))
-	}
-	if v.HitContext != nil {
-		b, n = safeKey(b, n, "hitContext")
-		b = v.HitContext.appendSafe(b)
-	}
-	if v.HitDirection != "" {
-		b, n = safeKey(b, n, "hitDirection")
-		b = append(b, v.HitDirection...)
-	}
-	if v.IsRuleHit != nil {
-		b, n = safeKey(b, n, "isRuleHit")
-		b = appendBool(b, *v.IsRuleHit)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1886,26 +513,7 @@ func (v SanctionsDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v SanctionsDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *RuleHitMeta) appendSafe(b []byte) []byte {
-	b = append(b, "RuleHitMeta{"...)
-	n := 0
-	if v.HitDirections != nil {
-		b, n = safeKey(b, n, "hitDirections")
-		b = appendEnumList(b, v.HitDirections)
-	}
-	if v.FalsePositiveDetails != nil {
-		b, n = safeKey(b, n, "falsePositiveDetails")
-		b = v.FalsePositiveDetails.appendSafe(b)
-	}
-	if v.SanctionsDetails != nil {
-		b, n = safeKey(b, n, "sanctionsDetails")
-		b = appendSafeSlice(b, v.SanctionsDetails)
-	}
-	if v.IsOngoingScreeningHit != nil {
-		b, n = safeKey(b, n, "isOngoingScreeningHit")
-		b = appendBool(b, *v.IsOngoingScreeningHit)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1916,12 +524,7 @@ func (v RuleHitMeta) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v RuleHitMeta) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ListMatchedValue) appendSafe(b []byte) []byte {
-	b = append(b, "ListMatchedValue{"...)
-	n := 0
-	b, n = safeKey(b, n, "matchedKey")
-	b = append(b, redacted...)
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1932,22 +535,7 @@ func (v ListMatchedValue) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v ListMatchedValue) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ListMatchedEntity) appendSafe(b []byte) []byte {
-	b = append(b, "ListMatchedEntity{"...)
-	n := 0
-	b, n = safeKey(b, n, "value")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "listId")
-	b = append(b, redacted...)
-	if v.MatchedValues != nil {
-		b, n = safeKey(b, n, "matchedValues")
-		b = appendSafeSlice(b, v.MatchedValues)
-	}
-	if v.Settings != nil {
-		b, n = safeKey(b, n, "settings")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1958,16 +546,7 @@ func (v ListMatchedEntity) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v ListMatchedEntity) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ListContext) appendSafe(b []byte) []byte {
-	b = append(b, "ListContext{"...)
-	n := 0
-	b, n = safeKey(b, n, "direction")
-	b = append(b, v.Direction...)
-	if v.MatchedEntities != nil {
-		b, n = safeKey(b, n, "matchedEntities")
-		b = appendSafeSlice(b, v.MatchedEntities)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -1978,22 +557,7 @@ func (v ListContext) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v ListContext) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ExecutedLogicVars) appendSafe(b []byte) []byte {
-	b = append(b, "ExecutedLogicVars{"...)
-	n := 0
-	if v.Direction != "" {
-		b, n = safeKey(b, n, "direction")
-		b = append(b, v.Direction...)
-	}
-	if v.Value != nil {
-		b, n = safeKey(b, n, "value")
-		b = append(b, redacted...)
-	}
-	if v.ListContext != nil {
-		b, n = safeKey(b, n, "listContext")
-		b = v.ListContext.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2004,56 +568,7 @@ func (v ExecutedLogicVars) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v ExecutedLogicVars) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ExecutedRulesResult) appendSafe(b []byte) []byte {
-	b = append(b, "ExecutedRulesResult{"...)
-	n := 0
-	if v.RuleID != nil {
-		b, n = safeKey(b, n, "ruleId")
-		b = append(b, redacted...)
-	}
-	b, n = safeKey(b, n, "ruleInstanceId")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "ruleName")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "ruleDescription")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "ruleAction")
-	b = append(b, v.RuleAction...)
-	b, n = safeKey(b, n, "ruleHit")
-	b = appendBool(b, v.RuleHit)
-	if v.VersionID != nil {
-		b, n = safeKey(b, n, "versionId")
-		b = append(b, redacted...)
-	}
-	if v.ExecutedAt != nil {
-		b, n = safeKey(b, n, "executedAt")
-		b = appendFloat(b, *v.ExecutedAt)
-	}
-	if v.ExecutedRiskLevel != "" {
-		b, n = safeKey(b, n, "executedRiskLevel")
-		b = append(b, v.ExecutedRiskLevel...)
-	}
-	if v.RuleHitMeta != nil {
-		b, n = safeKey(b, n, "ruleHitMeta")
-		b = v.RuleHitMeta.appendSafe(b)
-	}
-	if v.Vars != nil {
-		b, n = safeKey(b, n, "vars")
-		b = appendSafeSlice(b, v.Vars)
-	}
-	if v.Labels != nil {
-		b, n = safeKey(b, n, "labels")
-		b = appendEnumList(b, v.Labels)
-	}
-	if v.Nature != "" {
-		b, n = safeKey(b, n, "nature")
-		b = append(b, v.Nature...)
-	}
-	if v.IsShadow != nil {
-		b, n = safeKey(b, n, "isShadow")
-		b = appendBool(b, *v.IsShadow)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2066,50 +581,7 @@ func (v ExecutedRulesResult) LogValue() slog.Value {
 }
 
 func (v *HitRulesDetails) appendSafe(b []byte) []byte {
-	b = append(b, "HitRulesDetails{"...)
-	n := 0
-	if v.RuleID != nil {
-		b, n = safeKey(b, n, "ruleId")
-		b = append(b, redacted...)
-	}
-	b, n = safeKey(b, n, "ruleInstanceId")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "ruleName")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "ruleDescription")
-	b = append(b, redacted...)
-	if v.VersionID != nil {
-		b, n = safeKey(b, n, "versionId")
-		b = append(b, redacted...)
-	}
-	if v.ExecutedAt != nil {
-		b, n = safeKey(b, n, "executedAt")
-		b = appendFloat(b, *v.ExecutedAt)
-	}
-	if v.ExecutedRiskLevel != "" {
-		b, n = safeKey(b, n, "executedRiskLevel")
-		b = append(b, v.ExecutedRiskLevel...)
-	}
-	b, n = safeKey(b, n, "ruleAction")
-	b = append(b, v.RuleAction...)
-	if v.RuleHitMeta != nil {
-		b, n = safeKey(b, n, "ruleHitMeta")
-		b = v.RuleHitMeta.appendSafe(b)
-	}
-	if v.Labels != nil {
-		b, n = safeKey(b, n, "labels")
-		b = appendEnumList(b, v.Labels)
-	}
-	if v.Nature != "" {
-		b, n = safeKey(b, n, "nature")
-		b = append(b, v.Nature...)
-	}
-	if v.IsShadow != nil {
-		b, n = safeKey(b, n, "isShadow")
-		b = appendBool(b, *v.IsShadow)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2120,26 +592,7 @@ func (v HitRulesDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(n
 func (v HitRulesDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *UserRiskScoreDetails) appendSafe(b []byte) []byte {
-	b = append(b, "UserRiskScoreDetails{"...)
-	n := 0
-	if v.KYCRiskScore != nil {
-		b, n = safeKey(b, n, "kycRiskScore")
-		b = appendFloat(b, *v.KYCRiskScore)
-	}
-	if v.CRARiskScore != nil {
-		b, n = safeKey(b, n, "craRiskScore")
-		b = appendFloat(b, *v.CRARiskScore)
-	}
-	if v.KYCRiskLevel != "" {
-		b, n = safeKey(b, n, "kycRiskLevel")
-		b = append(b, v.KYCRiskLevel...)
-	}
-	if v.CRARiskLevel != "" {
-		b, n = safeKey(b, n, "craRiskLevel")
-		b = append(b, v.CRARiskLevel...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2152,146 +605,7 @@ func (v UserRiskScoreDetails) LogValue() slog.Value {
 }
 
 func (v *BusinessUser) appendSafe(b []byte) []byte {
-	b = append(b, "BusinessUser{"...)
-	n := 0
-	b, n = safeKey(b, n, "userId")
-	b = appendString(b, v.UserID)
-	b, n = safeKey(b, n, "createdTimestamp")
-	b = appendFloat(b, v.CreatedTimestamp)
-	if v.LegalEntity != nil {
-		b, n = safeKey(b, n, "legalEntity")
-		b = append(b, redacted...)
-	}
-	if v.ActivatedTimestamp != nil {
-		b, n = safeKey(b, n, "activatedTimestamp")
-		b = appendFloat(b, *v.ActivatedTimestamp)
-	}
-	if v.UserStateDetails != nil {
-		b, n = safeKey(b, n, "userStateDetails")
-		b = v.UserStateDetails.appendSafe(b)
-	}
-	if v.KYCStatusDetails != nil {
-		b, n = safeKey(b, n, "kycStatusDetails")
-		b = v.KYCStatusDetails.appendSafe(b)
-	}
-	if v.EODDDate != nil {
-		b, n = safeKey(b, n, "eoddDate")
-		b = appendFloat(b, *v.EODDDate)
-	}
-	if v.CorporateEntities != nil {
-		b, n = safeKey(b, n, "corporateEntities")
-		b = appendSafeSlice(b, v.CorporateEntities)
-	}
-	if v.ShareHolders != nil {
-		b, n = safeKey(b, n, "shareHolders")
-		b = append(b, redacted...)
-	}
-	if v.Directors != nil {
-		b, n = safeKey(b, n, "directors")
-		b = append(b, redacted...)
-	}
-	if v.AssociatedParties != nil {
-		b, n = safeKey(b, n, "associatedParties")
-		b = append(b, redacted...)
-	}
-	if v.BusinessPartners != nil {
-		b, n = safeKey(b, n, "businessPartners")
-		b = append(b, redacted...)
-	}
-	if v.TransactionLimits != nil {
-		b, n = safeKey(b, n, "transactionLimits")
-		b = v.TransactionLimits.appendSafe(b)
-	}
-	if v.ExpectedTransactionCountries != nil {
-		b, n = safeKey(b, n, "expectedTransactionCountries")
-		b = v.ExpectedTransactionCountries.appendSafe(b)
-	}
-	if v.ExpectedTransactionCurrencies != nil {
-		b, n = safeKey(b, n, "expectedTransactionCurrencies")
-		b = v.ExpectedTransactionCurrencies.appendSafe(b)
-	}
-	if v.RiskLevel != "" {
-		b, n = safeKey(b, n, "riskLevel")
-		b = append(b, v.RiskLevel...)
-	}
-	if v.KYCRiskLevel != "" {
-		b, n = safeKey(b, n, "kycRiskLevel")
-		b = append(b, v.KYCRiskLevel...)
-	}
-	if v.AllowedPaymentMethods != nil {
-		b, n = safeKey(b, n, "allowedPaymentMethods")
-		b = appendEnumList(b, v.AllowedPaymentMethods)
-	}
-	if v.LastTransactionTimestamp != nil {
-		b, n = safeKey(b, n, "lastTransactionTimestamp")
-		b = appendFloat(b, *v.LastTransactionTimestamp)
-	}
-	if v.LinkedEntities != nil {
-		b, n = safeKey(b, n, "linkedEntities")
-		b = v.LinkedEntities.appendSafe(b)
-	}
-	if v.AcquisitionChannel != "" {
-		b, n = safeKey(b, n, "acquisitionChannel")
-		b = append(b, v.AcquisitionChannel...)
-	}
-	if v.SavedPaymentDetails != nil {
-		b, n = safeKey(b, n, "savedPaymentDetails")
-		b = appendSafeSlice(b, v.SavedPaymentDetails)
-	}
-	if v.MCCDetails != nil {
-		b, n = safeKey(b, n, "mccDetails")
-		b = append(b, redacted...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	if v.Attachments != nil {
-		b, n = safeKey(b, n, "attachments")
-		b = appendSafeSlice(b, v.Attachments)
-	}
-	if v.MetaData != nil {
-		b, n = safeKey(b, n, "metaData")
-		b = v.MetaData.appendSafe(b)
-	}
-	if v.Jurisdiction != nil {
-		b, n = safeKey(b, n, "jurisdiction")
-		b = append(b, redacted...)
-	}
-	if v.ProductsEnabled != nil {
-		b, n = safeKey(b, n, "productsEnabled")
-		b = appendSafeSlice(b, v.ProductsEnabled)
-	}
-	if v.PEPStatus != nil {
-		b, n = safeKey(b, n, "pepStatus")
-		b = appendSafeSlice(b, v.PEPStatus)
-	}
-	if v.SanctionsStatus != nil {
-		b, n = safeKey(b, n, "sanctionsStatus")
-		b = appendBool(b, *v.SanctionsStatus)
-	}
-	if v.AdverseMediaStatus != nil {
-		b, n = safeKey(b, n, "adverseMediaStatus")
-		b = appendBool(b, *v.AdverseMediaStatus)
-	}
-	if v.ExternalLinks != nil {
-		b, n = safeKey(b, n, "externalLinks")
-		b = appendCount(b, len(v.ExternalLinks))
-	}
-	if v.ExecutedRules != nil {
-		b, n = safeKey(b, n, "executedRules")
-		b = appendSafeSlice(b, v.ExecutedRules)
-	}
-	if v.HitRules != nil {
-		b, n = safeKey(b, n, "hitRules")
-		b = appendSafeSlice(b, v.HitRules)
-	}
-	if v.RiskScoreDetails != nil {
-		b, n = safeKey(b, n, "riskScoreDetails")
-		b = v.RiskScoreDetails.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2302,38 +616,7 @@ func (v BusinessUser) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v BusinessUser) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ConsumerUserEvent) appendSafe(b []byte) []byte {
-	b = append(b, "ConsumerUserEvent{"...)
-	n := 0
-	b, n = safeKey(b, n, "timestamp")
-	b = appendFloat(b, v.Timestamp)
-	b, n = safeKey(b, n, "userId")
-	b = appendString(b, v.UserID)
-	if v.EventID != "" {
-		b, n = safeKey(b, n, "eventId")
-		b = appendString(b, v.EventID)
-	}
-	if v.Reason != nil {
-		b, n = safeKey(b, n, "reason")
-		b = append(b, redacted...)
-	}
-	if v.EventDescription != nil {
-		b, n = safeKey(b, n, "eventDescription")
-		b = append(b, redacted...)
-	}
-	if v.UpdatedConsumerUserAttributes != nil {
-		b, n = safeKey(b, n, "updatedConsumerUserAttributes")
-		b = v.UpdatedConsumerUserAttributes.appendSafe(b)
-	}
-	if v.NewUserID != "" {
-		b, n = safeKey(b, n, "newUserId")
-		b = appendString(b, v.NewUserID)
-	}
-	if v.ExternalLinks != nil {
-		b, n = safeKey(b, n, "externalLinks")
-		b = appendCount(b, len(v.ExternalLinks))
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2344,24 +627,7 @@ func (v ConsumerUserEvent) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v ConsumerUserEvent) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *StoredEvent) appendSafe(b []byte) []byte {
-	b = append(b, "StoredEvent{"...)
-	n := 0
-	b, n = safeKey(b, n, "ConsumerUserEvent")
-	b = v.ConsumerUserEvent.appendSafe(b)
-	if v.ExecutedRules != nil {
-		b, n = safeKey(b, n, "executedRules")
-		b = appendSafeSlice(b, v.ExecutedRules)
-	}
-	if v.HitRules != nil {
-		b, n = safeKey(b, n, "hitRules")
-		b = appendSafeSlice(b, v.HitRules)
-	}
-	if v.RiskScoreDetails != nil {
-		b, n = safeKey(b, n, "riskScoreDetails")
-		b = v.RiskScoreDetails.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2372,18 +638,7 @@ func (v StoredEvent) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil))
 func (v StoredEvent) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *EventBatch) appendSafe(b []byte) []byte {
-	b = append(b, "EventBatch{"...)
-	n := 0
-	if v.BatchID != "" {
-		b, n = safeKey(b, n, "batchId")
-		b = append(b, redacted...)
-	}
-	if v.Data != nil {
-		b, n = safeKey(b, n, "data")
-		b = appendSafeSlice(b, v.Data)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2394,34 +649,7 @@ func (v EventBatch) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)) 
 func (v EventBatch) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *LegalDocument) appendSafe(b []byte) []byte {
-	b = append(b, "LegalDocument{"...)
-	n := 0
-	b, n = safeKey(b, n, "documentType")
-	b = append(b, redacted...)
-	b, n = safeKey(b, n, "documentNumber")
-	b = append(b, redacted...)
-	if v.DocumentIssuedDate != nil {
-		b, n = safeKey(b, n, "documentIssuedDate")
-		b = appendFloat(b, *v.DocumentIssuedDate)
-	}
-	if v.DocumentExpirationDate != nil {
-		b, n = safeKey(b, n, "documentExpirationDate")
-		b = appendFloat(b, *v.DocumentExpirationDate)
-	}
-	if v.DocumentIssuedCountry != "" {
-		b, n = safeKey(b, n, "documentIssuedCountry")
-		b = append(b, v.DocumentIssuedCountry...)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	if v.NameOnDocument != nil {
-		b, n = safeKey(b, n, "nameOnDocument")
-		b = v.NameOnDocument.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2432,38 +660,7 @@ func (v LegalDocument) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil
 func (v LegalDocument) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ContactDetails) appendSafe(b []byte) []byte {
-	b = append(b, "ContactDetails{"...)
-	n := 0
-	if v.EmailIDs != nil {
-		b, n = safeKey(b, n, "emailIds")
-		b = appendCount(b, len(v.EmailIDs))
-	}
-	if v.ContactNumbers != nil {
-		b, n = safeKey(b, n, "contactNumbers")
-		b = appendCount(b, len(v.ContactNumbers))
-	}
-	if v.FaxNumbers != nil {
-		b, n = safeKey(b, n, "faxNumbers")
-		b = appendCount(b, len(v.FaxNumbers))
-	}
-	if v.Websites != nil {
-		b, n = safeKey(b, n, "websites")
-		b = appendCount(b, len(v.Websites))
-	}
-	if v.Addresses != nil {
-		b, n = safeKey(b, n, "addresses")
-		b = appendSafeSlice(b, v.Addresses)
-	}
-	if v.Name != nil {
-		b, n = safeKey(b, n, "name")
-		b = v.Name.appendSafe(b)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2474,22 +671,7 @@ func (v ContactDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(ni
 func (v ContactDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *EmploymentDetails) appendSafe(b []byte) []byte {
-	b = append(b, "EmploymentDetails{"...)
-	n := 0
-	if v.EmploymentSector != nil {
-		b, n = safeKey(b, n, "employmentSector")
-		b = append(b, redacted...)
-	}
-	if v.EmployerName != nil {
-		b, n = safeKey(b, n, "employerName")
-		b = append(b, redacted...)
-	}
-	if v.BusinessIndustry != nil {
-		b, n = safeKey(b, n, "businessIndustry")
-		b = appendCount(b, len(v.BusinessIndustry))
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2500,30 +682,7 @@ func (v EmploymentDetails) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v EmploymentDetails) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ExpectedIncome) appendSafe(b []byte) []byte {
-	b = append(b, "ExpectedIncome{"...)
-	n := 0
-	if v.DailyExpectedIncome != nil {
-		b, n = safeKey(b, n, "dailyExpectedIncome")
-		b = v.DailyExpectedIncome.appendSafe(b)
-	}
-	if v.WeeklyExpectedIncome != nil {
-		b, n = safeKey(b, n, "weeklyExpectedIncome")
-		b = v.WeeklyExpectedIncome.appendSafe(b)
-	}
-	if v.MonthlyExpectedIncome != nil {
-		b, n = safeKey(b, n, "monthlyExpectedIncome")
-		b = v.MonthlyExpectedIncome.appendSafe(b)
-	}
-	if v.QuarterlyExpectedIncome != nil {
-		b, n = safeKey(b, n, "quarterlyExpectedIncome")
-		b = v.QuarterlyExpectedIncome.appendSafe(b)
-	}
-	if v.YearlyExpectedIncome != nil {
-		b, n = safeKey(b, n, "yearlyExpectedIncome")
-		b = v.YearlyExpectedIncome.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2534,158 +693,7 @@ func (v ExpectedIncome) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(ni
 func (v ExpectedIncome) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ConsumerUser) appendSafe(b []byte) []byte {
-	b = append(b, "ConsumerUser{"...)
-	n := 0
-	b, n = safeKey(b, n, "userId")
-	b = appendString(b, v.UserID)
-	b, n = safeKey(b, n, "createdTimestamp")
-	b = appendFloat(b, v.CreatedTimestamp)
-	if v.ActivatedTimestamp != nil {
-		b, n = safeKey(b, n, "activatedTimestamp")
-		b = appendFloat(b, *v.ActivatedTimestamp)
-	}
-	if v.UserDetails != nil {
-		b, n = safeKey(b, n, "userDetails")
-		b = v.UserDetails.appendSafe(b)
-	}
-	if v.UserStateDetails != nil {
-		b, n = safeKey(b, n, "userStateDetails")
-		b = v.UserStateDetails.appendSafe(b)
-	}
-	if v.KYCStatusDetails != nil {
-		b, n = safeKey(b, n, "kycStatusDetails")
-		b = v.KYCStatusDetails.appendSafe(b)
-	}
-	if v.EODDDate != nil {
-		b, n = safeKey(b, n, "eoddDate")
-		b = appendFloat(b, *v.EODDDate)
-	}
-	if v.EmploymentStatus != "" {
-		b, n = safeKey(b, n, "employmentStatus")
-		b = append(b, v.EmploymentStatus...)
-	}
-	if v.Occupation != nil {
-		b, n = safeKey(b, n, "occupation")
-		b = append(b, redacted...)
-	}
-	if v.LegalDocuments != nil {
-		b, n = safeKey(b, n, "legalDocuments")
-		b = appendSafeSlice(b, v.LegalDocuments)
-	}
-	if v.ContactDetails != nil {
-		b, n = safeKey(b, n, "contactDetails")
-		b = v.ContactDetails.appendSafe(b)
-	}
-	if v.EmploymentDetails != nil {
-		b, n = safeKey(b, n, "employmentDetails")
-		b = v.EmploymentDetails.appendSafe(b)
-	}
-	if v.TransactionLimits != nil {
-		b, n = safeKey(b, n, "transactionLimits")
-		b = v.TransactionLimits.appendSafe(b)
-	}
-	if v.ExpectedIncome != nil {
-		b, n = safeKey(b, n, "expectedIncome")
-		b = v.ExpectedIncome.appendSafe(b)
-	}
-	if v.ExpectedTransactionCountries != nil {
-		b, n = safeKey(b, n, "expectedTransactionCountries")
-		b = v.ExpectedTransactionCountries.appendSafe(b)
-	}
-	if v.ExpectedTransactionCurrencies != nil {
-		b, n = safeKey(b, n, "expectedTransactionCurrencies")
-		b = v.ExpectedTransactionCurrencies.appendSafe(b)
-	}
-	if v.RiskLevel != "" {
-		b, n = safeKey(b, n, "riskLevel")
-		b = append(b, v.RiskLevel...)
-	}
-	if v.KYCRiskLevel != "" {
-		b, n = safeKey(b, n, "kycRiskLevel")
-		b = append(b, v.KYCRiskLevel...)
-	}
-	if v.AcquisitionChannel != "" {
-		b, n = safeKey(b, n, "acquisitionChannel")
-		b = append(b, v.AcquisitionChannel...)
-	}
-	if v.ReasonForAccountOpening != nil {
-		b, n = safeKey(b, n, "reasonForAccountOpening")
-		b = appendCount(b, len(v.ReasonForAccountOpening))
-	}
-	if v.SourceOfFunds != nil {
-		b, n = safeKey(b, n, "sourceOfFunds")
-		b = appendEnumList(b, v.SourceOfFunds)
-	}
-	if v.UserSegment != "" {
-		b, n = safeKey(b, n, "userSegment")
-		b = append(b, v.UserSegment...)
-	}
-	if v.PEPStatus != nil {
-		b, n = safeKey(b, n, "pepStatus")
-		b = appendSafeSlice(b, v.PEPStatus)
-	}
-	if v.SanctionsStatus != nil {
-		b, n = safeKey(b, n, "sanctionsStatus")
-		b = appendBool(b, *v.SanctionsStatus)
-	}
-	if v.AdverseMediaStatus != nil {
-		b, n = safeKey(b, n, "adverseMediaStatus")
-		b = appendBool(b, *v.AdverseMediaStatus)
-	}
-	if v.CorporateEntities != nil {
-		b, n = safeKey(b, n, "corporateEntities")
-		b = appendSafeSlice(b, v.CorporateEntities)
-	}
-	if v.LastTransactionTimestamp != nil {
-		b, n = safeKey(b, n, "lastTransactionTimestamp")
-		b = appendFloat(b, *v.LastTransactionTimestamp)
-	}
-	if v.LinkedEntities != nil {
-		b, n = safeKey(b, n, "linkedEntities")
-		b = v.LinkedEntities.appendSafe(b)
-	}
-	if v.SavedPaymentDetails != nil {
-		b, n = safeKey(b, n, "savedPaymentDetails")
-		b = appendSafeSlice(b, v.SavedPaymentDetails)
-	}
-	if v.Tags != nil {
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags)
-	}
-	if v.Attachments != nil {
-		b, n = safeKey(b, n, "attachments")
-		b = appendSafeSlice(b, v.Attachments)
-	}
-	if v.MetaData != nil {
-		b, n = safeKey(b, n, "metaData")
-		b = v.MetaData.appendSafe(b)
-	}
-	if v.Jurisdiction != nil {
-		b, n = safeKey(b, n, "jurisdiction")
-		b = append(b, redacted...)
-	}
-	if v.ProductsEnabled != nil {
-		b, n = safeKey(b, n, "productsEnabled")
-		b = appendSafeSlice(b, v.ProductsEnabled)
-	}
-	if v.ExternalLinks != nil {
-		b, n = safeKey(b, n, "externalLinks")
-		b = appendCount(b, len(v.ExternalLinks))
-	}
-	if v.ExecutedRules != nil {
-		b, n = safeKey(b, n, "executedRules")
-		b = appendSafeSlice(b, v.ExecutedRules)
-	}
-	if v.HitRules != nil {
-		b, n = safeKey(b, n, "hitRules")
-		b = appendSafeSlice(b, v.HitRules)
-	}
-	if v.RiskScoreDetails != nil {
-		b, n = safeKey(b, n, "riskScoreDetails")
-		b = v.RiskScoreDetails.appendSafe(b)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2696,16 +704,7 @@ func (v ConsumerUser) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v ConsumerUser) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *EventResponse) appendSafe(b []byte) []byte {
-	b = append(b, "EventResponse{"...)
-	n := 0
-	b, n = safeKey(b, n, "ConsumerUser")
-	b = v.ConsumerUser.appendSafe(b)
-	if v.Message != nil {
-		b, n = safeKey(b, n, "message")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2716,34 +715,7 @@ func (v EventResponse) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil
 func (v EventResponse) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ConsumerNameUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "ConsumerNameUpdate{"...)
-	n := 0
-	switch v.FirstName.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "firstName")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "firstName")
-		b = append(b, redacted...)
-	}
-	switch v.MiddleName.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "middleName")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "middleName")
-		b = append(b, redacted...)
-	}
-	switch v.LastName.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "lastName")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "lastName")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2754,34 +726,7 @@ func (v ConsumerNameUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSaf
 func (v ConsumerNameUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *PlaceOfBirthUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "PlaceOfBirthUpdate{"...)
-	n := 0
-	switch v.City.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "city")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "city")
-		b = append(b, redacted...)
-	}
-	switch v.State.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "state")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "state")
-		b = append(b, redacted...)
-	}
-	switch v.Country.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "country")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "country")
-		b = append(b, v.Country.v...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2792,102 +737,7 @@ func (v PlaceOfBirthUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSaf
 func (v PlaceOfBirthUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *UserDetailsUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "UserDetailsUpdate{"...)
-	n := 0
-	switch v.Name.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "name")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "name")
-		if v.Name.v != nil {
-			b = v.Name.v.appendSafe(b)
-		}
-	}
-	switch v.DateOfBirth.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "dateOfBirth")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "dateOfBirth")
-		b = append(b, redacted...)
-	}
-	switch v.UserCategory.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "userCategory")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "userCategory")
-		b = append(b, redacted...)
-	}
-	switch v.CountryOfResidence.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "countryOfResidence")
-		b = append(b, v.CountryOfResidence.v...)
-	}
-	switch v.CountryOfTaxResidence.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "countryOfTaxResidence")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "countryOfTaxResidence")
-		b = append(b, v.CountryOfTaxResidence.v...)
-	}
-	switch v.CountryOfNationality.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "countryOfNationality")
-		b = append(b, v.CountryOfNationality.v...)
-	}
-	switch v.SecondaryCountryOfNationality.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "secondaryCountryOfNationality")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "secondaryCountryOfNationality")
-		b = appendEnumList(b, v.SecondaryCountryOfNationality.v)
-	}
-	switch v.Gender.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "gender")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "gender")
-		b = append(b, v.Gender.v...)
-	}
-	switch v.MaritalStatus.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "maritalStatus")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "maritalStatus")
-		b = append(b, v.MaritalStatus.v...)
-	}
-	switch v.PlaceOfBirth.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "placeOfBirth")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "placeOfBirth")
-		if v.PlaceOfBirth.v != nil {
-			b = v.PlaceOfBirth.v.appendSafe(b)
-		}
-	}
-	switch v.Alias.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "alias")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "alias")
-		b = appendCount(b, len(v.Alias.v))
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2898,34 +748,7 @@ func (v UserDetailsUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSafe
 func (v UserDetailsUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *UserStateDetailsUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "UserStateDetailsUpdate{"...)
-	n := 0
-	switch v.UserID.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "userId")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "userId")
-		b = appendString(b, v.UserID.v)
-	}
-	switch v.Reason.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "reason")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "reason")
-		b = append(b, redacted...)
-	}
-	switch v.State.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "state")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "state")
-		b = append(b, v.State.v...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2938,34 +761,7 @@ func (v UserStateDetailsUpdate) LogValue() slog.Value {
 }
 
 func (v *KYCStatusDetailsUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "KYCStatusDetailsUpdate{"...)
-	n := 0
-	switch v.UserID.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "userId")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "userId")
-		b = appendString(b, v.UserID.v)
-	}
-	switch v.Reason.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "reason")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "reason")
-		b = append(b, redacted...)
-	}
-	switch v.Status.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "status")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "status")
-		b = append(b, v.Status.v...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -2978,68 +774,7 @@ func (v KYCStatusDetailsUpdate) LogValue() slog.Value {
 }
 
 func (v *ContactDetailsUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "ContactDetailsUpdate{"...)
-	n := 0
-	switch v.EmailIDs.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "emailIds")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "emailIds")
-		b = appendCount(b, len(v.EmailIDs.v))
-	}
-	switch v.ContactNumbers.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "contactNumbers")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "contactNumbers")
-		b = appendCount(b, len(v.ContactNumbers.v))
-	}
-	switch v.FaxNumbers.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "faxNumbers")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "faxNumbers")
-		b = appendCount(b, len(v.FaxNumbers.v))
-	}
-	switch v.Websites.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "websites")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "websites")
-		b = appendCount(b, len(v.Websites.v))
-	}
-	switch v.Addresses.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "addresses")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "addresses")
-		b = appendSafeSlice(b, v.Addresses.v)
-	}
-	switch v.Name.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "name")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "name")
-		if v.Name.v != nil {
-			b = v.Name.v.appendSafe(b)
-		}
-	}
-	switch v.Tags.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "tags")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags.v)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3052,34 +787,7 @@ func (v ContactDetailsUpdate) LogValue() slog.Value {
 }
 
 func (v *EmploymentDetailsUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "EmploymentDetailsUpdate{"...)
-	n := 0
-	switch v.EmploymentSector.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "employmentSector")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "employmentSector")
-		b = append(b, redacted...)
-	}
-	switch v.EmployerName.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "employerName")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "employerName")
-		b = append(b, redacted...)
-	}
-	switch v.BusinessIndustry.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "businessIndustry")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "businessIndustry")
-		b = appendCount(b, len(v.BusinessIndustry.v))
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3092,26 +800,7 @@ func (v EmploymentDetailsUpdate) LogValue() slog.Value {
 }
 
 func (v *AmountUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "AmountUpdate{"...)
-	n := 0
-	switch v.Value.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "amountValue")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "amountValue")
-		b = appendDecimal(b, v.Value.v)
-	}
-	switch v.Currency.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "amountCurrency")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "amountCurrency")
-		b = append(b, v.Currency.v...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3122,42 +811,7 @@ func (v AmountUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(nil)
 func (v AmountUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *TransactionCountLimitUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "TransactionCountLimitUpdate{"...)
-	n := 0
-	switch v.Day.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "day")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "day")
-		b = appendFloat(b, v.Day.v)
-	}
-	switch v.Week.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "week")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "week")
-		b = appendFloat(b, v.Week.v)
-	}
-	switch v.Month.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "month")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "month")
-		b = appendFloat(b, v.Month.v)
-	}
-	switch v.Year.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "year")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "year")
-		b = appendFloat(b, v.Year.v)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3170,50 +824,7 @@ func (v TransactionCountLimitUpdate) LogValue() slog.Value {
 }
 
 func (v *TransactionAmountLimitUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "TransactionAmountLimitUpdate{"...)
-	n := 0
-	switch v.Day.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "day")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "day")
-		if v.Day.v != nil {
-			b = v.Day.v.appendSafe(b)
-		}
-	}
-	switch v.Week.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "week")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "week")
-		if v.Week.v != nil {
-			b = v.Week.v.appendSafe(b)
-		}
-	}
-	switch v.Month.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "month")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "month")
-		if v.Month.v != nil {
-			b = v.Month.v.appendSafe(b)
-		}
-	}
-	switch v.Year.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "year")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "year")
-		if v.Year.v != nil {
-			b = v.Year.v.appendSafe(b)
-		}
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3226,40 +837,7 @@ func (v TransactionAmountLimitUpdate) LogValue() slog.Value {
 }
 
 func (v *TransactionLimitUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "TransactionLimitUpdate{"...)
-	n := 0
-	switch v.TransactionCountLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "transactionCountLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "transactionCountLimit")
-		if v.TransactionCountLimit.v != nil {
-			b = v.TransactionCountLimit.v.appendSafe(b)
-		}
-	}
-	switch v.TransactionAmountLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "transactionAmountLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "transactionAmountLimit")
-		if v.TransactionAmountLimit.v != nil {
-			b = v.TransactionAmountLimit.v.appendSafe(b)
-		}
-	}
-	switch v.AverageTransactionAmountLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "averageTransactionAmountLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "averageTransactionAmountLimit")
-		if v.AverageTransactionAmountLimit.v != nil {
-			b = v.AverageTransactionAmountLimit.v.appendSafe(b)
-		}
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3272,120 +850,7 @@ func (v TransactionLimitUpdate) LogValue() slog.Value {
 }
 
 func (v *PaymentMethodLimitsUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "PaymentMethodLimitsUpdate{"...)
-	n := 0
-	switch v.ACH.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "ACH")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "ACH")
-		if v.ACH.v != nil {
-			b = v.ACH.v.appendSafe(b)
-		}
-	}
-	switch v.Card.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "CARD")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "CARD")
-		if v.Card.v != nil {
-			b = v.Card.v.appendSafe(b)
-		}
-	}
-	switch v.IBAN.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "IBAN")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "IBAN")
-		if v.IBAN.v != nil {
-			b = v.IBAN.v.appendSafe(b)
-		}
-	}
-	switch v.UPI.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "UPI")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "UPI")
-		if v.UPI.v != nil {
-			b = v.UPI.v.appendSafe(b)
-		}
-	}
-	switch v.GenericBankAccount.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "GENERIC_BANK_ACCOUNT")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "GENERIC_BANK_ACCOUNT")
-		if v.GenericBankAccount.v != nil {
-			b = v.GenericBankAccount.v.appendSafe(b)
-		}
-	}
-	switch v.Mpesa.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "MPESA")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "MPESA")
-		if v.Mpesa.v != nil {
-			b = v.Mpesa.v.appendSafe(b)
-		}
-	}
-	switch v.Swift.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "SWIFT")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "SWIFT")
-		if v.Swift.v != nil {
-			b = v.Swift.v.appendSafe(b)
-		}
-	}
-	switch v.Wallet.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "WALLET")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "WALLET")
-		if v.Wallet.v != nil {
-			b = v.Wallet.v.appendSafe(b)
-		}
-	}
-	switch v.Check.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "CHECK")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "CHECK")
-		if v.Check.v != nil {
-			b = v.Check.v.appendSafe(b)
-		}
-	}
-	switch v.Cash.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "CASH")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "CASH")
-		if v.Cash.v != nil {
-			b = v.Cash.v.appendSafe(b)
-		}
-	}
-	switch v.NPP.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "NPP")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "NPP")
-		if v.NPP.v != nil {
-			b = v.NPP.v.appendSafe(b)
-		}
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3398,80 +863,7 @@ func (v PaymentMethodLimitsUpdate) LogValue() slog.Value {
 }
 
 func (v *TransactionLimitsUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "TransactionLimitsUpdate{"...)
-	n := 0
-	switch v.MaximumDailyTransactionLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "maximumDailyTransactionLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "maximumDailyTransactionLimit")
-		if v.MaximumDailyTransactionLimit.v != nil {
-			b = v.MaximumDailyTransactionLimit.v.appendSafe(b)
-		}
-	}
-	switch v.MaximumWeeklyTransactionLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "maximumWeeklyTransactionLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "maximumWeeklyTransactionLimit")
-		if v.MaximumWeeklyTransactionLimit.v != nil {
-			b = v.MaximumWeeklyTransactionLimit.v.appendSafe(b)
-		}
-	}
-	switch v.MaximumMonthlyTransactionLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "maximumMonthlyTransactionLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "maximumMonthlyTransactionLimit")
-		if v.MaximumMonthlyTransactionLimit.v != nil {
-			b = v.MaximumMonthlyTransactionLimit.v.appendSafe(b)
-		}
-	}
-	switch v.MaximumQuarterlyTransactionLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "maximumQuarterlyTransactionLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "maximumQuarterlyTransactionLimit")
-		if v.MaximumQuarterlyTransactionLimit.v != nil {
-			b = v.MaximumQuarterlyTransactionLimit.v.appendSafe(b)
-		}
-	}
-	switch v.MaximumTransactionLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "maximumTransactionLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "maximumTransactionLimit")
-		if v.MaximumTransactionLimit.v != nil {
-			b = v.MaximumTransactionLimit.v.appendSafe(b)
-		}
-	}
-	switch v.MaximumYearlyTransactionLimit.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "maximumYearlyTransactionLimit")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "maximumYearlyTransactionLimit")
-		if v.MaximumYearlyTransactionLimit.v != nil {
-			b = v.MaximumYearlyTransactionLimit.v.appendSafe(b)
-		}
-	}
-	switch v.PaymentMethodLimits.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "paymentMethodLimits")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "paymentMethodLimits")
-		if v.PaymentMethodLimits.v != nil {
-			b = v.PaymentMethodLimits.v.appendSafe(b)
-		}
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3484,60 +876,7 @@ func (v TransactionLimitsUpdate) LogValue() slog.Value {
 }
 
 func (v *ExpectedIncomeUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "ExpectedIncomeUpdate{"...)
-	n := 0
-	switch v.DailyExpectedIncome.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "dailyExpectedIncome")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "dailyExpectedIncome")
-		if v.DailyExpectedIncome.v != nil {
-			b = v.DailyExpectedIncome.v.appendSafe(b)
-		}
-	}
-	switch v.WeeklyExpectedIncome.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "weeklyExpectedIncome")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "weeklyExpectedIncome")
-		if v.WeeklyExpectedIncome.v != nil {
-			b = v.WeeklyExpectedIncome.v.appendSafe(b)
-		}
-	}
-	switch v.MonthlyExpectedIncome.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "monthlyExpectedIncome")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "monthlyExpectedIncome")
-		if v.MonthlyExpectedIncome.v != nil {
-			b = v.MonthlyExpectedIncome.v.appendSafe(b)
-		}
-	}
-	switch v.QuarterlyExpectedIncome.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "quarterlyExpectedIncome")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "quarterlyExpectedIncome")
-		if v.QuarterlyExpectedIncome.v != nil {
-			b = v.QuarterlyExpectedIncome.v.appendSafe(b)
-		}
-	}
-	switch v.YearlyExpectedIncome.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "yearlyExpectedIncome")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "yearlyExpectedIncome")
-		if v.YearlyExpectedIncome.v != nil {
-			b = v.YearlyExpectedIncome.v.appendSafe(b)
-		}
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3550,26 +889,7 @@ func (v ExpectedIncomeUpdate) LogValue() slog.Value {
 }
 
 func (v *ExpectedTransactionCountriesUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "ExpectedTransactionCountriesUpdate{"...)
-	n := 0
-	switch v.Incoming.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "incoming")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "incoming")
-		b = appendSafeSlice(b, v.Incoming.v)
-	}
-	switch v.Outgoing.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "outgoing")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "outgoing")
-		b = appendSafeSlice(b, v.Outgoing.v)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3584,26 +904,7 @@ func (v ExpectedTransactionCountriesUpdate) LogValue() slog.Value {
 }
 
 func (v *ExpectedTransactionCurrenciesUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "ExpectedTransactionCurrenciesUpdate{"...)
-	n := 0
-	switch v.Incoming.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "incoming")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "incoming")
-		b = appendSafeSlice(b, v.Incoming.v)
-	}
-	switch v.Outgoing.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "outgoing")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "outgoing")
-		b = appendSafeSlice(b, v.Outgoing.v)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3618,18 +919,7 @@ func (v ExpectedTransactionCurrenciesUpdate) LogValue() slog.Value {
 }
 
 func (v *UserEntityLinkUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "UserEntityLinkUpdate{"...)
-	n := 0
-	switch v.ParentUserID.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "parentUserId")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "parentUserId")
-		b = appendString(b, v.ParentUserID.v)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3642,106 +932,7 @@ func (v UserEntityLinkUpdate) LogValue() slog.Value {
 }
 
 func (v *DeviceDataUpdate) appendSafe(b []byte) []byte {
-	b = append(b, "DeviceDataUpdate{"...)
-	n := 0
-	switch v.BatteryLevel.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "batteryLevel")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "batteryLevel")
-		b = appendFloat(b, v.BatteryLevel.v)
-	}
-	switch v.DeviceLatitude.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "deviceLatitude")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "deviceLatitude")
-		b = appendFloat(b, v.DeviceLatitude.v)
-	}
-	switch v.DeviceLongitude.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "deviceLongitude")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "deviceLongitude")
-		b = appendFloat(b, v.DeviceLongitude.v)
-	}
-	switch v.IPAddress.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "ipAddress")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "ipAddress")
-		b = append(b, redacted...)
-	}
-	switch v.IPCountry.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "ipCountry")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "ipCountry")
-		b = append(b, v.IPCountry.v...)
-	}
-	switch v.DeviceIdentifier.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "deviceIdentifier")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "deviceIdentifier")
-		b = append(b, redacted...)
-	}
-	switch v.VPNUsed.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "vpnUsed")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "vpnUsed")
-		b = appendBool(b, v.VPNUsed.v)
-	}
-	switch v.OperatingSystem.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "operatingSystem")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "operatingSystem")
-		b = append(b, redacted...)
-	}
-	switch v.DeviceMaker.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "deviceMaker")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "deviceMaker")
-		b = append(b, redacted...)
-	}
-	switch v.DeviceModel.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "deviceModel")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "deviceModel")
-		b = append(b, redacted...)
-	}
-	switch v.DeviceYear.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "deviceYear")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "deviceYear")
-		b = append(b, redacted...)
-	}
-	switch v.AppVersion.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "appVersion")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "appVersion")
-		b = append(b, redacted...)
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
@@ -3752,296 +943,7 @@ func (v DeviceDataUpdate) Format(f fmt.State, verb rune) { f.Write(v.appendSafe(
 func (v DeviceDataUpdate) LogValue() slog.Value { return slog.StringValue(string(v.appendSafe(nil))) }
 
 func (v *ConsumerUserAttributes) appendSafe(b []byte) []byte {
-	b = append(b, "ConsumerUserAttributes{"...)
-	n := 0
-	switch v.ActivatedTimestamp.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "activatedTimestamp")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "activatedTimestamp")
-		b = appendFloat(b, v.ActivatedTimestamp.v)
-	}
-	switch v.UserDetails.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "userDetails")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "userDetails")
-		if v.UserDetails.v != nil {
-			b = v.UserDetails.v.appendSafe(b)
-		}
-	}
-	switch v.UserStateDetails.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "userStateDetails")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "userStateDetails")
-		if v.UserStateDetails.v != nil {
-			b = v.UserStateDetails.v.appendSafe(b)
-		}
-	}
-	switch v.KYCStatusDetails.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "kycStatusDetails")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "kycStatusDetails")
-		if v.KYCStatusDetails.v != nil {
-			b = v.KYCStatusDetails.v.appendSafe(b)
-		}
-	}
-	switch v.EODDDate.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "eoddDate")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "eoddDate")
-		b = appendFloat(b, v.EODDDate.v)
-	}
-	switch v.EmploymentStatus.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "employmentStatus")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "employmentStatus")
-		b = append(b, v.EmploymentStatus.v...)
-	}
-	switch v.Occupation.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "occupation")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "occupation")
-		b = append(b, redacted...)
-	}
-	switch v.LegalDocuments.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "legalDocuments")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "legalDocuments")
-		b = appendSafeSlice(b, v.LegalDocuments.v)
-	}
-	switch v.ContactDetails.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "contactDetails")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "contactDetails")
-		if v.ContactDetails.v != nil {
-			b = v.ContactDetails.v.appendSafe(b)
-		}
-	}
-	switch v.EmploymentDetails.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "employmentDetails")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "employmentDetails")
-		if v.EmploymentDetails.v != nil {
-			b = v.EmploymentDetails.v.appendSafe(b)
-		}
-	}
-	switch v.TransactionLimits.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "transactionLimits")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "transactionLimits")
-		if v.TransactionLimits.v != nil {
-			b = v.TransactionLimits.v.appendSafe(b)
-		}
-	}
-	switch v.ExpectedIncome.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "expectedIncome")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "expectedIncome")
-		if v.ExpectedIncome.v != nil {
-			b = v.ExpectedIncome.v.appendSafe(b)
-		}
-	}
-	switch v.ExpectedTransactionCountries.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "expectedTransactionCountries")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "expectedTransactionCountries")
-		if v.ExpectedTransactionCountries.v != nil {
-			b = v.ExpectedTransactionCountries.v.appendSafe(b)
-		}
-	}
-	switch v.ExpectedTransactionCurrencies.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "expectedTransactionCurrencies")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "expectedTransactionCurrencies")
-		if v.ExpectedTransactionCurrencies.v != nil {
-			b = v.ExpectedTransactionCurrencies.v.appendSafe(b)
-		}
-	}
-	switch v.RiskLevel.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "riskLevel")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "riskLevel")
-		b = append(b, v.RiskLevel.v...)
-	}
-	switch v.KYCRiskLevel.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "kycRiskLevel")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "kycRiskLevel")
-		b = append(b, v.KYCRiskLevel.v...)
-	}
-	switch v.AcquisitionChannel.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "acquisitionChannel")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "acquisitionChannel")
-		b = append(b, v.AcquisitionChannel.v...)
-	}
-	switch v.ReasonForAccountOpening.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "reasonForAccountOpening")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "reasonForAccountOpening")
-		b = appendCount(b, len(v.ReasonForAccountOpening.v))
-	}
-	switch v.SourceOfFunds.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "sourceOfFunds")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "sourceOfFunds")
-		b = appendEnumList(b, v.SourceOfFunds.v)
-	}
-	switch v.UserSegment.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "userSegment")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "userSegment")
-		b = append(b, v.UserSegment.v...)
-	}
-	switch v.PEPStatus.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "pepStatus")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "pepStatus")
-		b = appendSafeSlice(b, v.PEPStatus.v)
-	}
-	switch v.SanctionsStatus.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "sanctionsStatus")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "sanctionsStatus")
-		b = appendBool(b, v.SanctionsStatus.v)
-	}
-	switch v.AdverseMediaStatus.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "adverseMediaStatus")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "adverseMediaStatus")
-		b = appendBool(b, v.AdverseMediaStatus.v)
-	}
-	switch v.CorporateEntities.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "corporateEntities")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "corporateEntities")
-		b = appendSafeSlice(b, v.CorporateEntities.v)
-	}
-	switch v.LastTransactionTimestamp.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "lastTransactionTimestamp")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "lastTransactionTimestamp")
-		b = appendFloat(b, v.LastTransactionTimestamp.v)
-	}
-	switch v.LinkedEntities.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "linkedEntities")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "linkedEntities")
-		if v.LinkedEntities.v != nil {
-			b = v.LinkedEntities.v.appendSafe(b)
-		}
-	}
-	switch v.SavedPaymentDetails.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "savedPaymentDetails")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "savedPaymentDetails")
-		b = appendSafeSlice(b, v.SavedPaymentDetails.v)
-	}
-	switch v.Tags.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "tags")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "tags")
-		b = appendSafeSlice(b, v.Tags.v)
-	}
-	switch v.Attachments.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "attachments")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "attachments")
-		b = appendSafeSlice(b, v.Attachments.v)
-	}
-	switch v.MetaData.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "metaData")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "metaData")
-		if v.MetaData.v != nil {
-			b = v.MetaData.v.appendSafe(b)
-		}
-	}
-	switch v.Jurisdiction.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "jurisdiction")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "jurisdiction")
-		b = append(b, redacted...)
-	}
-	switch v.ProductsEnabled.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "productsEnabled")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "productsEnabled")
-		b = appendSafeSlice(b, v.ProductsEnabled.v)
-	}
-	switch v.ExternalLinks.state {
-	case optionalNull:
-		b, n = safeKey(b, n, "externalLinks")
-		b = append(b, "null"...)
-	case optionalSet:
-		b, n = safeKey(b, n, "externalLinks")
-		b = appendCount(b, len(v.ExternalLinks.v))
-	}
-	_ = n
-	return append(b, '}')
+	return appendSafeStruct(b, reflect.ValueOf(v).Elem())
 }
 
 // Format prints v with its personal data redacted: every string but ids is left out.
