@@ -188,10 +188,7 @@
 // depth, array lengths and string lengths (see Decoding), and it stores every string the
 // library accepts, NUL included. Data a store holds but cannot read is the server's fault:
 // the store returns ErrStoredData, the Processor wraps with it any *ValidationError that
-// comes out of a Store read, and HTTPStatus maps it to 500, never 400. Record.CloneReusing is the copy for an in-memory store
-// that keeps every version: the members an event did not change are shared with the
-// previous version (which the store owns, never with the caller), so a user's history
-// costs its changes, not a full copy per event; memstore commits this way.
+// comes out of a Store read, and HTTPStatus maps it to 500, never 400.
 //
 // Processor.Apply validates, then:
 //   - gives an event without eventId a random (version 4) UUID, returned in the result;

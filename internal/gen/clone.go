@@ -1,15 +1,11 @@
 package main
 
-import (
-	"slices"
-	"sort"
-)
+import "sort"
 
 // genClone writes the deep copies: clone of every type, into an arena sized by a
-// counting pass (count, copyRefsIn), and cloneReusing of the users a Record holds.
+// counting pass (count, copyRefsIn).
 func (g *gen) genClone(f *genFile) {
 	g.genArena(f)
-	users := g.recordUsers()
 	for _, name := range g.order {
 		s := g.structs[name]
 		// A deep copy goes into an arena sized by a counting pass: one allocation per
@@ -29,9 +25,6 @@ func (g *gen) genClone(f *genFile) {
 		f.P("}")
 		f.P()
 		g.genArenaClone(f, s)
-		if slices.Contains(users, s.Name) {
-			g.genCloneReusing(f, s)
-		}
 	}
 }
 
@@ -180,54 +173,4 @@ func (g *gen) copyField(f *genFile, s *structType, fl field, acc string) {
 	case kEmbedded:
 		f.P(acc, ".copyRefsIn(a)")
 	}
-}
-
-// genCloneReusing writes cloneReusing, the deep copy behind Record.CloneReusing: each
-// member equal to old's is old's own, the others are copied into one arena.
-func (g *gen) genCloneReusing(f *genFile, s *structType) {
-	f.P("// cloneReusing returns a deep copy of v in which each member equal to the same member")
-	f.P("// of old is old's own.")
-	f.P("func (v *", s.Name, ") cloneReusing(old *", s.Name, ") *", s.Name, " {")
-	f.P("if v == nil || old == nil {")
-	f.P("return v.clone()")
-	f.P("}")
-	f.P("c := new(", s.Name, ")")
-	f.P("*c = *v")
-	f.P("var reuse uint64")
-	f.P("var counts cloneCounts")
-	f.P("n := &counts")
-	f.P("const wire = false")
-	var refs []field
-	for _, fl := range s.Fields {
-		switch fl.Kind {
-		case kString, kInt, kBool, kEnum, kFloat, kDecimal:
-			continue // copied with the struct
-		case kEmbedded, kPtrPatch:
-			fail("%s.%s: cloneReusing does not handle this kind", s.Name, fl.Name)
-		}
-		refs = append(refs, fl)
-	}
-	if len(refs) > 64 {
-		fail("%s: more than 64 members to reuse", s.Name)
-	}
-	for i, fl := range refs {
-		f.P("if ", equalExpr(fl, "v."+fl.Name, "old."+fl.Name), " {")
-		f.P("reuse |= 1 << ", i)
-		f.P("} else {")
-		g.countField(f, s, fl, "v."+fl.Name)
-		f.P("}")
-	}
-	f.P("var arena cloneArena")
-	f.P("a := &arena")
-	f.P("a.init(n)")
-	for i, fl := range refs {
-		f.P("if reuse&(1<<", i, ") != 0 {")
-		f.P("c.", fl.Name, " = old.", fl.Name)
-		f.P("} else {")
-		g.copyField(f, s, fl, "c."+fl.Name)
-		f.P("}")
-	}
-	f.P("return c")
-	f.P("}")
-	f.P()
 }
