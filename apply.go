@@ -51,18 +51,6 @@ func (r Record) Clone() Record {
 	return r
 }
 
-// CloneReusing returns a deep copy of r, as Clone does, except that each top-level member
-// of its user (userDetails, legalDocuments, transactionLimits, ...) that is exactly equal
-// to the same member of prev's user is prev's own instead of a copy. A Store that keeps
-// prev and never changes it can keep the result in the same way: successive versions
-// of a user then share what the events between them did not change, and still nothing
-// in the result aliases r. memstore commits this way.
-func (r Record) CloneReusing(prev Record) Record {
-	r.Consumer = r.Consumer.cloneReusing(prev.Consumer)
-	r.Business = r.Business.cloneReusing(prev.Business)
-	return r
-}
-
 // Clone returns a deep copy of u.
 func (u *ConsumerUser) Clone() *ConsumerUser { return u.clone() }
 

@@ -336,4 +336,4 @@
 //	bykey     the user's tags, merged by key
 package userevents
 
-//go:generate go run ./internal/gen -model interop/model.json
+//go:generate go run ./internal/gen -model interop/model.json user.go event.go payment.go rules.go money.go riskLevel.go enums.go codes.go

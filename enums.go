@@ -1,6 +1,6 @@
 package userevents
 
-// This file lists the enums of Flagright's model with their exact values. model_gen.go
+// This file lists the enums of Flagright's model with their exact values. enums_gen.go
 // gives each a Valid method and a Values function, generated from these constants.
 
 // AcquisitionChannel is Flagright's AcquisitionChannel enum.

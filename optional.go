@@ -38,6 +38,9 @@ func (o Optional[T]) IsNull() bool { return o.state == optionalNull }
 // IsAbsent reports whether o is absent: neither a value nor null.
 func (o Optional[T]) IsAbsent() bool { return o.state == optionalAbsent }
 
+// parts returns the state and the value of o (see appendSafeStruct).
+func (o Optional[T]) parts() (optionalState, any) { return o.state, o.v }
+
 // Ptr returns a pointer to a copy of v, for filling the optional fields of the model:
 // u.Occupation = userevents.Ptr("engineer").
 func Ptr[T any](v T) *T { return &v }

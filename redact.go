@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 )
@@ -35,6 +37,7 @@ func appendCount(b []byte, n int) []byte {
 	return append(b, " redacted]"...)
 }
 
+// appendEnumList appends a list of enums, as a redacted form prints it.
 func appendEnumList[E ~string](b []byte, s []E) []byte {
 	b = append(b, '[')
 	for i, e := range s {
@@ -46,18 +49,156 @@ func appendEnumList[E ~string](b []byte, s []E) []byte {
 	return append(b, ']')
 }
 
-func appendSafeSlice[T any, P interface {
-	*T
-	appendSafe([]byte) []byte
-}](b []byte, s []T) []byte {
-	b = append(b, '[')
-	for i := range s {
-		if i > 0 {
-			b = append(b, ' ')
-		}
-		b = P(&s[i]).appendSafe(b)
+// The redacted form of a model value is written by one walk over its struct tags, the
+// same tags the generator reads: appendSafeStruct. Each model type's appendSafe, Format
+// and LogValue (redact_gen.go) call it.
+//
+//	TypeName{member: value, ...}
+//
+// Members are named by their JSON name (an embedded struct or a union member by its Go
+// name); an absent optional member is left out. Strings are [redacted], except ids
+// (check:"id"), which are quoted as in JSON, and enums and codes, which are printed as
+// they are; a list of strings is [N redacted]; raw JSON is [redacted]; numbers, booleans
+// and decimals print as in JSON; lists print as [a b c]. A member of a partial update is
+// left out when absent, null when null, and its value when set.
+
+// safeMember is how the redacted form shows one member of a model struct.
+type safeMember struct {
+	index    int
+	key      string
+	id       bool // check:"id": printed, quoted
+	omit     bool // a string or enum printed only when not empty (omitempty)
+	optional bool // an Optional (a member of a partial update)
+	state    int  // for an Optional: the index of its state field
+}
+
+// safePlans holds the members of each model struct type, as safeMembers reads them once.
+var safePlans sync.Map // reflect.Type -> []safeMember
+
+// optionalParts is implemented by every Optional: its state and value.
+type optionalParts interface{ parts() (optionalState, any) }
+
+var optionalPartsType = reflect.TypeFor[optionalParts]()
+
+// safeMembers returns the members of the redacted form of struct type t.
+func safeMembers(t reflect.Type) []safeMember {
+	if p, ok := safePlans.Load(t); ok {
+		return p.([]safeMember)
 	}
-	return append(b, ']')
+	var members []safeMember
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		m := safeMember{index: i, key: sf.Name}
+		switch {
+		case !sf.IsExported():
+			continue
+		case sf.Anonymous, sf.Tag.Get("method") != "":
+		default:
+			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			m.key = name
+			m.omit = slices.Contains(strings.Split(opts, ","), "omitempty")
+		}
+		m.id = slices.Contains(strings.Split(sf.Tag.Get("check"), ","), "id")
+		if sf.Type.Implements(optionalPartsType) {
+			m.optional = true
+			st, _ := sf.Type.FieldByName("state")
+			m.state = st.Index[0]
+		}
+		members = append(members, m)
+	}
+	safePlans.Store(t, members)
+	return members
+}
+
+// appendSafeStruct appends the redacted form of v, a model struct.
+func appendSafeStruct(b []byte, v reflect.Value) []byte {
+	b = append(b, v.Type().Name()...)
+	b = append(b, '{')
+	n := 0
+	for _, m := range safeMembers(v.Type()) {
+		x := v.Field(m.index)
+		if m.optional {
+			switch optionalState(x.Field(m.state).Uint()) {
+			case optionalNull:
+				b, n = safeKey(b, n, m.key)
+				b = append(b, "null"...)
+			case optionalSet:
+				b, n = safeKey(b, n, m.key)
+				_, val := x.Interface().(optionalParts).parts()
+				if y := reflect.ValueOf(val); y.Kind() != reflect.Pointer || !y.IsNil() {
+					b = appendSafeMember(b, y, m.id)
+				}
+			}
+			continue
+		}
+		switch x.Kind() {
+		case reflect.Pointer, reflect.Slice:
+			if x.IsNil() {
+				continue // required references may be nil in a value built by hand
+			}
+		case reflect.String:
+			if m.omit && x.Len() == 0 {
+				continue
+			}
+		}
+		b, n = safeKey(b, n, m.key)
+		b = appendSafeMember(b, x, m.id)
+	}
+	return append(b, '}')
+}
+
+var stringReflectType = reflect.TypeFor[string]()
+
+// appendSafeMember appends the redacted form of x, the value of a member (id: an id).
+func appendSafeMember(b []byte, x reflect.Value, id bool) []byte {
+	switch x.Kind() {
+	case reflect.String:
+		switch {
+		case x.Type() != stringReflectType: // an enum or a code
+			return append(b, x.String()...)
+		case id:
+			return appendString(b, x.String())
+		}
+		return append(b, redacted...)
+	case reflect.Pointer:
+		if x.Elem().Kind() == reflect.Struct {
+			return appendSafeStruct(b, x.Elem())
+		}
+		return appendSafeMember(b, x.Elem(), id)
+	case reflect.Float64:
+		return appendFloat(b, x.Float())
+	case reflect.Int:
+		return appendInt(b, int(x.Int()))
+	case reflect.Bool:
+		return appendBool(b, x.Bool())
+	case reflect.Struct:
+		if x.Type() == decimalReflectType {
+			if x.CanAddr() { // no copy to the heap
+				return appendDecimal(b, *x.Addr().Interface().(*decimal.Decimal))
+			}
+			return appendDecimal(b, x.Interface().(decimal.Decimal))
+		}
+		return appendSafeStruct(b, x) // embedded
+	case reflect.Slice:
+		switch et := x.Type().Elem(); {
+		case et.Kind() == reflect.Uint8: // raw JSON
+			return append(b, redacted...)
+		case et == stringReflectType:
+			return appendCount(b, x.Len())
+		}
+		b = append(b, '[')
+		for i := range x.Len() {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = appendSafeMember(b, x.Index(i), false)
+		}
+		return append(b, ']')
+	}
+	return append(b, redacted...)
 }
 
 // Format prints an Optional as absent, null, or its value, redacted when it holds

@@ -6,7 +6,7 @@ import (
 
 // This file holds the consumer user and the types it is built from, field for field as in
 // Flagright's UserWithRulesResult. The struct tags are the one description from which
-// model_gen.go is generated (go generate ./...): `json` gives the wire name, `check`
+// the *_gen.go files are generated (go generate ./...): `json` gives the wire name, `check`
 // the rules that Validate applies (see the package documentation for each keyword).
 //
 // Optional scalars are pointers (nil: absent); optional enums and country codes use the

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden from the fixture model")
+
+// fixtureFiles are the model files of the fixture package (testdata/model).
+var fixtureFiles = []string{"model.go"}
+
+// TestGolden generates the code of the fixture model (testdata/model: one struct per check
+// rule) and compares each file, and the JSON model, with its golden copy in
+// testdata/golden, so that a change of the generator shows its effect as a short diff of
+// those files. go test -run TestGolden -update rewrites them.
+func TestGolden(t *testing.T) {
+	g, err := load("testdata/model", fixtureFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := g.generate("fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := g.modelJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["model.json"] = model
+	dir := filepath.Join("testdata", "golden")
+	if *update {
+		old, _ := filepath.Glob(filepath.Join(dir, "*.golden"))
+		for _, path := range old {
+			os.Remove(path)
+		}
+		os.MkdirAll(dir, 0o755)
+		for name, src := range files {
+			if err := os.WriteFile(filepath.Join(dir, name+".golden"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	goldens, err := filepath.Glob(filepath.Join(dir, "*.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range goldens {
+		if _, ok := files[strings.TrimSuffix(filepath.Base(path), ".golden")]; !ok {
+			t.Errorf("%s: the generator no longer writes this file (go test -update removes it)", path)
+		}
+	}
+	for name, got := range files {
+		t.Run(name, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join(dir, name+".golden"))
+			if err != nil {
+				t.Fatalf("%v (go test -update writes it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from its golden file (go test -update rewrites it; review the diff):\n%s", name, lineDiff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// lineDiff returns the lines of want and got from the first that differs, a few of
+// each: enough to see what changed; git diff after -update shows the rest.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	var b strings.Builder
+	for j := i; j < min(i+5, len(w)); j++ {
+		b.WriteString("- " + w[j] + "\n")
+	}
+	for j := i; j < min(i+5, len(g)); j++ {
+		b.WriteString("+ " + g[j] + "\n")
+	}
+	return "from line " + strconv.Itoa(i+1) + ":\n" + b.String()
+}
+
+// TestLoadRefuses checks that load refuses a model it cannot generate: an unknown rule,
+// required without omitempty's absence, a member type it does not know, and rule flags
+// that differ from the rules.
+func TestLoadRefuses(t *testing.T) {
+	flags, err := os.ReadFile("testdata/model/other.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := os.ReadFile("testdata/model/model.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name         string
+		model, other string
+	}{
+		// An unknown check rule.
+		{"unknown rule", "package fixture\n\ntype A struct {\n\tX string `json:\"x\" check:\"required,nosuch\"`\n}\n", string(flags)},
+		// required must match the absence of omitempty.
+		{"required and omitempty", "package fixture\n\ntype A struct {\n\tX *string `json:\"x,omitempty\" check:\"required\"`\n}\n", string(flags)},
+		// A member type the generator does not know.
+		{"map member", "package fixture\n\ntype A struct {\n\tX map[string]string `json:\"x,omitempty\"`\n}\n", string(flags)},
+		// validate.go's rule flags are not the generator's rules.
+		{"rule flags", string(model), "package fixture\n\ntype rule int\n\nconst (\n\trRequired rule = 1 << iota\n\trNonempty\n)\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, src := range map[string]string{"model.go": c.model, "other.go": c.other} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := load(dir, []string{"model.go"}); err == nil {
+				t.Error("load accepted the model")
+			}
+		})
+	}
+}

@@ -1,0 +1,146 @@
+package main
+
+import "strconv"
+
+// genMerge writes merge<Full> of every partial-update type.
+func (g *gen) genMerge(f *genFile) {
+	for _, name := range g.order {
+		if s := g.structs[name]; s.PatchOf != "" {
+			g.mergeStruct(f, s)
+		}
+	}
+}
+
+// zeroType is the Go type of a scalar field whose removal sets the zero value.
+func zeroType(f field) string {
+	switch f.Kind {
+	case kFloat:
+		return "float64"
+	case kInt:
+		return "int"
+	case kBool:
+		return "bool"
+	case kDecimal:
+		return "decimal.Decimal"
+	}
+	return ""
+}
+
+// mergeStruct writes merge<Full>, which merges the patch into a copy of the stored value.
+func (g *gen) mergeStruct(f *genFile, s *structType) {
+	full := s.PatchOf
+	f.P("// merge", full, " returns a copy of cur (nil: none) with p merged in, recording the")
+	f.P("// changed paths and the problems of the result in m.")
+	f.P("func (m *merger) merge", full, "(cur *", full, ", p *", s.Name, ") *", full, " {")
+	f.P("var n ", full)
+	f.P("if cur != nil {")
+	f.P("n = *cur")
+	f.P("}")
+	f.P("if p == nil {")
+	f.P("p = new(", s.Name, ")")
+	f.P("}")
+	f.P("mark := len(m.changes)")
+	for _, fl := range s.Fields {
+		g.mergeField(f, fl)
+	}
+	f.P(`if cur == nil && len(m.changes) == mark {`)
+	f.P(`m.changed("")`)
+	f.P("}")
+	f.P("return &n")
+	f.P("}")
+	f.P()
+}
+
+// mergeField writes the merge of one member: its removal and its setting.
+func (g *gen) mergeField(f *genFile, fl field) {
+	pa := "p." + fl.Name
+	na := "n." + fl.Name
+	name := strconv.Quote(fl.JSON)
+	f.P("switch ", pa, ".state {")
+	f.P("case optionalNull:")
+	switch fl.Kind {
+	case kString, kEnum:
+		f.P("if ", na, ` != "" {`)
+		f.P("m.changed(", name, ")")
+		f.P(na, ` = ""`)
+		f.P("}")
+	case kFloat, kInt, kBool, kDecimal:
+		f.P("m.changed(", name, ")")
+		f.P(na, " = *new(", zeroType(fl), ")")
+	default:
+		f.P("if ", na, " != nil {")
+		f.P("m.changed(", name, ")")
+		f.P(na, " = nil")
+		f.P("}")
+	}
+	f.P("case optionalSet:")
+	val := pa + ".v"
+	switch fl.Kind {
+	case kString, kEnum:
+		if fl.rule("name") {
+			val = "m.name(" + val + ")"
+		}
+		f.P("if x := ", val, "; ", na, " != x {")
+		f.P("m.changed(", name, ")")
+		f.P(na, " = x")
+		f.P("}")
+	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
+		if fl.rule("name") {
+			val = "m.name(" + val + ")"
+		}
+		f.P("if x := ", val, "; ", na, " == nil || *", na, " != x {")
+		f.P("m.changed(", name, ")")
+		f.P(na, " = &x")
+		f.P("}")
+	case kFloat, kInt, kBool:
+		f.P("if ", na, " != ", val, " || cur == nil {")
+		f.P("m.changed(", name, ")")
+		f.P("}")
+		f.P(na, " = ", val)
+	case kDecimal:
+		f.P("if cur == nil || !", na, ".Equal(", val, ") {")
+		f.P("m.changed(", name, ")")
+		f.P("}")
+		f.P(na, " = ", val)
+	case kStrings:
+		if fl.rule("name") {
+			val = "m.names(" + val + ")"
+		}
+		f.P("x := ", val)
+		f.P("if !equalSlice(", na, ", x) {")
+		f.P("m.changed(", name, ")")
+		f.P("}")
+		f.P(na, " = x")
+	case kEnums, kRaw:
+		f.P("if !equalSlice(", na, ", ", val, ") {")
+		f.P("m.changed(", name, ")")
+		f.P("}")
+		f.P(na, " = ", val)
+	case kStructs:
+		if g.named(fl.Elem) {
+			val = "normStructs(m, " + val + ")"
+		}
+		if fl.rule("bykey") {
+			f.P("if x := mergeTags(", na, ", ", val, "); !equalStructs(", na, ", x, true) {")
+			f.P("m.changed(", name, ")")
+			f.P(na, " = x")
+			f.P("}")
+		} else {
+			f.P("x := ", val)
+			f.P("if !equalStructs(", na, ", x, true) {")
+			f.P("m.changed(", name, ")")
+			f.P("}")
+			f.P(na, " = x")
+		}
+	case kPtrStruct:
+		if g.structs[fl.Elem].Union {
+			fail("union %s outside an array", fl.Elem)
+		}
+		f.P("m.push(", name, ")")
+		f.P(na, " = m.merge", fl.Elem, "(", na, ", ", val, ")")
+		f.P("m.pop()")
+	default:
+		fail("no merge for %v", fl)
+	}
+	f.P("}")
+}

@@ -1,0 +1,30 @@
+package fixture
+
+// This file is not a model file: its declarations are read (the rule flags, the check
+// methods, the Record), its structs are not generated.
+
+type rule uint32
+
+const (
+	rRequired rule = 1 << iota
+	rNonempty
+	rMin4
+	rTs
+	rTsmax
+	rDob
+	rEmail
+	rScore
+	rText
+	rName
+	rNonneg
+	rId
+)
+
+// Record holds the user: equal is generated for what it holds.
+type Record struct {
+	Consumer *ConsumerUser
+	Version  int64
+}
+
+// check is a hand-written check of ID.
+func (v *ID) check(c *vctx) {}
