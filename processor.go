@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	mathrand "math/rand/v2"
+	"sync"
 	"time"
 )
 
@@ -156,12 +157,22 @@ func (p *Processor) newEventID() string {
 	return newUUID()
 }
 
+// uuidSources are the generators of event ids: ChaCha8, a cryptographically strong
+// generator, each seeded from crypto/rand, so that an id costs no system call.
+var uuidSources = sync.Pool{New: func() any {
+	var seed [32]byte
+	if _, err := rand.Read(seed[:]); err != nil {
+		panic("userevents: crypto/rand failed: " + err.Error())
+	}
+	return mathrand.NewChaCha8(seed)
+}}
+
 // newUUID returns a random (version 4) UUID.
 func newUUID() string {
 	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		panic("userevents: crypto/rand failed: " + err.Error())
-	}
+	g := uuidSources.Get().(*mathrand.ChaCha8)
+	g.Read(b[:])
+	uuidSources.Put(g)
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	var s [36]byte
