@@ -84,83 +84,27 @@ func migrateEvents(ctx context.Context, tx pgx.Tx) error {
 	if err := tx.QueryRow(ctx, `SELECT to_regclass('userevents_events') IS NOT NULL`).Scan(&hasOld); err != nil {
 		return err
 	}
-	byAfter := map[v1Key][]*v1Event{}
 	var all []*v1Event
 	if hasOld {
-		rows, err := tx.Query(ctx, `SELECT event_id, user_id, timestamp, version, event, outcome FROM userevents_events`)
-		if err != nil {
+		var err error
+		if all, err = readV1Events(ctx, tx); err != nil {
 			return err
-		}
-		for rows.Next() {
-			e := new(v1Event)
-			var outcome []byte
-			if err := rows.Scan(&e.id, &e.userID, &e.timestamp, &e.version, &e.event, &outcome); err != nil {
-				rows.Close()
-				return err
-			}
-			if err := json.Unmarshal(outcome, &e.o); err != nil {
-				rows.Close()
-				return fmt.Errorf("outcome of event %q: %w", e.id, err)
-			}
-			all = append(all, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, e := range all {
-			// The record after the event: its user, the previous record's locks as the
-			// flags left them, and the newest timestamp.
-			p := e.o.Previous
-			e.after = v1Record{Consumer: e.o.User, Version: e.version, KYCRiskLevelLocked: p.KYCRiskLevelLocked,
-				CRARiskLevelLocked: p.CRARiskLevelLocked, LastEventTimestamp: max(p.LastEventTimestamp, e.timestamp)}
-			if e.o.LockKYCRiskLevel != nil {
-				e.after.KYCRiskLevelLocked = *e.o.LockKYCRiskLevel
-			}
-			if e.o.LockCRARiskLevel != nil {
-				e.after.CRARiskLevelLocked = *e.o.LockCRARiskLevel
-			}
-			id, err := userIDOf(e.o.User)
-			if err != nil {
-				return fmt.Errorf("user after event %q: %w", e.id, err)
-			}
-			k := v1Key{id, e.version}
-			byAfter[k] = append(byAfter[k], e)
 		}
 	}
-
-	// Each user without a history, back from its current row.
-	rows, err := tx.Query(ctx, `SELECT user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked,
-		last_event_timestamp, doc FROM userevents_users WHERE history_id IS NULL`)
+	byAfter := map[v1Key][]*v1Event{}
+	for _, e := range all {
+		id, err := userIDOf(e.o.User)
+		if err != nil {
+			return fmt.Errorf("user after event %q: %w", e.id, err)
+		}
+		k := v1Key{id, e.version}
+		byAfter[k] = append(byAfter[k], e)
+	}
+	// Each user without a history, back from its current row, in the order of the ids.
+	heads, err := readHeads(ctx, tx)
 	if err != nil {
 		return err
 	}
-	type head struct {
-		userID string
-		rec    v1Record
-	}
-	var heads []head
-	for rows.Next() {
-		var h head
-		var userType string
-		var doc []byte
-		if err := rows.Scan(&h.userID, &h.rec.Version, &userType, &h.rec.KYCRiskLevelLocked, &h.rec.CRARiskLevelLocked,
-			&h.rec.LastEventTimestamp, &doc); err != nil {
-			rows.Close()
-			return err
-		}
-		if userType == typeBusiness {
-			h.rec.Business = doc
-		} else {
-			h.rec.Consumer = doc
-		}
-		heads = append(heads, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	sort.Slice(heads, func(i, j int) bool { return heads[i].userID < heads[j].userID })
 	for _, h := range heads {
 		historyID, err := writeChain(ctx, tx, h.rec, byAfter)
 		if err != nil {
@@ -171,7 +115,7 @@ func migrateEvents(ctx context.Context, tx pgx.Tx) error {
 		}
 	}
 	// Events no user leads to, newest first: each unclaimed one heads a chain.
-	sort.Slice(all, func(i, j int) bool { return all[i].version > all[j].version })
+	sort.SliceStable(all, func(i, j int) bool { return all[i].version > all[j].version })
 	for _, e := range all {
 		if !e.claimed {
 			if _, err := writeChain(ctx, tx, e.after, byAfter); err != nil {
@@ -183,6 +127,71 @@ func migrateEvents(ctx context.Context, tx pgx.Tx) error {
 		_, err = tx.Exec(ctx, `DROP TABLE userevents_events`)
 	}
 	return err
+}
+
+// readV1Events reads the rows of the earlier events table, each with the record after
+// it: its user, the previous record's locks as the flags left them, the newest timestamp.
+func readV1Events(ctx context.Context, tx pgx.Tx) ([]*v1Event, error) {
+	rows, err := tx.Query(ctx, `SELECT event_id, user_id, timestamp, version, event, outcome FROM userevents_events ORDER BY event_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var all []*v1Event
+	for rows.Next() {
+		e := new(v1Event)
+		var outcome []byte
+		if err := rows.Scan(&e.id, &e.userID, &e.timestamp, &e.version, &e.event, &outcome); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(outcome, &e.o); err != nil {
+			return nil, fmt.Errorf("outcome of event %q: %w", e.id, err)
+		}
+		p := e.o.Previous
+		e.after = v1Record{Consumer: e.o.User, Version: e.version, KYCRiskLevelLocked: p.KYCRiskLevelLocked,
+			CRARiskLevelLocked: p.CRARiskLevelLocked, LastEventTimestamp: max(p.LastEventTimestamp, e.timestamp)}
+		if e.o.LockKYCRiskLevel != nil {
+			e.after.KYCRiskLevelLocked = *e.o.LockKYCRiskLevel
+		}
+		if e.o.LockCRARiskLevel != nil {
+			e.after.CRARiskLevelLocked = *e.o.LockCRARiskLevel
+		}
+		all = append(all, e)
+	}
+	return all, rows.Err()
+}
+
+// head is a user row without a history: where its chain ends.
+type head struct {
+	userID string
+	rec    v1Record
+}
+
+// readHeads reads the users without a history, in the order of their ids.
+func readHeads(ctx context.Context, tx pgx.Tx) ([]head, error) {
+	rows, err := tx.Query(ctx, `SELECT user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked,
+		last_event_timestamp, doc FROM userevents_users WHERE history_id IS NULL ORDER BY user_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var heads []head
+	for rows.Next() {
+		var h head
+		var userType string
+		var doc []byte
+		if err := rows.Scan(&h.userID, &h.rec.Version, &userType, &h.rec.KYCRiskLevelLocked, &h.rec.CRARiskLevelLocked,
+			&h.rec.LastEventTimestamp, &doc); err != nil {
+			return nil, err
+		}
+		if userType == typeBusiness {
+			h.rec.Business = doc
+		} else {
+			h.rec.Consumer = doc
+		}
+		heads = append(heads, h)
+	}
+	return heads, rows.Err()
 }
 
 // writeChain writes the history that ends with the record rec: the events that led to

@@ -104,6 +104,20 @@ func NoLostUpdate(t *testing.T, load Load, stores ...userevents.Store) Stats {
 			t.Error(err)
 		}
 	}
+	checkNoLostUpdate(t, s, load)
+	var st Stats
+	for _, c := range counters {
+		st.Commits += c.commits.Load()
+		st.Conflicts += c.conflicts.Load()
+	}
+	return st
+}
+
+// checkNoLostUpdate checks what NoLostUpdate's load left in s: every user holds exactly
+// its events' tags, at version 1 plus their number, and every event is stored.
+func checkNoLostUpdate(t *testing.T, s userevents.Store, load Load) {
+	t.Helper()
+	ctx := context.Background()
 	for u := 0; u < load.Users; u++ {
 		id := fmt.Sprintf("nlu-user-%d", u)
 		rec, err := s.LoadUser(ctx, id)
@@ -131,10 +145,4 @@ func NoLostUpdate(t *testing.T, load Load, stores ...userevents.Store) Stats {
 			t.Errorf("event %d: %v", i, err)
 		}
 	}
-	var st Stats
-	for _, c := range counters {
-		st.Commits += c.commits.Load()
-		st.Conflicts += c.conflicts.Load()
-	}
-	return st
 }
