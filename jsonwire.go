@@ -326,61 +326,58 @@ func (d *decoder) readEscaped(start, i int) ([]byte, bool) {
 		if i+1 >= len(d.data) {
 			break
 		}
-		switch e := d.data[i+1]; e {
-		case '"', '\\', '/':
+		if e := simpleEscapes[d.data[i+1]]; e != 0 {
 			b = append(b, e)
 			i += 2
-		case 'b':
-			b = append(b, '\b')
-			i += 2
-		case 'f':
-			b = append(b, '\f')
-			i += 2
-		case 'n':
-			b = append(b, '\n')
-			i += 2
-		case 'r':
-			b = append(b, '\r')
-			i += 2
-		case 't':
-			b = append(b, '\t')
-			i += 2
-		case 'u':
-			r, ok := hex4(d.data, i+2)
-			if !ok {
-				d.i = i
-				d.syntax("invalid \\u escape")
-				return nil, false
-			}
-			i += 6
-			if r >= 0xD800 && r < 0xDC00 {
-				r2, ok := rune(0), false
-				if i+1 < len(d.data) && d.data[i] == '\\' && d.data[i+1] == 'u' {
-					r2, ok = hex4(d.data, i+2)
-				}
-				if !ok || r2 < 0xDC00 || r2 >= 0xE000 {
-					d.i = i
-					d.syntax("unpaired surrogate in \\u escape")
-					return nil, false
-				}
-				r = 0x10000 + (r-0xD800)<<10 + (r2 - 0xDC00)
-				i += 6
-			} else if r >= 0xDC00 && r < 0xE000 {
-				d.i = i
-				d.syntax("unpaired surrogate in \\u escape")
-				return nil, false
-			}
-			b = utf8.AppendRune(b, r)
-		default:
+			continue
+		}
+		if d.data[i+1] != 'u' {
 			d.i = i
 			d.syntax("invalid escape in string")
 			return nil, false
 		}
+		r, next, msg := unicodeEscape(d.data, i)
+		if msg != "" {
+			d.i = next
+			d.syntax(msg)
+			return nil, false
+		}
+		b = utf8.AppendRune(b, r)
+		i = next
 	}
 	d.i = len(d.data)
 	d.buf = b
 	d.syntax("unterminated string")
 	return nil, false
+}
+
+// simpleEscapes maps the character after a backslash to the byte it stands for (0: not
+// a one-character escape).
+var simpleEscapes = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+// unicodeEscape reads the \u escape at data[i] (and the low surrogate's escape after a
+// high one) and returns the rune and the index after the escape; on a fault it returns
+// the problem and the index the decoder reports it at.
+func unicodeEscape(data []byte, i int) (r rune, next int, problem string) {
+	r, ok := hex4(data, i+2)
+	if !ok {
+		return 0, i, "invalid \\u escape"
+	}
+	i += 6
+	switch {
+	case r >= 0xD800 && r < 0xDC00:
+		r2, ok := rune(0), false
+		if i+1 < len(data) && data[i] == '\\' && data[i+1] == 'u' {
+			r2, ok = hex4(data, i+2)
+		}
+		if !ok || r2 < 0xDC00 || r2 >= 0xE000 {
+			return 0, i, "unpaired surrogate in \\u escape"
+		}
+		return 0x10000 + (r-0xD800)<<10 + (r2 - 0xDC00), i + 6, ""
+	case r >= 0xDC00 && r < 0xE000:
+		return 0, i, "unpaired surrogate in \\u escape"
+	}
+	return r, i, ""
 }
 
 func hex4(data []byte, i int) (rune, bool) {
