@@ -342,6 +342,31 @@ var (
 	decimalReflectType = reflect.TypeFor[decimal.Decimal]()
 )
 
+// appendModelRedacted appends the redacted form that a value of a model type prints
+// itself, and reports false for a model type that has none.
+func appendModelRedacted(b []byte, v reflect.Value) ([]byte, bool) {
+	p := reflect.New(v.Type())
+	p.Elem().Set(v)
+	switch x := p.Interface().(type) {
+	case safeAppender:
+		return x.appendSafe(b), true
+	case error: // *ValidationError: messages never hold values
+		return append(b, x.Error()...), true
+	}
+	switch x := v.Interface().(type) {
+	case validator:
+		if x.Valid() {
+			return append(b, v.String()...), true
+		}
+		return append(b, redacted...), true
+	case slog.LogValuer: // BatchItem
+		return append(b, x.LogValue().Resolve().String()...), true
+	case fmt.Formatter: // Optional
+		return fmt.Append(b, x), true
+	}
+	return b, false
+}
+
 // appendRedacted appends the redacted form of v.
 func appendRedacted(b []byte, v reflect.Value, depth int) []byte {
 	if !v.IsValid() {
@@ -352,25 +377,8 @@ func appendRedacted(b []byte, v reflect.Value, depth int) []byte {
 	}
 	t := v.Type()
 	if t.PkgPath() == packagePath && v.CanInterface() {
-		// A model type: the redacted form it prints itself.
-		p := reflect.New(t)
-		p.Elem().Set(v)
-		switch x := p.Interface().(type) {
-		case safeAppender:
-			return x.appendSafe(b)
-		case error: // *ValidationError: messages never hold values
-			return append(b, x.Error()...)
-		}
-		switch x := v.Interface().(type) {
-		case validator:
-			if x.Valid() {
-				return append(b, v.String()...)
-			}
-			return append(b, redacted...)
-		case slog.LogValuer: // BatchItem
-			return append(b, x.LogValue().Resolve().String()...)
-		case fmt.Formatter: // Optional
-			return fmt.Append(b, x)
+		if out, ok := appendModelRedacted(b, v); ok {
+			return out
 		}
 	}
 	if t == decimalReflectType {
