@@ -63,14 +63,10 @@ func apply(ctx context.Context, args []string, e env) int {
 		fmt.Fprintln(e.stderr, "userevents apply: --workers must be at least 1")
 		return exitUsage
 	}
-	var total int64
-	for _, name := range fs.Args() {
-		fi, err := os.Stat(name)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
-			return exitUsage
-		}
-		total += fi.Size()
+	total, err := totalSize(fs.Args())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
+		return exitUsage
 	}
 	st, err := openStore(ctx, *storeSpec)
 	if err != nil {
@@ -90,14 +86,7 @@ func apply(ctx context.Context, args []string, e env) int {
 		refused: map[string]int{},
 	}
 	if e.terminal && !*noProgress {
-		a.bar = progressbar.NewOptions64(2*total,
-			progressbar.OptionSetWriter(e.stderr),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionSetWidth(30),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionShowCount(),
-			progressbar.OptionClearOnFinish(),
-			progressbar.OptionSetDescription("users"))
+		a.bar = newProgressBar(e, 2*total) // every file is read twice
 	}
 	err = a.run(ctx, fs.Args(), *workers)
 	if a.bar != nil {
@@ -118,6 +107,31 @@ func apply(ctx context.Context, args []string, e env) int {
 		return exitProblems
 	}
 	return exitOK
+}
+
+// totalSize returns the bytes of the files.
+func totalSize(names []string) (int64, error) {
+	var total int64
+	for _, name := range names {
+		fi, err := os.Stat(name)
+		if err != nil {
+			return 0, err
+		}
+		total += fi.Size()
+	}
+	return total, nil
+}
+
+// newProgressBar returns the progress bar of apply, over n bytes, on standard error.
+func newProgressBar(e env, n int64) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(n,
+		progressbar.OptionSetWriter(e.stderr),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetDescription("users"))
 }
 
 // applier applies the lines of files and counts the outcomes.
