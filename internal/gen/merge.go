@@ -58,6 +58,14 @@ func (g *gen) mergeField(f *genFile, fl field) {
 	name := strconv.Quote(fl.JSON)
 	f.P("switch ", pa, ".state {")
 	f.P("case optionalNull:")
+	g.mergeNull(f, fl, na, name)
+	f.P("case optionalSet:")
+	g.mergeSet(f, fl, pa+".v", na, name)
+	f.P("}")
+}
+
+// mergeNull writes the merge of an explicit null into field fl (na): the member goes.
+func (g *gen) mergeNull(f *genFile, fl field, na, name string) {
 	switch fl.Kind {
 	case kString, kEnum:
 		f.P("if ", na, ` != "" {`)
@@ -73,8 +81,10 @@ func (g *gen) mergeField(f *genFile, fl field) {
 		f.P(na, " = nil")
 		f.P("}")
 	}
-	f.P("case optionalSet:")
-	val := pa + ".v"
+}
+
+// mergeSet writes the merge of a set value val into field fl (na), noting the change.
+func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 	switch fl.Kind {
 	case kString, kEnum:
 		if fl.rule("name") {
@@ -142,5 +152,4 @@ func (g *gen) mergeField(f *genFile, fl field) {
 	default:
 		fail("no merge for %v", fl)
 	}
-	f.P("}")
 }
