@@ -1,10 +1,6 @@
 package userevents
 
-import (
-	"context"
-	"net/url"
-	"strings"
-)
+import "context"
 
 // CreateConsumerUserWith is CreateConsumerUser with flags: the new record starts with the
 // risk-level locks of o (Flagright's POST /consumer/users?lockKycRiskLevel=true). It
@@ -37,71 +33,22 @@ const (
 // (absent: false), and QueryValidateUserID and QueryKRSOnly as no-ops. Problems are
 // reported together in a *ValidationError whose paths are the parameter names.
 func ParseCreateQuery(rawQuery string) (CreateOptions, error) {
-	var (
-		o    CreateOptions
-		seen = map[string]int{}
-		errs []FieldError
-	)
-	fail := func(path, code, msg string) {
-		if len(errs) > maxErrors {
-			return
-		}
-		for _, f := range errs {
-			if f.Path == path && f.Code == code {
-				return
-			}
-		}
-		errs = append(errs, FieldError{Path: path, Code: code, Message: msg})
-		if len(errs) == maxErrors {
-			errs = append(errs, FieldError{Path: "query", Code: CodeTooLarge, Message: "too many problems; parsing stopped"})
-		}
-	}
-	for rest := rawQuery; rest != "" && len(errs) <= maxErrors; {
-		var part string
-		part, rest, _ = strings.Cut(rest, "&")
-		if part == "" {
-			continue
-		}
-		rawName, rawValue, _ := strings.Cut(part, "=")
-		name, err := url.QueryUnescape(rawName)
-		switch {
-		case err != nil || strings.Contains(rawName, ";"):
-			fail("query", CodeInvalidFormat, "query part with a name that is not a valid query parameter name")
-			continue
-		case name == "":
-			fail("query", CodeUnknownField, "query parameter without a name")
-			continue
-		}
-		var flag *bool
+	var o CreateOptions
+	p := &flagParser{set: func(name string, v bool) bool {
 		switch name {
 		case QueryLockKYCRiskLevel:
-			flag = &o.LockKYCRiskLevel
+			o.LockKYCRiskLevel = v
 		case QueryLockCRARiskLevel:
-			flag = &o.LockCRARiskLevel
-		case QueryValidateUserID, QueryKRSOnly:
-			flag = new(bool) // read and checked, without effect
+			o.LockCRARiskLevel = v
+		case QueryValidateUserID, QueryKRSOnly: // read and checked, without effect
 		default:
-			fail(echoName(name), CodeUnknownField, "unknown query parameter")
-			continue
+			return false
 		}
-		if seen[name]++; seen[name] == 2 {
-			fail(name, CodeDuplicateField, "query parameter must be given once")
-		}
-		value, err := url.QueryUnescape(rawValue)
-		switch {
-		case err != nil || strings.Contains(rawValue, ";"):
-			fail(name, CodeInvalidFormat, `must be "true" or "false", without ';' or a bad %-escape`)
-		case value == "true":
-			*flag = true
-		case value == "false":
-			*flag = false
-		default:
-			fail(name, CodeInvalidEnum, `must be "true" or "false"`)
-		}
-	}
-	if errs != nil {
-		sortFieldErrors(errs)
-		return CreateOptions{}, &ValidationError{Fields: errs}
+		return true
+	}}
+	p.parseRaw(rawQuery)
+	if err := p.result(); err != nil {
+		return CreateOptions{}, err
 	}
 	return o, nil
 }

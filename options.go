@@ -38,13 +38,17 @@ const (
 // bad %-escape, the parameters past its cap): a server should call ParseQuery with the
 // raw query instead, which refuses those.
 func ParseOptions(q url.Values) (Options, error) {
-	var p optionsParser
+	var o Options
+	p := eventFlags(&o)
 	for name, values := range q {
 		for _, v := range values {
 			p.add(name, v, true)
 		}
 	}
-	return p.result()
+	if err := p.result(); err != nil {
+		return Options{}, err
+	}
+	return o, nil
 }
 
 // ParseQuery reads the query flags of POST /events/consumer/user from a raw query
@@ -56,7 +60,46 @@ func ParseOptions(q url.Values) (Options, error) {
 // and stops. Parameters are separated by '&'; empty parts ("a=1&&b=2") are skipped, as
 // url.ParseQuery does; '+' is a space.
 func ParseQuery(rawQuery string) (Options, error) {
-	var p optionsParser
+	var o Options
+	p := eventFlags(&o)
+	p.parseRaw(rawQuery)
+	if err := p.result(); err != nil {
+		return Options{}, err
+	}
+	return o, nil
+}
+
+// eventFlags returns the parser of the event flags into o.
+func eventFlags(o *Options) *flagParser {
+	return &flagParser{set: func(name string, v bool) bool {
+		switch name {
+		case QueryAllowUserTypeConversion:
+			o.AllowUserTypeConversion = v
+		case QueryChangeUserID:
+			o.ChangeUserID = v
+		case QueryLockKYCRiskLevel:
+			o.LockKYCRiskLevel = &v
+		case QueryLockCRARiskLevel:
+			o.LockCRARiskLevel = &v
+		default:
+			return false
+		}
+		return true
+	}}
+}
+
+// flagParser reads boolean query flags (Flagright's BooleanString): each known flag at
+// most once, as exactly "true" or "false"; any other parameter is refused. It collects
+// every problem, each once, up to maxErrors.
+type flagParser struct {
+	// set gives flag name the value v, and reports false for a name that is no flag.
+	set  func(name string, v bool) bool
+	seen map[string]int
+	errs []FieldError
+}
+
+// parseRaw reads the parameters of a raw query string.
+func (p *flagParser) parseRaw(rawQuery string) {
 	for rest := rawQuery; rest != "" && !p.full(); {
 		var part string
 		part, rest, _ = strings.Cut(rest, "&")
@@ -72,71 +115,46 @@ func ParseQuery(rawQuery string) (Options, error) {
 		value, err := url.QueryUnescape(rawValue)
 		p.add(name, value, err == nil && !strings.Contains(rawValue, ";"))
 	}
-	return p.result()
-}
-
-// optionsParser collects query parameters into Options, and their problems.
-type optionsParser struct {
-	o    Options
-	seen [4]int // how often each flag was given, in the order of flagIndex
-	errs []FieldError
-}
-
-// flagIndex returns the index of a flag in optionsParser.seen, or -1.
-func flagIndex(name string) int {
-	switch name {
-	case QueryAllowUserTypeConversion:
-		return 0
-	case QueryChangeUserID:
-		return 1
-	case QueryLockKYCRiskLevel:
-		return 2
-	case QueryLockCRARiskLevel:
-		return 3
-	}
-	return -1
 }
 
 // add reads one parameter; ok is false when its value could not be decoded.
-func (p *optionsParser) add(name, value string, ok bool) {
-	i := flagIndex(name)
+func (p *flagParser) add(name, value string, ok bool) {
 	if name == "" {
 		p.fail("query", CodeUnknownField, "query parameter without a name")
 		return
 	}
-	if i < 0 {
-		p.fail(echoName(name), CodeUnknownField, "unknown query parameter")
-		return
-	}
-	if p.seen[i]++; p.seen[i] == 2 {
-		p.fail(name, CodeDuplicateField, "query parameter must be given once")
-	}
 	var v bool
+	problem := ""
 	switch {
 	case !ok:
-		p.fail(name, CodeInvalidFormat, `must be "true" or "false", without ';' or a bad %-escape`)
-		return
+		problem = CodeInvalidFormat
 	case value == "true":
 		v = true
 	case value == "false":
 	default:
-		p.fail(name, CodeInvalidEnum, `must be "true" or "false"`)
+		problem = CodeInvalidEnum
+	}
+	// A flag given a bad value is set to false: the result is the problems then.
+	if !p.set(name, v) {
+		p.fail(echoName(name), CodeUnknownField, "unknown query parameter")
 		return
 	}
-	switch i {
-	case 0:
-		p.o.AllowUserTypeConversion = v
-	case 1:
-		p.o.ChangeUserID = v
-	case 2:
-		p.o.LockKYCRiskLevel = &v
-	case 3:
-		p.o.LockCRARiskLevel = &v
+	if p.seen == nil {
+		p.seen = map[string]int{}
+	}
+	if p.seen[name]++; p.seen[name] == 2 {
+		p.fail(name, CodeDuplicateField, "query parameter must be given once")
+	}
+	switch problem {
+	case CodeInvalidFormat:
+		p.fail(name, CodeInvalidFormat, `must be "true" or "false", without ';' or a bad %-escape`)
+	case CodeInvalidEnum:
+		p.fail(name, CodeInvalidEnum, `must be "true" or "false"`)
 	}
 }
 
 // fail records a problem once: a parameter repeated with the same fault is one problem.
-func (p *optionsParser) fail(path, code, msg string) {
+func (p *flagParser) fail(path, code, msg string) {
 	if p.full() {
 		return
 	}
@@ -152,14 +170,15 @@ func (p *optionsParser) fail(path, code, msg string) {
 }
 
 // full reports whether the problems reached the cap.
-func (p *optionsParser) full() bool { return len(p.errs) > maxErrors }
+func (p *flagParser) full() bool { return len(p.errs) > maxErrors }
 
-func (p *optionsParser) result() (Options, error) {
-	if p.errs != nil {
-		sortFieldErrors(p.errs)
-		return Options{}, &ValidationError{Fields: p.errs}
+// result returns the problems found, or nil.
+func (p *flagParser) result() error {
+	if p.errs == nil {
+		return nil
 	}
-	return p.o, nil
+	sortFieldErrors(p.errs)
+	return &ValidationError{Fields: p.errs}
 }
 
 // Query returns o as query parameters that ParseOptions reads back to o.
