@@ -120,45 +120,34 @@ func (h *handler) postBatch(w *response, r *http.Request, _ string) {
 		h.fail(w, r, err)
 		return
 	}
-	data, release, err := h.body(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer release()
-	done, err := h.admit(r.Context())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer done()
-	// A batch that is not well-formed fails whole; a record that does not decode fails
-	// alone, as a failed record, and the others apply.
-	batch, err := userevents.DecodeEventBatch(data)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	res, err := h.p.ApplyEventBatch(r.Context(), batch, opts)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if res.BatchID == "" {
-		res.BatchID = newBatchID()
-	}
-	var ids []string
-	for _, item := range res.Results {
-		if item.Result != nil {
-			ids = append(ids, item.Result.Event.EventID)
+	h.withBody(w, r, func(data []byte) error {
+		// A batch that is not well-formed fails whole; a record that does not decode
+		// fails alone, as a failed record, and the others apply.
+		batch, err := userevents.DecodeEventBatch(data)
+		if err != nil {
+			return err
 		}
-	}
-	if err := h.batches.Add(r.Context(), res.BatchID, ids); err != nil {
-		// The events are applied; sending the batch again is safe (they are duplicates).
-		h.fail(w, r, err)
-		return
-	}
-	reply(w, http.StatusCreated, res)
+		res, err := h.p.ApplyEventBatch(r.Context(), batch, opts)
+		if err != nil {
+			return err
+		}
+		if res.BatchID == "" {
+			res.BatchID = newBatchID()
+		}
+		var ids []string
+		for _, item := range res.Results {
+			if item.Result != nil {
+				ids = append(ids, item.Result.Event.EventID)
+			}
+		}
+		if err := h.batches.Add(r.Context(), res.BatchID, ids); err != nil {
+			// The events are applied; sending the batch again is safe (they are
+			// duplicates).
+			return err
+		}
+		reply(w, http.StatusCreated, res)
+		return nil
+	})
 }
 
 // newBatchID returns an id for a batch sent without one.

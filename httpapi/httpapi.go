@@ -364,6 +364,21 @@ func create[U any](h *handler, w *response, r *http.Request,
 		h.fail(w, r, err)
 		return
 	}
+	h.withBody(w, r, func(data []byte) error {
+		u, err := decode(data)
+		if err == nil {
+			err = store(r.Context(), u, o)
+		}
+		if err == nil {
+			reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: id(u)})
+		}
+		return err
+	})
+}
+
+// withBody reads the request's body and, once the request is admitted among those in
+// flight, serves it; an error of any step is answered by fail.
+func (h *handler) withBody(w *response, r *http.Request, serve func(data []byte) error) {
 	data, release, err := h.body(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -376,15 +391,9 @@ func create[U any](h *handler, w *response, r *http.Request,
 		return
 	}
 	defer done()
-	u, err := decode(data)
-	if err == nil {
-		err = store(r.Context(), u, o)
-	}
-	if err != nil {
+	if err := serve(data); err != nil {
 		h.fail(w, r, err)
-		return
 	}
-	reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: id(u)})
 }
 
 func (h *handler) getConsumerUser(w *response, r *http.Request, id string) {
@@ -429,29 +438,18 @@ func (h *handler) postEvent(w *response, r *http.Request, _ string) {
 		h.fail(w, r, err)
 		return
 	}
-	data, release, err := h.body(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer release()
-	done, err := h.admit(r.Context())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer done()
-	ev, err := userevents.DecodeEvent(data)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	res, err := h.p.Apply(r.Context(), ev, opts)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	reply(w, http.StatusCreated, &userevents.EventResponse{ConsumerUser: *res.User})
+	h.withBody(w, r, func(data []byte) error {
+		ev, err := userevents.DecodeEvent(data)
+		if err != nil {
+			return err
+		}
+		res, err := h.p.Apply(r.Context(), ev, opts)
+		if err != nil {
+			return err
+		}
+		reply(w, http.StatusCreated, &userevents.EventResponse{ConsumerUser: *res.User})
+		return nil
+	})
 }
 
 func (h *handler) getEvent(w *response, r *http.Request, id string) {
