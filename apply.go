@@ -193,7 +193,8 @@ type Result struct {
 // cfg.Clock, which only the Strict bound on future timestamps reads), and it
 // never changes current or ev. The returned user shares the parts that the event did
 // not change with current.Consumer (and the values it sets with ev): copy before
-// changing them (Record.Clone, ConsumerUser.Clone); a Store copies what it is given.
+// changing them (Record.Clone, ConsumerUser.Clone): records are shared, read-only
+// values, which a Store keeps as given.
 //
 // Apply validates ev at cfg.Level, including the rules that need opts (under Strict,
 // newUserId exactly with ChangeUserID). It returns ErrUserNotFound when current holds

@@ -77,11 +77,9 @@ func creationEntry(rec *Record) *StoredEvent {
 	return &StoredEvent{Version: rec.Version, HistoryID: rec.HistoryID, Snapshot: &snap}
 }
 
-// replayEntry returns the record after entry e, given the record prev at the version before
-// it. It is the fold step of a history: the snapshot when e holds one, else the pure
-// merge of e's event with e's flags at e's level, with e's risk scores; the rules that
-// can only refuse (transitions, user-id changes, stale events, the clock) are not asked
-// again.
+// replayEntry returns the record after entry e, given the record prev at the version
+// before it. It is the fold step of a history: the snapshot when e holds one, else
+// replayMerge.
 func replayEntry(prev Record, e *StoredEvent) (Record, error) {
 	if e.Snapshot != nil {
 		return *e.Snapshot, nil
@@ -89,12 +87,20 @@ func replayEntry(prev Record, e *StoredEvent) (Record, error) {
 	if e.EventID == "" && e.Version == 1 {
 		return Record{}, fmt.Errorf("%w: the creation of history %q holds no snapshot", ErrStoredData, e.HistoryID)
 	}
+	return replayMerge(prev, e)
+}
+
+// replayMerge applies the event of entry e to prev as a replay: the pure merge of e's
+// event with e's flags at e's level, with e's risk scores; the rules that can only
+// refuse (transitions, user-id changes, stale events, the clock) are not asked again,
+// and no scorer runs. So it never depends on today's Config.
+func replayMerge(prev Record, e *StoredEvent) (Record, error) {
 	cfg := Config{Level: e.Level, FutureSkew: -1}
 	if e.RiskScoreDetails != nil {
 		d := e.RiskScoreDetails
 		cfg.Scorer = func(*ConsumerUser) (*UserRiskScoreDetails, error) { return d, nil }
 	}
-	res, err := apply(prev, &e.ConsumerUserEvent, e.Options, cfg)
+	res, err := applyTo(prev, &e.ConsumerUserEvent, e.Options, cfg, false)
 	if err != nil {
 		return Record{}, fmt.Errorf("%w: replaying event %q at version %d: %w", ErrStoredData, e.EventID, e.Version, err)
 	}

@@ -189,11 +189,14 @@ func recordUserJSON(r Record) []byte {
 	return []byte("null")
 }
 
-// userAsOfTimeline is UserAsOf under TimestampOrder: the fold of the user's creation and
-// every event with a timestamp at most T, in timeline order, with the rules that can only
-// refuse left out (every event of the fold was accepted once).
+// userAsOfTimeline is UserAsOf under TimestampOrder: the fold of the user's first entry
+// (its creation, or where a migrated history starts) and every event with a timestamp
+// at most T, in timeline order. Each event is merged as a replay is (replayMerge): at the
+// level it was applied at, with the risk scores it stored, and without the rules that can
+// only refuse (every event of the fold was accepted once), so the answer depends on what
+// is stored, not on today's Config.
 func (p *Processor) userAsOfTimeline(ctx context.Context, rec Record, timestamp float64) (Record, error) {
-	var start Record
+	var start *Record
 	var events []*StoredEvent
 	for e, err := range p.store.LoadHistory(ctx, rec.HistoryID, 1) {
 		if err != nil {
@@ -203,20 +206,25 @@ func (p *Processor) userAsOfTimeline(ctx context.Context, rec Record, timestamp 
 			break
 		}
 		switch {
-		case e.Version == 1:
+		case start == nil:
 			if e.Snapshot == nil {
-				return Record{}, fmt.Errorf("%w: the creation of history %q holds no snapshot", ErrStoredData, rec.HistoryID)
+				return Record{}, fmt.Errorf("%w: history %q starts without a snapshot", ErrStoredData, rec.HistoryID)
 			}
-			start = *e.Snapshot
+			start = e.Snapshot
 		case e.EventID != "" && e.Timestamp <= timestamp:
 			events = append(events, e)
 		}
 	}
-	cfg := p.foldConfig()
-	cfg.Transitions, cfg.CanChangeUserID = nil, nil
-	final, _, err := Fold(start, events, cfg)
-	if err != nil {
-		return Record{}, fmt.Errorf("%w: %w", ErrStoredData, err)
+	if start == nil {
+		return Record{}, fmt.Errorf("%w: history %q is empty", ErrStoredData, rec.HistoryID)
 	}
-	return final, nil
+	sortTimeline(events)
+	r := *start
+	for _, e := range events {
+		var err error
+		if r, err = replayMerge(r, e); err != nil {
+			return Record{}, err
+		}
+	}
+	return r, nil
 }

@@ -54,21 +54,12 @@ import (
 	"github.com/compliancekit/userevents"
 )
 
-// UserLoader reads the current record of a user: a userevents.Store satisfies it.
-type UserLoader interface {
-	// LoadUser returns the record stored under userID, or userevents.ErrUserNotFound.
-	LoadUser(ctx context.Context, userID string) (userevents.Record, error)
-}
-
-// Config is what New needs. APIKey, Processor and Users are required.
+// Config is what New needs. APIKey and Processor are required.
 type Config struct {
 	// APIKey is the key clients send in the x-api-key header.
 	APIKey string
 	// Processor applies the events and creates the users.
 	Processor *userevents.Processor
-	// Users reads users for GET /consumer/users/{userId} and GET /business/users/{userId}:
-	// the Processor's Store.
-	Users UserLoader
 	// Batches keeps the event ids of each batch; nil means NewMemoryBatches(DefaultBatchMemory).
 	Batches BatchLog
 	// Logger receives the access log and the internal errors; nil logs nothing.
@@ -103,7 +94,6 @@ var DefaultMaxInFlight = max(16, 8*runtime.GOMAXPROCS(0))
 type handler struct {
 	key      [sha256.Size]byte
 	p        *userevents.Processor
-	users    UserLoader
 	batches  BatchLog
 	log      *slog.Logger
 	budget   *budget
@@ -117,10 +107,8 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, errors.New("httpapi: an API key is required")
 	case cfg.Processor == nil:
 		return nil, errors.New("httpapi: a Processor is required")
-	case cfg.Users == nil:
-		return nil, errors.New("httpapi: a UserLoader is required")
 	}
-	h := &handler{key: sha256.Sum256([]byte(cfg.APIKey)), p: cfg.Processor, users: cfg.Users,
+	h := &handler{key: sha256.Sum256([]byte(cfg.APIKey)), p: cfg.Processor,
 		batches: cfg.Batches, log: cfg.Logger}
 	if h.batches == nil {
 		h.batches = NewMemoryBatches(DefaultBatchMemory)
@@ -429,7 +417,7 @@ func (h *handler) getUser(r *http.Request, id string) (userevents.Record, error)
 		return userevents.Record{}, err
 	}
 	defer done()
-	return h.users.LoadUser(r.Context(), id)
+	return h.p.User(r.Context(), id)
 }
 
 func (h *handler) postEvent(w *response, r *http.Request, _ string) {

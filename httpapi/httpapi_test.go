@@ -26,7 +26,6 @@ func newServer(tb testing.TB, cfg httpapi.Config) (string, *memstore.Store) {
 	store := memstore.New()
 	cfg.APIKey = key
 	cfg.Processor = userevents.NewProcessor(store, userevents.Config{})
-	cfg.Users = store
 	h, err := httpapi.New(cfg)
 	if err != nil {
 		tb.Fatal(err)

@@ -169,14 +169,17 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 		v, _ := s.histories.Load(c.Record.HistoryID)
 		h = v.(*history)
 	}
+	// The history is locked before the event id is claimed: whoever finds the event by
+	// its id (a replay) and then reads the history waits until the entry is in it.
+	h.mu.Lock()
 	if c.Event.EventID != "" {
 		// The event id is claimed last: after it nothing can fail, so the record and
 		// the entry are written together.
 		if _, loaded := s.events.LoadOrStore(c.Event.EventID, c.Event); loaded {
+			h.mu.Unlock()
 			return fmt.Errorf("%w: %q", userevents.ErrEventIDConflict, c.Event.EventID)
 		}
 	}
-	h.mu.Lock()
 	h.entries = append(h.entries, c.Event)
 	if c.Event.Snapshot != nil {
 		h.snaps = append(h.snaps, c.Event.Version)

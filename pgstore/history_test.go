@@ -201,3 +201,26 @@ func TestLongHistory(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryStartingLate: a history whose first entry is past the first page (as the
+// migration writes when a chain cannot be followed back) is still read from its start.
+func TestHistoryStartingLate(t *testing.T) {
+	ctx := context.Background()
+	s := pgstore.New(newPool(t))
+	rec := userevents.Record{Consumer: &userevents.ConsumerUser{UserID: "late", CreatedTimestamp: 1600000000000}, Version: 300, HistoryID: "h-late"}
+	snap := rec
+	if err := s.Commit(ctx, userevents.Commit{UserID: "late", Record: rec,
+		Event: &userevents.StoredEvent{Version: 300, HistoryID: "h-late", Snapshot: &snap}}); err != nil {
+		t.Fatal(err)
+	}
+	var versions []int64
+	for e, err := range s.LoadHistory(ctx, "h-late", 1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions = append(versions, e.Version)
+	}
+	if len(versions) != 1 || versions[0] != 300 {
+		t.Errorf("LoadHistory from the start: versions %v, want [300]", versions)
+	}
+}

@@ -191,9 +191,8 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 		rows, err := s.pool.Query(ctx, `WITH snap AS (SELECT COALESCE((SELECT max(version) FROM userevents_history
 				WHERE history_id = $1 AND version <= $2 AND snapshot IS NOT NULL), 1) AS version)
 			SELECT `+entryColumns+` FROM userevents_history
-			WHERE history_id = $1 AND version >= (SELECT version FROM snap)
-				AND version <= CASE WHEN $2 > 1 THEN $2 ELSE $3 END
-			ORDER BY version`, historyID, at, historyPage)
+			WHERE history_id = $1 AND version >= (SELECT version FROM snap) AND ($2 <= 1 OR version <= $2)
+			ORDER BY version LIMIT CASE WHEN $2 > 1 THEN NULL ELSE $3::bigint END`, historyID, at, historyPage)
 		for page := 0; ; page++ {
 			if err != nil {
 				yield(nil, fmt.Errorf("pgstore: load history: %w", err))

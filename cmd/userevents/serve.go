@@ -48,7 +48,6 @@ func serve(ctx context.Context, args []string, e env) int {
 	h, err := httpapi.New(httpapi.Config{
 		APIKey:    key,
 		Processor: userevents.NewProcessor(st.store, userevents.Config{Level: level.level}),
-		Users:     st.users,
 		Batches:   st.batches,
 		Logger:    log,
 	})

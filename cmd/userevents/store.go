@@ -17,7 +17,6 @@ import (
 // stores is what --store opens: the Store, and where the server keeps its batches.
 type stores struct {
 	store   userevents.Store
-	users   httpapi.UserLoader
 	batches httpapi.BatchLog // nil: the handler's bounded in-memory log
 	close   func()
 }
@@ -28,7 +27,7 @@ func openStore(ctx context.Context, spec string) (*stores, error) {
 	switch {
 	case spec == "memory":
 		s := memstore.New()
-		return &stores{store: s, users: s, close: func() {}}, nil
+		return &stores{store: s, close: func() {}}, nil
 	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
 		pool, err := pgxpool.New(ctx, spec)
 		if err != nil {
@@ -48,7 +47,7 @@ func openStore(ctx context.Context, spec string) (*stores, error) {
 			return nil, fmt.Errorf("--store: migrate: %w", err)
 		}
 		s := pgstore.New(pool)
-		return &stores{store: s, users: s, batches: b, close: pool.Close}, nil
+		return &stores{store: s, batches: b, close: pool.Close}, nil
 	}
 	return nil, errors.New(`--store must be "memory" or a postgres:// URL`)
 }

@@ -25,7 +25,6 @@ func main() {
 	h, err := httpapi.New(httpapi.Config{
 		APIKey:    os.Getenv("USEREVENTS_API_KEY"),
 		Processor: userevents.NewProcessor(store, userevents.Config{}),
-		Users:     store,
 	})
 	if err != nil {
 		log.Fatal(err) // no USEREVENTS_API_KEY
