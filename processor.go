@@ -62,10 +62,11 @@ func (p *Processor) Apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 }
 
 func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, error) {
-	if err := p.locks.lock(ctx, ev.UserID); err != nil {
+	ul, err := p.locks.lock(ctx, ev.UserID)
+	if err != nil {
 		return nil, err
 	}
-	defer p.locks.unlock(ev.UserID)
+	defer p.locks.unlock(ev.UserID, ul)
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err

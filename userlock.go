@@ -37,9 +37,9 @@ func (l *userLocks) shard(id string) *lockShard {
 	return &l.shards[maphash.String(l.seed, id)%uint64(len(l.shards))]
 }
 
-// lock waits until the caller holds the lock of user id, or ctx ends (its error). The
-// caller must call unlock(id) once after a nil error.
-func (l *userLocks) lock(ctx context.Context, id string) error {
+// lock waits until the caller holds the lock of user id, or ctx ends (its error). After
+// a nil error the caller must call unlock(id, ul) once with the lock returned.
+func (l *userLocks) lock(ctx context.Context, id string) (*userLock, error) {
 	s := l.shard(id)
 	s.mu.Lock()
 	if s.m == nil {
@@ -55,26 +55,22 @@ func (l *userLocks) lock(ctx context.Context, id string) error {
 
 	select {
 	case ul.sem <- struct{}{}:
-		return nil
+		return ul, nil
 	default:
 	}
 	select {
 	case ul.sem <- struct{}{}:
-		return nil
+		return ul, nil
 	case <-ctx.Done():
 		l.release(s, id, ul)
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 
-// unlock releases the lock of user id taken by lock.
-func (l *userLocks) unlock(id string) {
-	s := l.shard(id)
-	s.mu.Lock()
-	ul := s.m[id]
-	s.mu.Unlock()
+// unlock releases ul, the lock of user id taken by lock.
+func (l *userLocks) unlock(id string, ul *userLock) {
 	<-ul.sem
-	l.release(s, id, ul)
+	l.release(l.shard(id), id, ul)
 }
 
 // release drops one reference to ul, and forgets the lock when it was the last.
