@@ -163,27 +163,24 @@ func (p *Processor) UserAt(ctx context.Context, userID string, version int64) (R
 // rebuild returns the record of history id at version: the newest snapshot at or before
 // it, with the entries after it replayed.
 func (p *Processor) rebuild(ctx context.Context, historyID string, version int64) (Record, error) {
+	window, err := p.window(ctx, historyID, version)
+	if err != nil {
+		return Record{}, err
+	}
+	return replayWindow(window)
+}
+
+// replayWindow returns the record after the last entry of window, which starts with a
+// snapshot (Processor.window).
+func replayWindow(window []*StoredEvent) (Record, error) {
 	var rec Record
-	started := false
-	for e, err := range p.store.LoadHistory(ctx, historyID, version) {
-		if err != nil {
-			return Record{}, err
-		}
-		if e.Version > version {
-			break
-		}
-		if !started && e.Snapshot == nil {
-			return Record{}, fmt.Errorf("%w: history %q at version %d starts without a snapshot", ErrStoredData, historyID, e.Version)
-		}
-		started = true
+	for _, e := range window {
+		var err error
 		if rec, err = replayEntry(rec, e); err != nil {
 			return Record{}, err
 		}
-		if e.Version == version {
-			return rec, nil
-		}
 	}
-	return Record{}, fmt.Errorf("%w: history %q has no version %d", ErrStoredData, historyID, version)
+	return rec, nil
 }
 
 // UserAsOf returns the record of userID as of event time timestamp (milliseconds since

@@ -142,13 +142,8 @@ func (p *Processor) landing(ctx context.Context, current Record, ts float64) (Re
 			continue
 		}
 		// The record at window[i].Version: the snapshot, and the entries to i replayed.
-		var rec Record
-		for _, e := range window[:i+1] {
-			if rec, err = replayEntry(rec, e); err != nil {
-				return Record{}, nil, err
-			}
-		}
-		return rec, after, nil
+		rec, err := replayWindow(window[:i+1])
+		return rec, after, err
 	}
 }
 
@@ -166,7 +161,7 @@ func (p *Processor) window(ctx context.Context, historyID string, at int64) ([]*
 		window = append(window, e)
 	}
 	if len(window) == 0 || window[0].Snapshot == nil || window[len(window)-1].Version != at {
-		return nil, fmt.Errorf("%w: history %q has no snapshot before version %d", ErrStoredData, historyID, at)
+		return nil, fmt.Errorf("%w: history %q has no version %d, or no snapshot before it", ErrStoredData, historyID, at)
 	}
 	return window, nil
 }
