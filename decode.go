@@ -104,7 +104,6 @@ type segment struct {
 	n        int  // members or elements read so far
 	keyStart int  // offsets in data of the quoted member name
 	keyEnd   int
-	name     string // a fixed member name, used by validation and merge paths
 }
 
 var decoderPool = sync.Pool{New: func() any { return new(decoder) }}

@@ -47,7 +47,6 @@ var (
 	decimalType  = reflect.TypeOf(decimal.Decimal{})
 	rawType      = reflect.TypeOf(json.RawMessage(nil))
 	unionType    = reflect.TypeOf(SavedPaymentDetails{})
-	amountType   = reflect.TypeOf(Amount{})
 	optionalName = "Optional["
 )
 

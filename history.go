@@ -95,7 +95,7 @@ func replayEntry(prev Record, e *StoredEvent) (Record, error) {
 // refuse (transitions, user-id changes, stale events, the clock) are not asked again,
 // and no scorer runs. So it never depends on today's Config.
 func replayMerge(prev Record, e *StoredEvent) (Record, error) {
-	cfg := Config{Level: e.Level, FutureSkew: -1}
+	cfg := Config{Level: e.Level}
 	if e.RiskScoreDetails != nil {
 		d := e.RiskScoreDetails
 		cfg.Scorer = func(*ConsumerUser) (*UserRiskScoreDetails, error) { return d, nil }

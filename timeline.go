@@ -63,7 +63,7 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 		return nil, err
 	}
 	late := &StoredEvent{ConsumerUserEvent: *ev, Options: opts, Version: current.Version + 1}
-	final, steps, err := Fold(base, append(after, late), p.foldConfig())
+	final, steps, err := Fold(base, append(after, late), p.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -164,13 +164,6 @@ func (p *Processor) window(ctx context.Context, historyID string, at int64) ([]*
 		return nil, fmt.Errorf("%w: history %q has no version %d, or no snapshot before it", ErrStoredData, historyID, at)
 	}
 	return window, nil
-}
-
-// foldConfig is the Config of the Processor's timeline folds.
-func (p *Processor) foldConfig() Config {
-	cfg := p.cfg
-	cfg.FutureSkew = -1
-	return cfg
 }
 
 // recordUserJSON returns the JSON of the record's user.

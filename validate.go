@@ -98,7 +98,6 @@ type vctx struct {
 	level  Level
 	refTS  float64 // the timestamp whose day is the last a date of birth may be; 0 for none
 	refDay string  // refTS as YYYY-MM-DD, computed when first needed
-	userID string  // the id legacy userId fields must equal
 	path   []vseg
 	errs   []FieldError
 }
