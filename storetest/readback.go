@@ -30,28 +30,31 @@ func (c *collector) sameJSON(what, got, want string) {
 	c.errorf("%s: differs at byte %d (got %d bytes, want %d):\n got …%s…\nwant …%s…", what, i, len(got), len(want), excerpt(got), excerpt(want))
 }
 
-// loadSame records a violation unless the record of id is want (compared as sameJSON).
-func (c *collector) loadSame(ctx context.Context, s userevents.Store, id string, want userevents.Record) {
+// loaded returns the record of id, or records a violation.
+func (c *collector) loaded(ctx context.Context, s userevents.Store, id string) (userevents.Record, bool) {
 	got, err := s.LoadUser(ctx, id)
 	if err != nil {
 		c.errorf("LoadUser(%.40q): %v", id, err)
-		return
 	}
-	c.sameJSON(fmt.Sprintf("LoadUser(%.40q)", id), recordJSON(got), recordJSON(want))
+	return got, err == nil
 }
 
-// loadUserSame records a violation unless the user of id is want's (compared as
-// sameJSON; the rest of the record is not compared).
+// loadSame records a violation unless the record of id is want (compared as sameJSON).
+func (c *collector) loadSame(ctx context.Context, s userevents.Store, id string, want userevents.Record) {
+	if got, ok := c.loaded(ctx, s, id); ok {
+		c.sameJSON(fmt.Sprintf("LoadUser(%.40q)", id), recordJSON(got), recordJSON(want))
+	}
+}
+
+// loadUserSame records a violation unless the user of id is want's (the rest of the
+// record is not compared).
 func (c *collector) loadUserSame(ctx context.Context, s userevents.Store, id string, want userevents.Record) {
-	got, err := s.LoadUser(ctx, id)
-	if err != nil {
-		c.errorf("LoadUser(%.40q): %v", id, err)
-		return
+	if got, ok := c.loaded(ctx, s, id); ok {
+		users := func(r userevents.Record) string {
+			return recordJSON(userevents.Record{Consumer: r.Consumer, Business: r.Business})
+		}
+		c.sameJSON(fmt.Sprintf("LoadUser(%.40q)", id), users(got), users(want))
 	}
-	users := func(r userevents.Record) string {
-		return recordJSON(userevents.Record{Consumer: r.Consumer, Business: r.Business})
-	}
-	c.sameJSON(fmt.Sprintf("LoadUser(%.40q)", id), users(got), users(want))
 }
 
 // loadEventSame records a violation unless the event of id is want, outcome included.
