@@ -327,7 +327,9 @@ func startingUser(current Record, ev *ConsumerUserEvent, opts Options, sameID bo
 // mergeAttributes merges the update into a copy of base (step 3).
 func mergeAttributes(m *merger, base *ConsumerUser, attrs *ConsumerUserAttributes) *ConsumerUser {
 	if attrs != nil {
-		return m.mergeConsumerUser(base, attrs)
+		if u := m.mergeConsumerUser(base, attrs); u != base {
+			return u
+		}
 	}
 	c := *base
 	return &c

@@ -8,8 +8,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// mergeConsumerName returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeConsumerName returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *ConsumerName {
 	var n ConsumerName
 	if cur != nil {
@@ -19,16 +20,19 @@ func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *Co
 		p = new(ConsumerNameUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.FirstName.state {
 	case optionalNull:
 		if n.FirstName != "" {
 			m.changed("firstName")
 			n.FirstName = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := m.name(p.FirstName.v); n.FirstName != x {
 			m.changed("firstName")
 			n.FirstName = x
+			kept = false
 		}
 	}
 	switch p.MiddleName.state {
@@ -36,11 +40,13 @@ func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *Co
 		if n.MiddleName != nil {
 			m.changed("middleName")
 			n.MiddleName = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := m.name(p.MiddleName.v); n.MiddleName == nil || *n.MiddleName != x {
 			m.changed("middleName")
 			n.MiddleName = &x
+			kept = false
 		}
 	}
 	switch p.LastName.state {
@@ -48,21 +54,28 @@ func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *Co
 		if n.LastName != nil {
 			m.changed("lastName")
 			n.LastName = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := m.name(p.LastName.v); n.LastName == nil || *n.LastName != x {
 			m.changed("lastName")
 			n.LastName = &x
+			kept = false
 		}
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergePlaceOfBirth returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergePlaceOfBirth returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *PlaceOfBirth {
 	var n PlaceOfBirth
 	if cur != nil {
@@ -72,16 +85,19 @@ func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *Pl
 		p = new(PlaceOfBirthUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.City.state {
 	case optionalNull:
 		if n.City != nil {
 			m.changed("city")
 			n.City = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.City.v; n.City == nil || *n.City != x {
 			m.changed("city")
 			n.City = &x
+			kept = false
 		}
 	}
 	switch p.State.state {
@@ -89,11 +105,13 @@ func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *Pl
 		if n.State != nil {
 			m.changed("state")
 			n.State = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.State.v; n.State == nil || *n.State != x {
 			m.changed("state")
 			n.State = &x
+			kept = false
 		}
 	}
 	switch p.Country.state {
@@ -101,21 +119,28 @@ func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *Pl
 		if n.Country != "" {
 			m.changed("country")
 			n.Country = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Country.v; n.Country != x {
 			m.changed("country")
 			n.Country = x
+			kept = false
 		}
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeUserDetails returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeUserDetails returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserDetails {
 	var n UserDetails
 	if cur != nil {
@@ -125,15 +150,20 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		p = new(UserDetailsUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.Name.state {
 	case optionalNull:
 		if n.Name != nil {
 			m.changed("name")
 			n.Name = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("name")
-		n.Name = m.mergeConsumerName(n.Name, p.Name.v)
+		if x := m.mergeConsumerName(n.Name, p.Name.v); x != n.Name {
+			n.Name = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.DateOfBirth.state {
@@ -141,11 +171,13 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.DateOfBirth != nil {
 			m.changed("dateOfBirth")
 			n.DateOfBirth = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.DateOfBirth.v; n.DateOfBirth == nil || *n.DateOfBirth != x {
 			m.changed("dateOfBirth")
 			n.DateOfBirth = &x
+			kept = false
 		}
 	}
 	switch p.UserCategory.state {
@@ -153,11 +185,13 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.UserCategory != nil {
 			m.changed("userCategory")
 			n.UserCategory = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.UserCategory.v; n.UserCategory == nil || *n.UserCategory != x {
 			m.changed("userCategory")
 			n.UserCategory = &x
+			kept = false
 		}
 	}
 	switch p.CountryOfResidence.state {
@@ -165,11 +199,13 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.CountryOfResidence != "" {
 			m.changed("countryOfResidence")
 			n.CountryOfResidence = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.CountryOfResidence.v; n.CountryOfResidence != x {
 			m.changed("countryOfResidence")
 			n.CountryOfResidence = x
+			kept = false
 		}
 	}
 	switch p.CountryOfTaxResidence.state {
@@ -177,11 +213,13 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.CountryOfTaxResidence != "" {
 			m.changed("countryOfTaxResidence")
 			n.CountryOfTaxResidence = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.CountryOfTaxResidence.v; n.CountryOfTaxResidence != x {
 			m.changed("countryOfTaxResidence")
 			n.CountryOfTaxResidence = x
+			kept = false
 		}
 	}
 	switch p.CountryOfNationality.state {
@@ -189,11 +227,13 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.CountryOfNationality != "" {
 			m.changed("countryOfNationality")
 			n.CountryOfNationality = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.CountryOfNationality.v; n.CountryOfNationality != x {
 			m.changed("countryOfNationality")
 			n.CountryOfNationality = x
+			kept = false
 		}
 	}
 	switch p.SecondaryCountryOfNationality.state {
@@ -201,23 +241,27 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.SecondaryCountryOfNationality != nil {
 			m.changed("secondaryCountryOfNationality")
 			n.SecondaryCountryOfNationality = nil
+			kept = false
 		}
 	case optionalSet:
 		if !equalSlice(n.SecondaryCountryOfNationality, p.SecondaryCountryOfNationality.v) {
 			m.changed("secondaryCountryOfNationality")
+			n.SecondaryCountryOfNationality = p.SecondaryCountryOfNationality.v
+			kept = false
 		}
-		n.SecondaryCountryOfNationality = p.SecondaryCountryOfNationality.v
 	}
 	switch p.Gender.state {
 	case optionalNull:
 		if n.Gender != "" {
 			m.changed("gender")
 			n.Gender = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Gender.v; n.Gender != x {
 			m.changed("gender")
 			n.Gender = x
+			kept = false
 		}
 	}
 	switch p.MaritalStatus.state {
@@ -225,11 +269,13 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.MaritalStatus != "" {
 			m.changed("maritalStatus")
 			n.MaritalStatus = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.MaritalStatus.v; n.MaritalStatus != x {
 			m.changed("maritalStatus")
 			n.MaritalStatus = x
+			kept = false
 		}
 	}
 	switch p.PlaceOfBirth.state {
@@ -237,10 +283,14 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.PlaceOfBirth != nil {
 			m.changed("placeOfBirth")
 			n.PlaceOfBirth = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("placeOfBirth")
-		n.PlaceOfBirth = m.mergePlaceOfBirth(n.PlaceOfBirth, p.PlaceOfBirth.v)
+		if x := m.mergePlaceOfBirth(n.PlaceOfBirth, p.PlaceOfBirth.v); x != n.PlaceOfBirth {
+			n.PlaceOfBirth = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Alias.state {
@@ -248,22 +298,28 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 		if n.Alias != nil {
 			m.changed("alias")
 			n.Alias = nil
+			kept = false
 		}
 	case optionalSet:
-		x := m.names(p.Alias.v)
-		if !equalSlice(n.Alias, x) {
+		if x := m.names(p.Alias.v); !equalSlice(n.Alias, x) {
 			m.changed("alias")
+			n.Alias = x
+			kept = false
 		}
-		n.Alias = x
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeUserStateDetails returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeUserStateDetails returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetailsUpdate) *UserStateDetails {
 	var n UserStateDetails
 	if cur != nil {
@@ -273,16 +329,19 @@ func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetail
 		p = new(UserStateDetailsUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.UserID.state {
 	case optionalNull:
 		if n.UserID != nil {
 			m.changed("userId")
 			n.UserID = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.UserID.v; n.UserID == nil || *n.UserID != x {
 			m.changed("userId")
 			n.UserID = &x
+			kept = false
 		}
 	}
 	switch p.Reason.state {
@@ -290,11 +349,13 @@ func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetail
 		if n.Reason != nil {
 			m.changed("reason")
 			n.Reason = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Reason.v; n.Reason == nil || *n.Reason != x {
 			m.changed("reason")
 			n.Reason = &x
+			kept = false
 		}
 	}
 	switch p.State.state {
@@ -302,21 +363,28 @@ func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetail
 		if n.State != "" {
 			m.changed("state")
 			n.State = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.State.v; n.State != x {
 			m.changed("state")
 			n.State = x
+			kept = false
 		}
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeKYCStatusDetails returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeKYCStatusDetails returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeKYCStatusDetails(cur *KYCStatusDetails, p *KYCStatusDetailsUpdate) *KYCStatusDetails {
 	var n KYCStatusDetails
 	if cur != nil {
@@ -326,16 +394,19 @@ func (m *merger) mergeKYCStatusDetails(cur *KYCStatusDetails, p *KYCStatusDetail
 		p = new(KYCStatusDetailsUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.UserID.state {
 	case optionalNull:
 		if n.UserID != nil {
 			m.changed("userId")
 			n.UserID = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.UserID.v; n.UserID == nil || *n.UserID != x {
 			m.changed("userId")
 			n.UserID = &x
+			kept = false
 		}
 	}
 	switch p.Reason.state {
@@ -343,11 +414,13 @@ func (m *merger) mergeKYCStatusDetails(cur *KYCStatusDetails, p *KYCStatusDetail
 		if n.Reason != nil {
 			m.changed("reason")
 			n.Reason = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Reason.v; n.Reason == nil || *n.Reason != x {
 			m.changed("reason")
 			n.Reason = &x
+			kept = false
 		}
 	}
 	switch p.Status.state {
@@ -355,21 +428,28 @@ func (m *merger) mergeKYCStatusDetails(cur *KYCStatusDetails, p *KYCStatusDetail
 		if n.Status != "" {
 			m.changed("status")
 			n.Status = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Status.v; n.Status != x {
 			m.changed("status")
 			n.Status = x
+			kept = false
 		}
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeContactDetails returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeContactDetails returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdate) *ContactDetails {
 	var n ContactDetails
 	if cur != nil {
@@ -379,80 +459,92 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		p = new(ContactDetailsUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.EmailIDs.state {
 	case optionalNull:
 		if n.EmailIDs != nil {
 			m.changed("emailIds")
 			n.EmailIDs = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.EmailIDs.v
-		if !equalSlice(n.EmailIDs, x) {
+		if x := p.EmailIDs.v; !equalSlice(n.EmailIDs, x) {
 			m.changed("emailIds")
+			n.EmailIDs = x
+			kept = false
 		}
-		n.EmailIDs = x
 	}
 	switch p.ContactNumbers.state {
 	case optionalNull:
 		if n.ContactNumbers != nil {
 			m.changed("contactNumbers")
 			n.ContactNumbers = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.ContactNumbers.v
-		if !equalSlice(n.ContactNumbers, x) {
+		if x := p.ContactNumbers.v; !equalSlice(n.ContactNumbers, x) {
 			m.changed("contactNumbers")
+			n.ContactNumbers = x
+			kept = false
 		}
-		n.ContactNumbers = x
 	}
 	switch p.FaxNumbers.state {
 	case optionalNull:
 		if n.FaxNumbers != nil {
 			m.changed("faxNumbers")
 			n.FaxNumbers = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.FaxNumbers.v
-		if !equalSlice(n.FaxNumbers, x) {
+		if x := p.FaxNumbers.v; !equalSlice(n.FaxNumbers, x) {
 			m.changed("faxNumbers")
+			n.FaxNumbers = x
+			kept = false
 		}
-		n.FaxNumbers = x
 	}
 	switch p.Websites.state {
 	case optionalNull:
 		if n.Websites != nil {
 			m.changed("websites")
 			n.Websites = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.Websites.v
-		if !equalSlice(n.Websites, x) {
+		if x := p.Websites.v; !equalSlice(n.Websites, x) {
 			m.changed("websites")
+			n.Websites = x
+			kept = false
 		}
-		n.Websites = x
 	}
 	switch p.Addresses.state {
 	case optionalNull:
 		if n.Addresses != nil {
 			m.changed("addresses")
 			n.Addresses = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.Addresses.v
-		if !equalStructs(n.Addresses, x, true) {
-			m.changed("addresses")
+		if x := p.Addresses.v; !equalStructs(n.Addresses, x, false) {
+			if !equalStructs(n.Addresses, x, true) {
+				m.changed("addresses")
+			}
+			n.Addresses = x
+			kept = false
 		}
-		n.Addresses = x
 	}
 	switch p.Name.state {
 	case optionalNull:
 		if n.Name != nil {
 			m.changed("name")
 			n.Name = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("name")
-		n.Name = m.mergeConsumerName(n.Name, p.Name.v)
+		if x := m.mergeConsumerName(n.Name, p.Name.v); x != n.Name {
+			n.Name = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Tags.state {
@@ -460,22 +552,30 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 		if n.Tags != nil {
 			m.changed("tags")
 			n.Tags = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.Tags.v
-		if !equalStructs(n.Tags, x, true) {
-			m.changed("tags")
+		if x := p.Tags.v; !equalStructs(n.Tags, x, false) {
+			if !equalStructs(n.Tags, x, true) {
+				m.changed("tags")
+			}
+			n.Tags = x
+			kept = false
 		}
-		n.Tags = x
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeEmploymentDetails returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeEmploymentDetails returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDetailsUpdate) *EmploymentDetails {
 	var n EmploymentDetails
 	if cur != nil {
@@ -485,16 +585,19 @@ func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDet
 		p = new(EmploymentDetailsUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.EmploymentSector.state {
 	case optionalNull:
 		if n.EmploymentSector != nil {
 			m.changed("employmentSector")
 			n.EmploymentSector = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.EmploymentSector.v; n.EmploymentSector == nil || *n.EmploymentSector != x {
 			m.changed("employmentSector")
 			n.EmploymentSector = &x
+			kept = false
 		}
 	}
 	switch p.EmployerName.state {
@@ -502,11 +605,13 @@ func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDet
 		if n.EmployerName != nil {
 			m.changed("employerName")
 			n.EmployerName = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.EmployerName.v; n.EmployerName == nil || *n.EmployerName != x {
 			m.changed("employerName")
 			n.EmployerName = &x
+			kept = false
 		}
 	}
 	switch p.BusinessIndustry.state {
@@ -514,22 +619,28 @@ func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDet
 		if n.BusinessIndustry != nil {
 			m.changed("businessIndustry")
 			n.BusinessIndustry = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.BusinessIndustry.v
-		if !equalSlice(n.BusinessIndustry, x) {
+		if x := p.BusinessIndustry.v; !equalSlice(n.BusinessIndustry, x) {
 			m.changed("businessIndustry")
+			n.BusinessIndustry = x
+			kept = false
 		}
-		n.BusinessIndustry = x
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeAmount returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeAmount returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeAmount(cur *Amount, p *AmountUpdate) *Amount {
 	var n Amount
 	if cur != nil {
@@ -539,36 +650,48 @@ func (m *merger) mergeAmount(cur *Amount, p *AmountUpdate) *Amount {
 		p = new(AmountUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.Value.state {
 	case optionalNull:
 		m.changed("amountValue")
 		n.Value = *new(decimal.Decimal)
+		kept = false
 	case optionalSet:
 		if cur == nil || !n.Value.Equal(p.Value.v) {
 			m.changed("amountValue")
 		}
-		n.Value = p.Value.v
+		if cur == nil || !sameDecimal(n.Value, p.Value.v, false) {
+			n.Value = p.Value.v
+			kept = false
+		}
 	}
 	switch p.Currency.state {
 	case optionalNull:
 		if n.Currency != "" {
 			m.changed("amountCurrency")
 			n.Currency = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Currency.v; n.Currency != x {
 			m.changed("amountCurrency")
 			n.Currency = x
+			kept = false
 		}
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeTransactionCountLimit returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeTransactionCountLimit returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *TransactionCountLimitUpdate) *TransactionCountLimit {
 	var n TransactionCountLimit
 	if cur != nil {
@@ -578,16 +701,19 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 		p = new(TransactionCountLimitUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.Day.state {
 	case optionalNull:
 		if n.Day != nil {
 			m.changed("day")
 			n.Day = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Day.v; n.Day == nil || *n.Day != x {
 			m.changed("day")
 			n.Day = &x
+			kept = false
 		}
 	}
 	switch p.Week.state {
@@ -595,11 +721,13 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 		if n.Week != nil {
 			m.changed("week")
 			n.Week = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Week.v; n.Week == nil || *n.Week != x {
 			m.changed("week")
 			n.Week = &x
+			kept = false
 		}
 	}
 	switch p.Month.state {
@@ -607,11 +735,13 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 		if n.Month != nil {
 			m.changed("month")
 			n.Month = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Month.v; n.Month == nil || *n.Month != x {
 			m.changed("month")
 			n.Month = &x
+			kept = false
 		}
 	}
 	switch p.Year.state {
@@ -619,21 +749,28 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 		if n.Year != nil {
 			m.changed("year")
 			n.Year = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Year.v; n.Year == nil || *n.Year != x {
 			m.changed("year")
 			n.Year = &x
+			kept = false
 		}
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeTransactionAmountLimit returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeTransactionAmountLimit returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *TransactionAmountLimitUpdate) *TransactionAmountLimit {
 	var n TransactionAmountLimit
 	if cur != nil {
@@ -643,15 +780,20 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 		p = new(TransactionAmountLimitUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.Day.state {
 	case optionalNull:
 		if n.Day != nil {
 			m.changed("day")
 			n.Day = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("day")
-		n.Day = m.mergeAmount(n.Day, p.Day.v)
+		if x := m.mergeAmount(n.Day, p.Day.v); x != n.Day {
+			n.Day = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Week.state {
@@ -659,10 +801,14 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 		if n.Week != nil {
 			m.changed("week")
 			n.Week = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("week")
-		n.Week = m.mergeAmount(n.Week, p.Week.v)
+		if x := m.mergeAmount(n.Week, p.Week.v); x != n.Week {
+			n.Week = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Month.state {
@@ -670,10 +816,14 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 		if n.Month != nil {
 			m.changed("month")
 			n.Month = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("month")
-		n.Month = m.mergeAmount(n.Month, p.Month.v)
+		if x := m.mergeAmount(n.Month, p.Month.v); x != n.Month {
+			n.Month = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Year.state {
@@ -681,20 +831,29 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 		if n.Year != nil {
 			m.changed("year")
 			n.Year = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("year")
-		n.Year = m.mergeAmount(n.Year, p.Year.v)
+		if x := m.mergeAmount(n.Year, p.Year.v); x != n.Year {
+			n.Year = x
+			kept = false
+		}
 		m.pop()
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeTransactionLimit returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeTransactionLimit returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeTransactionLimit(cur *TransactionLimit, p *TransactionLimitUpdate) *TransactionLimit {
 	var n TransactionLimit
 	if cur != nil {
@@ -704,15 +863,20 @@ func (m *merger) mergeTransactionLimit(cur *TransactionLimit, p *TransactionLimi
 		p = new(TransactionLimitUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.TransactionCountLimit.state {
 	case optionalNull:
 		if n.TransactionCountLimit != nil {
 			m.changed("transactionCountLimit")
 			n.TransactionCountLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("transactionCountLimit")
-		n.TransactionCountLimit = m.mergeTransactionCountLimit(n.TransactionCountLimit, p.TransactionCountLimit.v)
+		if x := m.mergeTransactionCountLimit(n.TransactionCountLimit, p.TransactionCountLimit.v); x != n.TransactionCountLimit {
+			n.TransactionCountLimit = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.TransactionAmountLimit.state {
@@ -720,10 +884,14 @@ func (m *merger) mergeTransactionLimit(cur *TransactionLimit, p *TransactionLimi
 		if n.TransactionAmountLimit != nil {
 			m.changed("transactionAmountLimit")
 			n.TransactionAmountLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("transactionAmountLimit")
-		n.TransactionAmountLimit = m.mergeTransactionAmountLimit(n.TransactionAmountLimit, p.TransactionAmountLimit.v)
+		if x := m.mergeTransactionAmountLimit(n.TransactionAmountLimit, p.TransactionAmountLimit.v); x != n.TransactionAmountLimit {
+			n.TransactionAmountLimit = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.AverageTransactionAmountLimit.state {
@@ -731,20 +899,29 @@ func (m *merger) mergeTransactionLimit(cur *TransactionLimit, p *TransactionLimi
 		if n.AverageTransactionAmountLimit != nil {
 			m.changed("averageTransactionAmountLimit")
 			n.AverageTransactionAmountLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("averageTransactionAmountLimit")
-		n.AverageTransactionAmountLimit = m.mergeTransactionAmountLimit(n.AverageTransactionAmountLimit, p.AverageTransactionAmountLimit.v)
+		if x := m.mergeTransactionAmountLimit(n.AverageTransactionAmountLimit, p.AverageTransactionAmountLimit.v); x != n.AverageTransactionAmountLimit {
+			n.AverageTransactionAmountLimit = x
+			kept = false
+		}
 		m.pop()
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergePaymentMethodLimits returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergePaymentMethodLimits returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMethodLimitsUpdate) *PaymentMethodLimits {
 	var n PaymentMethodLimits
 	if cur != nil {
@@ -754,15 +931,20 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		p = new(PaymentMethodLimitsUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.ACH.state {
 	case optionalNull:
 		if n.ACH != nil {
 			m.changed("ACH")
 			n.ACH = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("ACH")
-		n.ACH = m.mergeTransactionLimit(n.ACH, p.ACH.v)
+		if x := m.mergeTransactionLimit(n.ACH, p.ACH.v); x != n.ACH {
+			n.ACH = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Card.state {
@@ -770,10 +952,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.Card != nil {
 			m.changed("CARD")
 			n.Card = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("CARD")
-		n.Card = m.mergeTransactionLimit(n.Card, p.Card.v)
+		if x := m.mergeTransactionLimit(n.Card, p.Card.v); x != n.Card {
+			n.Card = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.IBAN.state {
@@ -781,10 +967,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.IBAN != nil {
 			m.changed("IBAN")
 			n.IBAN = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("IBAN")
-		n.IBAN = m.mergeTransactionLimit(n.IBAN, p.IBAN.v)
+		if x := m.mergeTransactionLimit(n.IBAN, p.IBAN.v); x != n.IBAN {
+			n.IBAN = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.UPI.state {
@@ -792,10 +982,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.UPI != nil {
 			m.changed("UPI")
 			n.UPI = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("UPI")
-		n.UPI = m.mergeTransactionLimit(n.UPI, p.UPI.v)
+		if x := m.mergeTransactionLimit(n.UPI, p.UPI.v); x != n.UPI {
+			n.UPI = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.GenericBankAccount.state {
@@ -803,10 +997,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.GenericBankAccount != nil {
 			m.changed("GENERIC_BANK_ACCOUNT")
 			n.GenericBankAccount = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("GENERIC_BANK_ACCOUNT")
-		n.GenericBankAccount = m.mergeTransactionLimit(n.GenericBankAccount, p.GenericBankAccount.v)
+		if x := m.mergeTransactionLimit(n.GenericBankAccount, p.GenericBankAccount.v); x != n.GenericBankAccount {
+			n.GenericBankAccount = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Mpesa.state {
@@ -814,10 +1012,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.Mpesa != nil {
 			m.changed("MPESA")
 			n.Mpesa = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("MPESA")
-		n.Mpesa = m.mergeTransactionLimit(n.Mpesa, p.Mpesa.v)
+		if x := m.mergeTransactionLimit(n.Mpesa, p.Mpesa.v); x != n.Mpesa {
+			n.Mpesa = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Swift.state {
@@ -825,10 +1027,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.Swift != nil {
 			m.changed("SWIFT")
 			n.Swift = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("SWIFT")
-		n.Swift = m.mergeTransactionLimit(n.Swift, p.Swift.v)
+		if x := m.mergeTransactionLimit(n.Swift, p.Swift.v); x != n.Swift {
+			n.Swift = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Wallet.state {
@@ -836,10 +1042,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.Wallet != nil {
 			m.changed("WALLET")
 			n.Wallet = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("WALLET")
-		n.Wallet = m.mergeTransactionLimit(n.Wallet, p.Wallet.v)
+		if x := m.mergeTransactionLimit(n.Wallet, p.Wallet.v); x != n.Wallet {
+			n.Wallet = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Check.state {
@@ -847,10 +1057,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.Check != nil {
 			m.changed("CHECK")
 			n.Check = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("CHECK")
-		n.Check = m.mergeTransactionLimit(n.Check, p.Check.v)
+		if x := m.mergeTransactionLimit(n.Check, p.Check.v); x != n.Check {
+			n.Check = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Cash.state {
@@ -858,10 +1072,14 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.Cash != nil {
 			m.changed("CASH")
 			n.Cash = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("CASH")
-		n.Cash = m.mergeTransactionLimit(n.Cash, p.Cash.v)
+		if x := m.mergeTransactionLimit(n.Cash, p.Cash.v); x != n.Cash {
+			n.Cash = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.NPP.state {
@@ -869,20 +1087,29 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 		if n.NPP != nil {
 			m.changed("NPP")
 			n.NPP = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("NPP")
-		n.NPP = m.mergeTransactionLimit(n.NPP, p.NPP.v)
+		if x := m.mergeTransactionLimit(n.NPP, p.NPP.v); x != n.NPP {
+			n.NPP = x
+			kept = false
+		}
 		m.pop()
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeTransactionLimits returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeTransactionLimits returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLimitsUpdate) *TransactionLimits {
 	var n TransactionLimits
 	if cur != nil {
@@ -892,15 +1119,20 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 		p = new(TransactionLimitsUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.MaximumDailyTransactionLimit.state {
 	case optionalNull:
 		if n.MaximumDailyTransactionLimit != nil {
 			m.changed("maximumDailyTransactionLimit")
 			n.MaximumDailyTransactionLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("maximumDailyTransactionLimit")
-		n.MaximumDailyTransactionLimit = m.mergeAmount(n.MaximumDailyTransactionLimit, p.MaximumDailyTransactionLimit.v)
+		if x := m.mergeAmount(n.MaximumDailyTransactionLimit, p.MaximumDailyTransactionLimit.v); x != n.MaximumDailyTransactionLimit {
+			n.MaximumDailyTransactionLimit = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.MaximumWeeklyTransactionLimit.state {
@@ -908,10 +1140,14 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 		if n.MaximumWeeklyTransactionLimit != nil {
 			m.changed("maximumWeeklyTransactionLimit")
 			n.MaximumWeeklyTransactionLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("maximumWeeklyTransactionLimit")
-		n.MaximumWeeklyTransactionLimit = m.mergeAmount(n.MaximumWeeklyTransactionLimit, p.MaximumWeeklyTransactionLimit.v)
+		if x := m.mergeAmount(n.MaximumWeeklyTransactionLimit, p.MaximumWeeklyTransactionLimit.v); x != n.MaximumWeeklyTransactionLimit {
+			n.MaximumWeeklyTransactionLimit = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.MaximumMonthlyTransactionLimit.state {
@@ -919,10 +1155,14 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 		if n.MaximumMonthlyTransactionLimit != nil {
 			m.changed("maximumMonthlyTransactionLimit")
 			n.MaximumMonthlyTransactionLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("maximumMonthlyTransactionLimit")
-		n.MaximumMonthlyTransactionLimit = m.mergeAmount(n.MaximumMonthlyTransactionLimit, p.MaximumMonthlyTransactionLimit.v)
+		if x := m.mergeAmount(n.MaximumMonthlyTransactionLimit, p.MaximumMonthlyTransactionLimit.v); x != n.MaximumMonthlyTransactionLimit {
+			n.MaximumMonthlyTransactionLimit = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.MaximumQuarterlyTransactionLimit.state {
@@ -930,10 +1170,14 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 		if n.MaximumQuarterlyTransactionLimit != nil {
 			m.changed("maximumQuarterlyTransactionLimit")
 			n.MaximumQuarterlyTransactionLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("maximumQuarterlyTransactionLimit")
-		n.MaximumQuarterlyTransactionLimit = m.mergeAmount(n.MaximumQuarterlyTransactionLimit, p.MaximumQuarterlyTransactionLimit.v)
+		if x := m.mergeAmount(n.MaximumQuarterlyTransactionLimit, p.MaximumQuarterlyTransactionLimit.v); x != n.MaximumQuarterlyTransactionLimit {
+			n.MaximumQuarterlyTransactionLimit = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.MaximumTransactionLimit.state {
@@ -941,10 +1185,14 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 		if n.MaximumTransactionLimit != nil {
 			m.changed("maximumTransactionLimit")
 			n.MaximumTransactionLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("maximumTransactionLimit")
-		n.MaximumTransactionLimit = m.mergeAmount(n.MaximumTransactionLimit, p.MaximumTransactionLimit.v)
+		if x := m.mergeAmount(n.MaximumTransactionLimit, p.MaximumTransactionLimit.v); x != n.MaximumTransactionLimit {
+			n.MaximumTransactionLimit = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.MaximumYearlyTransactionLimit.state {
@@ -952,10 +1200,14 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 		if n.MaximumYearlyTransactionLimit != nil {
 			m.changed("maximumYearlyTransactionLimit")
 			n.MaximumYearlyTransactionLimit = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("maximumYearlyTransactionLimit")
-		n.MaximumYearlyTransactionLimit = m.mergeAmount(n.MaximumYearlyTransactionLimit, p.MaximumYearlyTransactionLimit.v)
+		if x := m.mergeAmount(n.MaximumYearlyTransactionLimit, p.MaximumYearlyTransactionLimit.v); x != n.MaximumYearlyTransactionLimit {
+			n.MaximumYearlyTransactionLimit = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.PaymentMethodLimits.state {
@@ -963,20 +1215,29 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 		if n.PaymentMethodLimits != nil {
 			m.changed("paymentMethodLimits")
 			n.PaymentMethodLimits = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("paymentMethodLimits")
-		n.PaymentMethodLimits = m.mergePaymentMethodLimits(n.PaymentMethodLimits, p.PaymentMethodLimits.v)
+		if x := m.mergePaymentMethodLimits(n.PaymentMethodLimits, p.PaymentMethodLimits.v); x != n.PaymentMethodLimits {
+			n.PaymentMethodLimits = x
+			kept = false
+		}
 		m.pop()
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeExpectedIncome returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeExpectedIncome returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdate) *ExpectedIncome {
 	var n ExpectedIncome
 	if cur != nil {
@@ -986,15 +1247,20 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 		p = new(ExpectedIncomeUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.DailyExpectedIncome.state {
 	case optionalNull:
 		if n.DailyExpectedIncome != nil {
 			m.changed("dailyExpectedIncome")
 			n.DailyExpectedIncome = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("dailyExpectedIncome")
-		n.DailyExpectedIncome = m.mergeAmount(n.DailyExpectedIncome, p.DailyExpectedIncome.v)
+		if x := m.mergeAmount(n.DailyExpectedIncome, p.DailyExpectedIncome.v); x != n.DailyExpectedIncome {
+			n.DailyExpectedIncome = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.WeeklyExpectedIncome.state {
@@ -1002,10 +1268,14 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 		if n.WeeklyExpectedIncome != nil {
 			m.changed("weeklyExpectedIncome")
 			n.WeeklyExpectedIncome = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("weeklyExpectedIncome")
-		n.WeeklyExpectedIncome = m.mergeAmount(n.WeeklyExpectedIncome, p.WeeklyExpectedIncome.v)
+		if x := m.mergeAmount(n.WeeklyExpectedIncome, p.WeeklyExpectedIncome.v); x != n.WeeklyExpectedIncome {
+			n.WeeklyExpectedIncome = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.MonthlyExpectedIncome.state {
@@ -1013,10 +1283,14 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 		if n.MonthlyExpectedIncome != nil {
 			m.changed("monthlyExpectedIncome")
 			n.MonthlyExpectedIncome = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("monthlyExpectedIncome")
-		n.MonthlyExpectedIncome = m.mergeAmount(n.MonthlyExpectedIncome, p.MonthlyExpectedIncome.v)
+		if x := m.mergeAmount(n.MonthlyExpectedIncome, p.MonthlyExpectedIncome.v); x != n.MonthlyExpectedIncome {
+			n.MonthlyExpectedIncome = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.QuarterlyExpectedIncome.state {
@@ -1024,10 +1298,14 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 		if n.QuarterlyExpectedIncome != nil {
 			m.changed("quarterlyExpectedIncome")
 			n.QuarterlyExpectedIncome = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("quarterlyExpectedIncome")
-		n.QuarterlyExpectedIncome = m.mergeAmount(n.QuarterlyExpectedIncome, p.QuarterlyExpectedIncome.v)
+		if x := m.mergeAmount(n.QuarterlyExpectedIncome, p.QuarterlyExpectedIncome.v); x != n.QuarterlyExpectedIncome {
+			n.QuarterlyExpectedIncome = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.YearlyExpectedIncome.state {
@@ -1035,20 +1313,29 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 		if n.YearlyExpectedIncome != nil {
 			m.changed("yearlyExpectedIncome")
 			n.YearlyExpectedIncome = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("yearlyExpectedIncome")
-		n.YearlyExpectedIncome = m.mergeAmount(n.YearlyExpectedIncome, p.YearlyExpectedIncome.v)
+		if x := m.mergeAmount(n.YearlyExpectedIncome, p.YearlyExpectedIncome.v); x != n.YearlyExpectedIncome {
+			n.YearlyExpectedIncome = x
+			kept = false
+		}
 		m.pop()
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeExpectedTransactionCountries returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeExpectedTransactionCountries returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeExpectedTransactionCountries(cur *ExpectedTransactionCountries, p *ExpectedTransactionCountriesUpdate) *ExpectedTransactionCountries {
 	var n ExpectedTransactionCountries
 	if cur != nil {
@@ -1058,40 +1345,52 @@ func (m *merger) mergeExpectedTransactionCountries(cur *ExpectedTransactionCount
 		p = new(ExpectedTransactionCountriesUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.Incoming.state {
 	case optionalNull:
 		if n.Incoming != nil {
 			m.changed("incoming")
 			n.Incoming = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.Incoming.v
-		if !equalStructs(n.Incoming, x, true) {
-			m.changed("incoming")
+		if x := p.Incoming.v; !equalStructs(n.Incoming, x, false) {
+			if !equalStructs(n.Incoming, x, true) {
+				m.changed("incoming")
+			}
+			n.Incoming = x
+			kept = false
 		}
-		n.Incoming = x
 	}
 	switch p.Outgoing.state {
 	case optionalNull:
 		if n.Outgoing != nil {
 			m.changed("outgoing")
 			n.Outgoing = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.Outgoing.v
-		if !equalStructs(n.Outgoing, x, true) {
-			m.changed("outgoing")
+		if x := p.Outgoing.v; !equalStructs(n.Outgoing, x, false) {
+			if !equalStructs(n.Outgoing, x, true) {
+				m.changed("outgoing")
+			}
+			n.Outgoing = x
+			kept = false
 		}
-		n.Outgoing = x
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeExpectedTransactionCurrencies returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeExpectedTransactionCurrencies returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeExpectedTransactionCurrencies(cur *ExpectedTransactionCurrencies, p *ExpectedTransactionCurrenciesUpdate) *ExpectedTransactionCurrencies {
 	var n ExpectedTransactionCurrencies
 	if cur != nil {
@@ -1101,40 +1400,52 @@ func (m *merger) mergeExpectedTransactionCurrencies(cur *ExpectedTransactionCurr
 		p = new(ExpectedTransactionCurrenciesUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.Incoming.state {
 	case optionalNull:
 		if n.Incoming != nil {
 			m.changed("incoming")
 			n.Incoming = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.Incoming.v
-		if !equalStructs(n.Incoming, x, true) {
-			m.changed("incoming")
+		if x := p.Incoming.v; !equalStructs(n.Incoming, x, false) {
+			if !equalStructs(n.Incoming, x, true) {
+				m.changed("incoming")
+			}
+			n.Incoming = x
+			kept = false
 		}
-		n.Incoming = x
 	}
 	switch p.Outgoing.state {
 	case optionalNull:
 		if n.Outgoing != nil {
 			m.changed("outgoing")
 			n.Outgoing = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.Outgoing.v
-		if !equalStructs(n.Outgoing, x, true) {
-			m.changed("outgoing")
+		if x := p.Outgoing.v; !equalStructs(n.Outgoing, x, false) {
+			if !equalStructs(n.Outgoing, x, true) {
+				m.changed("outgoing")
+			}
+			n.Outgoing = x
+			kept = false
 		}
-		n.Outgoing = x
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeUserEntityLink returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeUserEntityLink returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeUserEntityLink(cur *UserEntityLink, p *UserEntityLinkUpdate) *UserEntityLink {
 	var n UserEntityLink
 	if cur != nil {
@@ -1144,26 +1455,34 @@ func (m *merger) mergeUserEntityLink(cur *UserEntityLink, p *UserEntityLinkUpdat
 		p = new(UserEntityLinkUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.ParentUserID.state {
 	case optionalNull:
 		if n.ParentUserID != nil {
 			m.changed("parentUserId")
 			n.ParentUserID = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.ParentUserID.v; n.ParentUserID == nil || *n.ParentUserID != x {
 			m.changed("parentUserId")
 			n.ParentUserID = &x
+			kept = false
 		}
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeDeviceData returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeDeviceData returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceData {
 	var n DeviceData
 	if cur != nil {
@@ -1173,16 +1492,19 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		p = new(DeviceDataUpdate)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.BatteryLevel.state {
 	case optionalNull:
 		if n.BatteryLevel != nil {
 			m.changed("batteryLevel")
 			n.BatteryLevel = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.BatteryLevel.v; n.BatteryLevel == nil || *n.BatteryLevel != x {
 			m.changed("batteryLevel")
 			n.BatteryLevel = &x
+			kept = false
 		}
 	}
 	switch p.DeviceLatitude.state {
@@ -1190,11 +1512,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.DeviceLatitude != nil {
 			m.changed("deviceLatitude")
 			n.DeviceLatitude = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.DeviceLatitude.v; n.DeviceLatitude == nil || *n.DeviceLatitude != x {
 			m.changed("deviceLatitude")
 			n.DeviceLatitude = &x
+			kept = false
 		}
 	}
 	switch p.DeviceLongitude.state {
@@ -1202,11 +1526,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.DeviceLongitude != nil {
 			m.changed("deviceLongitude")
 			n.DeviceLongitude = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.DeviceLongitude.v; n.DeviceLongitude == nil || *n.DeviceLongitude != x {
 			m.changed("deviceLongitude")
 			n.DeviceLongitude = &x
+			kept = false
 		}
 	}
 	switch p.IPAddress.state {
@@ -1214,11 +1540,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.IPAddress != nil {
 			m.changed("ipAddress")
 			n.IPAddress = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.IPAddress.v; n.IPAddress == nil || *n.IPAddress != x {
 			m.changed("ipAddress")
 			n.IPAddress = &x
+			kept = false
 		}
 	}
 	switch p.IPCountry.state {
@@ -1226,11 +1554,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.IPCountry != "" {
 			m.changed("ipCountry")
 			n.IPCountry = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.IPCountry.v; n.IPCountry != x {
 			m.changed("ipCountry")
 			n.IPCountry = x
+			kept = false
 		}
 	}
 	switch p.DeviceIdentifier.state {
@@ -1238,11 +1568,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.DeviceIdentifier != nil {
 			m.changed("deviceIdentifier")
 			n.DeviceIdentifier = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.DeviceIdentifier.v; n.DeviceIdentifier == nil || *n.DeviceIdentifier != x {
 			m.changed("deviceIdentifier")
 			n.DeviceIdentifier = &x
+			kept = false
 		}
 	}
 	switch p.VPNUsed.state {
@@ -1250,11 +1582,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.VPNUsed != nil {
 			m.changed("vpnUsed")
 			n.VPNUsed = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.VPNUsed.v; n.VPNUsed == nil || *n.VPNUsed != x {
 			m.changed("vpnUsed")
 			n.VPNUsed = &x
+			kept = false
 		}
 	}
 	switch p.OperatingSystem.state {
@@ -1262,11 +1596,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.OperatingSystem != nil {
 			m.changed("operatingSystem")
 			n.OperatingSystem = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.OperatingSystem.v; n.OperatingSystem == nil || *n.OperatingSystem != x {
 			m.changed("operatingSystem")
 			n.OperatingSystem = &x
+			kept = false
 		}
 	}
 	switch p.DeviceMaker.state {
@@ -1274,11 +1610,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.DeviceMaker != nil {
 			m.changed("deviceMaker")
 			n.DeviceMaker = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.DeviceMaker.v; n.DeviceMaker == nil || *n.DeviceMaker != x {
 			m.changed("deviceMaker")
 			n.DeviceMaker = &x
+			kept = false
 		}
 	}
 	switch p.DeviceModel.state {
@@ -1286,11 +1624,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.DeviceModel != nil {
 			m.changed("deviceModel")
 			n.DeviceModel = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.DeviceModel.v; n.DeviceModel == nil || *n.DeviceModel != x {
 			m.changed("deviceModel")
 			n.DeviceModel = &x
+			kept = false
 		}
 	}
 	switch p.DeviceYear.state {
@@ -1298,11 +1638,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.DeviceYear != nil {
 			m.changed("deviceYear")
 			n.DeviceYear = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.DeviceYear.v; n.DeviceYear == nil || *n.DeviceYear != x {
 			m.changed("deviceYear")
 			n.DeviceYear = &x
+			kept = false
 		}
 	}
 	switch p.AppVersion.state {
@@ -1310,21 +1652,28 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 		if n.AppVersion != nil {
 			m.changed("appVersion")
 			n.AppVersion = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.AppVersion.v; n.AppVersion == nil || *n.AppVersion != x {
 			m.changed("appVersion")
 			n.AppVersion = &x
+			kept = false
 		}
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }
 
-// mergeConsumerUser returns a copy of cur (nil: none) with p merged in, recording the
-// changed paths and the problems of the result in m.
+// mergeConsumerUser returns cur (nil: none) with p merged in, recording the changed paths
+// and the problems of the result in m: cur itself when p changes no member of it
+// (the same value exactly), else a copy.
 func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes) *ConsumerUser {
 	var n ConsumerUser
 	if cur != nil {
@@ -1334,16 +1683,19 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		p = new(ConsumerUserAttributes)
 	}
 	mark := len(m.changes)
+	kept := cur != nil // n is still exactly *cur
 	switch p.ActivatedTimestamp.state {
 	case optionalNull:
 		if n.ActivatedTimestamp != nil {
 			m.changed("activatedTimestamp")
 			n.ActivatedTimestamp = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.ActivatedTimestamp.v; n.ActivatedTimestamp == nil || *n.ActivatedTimestamp != x {
 			m.changed("activatedTimestamp")
 			n.ActivatedTimestamp = &x
+			kept = false
 		}
 	}
 	switch p.UserDetails.state {
@@ -1351,10 +1703,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.UserDetails != nil {
 			m.changed("userDetails")
 			n.UserDetails = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("userDetails")
-		n.UserDetails = m.mergeUserDetails(n.UserDetails, p.UserDetails.v)
+		if x := m.mergeUserDetails(n.UserDetails, p.UserDetails.v); x != n.UserDetails {
+			n.UserDetails = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.UserStateDetails.state {
@@ -1362,10 +1718,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.UserStateDetails != nil {
 			m.changed("userStateDetails")
 			n.UserStateDetails = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("userStateDetails")
-		n.UserStateDetails = m.mergeUserStateDetails(n.UserStateDetails, p.UserStateDetails.v)
+		if x := m.mergeUserStateDetails(n.UserStateDetails, p.UserStateDetails.v); x != n.UserStateDetails {
+			n.UserStateDetails = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.KYCStatusDetails.state {
@@ -1373,10 +1733,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.KYCStatusDetails != nil {
 			m.changed("kycStatusDetails")
 			n.KYCStatusDetails = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("kycStatusDetails")
-		n.KYCStatusDetails = m.mergeKYCStatusDetails(n.KYCStatusDetails, p.KYCStatusDetails.v)
+		if x := m.mergeKYCStatusDetails(n.KYCStatusDetails, p.KYCStatusDetails.v); x != n.KYCStatusDetails {
+			n.KYCStatusDetails = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.EODDDate.state {
@@ -1384,11 +1748,13 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.EODDDate != nil {
 			m.changed("eoddDate")
 			n.EODDDate = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.EODDDate.v; n.EODDDate == nil || *n.EODDDate != x {
 			m.changed("eoddDate")
 			n.EODDDate = &x
+			kept = false
 		}
 	}
 	switch p.EmploymentStatus.state {
@@ -1396,11 +1762,13 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.EmploymentStatus != "" {
 			m.changed("employmentStatus")
 			n.EmploymentStatus = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.EmploymentStatus.v; n.EmploymentStatus != x {
 			m.changed("employmentStatus")
 			n.EmploymentStatus = x
+			kept = false
 		}
 	}
 	switch p.Occupation.state {
@@ -1408,11 +1776,13 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.Occupation != nil {
 			m.changed("occupation")
 			n.Occupation = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Occupation.v; n.Occupation == nil || *n.Occupation != x {
 			m.changed("occupation")
 			n.Occupation = &x
+			kept = false
 		}
 	}
 	switch p.LegalDocuments.state {
@@ -1420,23 +1790,30 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.LegalDocuments != nil {
 			m.changed("legalDocuments")
 			n.LegalDocuments = nil
+			kept = false
 		}
 	case optionalSet:
-		x := normStructs(m, p.LegalDocuments.v)
-		if !equalStructs(n.LegalDocuments, x, true) {
-			m.changed("legalDocuments")
+		if x := normStructs(m, p.LegalDocuments.v); !equalStructs(n.LegalDocuments, x, false) {
+			if !equalStructs(n.LegalDocuments, x, true) {
+				m.changed("legalDocuments")
+			}
+			n.LegalDocuments = x
+			kept = false
 		}
-		n.LegalDocuments = x
 	}
 	switch p.ContactDetails.state {
 	case optionalNull:
 		if n.ContactDetails != nil {
 			m.changed("contactDetails")
 			n.ContactDetails = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("contactDetails")
-		n.ContactDetails = m.mergeContactDetails(n.ContactDetails, p.ContactDetails.v)
+		if x := m.mergeContactDetails(n.ContactDetails, p.ContactDetails.v); x != n.ContactDetails {
+			n.ContactDetails = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.EmploymentDetails.state {
@@ -1444,10 +1821,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.EmploymentDetails != nil {
 			m.changed("employmentDetails")
 			n.EmploymentDetails = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("employmentDetails")
-		n.EmploymentDetails = m.mergeEmploymentDetails(n.EmploymentDetails, p.EmploymentDetails.v)
+		if x := m.mergeEmploymentDetails(n.EmploymentDetails, p.EmploymentDetails.v); x != n.EmploymentDetails {
+			n.EmploymentDetails = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.TransactionLimits.state {
@@ -1455,10 +1836,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.TransactionLimits != nil {
 			m.changed("transactionLimits")
 			n.TransactionLimits = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("transactionLimits")
-		n.TransactionLimits = m.mergeTransactionLimits(n.TransactionLimits, p.TransactionLimits.v)
+		if x := m.mergeTransactionLimits(n.TransactionLimits, p.TransactionLimits.v); x != n.TransactionLimits {
+			n.TransactionLimits = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.ExpectedIncome.state {
@@ -1466,10 +1851,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.ExpectedIncome != nil {
 			m.changed("expectedIncome")
 			n.ExpectedIncome = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("expectedIncome")
-		n.ExpectedIncome = m.mergeExpectedIncome(n.ExpectedIncome, p.ExpectedIncome.v)
+		if x := m.mergeExpectedIncome(n.ExpectedIncome, p.ExpectedIncome.v); x != n.ExpectedIncome {
+			n.ExpectedIncome = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.ExpectedTransactionCountries.state {
@@ -1477,10 +1866,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.ExpectedTransactionCountries != nil {
 			m.changed("expectedTransactionCountries")
 			n.ExpectedTransactionCountries = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("expectedTransactionCountries")
-		n.ExpectedTransactionCountries = m.mergeExpectedTransactionCountries(n.ExpectedTransactionCountries, p.ExpectedTransactionCountries.v)
+		if x := m.mergeExpectedTransactionCountries(n.ExpectedTransactionCountries, p.ExpectedTransactionCountries.v); x != n.ExpectedTransactionCountries {
+			n.ExpectedTransactionCountries = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.ExpectedTransactionCurrencies.state {
@@ -1488,10 +1881,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.ExpectedTransactionCurrencies != nil {
 			m.changed("expectedTransactionCurrencies")
 			n.ExpectedTransactionCurrencies = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("expectedTransactionCurrencies")
-		n.ExpectedTransactionCurrencies = m.mergeExpectedTransactionCurrencies(n.ExpectedTransactionCurrencies, p.ExpectedTransactionCurrencies.v)
+		if x := m.mergeExpectedTransactionCurrencies(n.ExpectedTransactionCurrencies, p.ExpectedTransactionCurrencies.v); x != n.ExpectedTransactionCurrencies {
+			n.ExpectedTransactionCurrencies = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.RiskLevel.state {
@@ -1499,11 +1896,13 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.RiskLevel != "" {
 			m.changed("riskLevel")
 			n.RiskLevel = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.RiskLevel.v; n.RiskLevel != x {
 			m.changed("riskLevel")
 			n.RiskLevel = x
+			kept = false
 		}
 	}
 	switch p.KYCRiskLevel.state {
@@ -1511,11 +1910,13 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.KYCRiskLevel != "" {
 			m.changed("kycRiskLevel")
 			n.KYCRiskLevel = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.KYCRiskLevel.v; n.KYCRiskLevel != x {
 			m.changed("kycRiskLevel")
 			n.KYCRiskLevel = x
+			kept = false
 		}
 	}
 	switch p.AcquisitionChannel.state {
@@ -1523,11 +1924,13 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.AcquisitionChannel != "" {
 			m.changed("acquisitionChannel")
 			n.AcquisitionChannel = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.AcquisitionChannel.v; n.AcquisitionChannel != x {
 			m.changed("acquisitionChannel")
 			n.AcquisitionChannel = x
+			kept = false
 		}
 	}
 	switch p.ReasonForAccountOpening.state {
@@ -1535,36 +1938,41 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.ReasonForAccountOpening != nil {
 			m.changed("reasonForAccountOpening")
 			n.ReasonForAccountOpening = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.ReasonForAccountOpening.v
-		if !equalSlice(n.ReasonForAccountOpening, x) {
+		if x := p.ReasonForAccountOpening.v; !equalSlice(n.ReasonForAccountOpening, x) {
 			m.changed("reasonForAccountOpening")
+			n.ReasonForAccountOpening = x
+			kept = false
 		}
-		n.ReasonForAccountOpening = x
 	}
 	switch p.SourceOfFunds.state {
 	case optionalNull:
 		if n.SourceOfFunds != nil {
 			m.changed("sourceOfFunds")
 			n.SourceOfFunds = nil
+			kept = false
 		}
 	case optionalSet:
 		if !equalSlice(n.SourceOfFunds, p.SourceOfFunds.v) {
 			m.changed("sourceOfFunds")
+			n.SourceOfFunds = p.SourceOfFunds.v
+			kept = false
 		}
-		n.SourceOfFunds = p.SourceOfFunds.v
 	}
 	switch p.UserSegment.state {
 	case optionalNull:
 		if n.UserSegment != "" {
 			m.changed("userSegment")
 			n.UserSegment = ""
+			kept = false
 		}
 	case optionalSet:
 		if x := p.UserSegment.v; n.UserSegment != x {
 			m.changed("userSegment")
 			n.UserSegment = x
+			kept = false
 		}
 	}
 	switch p.PEPStatus.state {
@@ -1572,24 +1980,29 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.PEPStatus != nil {
 			m.changed("pepStatus")
 			n.PEPStatus = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.PEPStatus.v
-		if !equalStructs(n.PEPStatus, x, true) {
-			m.changed("pepStatus")
+		if x := p.PEPStatus.v; !equalStructs(n.PEPStatus, x, false) {
+			if !equalStructs(n.PEPStatus, x, true) {
+				m.changed("pepStatus")
+			}
+			n.PEPStatus = x
+			kept = false
 		}
-		n.PEPStatus = x
 	}
 	switch p.SanctionsStatus.state {
 	case optionalNull:
 		if n.SanctionsStatus != nil {
 			m.changed("sanctionsStatus")
 			n.SanctionsStatus = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.SanctionsStatus.v; n.SanctionsStatus == nil || *n.SanctionsStatus != x {
 			m.changed("sanctionsStatus")
 			n.SanctionsStatus = &x
+			kept = false
 		}
 	}
 	switch p.AdverseMediaStatus.state {
@@ -1597,11 +2010,13 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.AdverseMediaStatus != nil {
 			m.changed("adverseMediaStatus")
 			n.AdverseMediaStatus = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.AdverseMediaStatus.v; n.AdverseMediaStatus == nil || *n.AdverseMediaStatus != x {
 			m.changed("adverseMediaStatus")
 			n.AdverseMediaStatus = &x
+			kept = false
 		}
 	}
 	switch p.CorporateEntities.state {
@@ -1609,24 +2024,29 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.CorporateEntities != nil {
 			m.changed("corporateEntities")
 			n.CorporateEntities = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.CorporateEntities.v
-		if !equalStructs(n.CorporateEntities, x, true) {
-			m.changed("corporateEntities")
+		if x := p.CorporateEntities.v; !equalStructs(n.CorporateEntities, x, false) {
+			if !equalStructs(n.CorporateEntities, x, true) {
+				m.changed("corporateEntities")
+			}
+			n.CorporateEntities = x
+			kept = false
 		}
-		n.CorporateEntities = x
 	}
 	switch p.LastTransactionTimestamp.state {
 	case optionalNull:
 		if n.LastTransactionTimestamp != nil {
 			m.changed("lastTransactionTimestamp")
 			n.LastTransactionTimestamp = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.LastTransactionTimestamp.v; n.LastTransactionTimestamp == nil || *n.LastTransactionTimestamp != x {
 			m.changed("lastTransactionTimestamp")
 			n.LastTransactionTimestamp = &x
+			kept = false
 		}
 	}
 	switch p.LinkedEntities.state {
@@ -1634,10 +2054,14 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.LinkedEntities != nil {
 			m.changed("linkedEntities")
 			n.LinkedEntities = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("linkedEntities")
-		n.LinkedEntities = m.mergeUserEntityLink(n.LinkedEntities, p.LinkedEntities.v)
+		if x := m.mergeUserEntityLink(n.LinkedEntities, p.LinkedEntities.v); x != n.LinkedEntities {
+			n.LinkedEntities = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.SavedPaymentDetails.state {
@@ -1645,24 +2069,29 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.SavedPaymentDetails != nil {
 			m.changed("savedPaymentDetails")
 			n.SavedPaymentDetails = nil
+			kept = false
 		}
 	case optionalSet:
-		x := normStructs(m, p.SavedPaymentDetails.v)
-		if !equalStructs(n.SavedPaymentDetails, x, true) {
-			m.changed("savedPaymentDetails")
+		if x := normStructs(m, p.SavedPaymentDetails.v); !equalStructs(n.SavedPaymentDetails, x, false) {
+			if !equalStructs(n.SavedPaymentDetails, x, true) {
+				m.changed("savedPaymentDetails")
+			}
+			n.SavedPaymentDetails = x
+			kept = false
 		}
-		n.SavedPaymentDetails = x
 	}
 	switch p.Tags.state {
 	case optionalNull:
 		if n.Tags != nil {
 			m.changed("tags")
 			n.Tags = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := mergeTags(n.Tags, p.Tags.v); !equalStructs(n.Tags, x, true) {
 			m.changed("tags")
 			n.Tags = x
+			kept = false
 		}
 	}
 	switch p.Attachments.state {
@@ -1670,23 +2099,30 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.Attachments != nil {
 			m.changed("attachments")
 			n.Attachments = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.Attachments.v
-		if !equalStructs(n.Attachments, x, true) {
-			m.changed("attachments")
+		if x := p.Attachments.v; !equalStructs(n.Attachments, x, false) {
+			if !equalStructs(n.Attachments, x, true) {
+				m.changed("attachments")
+			}
+			n.Attachments = x
+			kept = false
 		}
-		n.Attachments = x
 	}
 	switch p.MetaData.state {
 	case optionalNull:
 		if n.MetaData != nil {
 			m.changed("metaData")
 			n.MetaData = nil
+			kept = false
 		}
 	case optionalSet:
 		m.push("metaData")
-		n.MetaData = m.mergeDeviceData(n.MetaData, p.MetaData.v)
+		if x := m.mergeDeviceData(n.MetaData, p.MetaData.v); x != n.MetaData {
+			n.MetaData = x
+			kept = false
+		}
 		m.pop()
 	}
 	switch p.Jurisdiction.state {
@@ -1694,11 +2130,13 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.Jurisdiction != nil {
 			m.changed("jurisdiction")
 			n.Jurisdiction = nil
+			kept = false
 		}
 	case optionalSet:
 		if x := p.Jurisdiction.v; n.Jurisdiction == nil || *n.Jurisdiction != x {
 			m.changed("jurisdiction")
 			n.Jurisdiction = &x
+			kept = false
 		}
 	}
 	switch p.ProductsEnabled.state {
@@ -1706,29 +2144,37 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 		if n.ProductsEnabled != nil {
 			m.changed("productsEnabled")
 			n.ProductsEnabled = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.ProductsEnabled.v
-		if !equalStructs(n.ProductsEnabled, x, true) {
-			m.changed("productsEnabled")
+		if x := p.ProductsEnabled.v; !equalStructs(n.ProductsEnabled, x, false) {
+			if !equalStructs(n.ProductsEnabled, x, true) {
+				m.changed("productsEnabled")
+			}
+			n.ProductsEnabled = x
+			kept = false
 		}
-		n.ProductsEnabled = x
 	}
 	switch p.ExternalLinks.state {
 	case optionalNull:
 		if n.ExternalLinks != nil {
 			m.changed("externalLinks")
 			n.ExternalLinks = nil
+			kept = false
 		}
 	case optionalSet:
-		x := p.ExternalLinks.v
-		if !equalSlice(n.ExternalLinks, x) {
+		if x := p.ExternalLinks.v; !equalSlice(n.ExternalLinks, x) {
 			m.changed("externalLinks")
+			n.ExternalLinks = x
+			kept = false
 		}
-		n.ExternalLinks = x
+	}
+	if kept {
+		return cur
 	}
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	return &n
+	out := n
+	return &out
 }

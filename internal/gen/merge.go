@@ -27,10 +27,14 @@ func zeroType(f field) string {
 }
 
 // mergeStruct writes merge<Full>, which merges the patch into a copy of the stored value.
+// What the patch leaves exactly as it was is shared, not copied: the merge returns cur
+// itself when no member of it changes (records are immutable), so a resent attribute set
+// allocates nothing for the objects it does not change.
 func (g *gen) mergeStruct(f *genFile, s *structType) {
 	full := s.PatchOf
-	f.P("// merge", full, " returns a copy of cur (nil: none) with p merged in, recording the")
-	f.P("// changed paths and the problems of the result in m.")
+	f.P("// merge", full, " returns cur (nil: none) with p merged in, recording the changed paths")
+	f.P("// and the problems of the result in m: cur itself when p changes no member of it")
+	f.P("// (the same value exactly), else a copy.")
 	f.P("func (m *merger) merge", full, "(cur *", full, ", p *", s.Name, ") *", full, " {")
 	f.P("var n ", full)
 	f.P("if cur != nil {")
@@ -40,13 +44,18 @@ func (g *gen) mergeStruct(f *genFile, s *structType) {
 	f.P("p = new(", s.Name, ")")
 	f.P("}")
 	f.P("mark := len(m.changes)")
+	f.P("kept := cur != nil // n is still exactly *cur")
 	for _, fl := range s.Fields {
 		g.mergeField(f, fl)
 	}
+	f.P("if kept {")
+	f.P("return cur")
+	f.P("}")
 	f.P(`if cur == nil && len(m.changes) == mark {`)
 	f.P(`m.changed("")`)
 	f.P("}")
-	f.P("return &n")
+	f.P("out := n")
+	f.P("return &out")
 	f.P("}")
 	f.P()
 }
@@ -71,19 +80,23 @@ func (g *gen) mergeNull(f *genFile, fl field, na, name string) {
 		f.P("if ", na, ` != "" {`)
 		f.P("m.changed(", name, ")")
 		f.P(na, ` = ""`)
+		f.P("kept = false")
 		f.P("}")
 	case kFloat, kInt, kBool, kDecimal:
 		f.P("m.changed(", name, ")")
 		f.P(na, " = *new(", zeroType(fl), ")")
+		f.P("kept = false")
 	default:
 		f.P("if ", na, " != nil {")
 		f.P("m.changed(", name, ")")
 		f.P(na, " = nil")
+		f.P("kept = false")
 		f.P("}")
 	}
 }
 
-// mergeSet writes the merge of a set value val into field fl (na), noting the change.
+// mergeSet writes the merge of a set value val into field fl (na), noting the change. A
+// value exactly equal to the stored one is not written, so that n stays *cur (kept).
 func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 	switch fl.Kind {
 	case kString, kEnum:
@@ -93,6 +106,7 @@ func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 		f.P("if x := ", val, "; ", na, " != x {")
 		f.P("m.changed(", name, ")")
 		f.P(na, " = x")
+		f.P("kept = false")
 		f.P("}")
 	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
 		if fl.rule("name") {
@@ -101,31 +115,48 @@ func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 		f.P("if x := ", val, "; ", na, " == nil || *", na, " != x {")
 		f.P("m.changed(", name, ")")
 		f.P(na, " = &x")
+		f.P("kept = false")
 		f.P("}")
-	case kFloat, kInt, kBool:
+	case kInt, kBool:
+		f.P("if ", na, " != ", val, " || cur == nil {")
+		f.P("m.changed(", name, ")")
+		f.P(na, " = ", val)
+		f.P("kept = false")
+		f.P("}")
+	case kFloat:
+		// -0 equals 0 (no change) but is written apart: it replaces a stored 0.
 		f.P("if ", na, " != ", val, " || cur == nil {")
 		f.P("m.changed(", name, ")")
 		f.P("}")
+		f.P("if cur == nil || !sameFloat(", na, ", ", val, ") {")
 		f.P(na, " = ", val)
+		f.P("kept = false")
+		f.P("}")
 	case kDecimal:
+		// Numerically equal is no change; the stored value stays only if it is written
+		// the same (1.5 and 1.50 are equal numbers).
 		f.P("if cur == nil || !", na, ".Equal(", val, ") {")
 		f.P("m.changed(", name, ")")
 		f.P("}")
+		f.P("if cur == nil || !sameDecimal(", na, ", ", val, ", false) {")
 		f.P(na, " = ", val)
+		f.P("kept = false")
+		f.P("}")
 	case kStrings:
 		if fl.rule("name") {
 			val = "m.names(" + val + ")"
 		}
-		f.P("x := ", val)
-		f.P("if !equalSlice(", na, ", x) {")
+		f.P("if x := ", val, "; !equalSlice(", na, ", x) {")
 		f.P("m.changed(", name, ")")
-		f.P("}")
 		f.P(na, " = x")
+		f.P("kept = false")
+		f.P("}")
 	case kEnums, kRaw:
 		f.P("if !equalSlice(", na, ", ", val, ") {")
 		f.P("m.changed(", name, ")")
-		f.P("}")
 		f.P(na, " = ", val)
+		f.P("kept = false")
+		f.P("}")
 	case kStructs:
 		if g.named(fl.Elem) {
 			val = "normStructs(m, " + val + ")"
@@ -134,20 +165,28 @@ func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 			f.P("if x := mergeTags(", na, ", ", val, "); !equalStructs(", na, ", x, true) {")
 			f.P("m.changed(", name, ")")
 			f.P(na, " = x")
+			f.P("kept = false")
 			f.P("}")
 		} else {
-			f.P("x := ", val)
+			// Elements that encode the same are no change; the stored ones stay only
+			// if they are exactly the same.
+			f.P("if x := ", val, "; !equalStructs(", na, ", x, false) {")
 			f.P("if !equalStructs(", na, ", x, true) {")
 			f.P("m.changed(", name, ")")
 			f.P("}")
 			f.P(na, " = x")
+			f.P("kept = false")
+			f.P("}")
 		}
 	case kPtrStruct:
 		if g.structs[fl.Elem].Union {
 			fail("union %s outside an array", fl.Elem)
 		}
 		f.P("m.push(", name, ")")
-		f.P(na, " = m.merge", fl.Elem, "(", na, ", ", val, ")")
+		f.P("if x := m.merge", fl.Elem, "(", na, ", ", val, "); x != ", na, " {")
+		f.P(na, " = x")
+		f.P("kept = false")
+		f.P("}")
 		f.P("m.pop()")
 	default:
 		fail("no merge for %v", fl)
