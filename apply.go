@@ -241,37 +241,55 @@ func apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config) (*Re
 // record's (a user's timeline, whose id changes at its re-keys, is one user). Its steps
 // are those of the package documentation.
 func applyTo(current Record, ev *ConsumerUserEvent, opts Options, cfg Config, sameID bool) (*Result, error) {
+	var a applied
+	if err := a.apply(current, ev, opts, cfg, sameID); err != nil {
+		return nil, err
+	}
+	return result(current, a.next, ev, opts, cfg, &a.m, a.transitions, a.converted), nil // step 8
+}
+
+// applied is an event applied to a record, before its outcome is assembled (step 8):
+// all that a replay needs.
+type applied struct {
+	next        Record
+	m           merger
+	transitions [2]*Transition
+	converted   bool
+}
+
+// apply runs steps 1 to 7 of ev on current into a.
+func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config, sameID bool) error {
 	base, from, err := startingUser(current, ev, opts, sameID) // steps 1 and 2
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if cfg.StaleEvents == RejectStale && ev.Timestamp < current.LastEventTimestamp {
-		return nil, fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
+		return fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
 	}
-	m := merger{level: cfg.Level}
-	u := mergeAttributes(&m, base, ev.UpdatedConsumerUserAttributes) // step 3
-	var transitions [2]*Transition
+	a.m = merger{level: cfg.Level}
+	u := mergeAttributes(&a.m, base, ev.UpdatedConsumerUserAttributes) // step 3
 	for i, f := range statusFields { // step 4
-		if transitions[i], err = f.apply(cfg, &m, from, base, u, ev); err != nil {
-			return nil, err
+		if a.transitions[i], err = f.apply(cfg, &a.m, from, base, u, ev); err != nil {
+			return err
 		}
 	}
-	appendEventLinks(&m, base, u, ev) // step 7
+	appendEventLinks(&a.m, base, u, ev) // step 7
 	if cfg.Level == Strict {
 		if err := checkGrowth(base, u, ev); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := rekeyTo(cfg, &m, u, ev, opts); err != nil { // step 6
-		return nil, err
+	if err := rekeyTo(cfg, &a.m, u, ev, opts); err != nil { // step 6
+		return err
 	}
-	next := nextRecord(current, u, ev, opts) // step 5: the locks, then the scorer
+	a.next = nextRecord(current, u, ev, opts) // step 5: the locks, then the scorer
 	if cfg.Scorer != nil {
-		if err := score(cfg, &next, base.RiskScoreDetails, &m); err != nil {
-			return nil, err
+		if err := score(cfg, &a.next, base.RiskScoreDetails, &a.m); err != nil {
+			return err
 		}
 	}
-	return result(current, next, ev, opts, cfg, &m, transitions, from != base), nil // step 8
+	a.converted = from != base
+	return nil
 }
 
 // checkGrowth refuses, under Strict, an event that takes one of the lists a user gathers
@@ -474,7 +492,7 @@ func result(current, next Record, ev *ConsumerUserEvent, opts Options, cfg Confi
 		// after the event.
 		stored.RiskScoreDetails = next.Consumer.RiskScoreDetails
 	}
-	logEntry(&next, stored)
+	stored.Snapshot = logEntry(&next, ev)
 	return &Result{
 		User:            next.Consumer,
 		Previous:        current,

@@ -53,21 +53,23 @@ func jsonSize(appendJSON func([]byte) []byte) int {
 	return len(b)
 }
 
-// logEntry sets the snapshot bookkeeping of a new commit: it charges the entry's event
-// to next.SnapshotDue, and when that is spent it keeps next whole in the entry. A record
-// of no history (HistoryID empty: one built by the caller for the pure Apply, not
-// loaded from a Store) has no snapshots to keep: without this, every Apply to such a
-// record (whose SnapshotDue is 0) would encode the whole user to size its next snapshot.
-func logEntry(next *Record, e *StoredEvent) {
+// logEntry sets the snapshot bookkeeping of a new commit: it charges the event ev to
+// next.SnapshotDue, and when that is spent it returns next whole, the snapshot for the
+// commit's entry (else nil). A record of no history (HistoryID empty: one built by the
+// caller for the pure Apply, not loaded from a Store) has no snapshots to keep: without
+// this, every Apply to such a record (whose SnapshotDue is 0) would encode the whole user
+// to size its next snapshot.
+func logEntry(next *Record, ev *ConsumerUserEvent) *Record {
 	if next.HistoryID == "" {
-		return
+		return nil
 	}
-	next.SnapshotDue -= int64(jsonSize(e.ConsumerUserEvent.appendJSON))
-	if next.SnapshotDue <= 0 {
-		next.SnapshotDue = snapshotDue(next)
-		snap := *next
-		e.Snapshot = &snap
+	next.SnapshotDue -= int64(jsonSize(ev.appendJSON))
+	if next.SnapshotDue > 0 {
+		return nil
 	}
+	next.SnapshotDue = snapshotDue(next)
+	snap := *next
+	return &snap
 }
 
 // creationEntry returns the history entry of a new record: version 1, a snapshot.
@@ -100,11 +102,14 @@ func replayMerge(prev Record, e *StoredEvent) (Record, error) {
 		d := e.RiskScoreDetails
 		cfg.Scorer = func(*ConsumerUser) (*UserRiskScoreDetails, error) { return d, nil }
 	}
-	res, err := applyTo(prev, &e.ConsumerUserEvent, e.Options, cfg, false)
-	if err != nil {
+	var a applied
+	if err := a.apply(prev, &e.ConsumerUserEvent, e.Options, cfg, false); err != nil {
 		return Record{}, fmt.Errorf("%w: replaying event %q at version %d: %w", ErrStoredData, e.EventID, e.Version, err)
 	}
-	return res.Record, nil
+	// The outcome (changes, transitions, the entry) is not assembled again; only the
+	// bookkeeping is, so that the record is the one committed.
+	logEntry(&a.next, &e.ConsumerUserEvent)
+	return a.next, nil
 }
 
 // User returns the current record of userID (ErrUserNotFound): a shared, read-only
