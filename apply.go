@@ -268,7 +268,8 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 	}
 	a.m = merger{level: cfg.Level}
 	u := mergeAttributes(&a.m, base, ev.UpdatedConsumerUserAttributes) // step 3
-	for i, f := range statusFields { // step 4
+	// Step 4.
+	for i, f := range statusFields {
 		if a.transitions[i], err = f.apply(cfg, &a.m, from, base, u, ev); err != nil {
 			return err
 		}
