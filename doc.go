@@ -212,7 +212,10 @@
 //
 // Records, entries and Results are shared, read-only values: a Store keeps what Commit
 // is given and hands the same values out (memstore copies nothing), Apply shares with
-// its input what an event did not change, so a caller Clones what it wants to change.
+// its input what an event did not change (down to each object: an object the event
+// names but leaves exactly as it was, to the written form of its numbers, is the stored
+// one; the user itself is always a new value), so a caller Clones what it wants to
+// change.
 // Commit and Processor.Apply take ownership of what they are given. storetest.Checked
 // catches a write into a shared value in tests.
 //
