@@ -103,70 +103,33 @@ func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 		if fl.rule("name") {
 			val = "m.name(" + val + ")"
 		}
-		f.P("if x := ", val, "; ", na, " != x {")
-		f.P("m.changed(", name, ")")
-		f.P(na, " = x")
-		f.P("kept = false")
-		f.P("}")
+		replace(f, "x := "+val+"; "+na+" != x", na, "x", name)
 	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
 		if fl.rule("name") {
 			val = "m.name(" + val + ")"
 		}
-		f.P("if x := ", val, "; ", na, " == nil || *", na, " != x {")
-		f.P("m.changed(", name, ")")
-		f.P(na, " = &x")
-		f.P("kept = false")
-		f.P("}")
+		replace(f, "x := "+val+"; "+na+" == nil || *"+na+" != x", na, "&x", name)
 	case kInt, kBool:
-		f.P("if ", na, " != ", val, " || cur == nil {")
-		f.P("m.changed(", name, ")")
-		f.P(na, " = ", val)
-		f.P("kept = false")
-		f.P("}")
+		replace(f, na+" != "+val+" || cur == nil", na, val, name)
 	case kFloat:
 		// -0 equals 0 (no change) but is written apart: it replaces a stored 0.
-		f.P("if ", na, " != ", val, " || cur == nil {")
-		f.P("m.changed(", name, ")")
-		f.P("}")
-		f.P("if cur == nil || !sameFloat(", na, ", ", val, ") {")
-		f.P(na, " = ", val)
-		f.P("kept = false")
-		f.P("}")
+		rewrite(f, na+" != "+val, "!sameFloat("+na+", "+val+")", na, val, name)
 	case kDecimal:
-		// Numerically equal is no change; the stored value stays only if it is written
-		// the same (1.5 and 1.50 are equal numbers).
-		f.P("if cur == nil || !", na, ".Equal(", val, ") {")
-		f.P("m.changed(", name, ")")
-		f.P("}")
-		f.P("if cur == nil || !sameDecimal(", na, ", ", val, ", false) {")
-		f.P(na, " = ", val)
-		f.P("kept = false")
-		f.P("}")
+		// Numerically equal is no change, but 1.5 and 1.50 are written apart.
+		rewrite(f, "!"+na+".Equal("+val+")", "!sameDecimal("+na+", "+val+", false)", na, val, name)
 	case kStrings:
 		if fl.rule("name") {
 			val = "m.names(" + val + ")"
 		}
-		f.P("if x := ", val, "; !equalSlice(", na, ", x) {")
-		f.P("m.changed(", name, ")")
-		f.P(na, " = x")
-		f.P("kept = false")
-		f.P("}")
+		replace(f, "x := "+val+"; !equalSlice("+na+", x)", na, "x", name)
 	case kEnums, kRaw:
-		f.P("if !equalSlice(", na, ", ", val, ") {")
-		f.P("m.changed(", name, ")")
-		f.P(na, " = ", val)
-		f.P("kept = false")
-		f.P("}")
+		replace(f, "!equalSlice("+na+", "+val+")", na, val, name)
 	case kStructs:
 		if g.named(fl.Elem) {
 			val = "normStructs(m, " + val + ")"
 		}
 		if fl.rule("bykey") {
-			f.P("if x := mergeTags(", na, ", ", val, "); !equalStructs(", na, ", x, true) {")
-			f.P("m.changed(", name, ")")
-			f.P(na, " = x")
-			f.P("kept = false")
-			f.P("}")
+			replace(f, "x := mergeTags("+na+", "+val+"); !equalStructs("+na+", x, true)", na, "x", name)
 		} else {
 			// Elements that encode the same are no change; the stored ones stay only
 			// if they are exactly the same.
@@ -191,4 +154,27 @@ func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 	default:
 		fail("no merge for %v", fl)
 	}
+}
+
+// replace writes: if cond, the member changed: note it, and write x into na (n is then
+// no longer *cur).
+func replace(f *genFile, cond, na, x, name string) {
+	f.P("if ", cond, " {")
+	f.P("m.changed(", name, ")")
+	f.P(na, " = ", x)
+	f.P("kept = false")
+	f.P("}")
+}
+
+// rewrite writes the merge of a number whose equal values can be written apart: if
+// changed, or there is no stored value, the member changed; if written apart (differ),
+// or there is no stored value, val replaces it.
+func rewrite(f *genFile, changed, differ, na, val, name string) {
+	f.P("if cur == nil || ", changed, " {")
+	f.P("m.changed(", name, ")")
+	f.P("}")
+	f.P("if cur == nil || ", differ, " {")
+	f.P(na, " = ", val)
+	f.P("kept = false")
+	f.P("}")
 }
