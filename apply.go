@@ -257,7 +257,7 @@ type applied struct {
 	converted   bool
 }
 
-// apply runs steps 1 to 7 of ev on current into a.
+// apply runs steps 1 to 7 of ev on current into a (whose merger may be quiet).
 func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg Config, sameID bool) error {
 	base, from, err := startingUser(current, ev, opts, sameID) // steps 1 and 2
 	if err != nil {
@@ -266,7 +266,7 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 	if cfg.StaleEvents == RejectStale && ev.Timestamp < current.LastEventTimestamp {
 		return fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
 	}
-	a.m = merger{level: cfg.Level}
+	a.m.level = cfg.Level
 	u := mergeAttributes(&a.m, base, ev.UpdatedConsumerUserAttributes) // step 3
 	// Step 4.
 	for i, f := range statusFields {

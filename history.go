@@ -102,7 +102,7 @@ func replayMerge(prev Record, e *StoredEvent) (Record, error) {
 		d := e.RiskScoreDetails
 		cfg.Scorer = func(*ConsumerUser) (*UserRiskScoreDetails, error) { return d, nil }
 	}
-	var a applied
+	a := applied{m: merger{quiet: true}}
 	if err := a.apply(prev, &e.ConsumerUserEvent, e.Options, cfg, false); err != nil {
 		return Record{}, fmt.Errorf("%w: replaying event %q at version %d: %w", ErrStoredData, e.EventID, e.Version, err)
 	}

@@ -14,7 +14,10 @@ import (
 // merger carries one merge of validated ConsumerUserAttributes into a consumer user: the
 // path being merged and the changed paths.
 type merger struct {
-	level   Level
+	level Level
+	// quiet counts the changes without spelling their paths: a replay needs the record,
+	// not the changes, and the merge only counts them (len(changes)).
+	quiet   bool
 	path    []string
 	changes []string
 	// paths holds the text of every changed path, one after the other: each string in
@@ -28,6 +31,10 @@ func (m *merger) pop()             { m.path = m.path[:len(m.path)-1] }
 // changed records that the member leaf of the current path changed ("" for the current
 // path itself).
 func (m *merger) changed(leaf string) {
+	if m.quiet {
+		m.changes = append(m.changes, "")
+		return
+	}
 	if m.paths.Cap() == 0 {
 		m.paths.Grow(256)
 	}
