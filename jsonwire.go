@@ -72,59 +72,68 @@ func (d *decoder) leave() {
 	d.path = d.path[:len(d.path)-1]
 }
 
-// objStart starts reading an object; it reports a value of another type and returns false.
-func (d *decoder) objStart() bool {
+// open starts reading an object or array, which opens with c, and enters seg; it reports
+// a value of another type (want) and returns false.
+func (d *decoder) open(c byte, want string, seg segment) bool {
 	if d.fatal {
 		return false
 	}
-	if d.peek() != '{' {
-		d.mismatch("an object")
+	if d.peek() != c {
+		d.mismatch(want)
 		return false
 	}
 	d.i++
 	if !d.enter() {
 		return false
 	}
-	d.path = append(d.path, segment{})
+	d.path = append(d.path, seg)
 	return true
+}
+
+// objStart starts reading an object; it reports a value of another type and returns false.
+func (d *decoder) objStart() bool { return d.open('{', "an object", segment{}) }
+
+// arrStart starts reading an array; it reports a value of another type and returns false.
+func (d *decoder) arrStart() bool { return d.open('[', "an array", segment{array: true}) }
+
+// next moves to the next member or element of the innermost object or array, which
+// closes with close: it consumes the ',' before any but the first and returns the
+// container's segment. It returns nil at the end of the container (which it consumes) or
+// on an error.
+func (d *decoder) next(close byte) *segment {
+	if d.fatal {
+		return nil
+	}
+	top := &d.path[len(d.path)-1]
+	switch c := d.peek(); {
+	case c == close:
+		d.i++
+		d.leave()
+		return nil
+	case top.n == 0:
+	case c == ',':
+		d.i++
+	default:
+		d.syntax("expected ',' or '" + string(close) + "'")
+		return nil
+	}
+	return top
 }
 
 // objNext reads the next member name into d.key, up to its colon, and returns true; it
 // returns false at the end of the object (which it consumes) or on an error.
 func (d *decoder) objNext() bool {
-	if d.fatal {
+	top := d.next('}')
+	if top == nil {
 		return false
 	}
-	top := &d.path[len(d.path)-1]
-	c := d.peek()
-	if top.n > 0 {
-		switch c {
-		case ',':
-			d.i++
-			c = d.peek()
-			if c != '"' {
-				d.syntax("expected a member name")
-				return false
-			}
-		case '}':
-			d.i++
-			d.leave()
-			return false
-		default:
-			d.syntax("expected ',' or '}'")
-			return false
-		}
-	} else {
-		switch c {
-		case '}':
-			d.i++
-			d.leave()
-			return false
-		case '"':
-		default:
+	if d.peek() != '"' {
+		if top.n == 0 {
 			d.syntax("expected a member name or '}'")
-			return false
+		} else {
+			d.syntax("expected a member name")
 		}
+		return false
 	}
 	start := d.i
 	top.hasKey = false
@@ -148,46 +157,11 @@ func (d *decoder) objNext() bool {
 	return true
 }
 
-// arrStart starts reading an array; it reports a value of another type and returns false.
-func (d *decoder) arrStart() bool {
-	if d.fatal {
-		return false
-	}
-	if d.peek() != '[' {
-		d.mismatch("an array")
-		return false
-	}
-	d.i++
-	if !d.enter() {
-		return false
-	}
-	d.path = append(d.path, segment{array: true})
-	return true
-}
-
 // arrNext returns true when another element follows, false at the end of the array
 // (which it consumes) or on an error.
 func (d *decoder) arrNext() bool {
-	if d.fatal {
-		return false
-	}
-	top := &d.path[len(d.path)-1]
-	c := d.peek()
-	if top.n > 0 {
-		switch c {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			d.leave()
-			return false
-		default:
-			d.syntax("expected ',' or ']'")
-			return false
-		}
-	} else if c == ']' {
-		d.i++
-		d.leave()
+	top := d.next(']')
+	if top == nil {
 		return false
 	}
 	top.n++
