@@ -135,6 +135,21 @@ func create(ctx context.Context, s userevents.Store, u *userevents.ConsumerUser)
 	return createRecord(ctx, s, userevents.Record{Consumer: u})
 }
 
+// createUsers creates user(id) for each of ids, and records a violation for each that fails.
+func (c *collector) createUsers(ctx context.Context, s userevents.Store, ids ...string) {
+	for _, id := range ids {
+		c.expect("create "+id, create(ctx, s, user(id)), nil)
+	}
+}
+
+// asCreated records a violation unless user id stands as createUsers left it: the
+// creation's record, and a history of the creation alone.
+func (c *collector) asCreated(ctx context.Context, s userevents.Store, id string) {
+	want, _ := creation(userevents.Record{Consumer: user(id)})
+	c.loadSame(ctx, s, id, want)
+	c.historyVersions(ctx, s, hist(id), 1, []int64{1})
+}
+
 // event returns the history entry of event id for userID, the outcome of going from
 // version-1 to version, in history hist(userID).
 func event(id, userID string, version int64) *userevents.StoredEvent {
@@ -237,7 +252,7 @@ func loadMissing(ctx context.Context, s userevents.Store) []error {
 
 func createExisting(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
+	c.createUsers(ctx, s, "u1")
 	other := user("u1")
 	other.Occupation = userevents.Ptr("impostor")
 	c.expect("create u1 again", create(ctx, s, other), userevents.ErrUserExists)
@@ -251,7 +266,7 @@ func createExisting(ctx context.Context, s userevents.Store) []error {
 
 func versionCheck(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
+	c.createUsers(ctx, s, "u1")
 	c.expect("update u1 from version 1", update(ctx, s, "u1", 1, "e1"), nil)
 	want, _ := updated("e1", "u1", 2)
 	c.loadSame(ctx, s, "u1", want)
@@ -297,14 +312,11 @@ func eventRoundTrip(ctx context.Context, s userevents.Store) []error {
 
 func eventIDUnique(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
-	c.expect("create u2", create(ctx, s, user("u2")), nil)
+	c.createUsers(ctx, s, "u1", "u2")
 	c.expect("event e1 for u1", update(ctx, s, "u1", 1, "e1"), nil)
 	c.expect("event e1 again for u2", update(ctx, s, "u2", 1, "e1"), userevents.ErrEventIDConflict)
 	c.expect("event e1 again for u1", update(ctx, s, "u1", 2, "e1"), userevents.ErrEventIDConflict)
-	want, _ := creation(userevents.Record{Consumer: user("u2")})
-	c.loadSame(ctx, s, "u2", want)
-	c.historyVersions(ctx, s, hist("u2"), 1, []int64{1})
+	c.asCreated(ctx, s, "u2")
 	got, err := s.LoadEvent(ctx, "e1")
 	c.expect("LoadEvent(e1)", err, nil)
 	if err == nil && got.UserID != "u1" {
@@ -330,7 +342,7 @@ func rekeyed(from, to, eventID string) (userevents.Record, *userevents.StoredEve
 
 func rekeyFree(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
+	c.createUsers(ctx, s, "u1")
 	c.expect("re-key u1 to u9", rekey(ctx, s, "u1", "u9", "e1"), nil)
 	want, _ := rekeyed("u1", "u9", "e1")
 	c.loadSame(ctx, s, "u9", want)
@@ -351,31 +363,24 @@ func rekeyFree(ctx context.Context, s userevents.Store) []error {
 
 func rekeyTaken(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
-	c.expect("create u2", create(ctx, s, user("u2")), nil)
+	c.createUsers(ctx, s, "u1", "u2")
 	c.expect("re-key u1 to the taken u2", rekey(ctx, s, "u1", "u2", "e1"), userevents.ErrUserExists)
-	for _, id := range []string{"u1", "u2"} {
-		want, _ := creation(userevents.Record{Consumer: user(id)})
-		c.loadSame(ctx, s, id, want)
-		c.historyVersions(ctx, s, hist(id), 1, []int64{1})
-	}
+	c.asCreated(ctx, s, "u1")
+	c.asCreated(ctx, s, "u2")
 	c.noEvent(ctx, s, "e1")
 	return c
 }
 
 func atomicity(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
-	c.expect("create u2", create(ctx, s, user("u2")), nil)
+	c.createUsers(ctx, s, "u1", "u2")
 	c.expect("e1 for u2", update(ctx, s, "u2", 1, "e1"), nil)
 	// A version conflict with a new event id: neither the user nor the entry is written.
 	c.expect("stale commit", update(ctx, s, "u1", 7, "e2"), userevents.ErrVersionConflict)
 	c.noEvent(ctx, s, "e2")
 	// An event id conflict with a good version: the user is not written.
 	c.expect("taken event id", update(ctx, s, "u1", 1, "e1"), userevents.ErrEventIDConflict)
-	want, _ := creation(userevents.Record{Consumer: user("u1")})
-	c.loadSame(ctx, s, "u1", want)
-	c.historyVersions(ctx, s, hist("u1"), 1, []int64{1})
+	c.asCreated(ctx, s, "u1")
 	// A creation over an existing user writes no entry either.
 	rec, entry := creation(userevents.Record{Consumer: user("u1"), HistoryID: "h-again"})
 	c.expect("create over u1", s.Commit(ctx, userevents.Commit{UserID: "u1", Record: rec, Event: entry}), userevents.ErrUserExists)
@@ -474,8 +479,7 @@ func (c *collector) historySame(ctx context.Context, s userevents.Store, history
 // that the caller may stop early.
 func historyOrder(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
-	c.expect("create u2", create(ctx, s, user("u2")), nil)
+	c.createUsers(ctx, s, "u1", "u2")
 	for v := int64(1); v <= 5; v++ {
 		c.expect("update u1", update(ctx, s, "u1", v, fmt.Sprintf("u1-e%d", v)), nil)
 		if v <= 2 {
@@ -504,7 +508,7 @@ func historyOrder(ctx context.Context, s userevents.Store) []error {
 // the version asked for.
 func historyFromSnapshot(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
+	c.createUsers(ctx, s, "u1")
 	snapshots := map[int64]bool{3: true, 4: true, 7: true}
 	for v := int64(2); v <= 9; v++ {
 		next, ev := updated(fmt.Sprintf("e%d", v), "u1", v)
@@ -538,7 +542,7 @@ func historyFromSnapshot(ctx context.Context, s userevents.Store) []error {
 // oneWinner runs K concurrent commits on the same version: exactly one wins.
 func oneWinner(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.expect("create u1", create(ctx, s, user("u1")), nil)
+	c.createUsers(ctx, s, "u1")
 	const k = 16
 	errs := make([]error, k) // one slot per goroutine
 	var wg sync.WaitGroup
