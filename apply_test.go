@@ -514,15 +514,7 @@ func TestApply(t *testing.T) {
 					t.Errorf("got %v, want %v", err, tt.err)
 				}
 				if tt.errs != nil {
-					var ve *ValidationError
-					if !errors.As(err, &ve) {
-						t.Fatalf("got %v, want a *ValidationError", err)
-					}
-					var got []fe
-					for _, f := range ve.Fields {
-						got = append(got, fe{f.Path, f.Code})
-					}
-					if diff := cmp.Diff(tt.errs, got); diff != "" {
+					if diff := cmp.Diff(tt.errs, problemsOf(t, err)); diff != "" {
 						t.Errorf("problems (-want +got):\n%s", diff)
 					}
 				}

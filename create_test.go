@@ -11,7 +11,7 @@ import (
 )
 
 func TestParseCreateQuery(t *testing.T) {
-	type fe struct{ Path, Code string }
+	type fe = userevents.FE
 	tests := []struct {
 		name  string
 		query string
@@ -60,15 +60,7 @@ func TestParseCreateQuery(t *testing.T) {
 				}
 				return
 			}
-			var ve *userevents.ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("got %v, want a *ValidationError", err)
-			}
-			var gotErrs []fe
-			for _, f := range ve.Fields {
-				gotErrs = append(gotErrs, fe{f.Path, f.Code})
-			}
-			if diff := cmp.Diff(tt.errs, gotErrs); diff != "" {
+			if diff := cmp.Diff(tt.errs, userevents.ProblemsOf(t, err)); diff != "" {
 				t.Errorf("problems (-want +got):\n%s", diff)
 			}
 		})

@@ -12,3 +12,9 @@ func RandomEvent(r *rand.Rand) *ConsumerUserEvent { return randomEvent(r) }
 
 // StoredUsers is storedUsers.
 func StoredUsers(t testing.TB) map[string]*ConsumerUser { return storedUsers(t) }
+
+// FE is fe, an expected problem.
+type FE = fe
+
+// ProblemsOf is problemsOf.
+func ProblemsOf(t testing.TB, err error) []FE { return problemsOf(t, err) }

@@ -15,6 +15,26 @@ import (
 // fe is an expected problem: its path and code.
 type fe struct{ Path, Code string }
 
+// fieldErrs returns the path and code of each problem of ve, in its order.
+func fieldErrs(ve *ValidationError) []fe {
+	var out []fe
+	for _, f := range ve.Fields {
+		out = append(out, fe{f.Path, f.Code})
+	}
+	return out
+}
+
+// problemsOf returns the path and code of each problem of err, in its order; it fails t
+// unless err is a *ValidationError.
+func problemsOf(t testing.TB, err error) []fe {
+	t.Helper()
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("got %v, want a *ValidationError", err)
+	}
+	return fieldErrs(ve)
+}
+
 // problems decodes doc (an event, or a consumer user when user is true) and validates it
 // at level with opts, and returns every problem found, sorted. Decoding problems come
 // alone: validation needs a decoded document.
@@ -39,13 +59,12 @@ func problems(t *testing.T, doc string, user bool, level Level, opts Options, do
 	if !errors.As(err, &ve) {
 		t.Fatalf("error %v is not a *ValidationError", err)
 	}
-	var out []fe
 	for _, f := range ve.Fields {
 		if f.Message == "" {
 			t.Errorf("%s %s: empty message", f.Path, f.Code)
 		}
-		out = append(out, fe{f.Path, f.Code})
 	}
+	out := fieldErrs(ve)
 	sortFE(out)
 	return out
 }
