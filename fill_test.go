@@ -187,24 +187,23 @@ func setOptional(o any, v reflect.Value) {
 }
 
 // fullUser returns a consumer user with every field set, valid under Strict.
-func fullUser() *ConsumerUser {
-	u := new(ConsumerUser)
-	(&filler{}).fill(reflect.ValueOf(u).Elem())
-	u.UserID = "user-full"
-	u.CreatedTimestamp = 1600000000000
-	u.UserStateDetails.UserID = Ptr(u.UserID)
-	u.KYCStatusDetails.UserID = Ptr(u.UserID)
-	return u
-}
+func fullUser() *ConsumerUser { return filledUser[ConsumerUser]("user-full") }
 
 // fullBusiness returns a business user with every field set.
-func fullBusiness() *BusinessUser {
-	u := new(BusinessUser)
-	(&filler{}).fill(reflect.ValueOf(u).Elem())
-	u.UserID = "business-full"
-	u.CreatedTimestamp = 1600000000000
-	u.UserStateDetails.UserID = Ptr(u.UserID)
-	u.KYCStatusDetails.UserID = Ptr(u.UserID)
+func fullBusiness() *BusinessUser { return filledUser[BusinessUser]("business-full") }
+
+// filledUser returns a user of either type with every field set, and id as its id and
+// the legacy id of its state and KYC status details (fields both types have, reached by
+// name).
+func filledUser[T ConsumerUser | BusinessUser](id string) *T {
+	u := new(T)
+	v := reflect.ValueOf(u).Elem()
+	(&filler{}).fill(v)
+	v.FieldByName("UserID").SetString(id)
+	v.FieldByName("CreatedTimestamp").SetFloat(1600000000000)
+	for _, details := range []string{"UserStateDetails", "KYCStatusDetails"} {
+		v.FieldByName(details).Elem().FieldByName("UserID").Set(reflect.ValueOf(Ptr(id)))
+	}
 	return u
 }
 
