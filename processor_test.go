@@ -292,6 +292,16 @@ func TestConcurrentSameEvent(t *testing.T) {
 	}
 }
 
+// failingOn returns a FaultyStore (its Store left to set) whose operation op fails with err.
+func failingOn(op string, err error) *storetest.FaultyStore {
+	return &storetest.FaultyStore{Before: func(_ context.Context, o string) error {
+		if o == op {
+			return err
+		}
+		return nil
+	}}
+}
+
 func TestProcessorFaults(t *testing.T) {
 	ctx := context.Background()
 	boom := errors.New("store unavailable")
@@ -314,12 +324,7 @@ func TestProcessorFaults(t *testing.T) {
 	}
 
 	t.Run("a failing load", func(t *testing.T) {
-		f := &storetest.FaultyStore{Before: func(_ context.Context, op string) error {
-			if op == storetest.OpLoadUser {
-				return boom
-			}
-			return nil
-		}}
+		f := failingOn(storetest.OpLoadUser, boom)
 		p := setup(t, f)
 		if _, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{}); !errors.Is(err, boom) {
 			t.Errorf("got %v", err)
@@ -329,12 +334,7 @@ func TestProcessorFaults(t *testing.T) {
 		}
 	})
 	t.Run("a failing commit", func(t *testing.T) {
-		f := &storetest.FaultyStore{Before: func(_ context.Context, op string) error {
-			if op == storetest.OpCommit {
-				return boom
-			}
-			return nil
-		}}
+		f := failingOn(storetest.OpCommit, boom)
 		p := setup(t, f)
 		if r, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{}); !errors.Is(err, boom) || r != nil {
 			t.Errorf("got %v, %v: success reported for an uncommitted event", r, err)
@@ -638,12 +638,8 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := &storetest.FaultyStore{Store: memstore.New(), Before: func(_ context.Context, op string) error {
-				if op == tt.op {
-					return fmt.Errorf("somestore: stored data: %w", decodeErr)
-				}
-				return nil
-			}}
+			f := failingOn(tt.op, fmt.Errorf("somestore: stored data: %w", decodeErr))
+			f.Store = memstore.New()
 			if err := userevents.NewProcessor(f.Store, userevents.Config{}).CreateConsumerUser(ctx,
 				&userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
 				t.Fatal(err)
