@@ -97,47 +97,39 @@ func sameVerdict(t *testing.T, validate func() error) {
 // the same value and validates to the same verdict twice.
 func FuzzDecodeEvent(f *testing.F) {
 	addSeeds(f, eventSeeds, fullEventJSON, "fixtures/seed-request.json", "bench-inputs/small-event.json", "bench-inputs/kyc-event.json", "bench-inputs/full-event.json")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		e, err := DecodeEvent(data)
-		if err != nil {
-			checkDecodeError(t, err)
-			return
-		}
-		enc := e.appendJSON(nil)
-		e2, err := DecodeEvent(enc)
-		if err != nil {
-			t.Fatalf("re-encoded event does not decode: %v\n%s", err, enc)
-		}
-		if enc2 := e2.appendJSON(nil); !bytes.Equal(enc, enc2) {
-			t.Fatalf("round trip differs:\n%s\n%s", enc, enc2)
-		}
-		for _, level := range []Level{Strict, Compatible} {
-			sameVerdict(t, func() error { return e.Validate(level) })
-		}
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { roundTrip(t, data, DecodeEvent) })
 }
 
 // FuzzDecodeConsumerUser: as FuzzDecodeEvent, for users.
 func FuzzDecodeConsumerUser(f *testing.F) {
 	addSeeds(f, userSeeds, fullUserJSON, "fixtures/consumer-user.json", "fixtures/seed-response.json", "bench-inputs/full-user.json")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		u, err := DecodeConsumerUser(data)
-		if err != nil {
-			checkDecodeError(t, err)
-			return
-		}
-		enc := u.appendJSON(nil)
-		u2, err := DecodeConsumerUser(enc)
-		if err != nil {
-			t.Fatalf("re-encoded user does not decode: %v\n%s", err, enc)
-		}
-		if enc2 := u2.appendJSON(nil); !bytes.Equal(enc, enc2) {
-			t.Fatalf("round trip differs:\n%s\n%s", enc, enc2)
-		}
-		for _, level := range []Level{Strict, Compatible} {
-			sameVerdict(t, func() error { return u.Validate(level) })
-		}
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { roundTrip(t, data, DecodeConsumerUser) })
+}
+
+// roundTrip is the check of FuzzDecodeEvent and FuzzDecodeConsumerUser on one input:
+// decode gives an error (see checkDecodeError), or a value whose encoding decodes to
+// the same encoding and that validates to the same verdict twice at each level.
+func roundTrip[T interface {
+	appendJSON([]byte) []byte
+	Validate(Level) error
+}](t *testing.T, data []byte, decode func([]byte, ...DecodeOption) (T, error)) {
+	t.Helper()
+	v, err := decode(data)
+	if err != nil {
+		checkDecodeError(t, err)
+		return
+	}
+	enc := v.appendJSON(nil)
+	v2, err := decode(enc)
+	if err != nil {
+		t.Fatalf("the re-encoding does not decode: %v\n%s", err, enc)
+	}
+	if enc2 := v2.appendJSON(nil); !bytes.Equal(enc, enc2) {
+		t.Fatalf("round trip differs:\n%s\n%s", enc, enc2)
+	}
+	for _, level := range []Level{Strict, Compatible} {
+		sameVerdict(t, func() error { return v.Validate(level) })
+	}
 }
 
 // FuzzDecodeAgreesWithStdlib: where the decoder accepts an event, encoding/json reads
