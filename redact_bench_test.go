@@ -8,35 +8,25 @@ import (
 // asks for it (LogValue) and as Redact gives it for a slice of documents.
 func BenchmarkLogValueUser(b *testing.B) {
 	u := fullUser()
-	b.Run("user", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_ = u.LogValue()
-		}
-	})
-	b.Run("redact-docs", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_ = Redact(u.LegalDocuments).LogValue()
-		}
-	})
+	benchAllocs(b, "user", func() { _ = u.LogValue() })
+	benchAllocs(b, "redact-docs", func() { _ = Redact(u.LegalDocuments).LogValue() })
 }
 
 // BenchmarkCloneUser measures the deep copy of a full consumer user and of a stored
 // event.
 func BenchmarkCloneUser(b *testing.B) {
 	u := fullUser()
-	b.Run("user", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			_ = u.Clone()
-		}
-	})
+	benchAllocs(b, "user", func() { _ = u.Clone() })
 	e := fullEvent()
-	b.Run("event", func(b *testing.B) {
+	benchAllocs(b, "event", func() { _ = e.Clone() })
+}
+
+// benchAllocs runs f as the sub-benchmark name, with its allocations reported.
+func benchAllocs(b *testing.B, name string, f func()) {
+	b.Run(name, func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			_ = e.Clone()
+			f()
 		}
 	})
 }
