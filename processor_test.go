@@ -43,6 +43,7 @@ func (c *countingStore) Commit(ctx context.Context, cm userevents.Commit) error 
 	return err
 }
 
+// mustEvent decodes the event doc, failing t if it does not decode.
 func mustEvent(t testing.TB, doc string) *userevents.ConsumerUserEvent {
 	t.Helper()
 	e, err := userevents.DecodeEvent([]byte(doc))
@@ -50,6 +51,16 @@ func mustEvent(t testing.TB, doc string) *userevents.ConsumerUserEvent {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// mustUser decodes the consumer user doc, failing t if it does not decode.
+func mustUser(t testing.TB, doc string) *userevents.ConsumerUser {
+	t.Helper()
+	u, err := userevents.DecodeConsumerUser([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // newProcessor returns a processor over a fresh memstore, counted, with users u1 and u2.

@@ -124,20 +124,13 @@ func TestTimestampOrder(t *testing.T) {
 			cfg := tt.cfg
 			cfg.Order = userevents.TimestampOrder
 			p := userevents.NewProcessor(storetest.Checked(t, memstore.New()), cfg)
-			u, err := userevents.DecodeConsumerUser([]byte(tt.user))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := p.CreateConsumerUser(ctx, u); err != nil {
+			if err := p.CreateConsumerUser(ctx, mustUser(t, tt.user)); err != nil {
 				t.Fatal(err)
 			}
 			var last *userevents.Result
 			var applied []string
 			for _, a := range tt.arrivals {
-				ev, err := userevents.DecodeEvent([]byte(a.doc))
-				if err != nil {
-					t.Fatal(err)
-				}
+				ev := mustEvent(t, a.doc)
 				res, err := p.Apply(ctx, ev, a.opts)
 				if a.err != nil {
 					if !errors.Is(err, a.err) {
@@ -196,11 +189,7 @@ func TestTimestampOrder(t *testing.T) {
 // sameUser fails the test unless u's JSON is the JSON document want.
 func sameUser(t *testing.T, want string, u *userevents.ConsumerUser) {
 	t.Helper()
-	w, err := userevents.DecodeConsumerUser([]byte(want))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(mustJSON(t, w), mustJSON(t, u)); diff != "" {
+	if diff := cmp.Diff(mustJSON(t, mustUser(t, want)), mustJSON(t, u)); diff != "" {
 		t.Errorf("user (-want +got):\n%s", diff)
 	}
 }
@@ -230,8 +219,7 @@ func TestUserAsOfTimestampOrder(t *testing.T) {
 			`{"timestamp":1700042700000,"userId":"u1","eventId":"done","updatedConsumerUserAttributes":{"kycStatusDetails":{"status":"SUCCESSFUL"}}}`,
 			`{"timestamp":1700042400000,"userId":"u1","eventId":"started","updatedConsumerUserAttributes":{"kycStatusDetails":{"status":"IN_PROGRESS"}}}`,
 		} {
-			ev, _ := userevents.DecodeEvent([]byte(doc))
-			if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
+			if _, err := p.Apply(ctx, mustEvent(t, doc), userevents.Options{}); err != nil {
 				t.Fatal(err)
 			}
 		}
