@@ -9,12 +9,12 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/internal/together"
 	"github.com/compliancekit/userevents/memstore"
 	"github.com/compliancekit/userevents/storetest"
 	"github.com/google/go-cmp/cmp"
@@ -276,19 +276,10 @@ func TestConcurrentSameEvent(t *testing.T) {
 	p, s := newProcessor(t, userevents.Config{})
 	results := make([]*userevents.Result, n)
 	errs := make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			<-start
-			e := mustEvent(t, `{"timestamp":1700000000000,"userId":"u1","eventId":"same","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}}`)
-			results[i], errs[i] = p.Apply(ctx, e, userevents.Options{})
-		}(i)
-	}
-	close(start)
-	wg.Wait()
+	together.Run(n, func(i int) {
+		e := mustEvent(t, `{"timestamp":1700000000000,"userId":"u1","eventId":"same","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}}`)
+		results[i], errs[i] = p.Apply(ctx, e, userevents.Options{})
+	})
 	dups := 0
 	for i := 0; i < n; i++ {
 		if errs[i] != nil {

@@ -24,6 +24,7 @@ import (
 	"testing"
 
 	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/internal/together"
 	"github.com/shopspring/decimal"
 )
 
@@ -545,18 +546,7 @@ func oneWinner(ctx context.Context, s userevents.Store) []error {
 	c.createUsers(ctx, s, "u1")
 	const k = 16
 	errs := make([]error, k) // one slot per goroutine
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := 0; i < k; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			<-start
-			errs[i] = update(ctx, s, "u1", 1, fmt.Sprintf("e%d", i))
-		}(i)
-	}
-	close(start)
-	wg.Wait()
+	together.Run(k, func(i int) { errs[i] = update(ctx, s, "u1", 1, fmt.Sprintf("e%d", i)) })
 	winner := -1
 	for i, err := range errs {
 		switch {
