@@ -51,17 +51,11 @@ func TestParseCreateQuery(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := userevents.ParseCreateQuery(tt.query)
-			if tt.errs == nil {
-				if err != nil {
-					t.Fatalf("got error %v, want none", err)
-				}
-				if diff := cmp.Diff(tt.want, got); diff != "" {
-					t.Errorf("options (-want +got):\n%s", diff)
-				}
+			if userevents.ExpectProblems(t, err, tt.errs) {
 				return
 			}
-			if diff := cmp.Diff(tt.errs, userevents.ProblemsOf(t, err)); diff != "" {
-				t.Errorf("problems (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
 			}
 		})
 	}

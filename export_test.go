@@ -16,5 +16,8 @@ func StoredUsers(t testing.TB) map[string]*ConsumerUser { return storedUsers(t) 
 // FE is fe, an expected problem.
 type FE = fe
 
-// ProblemsOf is problemsOf.
-func ProblemsOf(t testing.TB, err error) []FE { return problemsOf(t, err) }
+// ExpectProblems is expectProblems.
+func ExpectProblems(t testing.TB, err error, want []FE) bool {
+	t.Helper()
+	return expectProblems(t, err, want)
+}

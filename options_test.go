@@ -50,18 +50,10 @@ func TestParseOptions(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, err := ParseOptions(q)
-			if tt.errs != nil {
-				if diff := cmp.Diff(tt.errs, problemsOf(t, err)); diff != "" {
-					t.Errorf("errors (-want +got):\n%s", diff)
-				}
+			if expectProblems(t, err, tt.errs) {
 				_, err := ParseQuery(tt.query)
-				if diff := cmp.Diff(tt.errs, problemsOf(t, err)); diff != "" {
-					t.Errorf("ParseQuery errors (-want +got):\n%s", diff)
-				}
+				expectProblems(t, err, tt.errs)
 				return
-			}
-			if err != nil {
-				t.Fatalf("unexpected error %v", err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
@@ -125,14 +117,8 @@ func TestParseQuery(t *testing.T) {
 				}
 				return
 			}
-			if tt.errs != nil {
-				if diff := cmp.Diff(tt.errs, problemsOf(t, err)); diff != "" {
-					t.Errorf("errors (-want +got):\n%s", diff)
-				}
+			if expectProblems(t, err, tt.errs) {
 				return
-			}
-			if err != nil {
-				t.Fatalf("unexpected error %v", err)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)

@@ -43,24 +43,21 @@ func (c *countingStore) Commit(ctx context.Context, cm userevents.Commit) error 
 	return err
 }
 
+// mustDecode decodes doc with decode (userevents.DecodeEvent, DecodeConsumerUser, …),
+// failing t if it does not decode.
+func mustDecode[T any](t testing.TB, decode func([]byte, ...userevents.DecodeOption) (T, error), doc string) T {
+	t.Helper()
+	v, err := decode([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 // mustEvent decodes the event doc, failing t if it does not decode.
 func mustEvent(t testing.TB, doc string) *userevents.ConsumerUserEvent {
 	t.Helper()
-	e, err := userevents.DecodeEvent([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
-
-// mustUser decodes the consumer user doc, failing t if it does not decode.
-func mustUser(t testing.TB, doc string) *userevents.ConsumerUser {
-	t.Helper()
-	u, err := userevents.DecodeConsumerUser([]byte(doc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return mustDecode(t, userevents.DecodeEvent, doc)
 }
 
 // newProcessor returns a processor over a fresh memstore, counted, with users u1 and u2.

@@ -124,7 +124,7 @@ func TestTimestampOrder(t *testing.T) {
 			cfg := tt.cfg
 			cfg.Order = userevents.TimestampOrder
 			p := userevents.NewProcessor(storetest.Checked(t, memstore.New()), cfg)
-			if err := p.CreateConsumerUser(ctx, mustUser(t, tt.user)); err != nil {
+			if err := p.CreateConsumerUser(ctx, mustDecode(t, userevents.DecodeConsumerUser, tt.user)); err != nil {
 				t.Fatal(err)
 			}
 			var last *userevents.Result
@@ -189,7 +189,7 @@ func TestTimestampOrder(t *testing.T) {
 // sameUser fails the test unless u's JSON is the JSON document want.
 func sameUser(t *testing.T, want string, u *userevents.ConsumerUser) {
 	t.Helper()
-	if diff := cmp.Diff(mustJSON(t, mustUser(t, want)), mustJSON(t, u)); diff != "" {
+	if diff := cmp.Diff(mustJSON(t, mustDecode(t, userevents.DecodeConsumerUser, want)), mustJSON(t, u)); diff != "" {
 		t.Errorf("user (-want +got):\n%s", diff)
 	}
 }

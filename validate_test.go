@@ -35,6 +35,23 @@ func problemsOf(t testing.TB, err error) []fe {
 	return fieldErrs(ve)
 }
 
+// expectProblems fails t unless err is what a call expecting the problems want gives:
+// nil for none, else a *ValidationError of exactly want's paths and codes, in order. It
+// returns true when problems were expected: the call failed and has no result to check.
+func expectProblems(t testing.TB, err error, want []fe) bool {
+	t.Helper()
+	if want == nil {
+		if err != nil {
+			t.Fatalf("unexpected error %v", err)
+		}
+		return false
+	}
+	if diff := cmp.Diff(want, problemsOf(t, err)); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	return true
+}
+
 // problems decodes doc (an event, or a consumer user when user is true) and validates it
 // at level with opts, and returns every problem found, sorted. Decoding problems come
 // alone: validation needs a decoded document.
