@@ -35,24 +35,30 @@ func ReasonCode(err error) string {
 		return ""
 	case errors.As(err, &ve):
 		return ReasonInvalid
-	case errors.Is(err, ErrUserNotFound):
-		return ReasonIDNotFound
-	case errors.Is(err, ErrUserTypeMismatch):
-		return ReasonUserTypeMismatch
-	case errors.Is(err, ErrTransitionNotAllowed):
-		return ReasonTransitionNotAllowed
-	case errors.Is(err, ErrStaleEvent):
-		return ReasonStaleEvent
-	case errors.Is(err, ErrEventIDConflict):
-		return ReasonEventIDConflict
-	case errors.Is(err, ErrUserExists):
-		return ReasonUserExists
-	case errors.Is(err, ErrVersionConflict):
-		return ReasonVersionConflict
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return ReasonCancelled
+	}
+	for _, r := range sentinelReasons {
+		if errors.Is(err, r.err) {
+			return r.reason
+		}
 	}
 	return ReasonInternal
+}
+
+// sentinelReasons are the reason codes of the sentinel errors, the first that matches
+// an error being its reason.
+var sentinelReasons = [...]struct {
+	err    error
+	reason string
+}{
+	{ErrUserNotFound, ReasonIDNotFound},
+	{ErrUserTypeMismatch, ReasonUserTypeMismatch},
+	{ErrTransitionNotAllowed, ReasonTransitionNotAllowed},
+	{ErrStaleEvent, ReasonStaleEvent},
+	{ErrEventIDConflict, ReasonEventIDConflict},
+	{ErrUserExists, ReasonUserExists},
+	{ErrVersionConflict, ReasonVersionConflict},
+	{context.Canceled, ReasonCancelled},
+	{context.DeadlineExceeded, ReasonCancelled},
 }
 
 // FailedRecord names an event of a batch that failed, and why.
