@@ -301,18 +301,23 @@ func failingOn(op string, err error) *storetest.FaultyStore {
 	}}
 }
 
+// overU1 gives f a fresh memstore holding user u1, created past f's faults, and returns f.
+func overU1(t testing.TB, f *storetest.FaultyStore) *storetest.FaultyStore {
+	t.Helper()
+	f.Store = memstore.New()
+	u := &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}
+	if err := userevents.NewProcessor(f.Store, userevents.Config{}).CreateConsumerUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func TestProcessorFaults(t *testing.T) {
 	ctx := context.Background()
 	boom := errors.New("store unavailable")
 	ev := `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"tags":[{"key":"k","value":"v"}]}}`
 	setup := func(t *testing.T, f *storetest.FaultyStore) *userevents.Processor {
-		ms := memstore.New()
-		p := userevents.NewProcessor(ms, userevents.Config{})
-		if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
-			t.Fatal(err)
-		}
-		f.Store = ms
-		return userevents.NewProcessor(f, userevents.Config{MaxRetries: 2})
+		return userevents.NewProcessor(overU1(t, f), userevents.Config{MaxRetries: 2})
 	}
 	version := func(t *testing.T, f *storetest.FaultyStore) int64 {
 		rec, err := f.Store.LoadUser(ctx, "u1")
@@ -637,12 +642,7 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := failingOn(tt.op, fmt.Errorf("somestore: stored data: %w", decodeErr))
-			f.Store = memstore.New()
-			if err := userevents.NewProcessor(f.Store, userevents.Config{}).CreateConsumerUser(ctx,
-				&userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
-				t.Fatal(err)
-			}
+			f := overU1(t, failingOn(tt.op, fmt.Errorf("somestore: stored data: %w", decodeErr)))
 			err := tt.call(userevents.NewProcessor(f, userevents.Config{}))
 			if !errors.Is(err, userevents.ErrStoredData) {
 				t.Errorf("got %v, want ErrStoredData", err)
