@@ -126,3 +126,51 @@ func TestDecodeEventBatchRecords(t *testing.T) {
 		})
 	}
 }
+
+// benchBatch is a batch of n records, the small and KYC events in turn; with bad, every
+// tenth record carries an unknown member (it fails alone).
+func benchBatch(n int, bad bool) []byte {
+	b := []byte(`{"batchId":"b1","data":[`)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		ev := benchSmallEvent
+		if i%2 == 1 {
+			ev = benchKYCEvent
+		}
+		if bad && i%10 == 0 {
+			ev = []byte(`{"timestamp":1700000500000,"userId":"u","nope":1}`)
+		}
+		b = append(b, ev...)
+	}
+	return append(b, "]}"...)
+}
+
+func BenchmarkDecodeEventBatch(b *testing.B) {
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{{"good", benchBatch(100, false)}, {"bad", benchBatch(100, true)}} {
+		b.Run(in.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(in.data)))
+			for b.Loop() {
+				if _, err := DecodeEventBatch(in.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("unmarshal", func(b *testing.B) {
+		data := benchBatch(100, false)
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var v EventBatch
+			if err := v.UnmarshalJSON(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
