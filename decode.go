@@ -92,8 +92,11 @@ type decoder struct {
 	// errBase is where the problems of the batch record being read start in errs: the
 	// cap on problems applies per record.
 	errBase int
-	fatal   bool
-	buf     []byte // scratch space for unescaping strings
+	// perRecord (DecodeEventBatch): the problems of a batch record fail that record
+	// alone (decodeRecords).
+	perRecord bool
+	fatal     bool
+	buf       []byte // scratch space for unescaping strings
 }
 
 // segment is one level of the path being decoded: an object (key gives the member being
@@ -547,36 +550,21 @@ func DecodeBusinessUser(data []byte, opts ...DecodeOption) (*BusinessUser, error
 // themselves are wrong. EventBatch.UnmarshalJSON is strict throughout: any problem
 // fails the whole batch.
 func DecodeEventBatch(data []byte, opts ...DecodeOption) (*EventBatch, error) {
-	return decodeNew(data, opts, (*decoder).decodeEventBatchRecords)
+	return decodeNew(data, opts, func(d *decoder, v *EventBatch) {
+		d.perRecord = true
+		d.decodeEventBatch(v)
+	})
 }
 
-// decodeEventBatchRecords is decodeEventBatch with the problems of each record set
-// apart in v.RecordErrors.
-func (d *decoder) decodeEventBatchRecords(v *EventBatch) {
-	if !d.objStart() {
+// decodeEventBatchData reads the data member of a batch, for the generated
+// decodeEventBatch (the member's decode:"hook" tag): strictly, where any problem fails
+// the whole batch (EventBatch.UnmarshalJSON), or with d.perRecord record by record.
+func (d *decoder) decodeEventBatchData(v *EventBatch) {
+	if d.perRecord {
+		d.decodeRecords(v)
 		return
 	}
-	var seen uint64
-	for d.objNext() {
-		switch string(d.key) {
-		case "batchId":
-			if d.dup(&seen, 1<<0) {
-				continue
-			}
-			v.BatchID = d.optStr(false)
-		case "data":
-			if d.dup(&seen, 1<<1) {
-				continue
-			}
-			if d.nullRequired() {
-				continue
-			}
-			d.decodeRecords(v)
-		default:
-			d.unknown(eventBatchKeys[:])
-		}
-	}
-	d.required(seen, 0x2, eventBatchKeys[:])
+	v.Data = decodeSlice(d, (*decoder).decodeConsumerUserEvent)
 }
 
 // decodeRecords reads the records of a batch into v.Data, and the problems of each

@@ -3786,7 +3786,7 @@ func (d *decoder) decodeEventBatch(v *EventBatch) {
 			if d.nullRequired() {
 				continue
 			}
-			v.Data = decodeSlice(d, (*decoder).decodeConsumerUserEvent)
+			d.decodeEventBatchData(v)
 		default:
 			d.unknown(eventBatchKeys[:])
 		}

@@ -63,7 +63,7 @@ type StoredEvent struct {
 // ConsumerUserEventBatchRequest).
 type EventBatch struct {
 	BatchID string              `json:"batchId,omitempty"`
-	Data    []ConsumerUserEvent `json:"data" check:"required"`
+	Data    []ConsumerUserEvent `json:"data" check:"required" decode:"hook"` // decodeEventBatchData
 	// RecordErrors, when DecodeEventBatch found problems in some records, has one entry
 	// per record of Data: nil for a record that decoded, its *ValidationError for one
 	// that did not (and whose Data entry then holds only its eventId). It is nil when

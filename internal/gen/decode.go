@@ -175,8 +175,15 @@ func (g *gen) decodeStruct(f *genFile, s *structType) {
 			f.P("continue")
 			f.P("}")
 		}
-		switch fl.Kind {
-		case kPtrStruct, kPtrPatch:
+		switch {
+		case fl.Hook != "":
+			// the hook reads the member into the struct that declares it
+			owner := strings.TrimSuffix(acc, "."+fl.Name)
+			if owner != "v" {
+				owner = "&" + owner
+			}
+			f.P("d.", fl.Hook, "(", owner, ")")
+		case fl.Kind == kPtrStruct, fl.Kind == kPtrPatch:
 			f.P(acc, " = new(", fl.Elem, ")")
 			f.P("d.decode", fl.Elem, "(", acc, ")")
 		default:

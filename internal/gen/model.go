@@ -45,6 +45,7 @@ type field struct {
 	Kind   kind
 	Elem   string // the struct or enum type
 	Method string // union member discriminator
+	Hook   string // decode:"hook": the hand-written decoder method that reads the member
 }
 
 func (f field) rule(r string) bool { return f.Rules[r] }
@@ -425,6 +426,13 @@ func (g *gen) reach(name string) {
 		}
 		parts := strings.Split(jsonTag, ",")
 		fl := field{Name: f.Names[0].Name, JSON: parts[0], Rules: map[string]bool{}}
+		switch h := tag.Get("decode"); h {
+		case "":
+		case "hook":
+			fl.Hook = "decode" + name + fl.Name
+		default:
+			fail("%s.%s: unknown decode tag %q", name, fl.Name, h)
+		}
 		for _, p := range parts[1:] {
 			if p == "omitempty" {
 				fl.Omit = true

@@ -135,3 +135,14 @@ type Response struct {
 	ConsumerUser
 	Message *string `json:"message,omitempty"`
 }
+
+// Hooked has a member that a hand-written method decodes (decode:"hook").
+type Hooked struct {
+	Items []Item `json:"items" check:"required" decode:"hook"`
+}
+
+// Hooks embeds Hooked: its decoder calls the hook on the embedded value.
+type Hooks struct {
+	Hooked
+	Name string `json:"name,omitempty"`
+}
