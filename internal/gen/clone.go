@@ -6,8 +6,7 @@ import "sort"
 // counting pass (count, copyRefsIn).
 func (g *gen) genClone(f *genFile) {
 	g.genArena(f)
-	for _, name := range g.order {
-		s := g.structs[name]
+	for _, s := range g.types() {
 		// A deep copy goes into an arena sized by a counting pass: one allocation per
 		// pointee type instead of one per pointer.
 		f.P("func (v *", s.Name, ") clone() *", s.Name, " {")
@@ -33,8 +32,7 @@ func (g *gen) genClone(f *genFile) {
 func (g *gen) arenaTypes() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, name := range g.order {
-		s := g.structs[name]
+	for _, s := range g.types() {
 		for _, f := range g.allFields(s) {
 			if t := g.slabType(s, f); t != "" && !seen[t] {
 				seen[t] = true

@@ -77,8 +77,7 @@ func patchReadExpr(f field) string {
 
 // genDecode writes the decoder and UnmarshalJSON of every type.
 func (g *gen) genDecode(f *genFile) {
-	for _, name := range g.order {
-		s := g.structs[name]
+	for _, s := range g.types() {
 		if s.Union {
 			g.decodeUnion(f, s)
 		} else {

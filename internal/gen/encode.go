@@ -70,8 +70,7 @@ func encodeValue(f field, x string) string {
 
 // genEncode writes appendJSON and MarshalJSON of every type.
 func (g *gen) genEncode(f *genFile) {
-	for _, name := range g.order {
-		s := g.structs[name]
+	for _, s := range g.types() {
 		if s.Union {
 			g.encodeUnion(f, s)
 		} else {

@@ -10,9 +10,8 @@ import (
 // decode to the same Go value: 1.50 and 1.5 differ, and so do nil and empty slices, and
 // 0 and -0), or with wire, of the JSON values.
 func (g *gen) genEqual(f *genFile) {
-	for _, name := range g.order {
-		s := g.structs[name]
-		if !g.eqTypes[name] {
+	for _, s := range g.types() {
+		if !g.eqTypes[s.Name] {
 			continue
 		}
 		f.P("// equal reports whether v and w hold exactly the same value, or with wire, the")

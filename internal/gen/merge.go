@@ -4,8 +4,8 @@ import "strconv"
 
 // genMerge writes merge<Full> of every partial-update type.
 func (g *gen) genMerge(f *genFile) {
-	for _, name := range g.order {
-		if s := g.structs[name]; s.PatchOf != "" {
+	for _, s := range g.types() {
+		if s.PatchOf != "" {
 			g.mergeStruct(f, s)
 		}
 	}

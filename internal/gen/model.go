@@ -545,6 +545,15 @@ func (g *gen) allFields(s *structType) []field {
 	return out
 }
 
+// types returns the structs of the model, in the order of generation.
+func (g *gen) types() []*structType {
+	out := make([]*structType, len(g.order))
+	for i, name := range g.order {
+		out[i] = g.structs[name]
+	}
+	return out
+}
+
 // access returns the Go expression for field f of v, through embedded structs.
 func (g *gen) access(s *structType, f field) string {
 	for _, e := range s.Fields {

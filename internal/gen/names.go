@@ -28,9 +28,8 @@ func (g *gen) named(name string) bool { return g.hasNames(name, map[string]bool{
 
 // genNames writes normNames and namesNFC for every full type that holds person names.
 func (g *gen) genNames(f *genFile) {
-	for _, name := range g.order {
-		s := g.structs[name]
-		if s.PatchOf != "" || !g.named(name) {
+	for _, s := range g.types() {
+		if s.PatchOf != "" || !g.named(s.Name) {
 			continue
 		}
 		f.P("// normNames normalises the person names in v to Unicode NFC, in place.")

@@ -5,8 +5,7 @@ package main
 // They are one walk over the struct tags, written once (appendSafeStruct, redact.go): a
 // log line does not earn a generated printer per type.
 func (g *gen) genRedact(f *genFile) {
-	for _, name := range g.order {
-		s := g.structs[name]
+	for _, s := range g.types() {
 		f.P("func (v *", s.Name, ") appendSafe(b []byte) []byte { return appendSafeStruct(b, reflect.ValueOf(v).Elem()) }")
 		f.P()
 		f.P("// Format prints v with its personal data redacted: every string but ids is left out.")

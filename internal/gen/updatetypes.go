@@ -42,8 +42,7 @@ func (g *gen) patchValueType(f field) string {
 
 // genPatchTypes writes the declarations of the partial-update types.
 func (g *gen) genPatchTypes(f *genFile) {
-	for _, name := range g.order {
-		s := g.structs[name]
+	for _, s := range g.types() {
 		if s.PatchOf == "" {
 			continue
 		}

@@ -4,8 +4,7 @@ import "strconv"
 
 // genValidate writes validate of every type.
 func (g *gen) genValidate(f *genFile) {
-	for _, name := range g.order {
-		s := g.structs[name]
+	for _, s := range g.types() {
 		f.P("func (v *", s.Name, ") validate(c *vctx) {")
 		switch {
 		case s.Union:
