@@ -97,17 +97,24 @@ func (g *gen) genArena(f *genFile) {
 
 // genArenaClone writes count and copyRefsIn of a type.
 func (g *gen) genArenaClone(f *genFile, s *structType) {
-	f.P("// count adds to n what a deep copy of what v refers to allocates.")
-	f.P("func (v *", s.Name, ") count(n *cloneCounts) {")
+	g.perField(f, s, "// count adds to n what a deep copy of what v refers to allocates.",
+		"count(n *cloneCounts)", g.countField)
+	g.perField(f, s, "// copyRefsIn replaces everything v refers to with a deep copy in a.",
+		"copyRefsIn(a *cloneArena)", g.copyField)
+}
+
+// perField writes the method sig of s, documented by doc, whose body is each field's
+// part as write writes it, given the field's value: for a partial-update type, the
+// value inside the Optional.
+func (g *gen) perField(f *genFile, s *structType, doc, sig string, write func(*genFile, *structType, field, string)) {
+	f.P(doc)
+	f.P("func (v *", s.Name, ") ", sig, " {")
 	for _, fl := range s.Fields {
-		g.countField(f, s, fl, "v."+fl.Name)
-	}
-	f.P("}")
-	f.P()
-	f.P("// copyRefsIn replaces everything v refers to with a deep copy in a.")
-	f.P("func (v *", s.Name, ") copyRefsIn(a *cloneArena) {")
-	for _, fl := range s.Fields {
-		g.copyField(f, s, fl, "v."+fl.Name)
+		acc := "v." + fl.Name
+		if s.PatchOf != "" {
+			acc += ".v"
+		}
+		write(f, s, fl, acc)
 	}
 	f.P("}")
 	f.P()
@@ -116,9 +123,6 @@ func (g *gen) genArenaClone(f *genFile, s *structType) {
 // countField writes field fl's part of count (nothing for a field that refers to
 // nothing), for the value acc.
 func (g *gen) countField(f *genFile, s *structType, fl field, acc string) {
-	if s.PatchOf != "" {
-		acc += ".v"
-	}
 	switch fl.Kind {
 	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
 		if s.PatchOf != "" {
@@ -143,9 +147,6 @@ func (g *gen) countField(f *genFile, s *structType, fl field, acc string) {
 
 // copyField writes field fl's part of copyRefsIn, for the value acc.
 func (g *gen) copyField(f *genFile, s *structType, fl field, acc string) {
-	if s.PatchOf != "" {
-		acc += ".v"
-	}
 	switch fl.Kind {
 	case kPtrString, kPtrFloat, kPtrInt, kPtrBool:
 		if s.PatchOf != "" {
