@@ -33,30 +33,32 @@ func (g *gen) genEqual(f *genFile) {
 	}
 }
 
+// equalExprs are, for each kind, the expression that compares two values x and y of
+// it (the verbs stand for x and y); wire makes the comparison of JSON values.
+var equalExprs = map[kind]string{
+	kString:    "%s == %s",
+	kInt:       "%s == %s",
+	kBool:      "%s == %s",
+	kEnum:      "%s == %s",
+	kFloat:     "sameFloat(%s, %s)",
+	kPtrString: "equalPtr(%s, %s)",
+	kPtrInt:    "equalPtr(%s, %s)",
+	kPtrBool:   "equalPtr(%s, %s)",
+	kPtrFloat:  "equalFloatPtr(%s, %s)",
+	kDecimal:   "sameDecimal(%s, %s, wire)",
+	kRaw:       "equalRaw(%s, %s)",
+	kStrings:   "equalSlice(%s, %s)",
+	kEnums:     "equalSlice(%s, %s)",
+	kStructs:   "equalStructs(%s, %s, wire)",
+	kPtrStruct: "%s.equal(%s, wire)",
+	kEmbedded:  "(&%s).equal(&%s, wire)",
+}
+
 // equalExpr is the expression that compares field f of two values, x and y.
 func equalExpr(f field, x, y string) string {
-	switch f.Kind {
-	case kString, kInt, kBool, kEnum:
-		return x + " == " + y
-	case kFloat:
-		return fmt.Sprintf("sameFloat(%s, %s)", x, y)
-	case kPtrString, kPtrInt, kPtrBool:
-		return fmt.Sprintf("equalPtr(%s, %s)", x, y)
-	case kPtrFloat:
-		return fmt.Sprintf("equalFloatPtr(%s, %s)", x, y)
-	case kDecimal:
-		return fmt.Sprintf("sameDecimal(%s, %s, wire)", x, y)
-	case kRaw:
-		return fmt.Sprintf("equalRaw(%s, %s)", x, y)
-	case kStrings, kEnums:
-		return fmt.Sprintf("equalSlice(%s, %s)", x, y)
-	case kStructs:
-		return fmt.Sprintf("equalStructs(%s, %s, wire)", x, y)
-	case kPtrStruct:
-		return fmt.Sprintf("%s.equal(%s, wire)", x, y)
-	case kEmbedded:
-		return fmt.Sprintf("(&%s).equal(&%s, wire)", x, y)
+	format, ok := equalExprs[f.Kind]
+	if !ok {
+		fail("no equality for %v", f)
 	}
-	fail("no equality for %v", f)
-	return ""
+	return fmt.Sprintf(format, x, y)
 }
