@@ -75,17 +75,17 @@ func (g *gen) validateField(f *genFile, fl field, x string, patch bool) {
 		k = valueKind(k)
 	}
 	switch k {
-	case kString:
-		f.P("c.str(", name, ", ", x, ", ", rules, ")")
-	case kPtrString:
-		f.P("if ", x, " != nil {")
-		f.P("c.str(", name, ", *", x, ", ", rules, ")")
-		f.P("}")
-	case kFloat:
-		f.P("c.num(", name, ", ", x, ", ", rules, ")")
-	case kPtrFloat:
-		f.P("if ", x, " != nil {")
-		f.P("c.num(", name, ", *", x, ", ", rules, ")")
+	case kString, kPtrString, kFloat, kPtrFloat:
+		check := "c.str("
+		if valueKind(k) == kFloat {
+			check = "c.num("
+		}
+		if k == valueKind(k) {
+			f.P(check, name, ", ", x, ", ", rules, ")")
+			break
+		}
+		f.P("if ", x, " != nil {") // a pointer: the value it points to, when set
+		f.P(check, name, ", *", x, ", ", rules, ")")
 		f.P("}")
 	case kEnum:
 		present := x + ` != ""`
