@@ -77,23 +77,21 @@ func patchReadExpr(f field) string {
 
 // genDecode writes the decoder and UnmarshalJSON of every type.
 func (g *gen) genDecode(f *genFile) {
-	for _, s := range g.types() {
-		if s.Union {
-			g.decodeUnion(f, s)
-		} else {
-			g.decodeStruct(f, s)
-		}
-		f.P("// UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).")
-		f.P("func (v *", s.Name, ") UnmarshalJSON(data []byte) error {")
-		f.P("var n ", s.Name)
-		f.P("if err := decodeDocument(data, nil, func(d *decoder) { d.decode", s.Name, "(&n) }); err != nil {")
-		f.P("return err")
-		f.P("}")
-		f.P("*v = n")
-		f.P("return nil")
-		f.P("}")
-		f.P()
-	}
+	g.perType(f, (*gen).decodeUnion, (*gen).decodeStruct, (*gen).unmarshalJSON)
+}
+
+// unmarshalJSON writes UnmarshalJSON of s: its decoder on a whole document.
+func (g *gen) unmarshalJSON(f *genFile, s *structType) {
+	f.P("// UnmarshalJSON decodes data into v strictly, with the default limits (see DecodeEvent).")
+	f.P("func (v *", s.Name, ") UnmarshalJSON(data []byte) error {")
+	f.P("var n ", s.Name)
+	f.P("if err := decodeDocument(data, nil, func(d *decoder) { d.decode", s.Name, "(&n) }); err != nil {")
+	f.P("return err")
+	f.P("}")
+	f.P("*v = n")
+	f.P("return nil")
+	f.P("}")
+	f.P()
 }
 
 // decodeUnion writes the decoder of a union: the member its method names.

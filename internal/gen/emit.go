@@ -34,6 +34,19 @@ func (f *genFile) P(v ...any) {
 	f.buf.WriteByte('\n')
 }
 
+// perType writes, for every type, its union or its object code, then what follows it
+// (the wire codecs: the decoder or encoder, then UnmarshalJSON or MarshalJSON).
+func (g *gen) perType(f *genFile, union, object, then func(*gen, *genFile, *structType)) {
+	for _, s := range g.types() {
+		if s.Union {
+			union(g, f, s)
+		} else {
+			object(g, f, s)
+		}
+		then(g, f, s)
+	}
+}
+
 // concern is one generated file: its name, what it holds, and the pass that writes it.
 type concern struct {
 	name string

@@ -70,24 +70,22 @@ func encodeValue(f field, x string) string {
 
 // genEncode writes appendJSON and MarshalJSON of every type.
 func (g *gen) genEncode(f *genFile) {
-	for _, s := range g.types() {
-		if s.Union {
-			g.encodeUnion(f, s)
-		} else {
-			g.encodeStruct(f, s)
-		}
-		size := lowerFirst(s.Name) + "Size"
-		f.P("// MarshalJSON encodes v in Flagright's wire format.")
-		f.P("func (v ", s.Name, ") MarshalJSON() ([]byte, error) {")
-		f.P("b := v.appendJSON(make([]byte, 0, ", size, ".get()))")
-		f.P(size, ".set(len(b))")
-		f.P("return b, nil")
-		f.P("}")
-		f.P()
-		f.P("// ", size, " is the length of the last ", s.Name, " encoded by MarshalJSON, to size the next buffer.")
-		f.P("var ", size, " sizeHint")
-		f.P()
-	}
+	g.perType(f, (*gen).encodeUnion, (*gen).encodeStruct, (*gen).marshalJSON)
+}
+
+// marshalJSON writes MarshalJSON of s, and the size hint of its buffer.
+func (g *gen) marshalJSON(f *genFile, s *structType) {
+	size := lowerFirst(s.Name) + "Size"
+	f.P("// MarshalJSON encodes v in Flagright's wire format.")
+	f.P("func (v ", s.Name, ") MarshalJSON() ([]byte, error) {")
+	f.P("b := v.appendJSON(make([]byte, 0, ", size, ".get()))")
+	f.P(size, ".set(len(b))")
+	f.P("return b, nil")
+	f.P("}")
+	f.P()
+	f.P("// ", size, " is the length of the last ", s.Name, " encoded by MarshalJSON, to size the next buffer.")
+	f.P("var ", size, " sizeHint")
+	f.P()
 }
 
 // encodeUnion writes the encoder of a union: its member's.
