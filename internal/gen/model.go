@@ -85,6 +85,7 @@ type gen struct {
 	checks     map[string]bool            // types with a hand-written check method
 	ruleConsts []string                   // the rule flags of validate.go (rRequired ...), in order
 	eqTypes    map[string]bool            // the types that get equal (equalTypes)
+	amountType string                     // the type that (*vctx).amount checks (validate.go)
 }
 
 // genError is a problem of the model, reported by load and by the generate functions.
@@ -194,8 +195,18 @@ func (g *gen) collectTypes(files []parsedFile) {
 					}
 				}
 			case *ast.FuncDecl:
-				if d.Recv != nil && d.Name.Name == "check" {
+				switch {
+				case d.Recv == nil:
+				case d.Name.Name == "check":
 					g.checks[recvName(d.Recv)] = true
+				case d.Name.Name == "amount" && recvName(d.Recv) == "vctx":
+					// c.amount(name, a *T, rules) checks an amount: its members and
+					// the amount rules. T is the amount type.
+					for _, p := range d.Type.Params.List {
+						if ptr, ok := p.Type.(*ast.StarExpr); ok {
+							g.amountType = typeString(ptr.X)
+						}
+					}
 				}
 			}
 		}
@@ -451,6 +462,9 @@ func (g *gen) reach(name string) {
 			fail("%s.%s: required must match the absence of omitempty", name, fl.Name)
 		}
 		fl.Kind, fl.Elem = g.classify(ts)
+		if fl.Rules["nonneg"] && !g.isAmount(fl) {
+			fail("%s.%s: nonneg applies to amounts (%q, the type (*vctx).amount checks)", name, fl.Name, g.amountType)
+		}
 		s.Fields = append(s.Fields, fl)
 		switch fl.Kind {
 		case kPtrStruct, kStructs:
@@ -543,6 +557,12 @@ func (g *gen) allFields(s *structType) []field {
 		out = append(out, f)
 	}
 	return out
+}
+
+// isAmount reports whether fl points to the amount type, which validate checks by hand
+// ((*vctx).amount, and amountUpdate in an update).
+func (g *gen) isAmount(fl field) bool {
+	return g.amountType != "" && fl.Elem == g.amountType && (fl.Kind == kPtrStruct || fl.Kind == kPtrPatch)
 }
 
 // types returns the structs of the model, in the order of generation.

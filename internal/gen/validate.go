@@ -50,7 +50,7 @@ func (g *gen) validatePatchField(f *genFile, fl field) {
 	}
 	f.P("case optionalSet:")
 	switch {
-	case fl.Elem == "Amount":
+	case g.isAmount(fl):
 		// Amount updates are checked after the merge, with the stored currency.
 		f.P("if ", acc, ".v != nil {")
 		f.P("c.amountUpdate(", strconv.Quote(fl.JSON), ", ", acc, ".v, ", ruleExpr(fl), ")")
@@ -112,7 +112,7 @@ func (g *gen) validateField(f *genFile, fl field, x string, patch bool) {
 		f.P("}")
 	case kPtrStruct, kPtrPatch:
 		f.P("if ", x, " != nil {")
-		if fl.Elem == "Amount" {
+		if g.isAmount(fl) {
 			f.P("c.amount(", name, ", ", x, ", ", rules, ")")
 		} else {
 			f.P("c.push(", name, ")")

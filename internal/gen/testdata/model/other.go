@@ -1,7 +1,7 @@
 package fixture
 
 // This file is not a model file: its declarations are read (the rule flags, the check
-// methods, the Record), its structs are not generated.
+// methods, the amount check, the Record), its structs are not generated.
 
 type rule uint32
 
@@ -28,3 +28,6 @@ type Record struct {
 
 // check is a hand-written check of ID.
 func (v *ID) check(c *vctx) {}
+
+// amount is the hand-written check of an amount: Amount is the amount type.
+func (c *vctx) amount(name string, a *Amount, r rule) {}
