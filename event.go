@@ -14,8 +14,9 @@ type ConsumerUserEvent struct {
 	// change that carries none of its own.
 	Reason           *string `json:"reason,omitempty" check:"text"`
 	EventDescription *string `json:"eventDescription,omitempty" check:"text"`
-	// UpdatedConsumerUserAttributes is the partial update merged into the user.
-	UpdatedConsumerUserAttributes *ConsumerUserAttributes `json:"updatedConsumerUserAttributes,omitempty"`
+	// UpdatedConsumerUserAttributes is the partial update merged into the user
+	// (Flagright's UserOptional).
+	UpdatedConsumerUserAttributes *ConsumerUserAttributes `json:"updatedConsumerUserAttributes,omitempty" patch:"ConsumerUser"`
 	// NewUserID is the user's new id; it is applied only with Options.ChangeUserID.
 	NewUserID string `json:"newUserId,omitempty" check:"id"`
 	// ExternalLinks are appended to the user's external links, without duplicates.

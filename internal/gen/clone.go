@@ -53,7 +53,7 @@ func (g *gen) slabType(s *structType, f field) string {
 	case f.Kind != kPtrStruct:
 		return ""
 	case s.PatchOf != "" && !g.structs[f.Elem].Union:
-		return patchName(f.Elem)
+		return g.patchName(f.Elem)
 	}
 	return f.Elem
 }

@@ -57,7 +57,7 @@ type concern struct {
 // concerns are the generated files, in the order the generator writes them.
 var concerns = []concern{
 	{"enums_gen.go", "Valid and the values list of every enum and code type.", (*gen).genEnums},
-	{"update_types_gen.go", "The partial-update types: ConsumerUserAttributes and the *Update types it is built from.", (*gen).genPatchTypes},
+	{"update_types_gen.go", "The partial-update types that patch tags name, and the *Update types they hold.", (*gen).genPatchTypes},
 	{"decode_gen.go", "The strict decoders (see decode.go) and UnmarshalJSON.", (*gen).genDecode},
 	{"encode_gen.go", "The encoders of Flagright's wire format (see encode.go) and MarshalJSON.", (*gen).genEncode},
 	{"validate_gen.go", "The validators: the field rules of the check tags (see validate.go).", (*gen).genValidate},

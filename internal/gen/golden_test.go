@@ -88,7 +88,8 @@ func lineDiff(want, got string) string {
 
 // TestLoadRefuses checks that load refuses a model it cannot generate: an unknown rule,
 // required without omitempty's absence, a member type it does not know, an unknown
-// decode tag, nonneg on what is not an amount, and rule flags that differ from the rules.
+// decode tag, nonneg on what is not an amount, a wrong patch tag, and rule flags that
+// differ from the rules.
 func TestLoadRefuses(t *testing.T) {
 	flags, err := os.ReadFile("testdata/model/other.go")
 	if err != nil {
@@ -112,6 +113,9 @@ func TestLoadRefuses(t *testing.T) {
 		{"decode tag", "package fixture\n\ntype A struct {\n\tX string `json:\"x\" check:\"required\" decode:\"nosuch\"`\n}\n", string(flags)},
 		// nonneg on what is not the amount type.
 		{"nonneg number", "package fixture\n\ntype A struct {\n\tX *float64 `json:\"x,omitempty\" check:\"nonneg\"`\n}\n", string(flags)},
+		// A patch member that is not a pointer, and one whose full type is not a model struct.
+		{"patch value", "package fixture\n\ntype A struct {\n\tX B `json:\"x\" check:\"required\" patch:\"B\"`\n}\n\ntype B struct{}\n", string(flags)},
+		{"patch of nothing", "package fixture\n\ntype A struct {\n\tX *BUpdate `json:\"x,omitempty\" patch:\"B\"`\n}\n", string(flags)},
 		// validate.go's rule flags are not the generator's rules.
 		{"rule flags", string(model), "package fixture\n\ntype rule int\n\nconst (\n\trRequired rule = 1 << iota\n\trNonempty\n)\n"},
 	} {

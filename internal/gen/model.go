@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -33,7 +34,7 @@ const (
 	kEnums
 	kStructs
 	kEmbedded
-	kPtrPatch // a pointer to a generated *Update type (or ConsumerUserAttributes)
+	kPtrPatch // a pointer to a generated partial-update type (see the patch tag)
 )
 
 // field is one member of a model struct.
@@ -66,6 +67,7 @@ type structType struct {
 	Fields   []field
 	Union    bool
 	PatchOf  string // for generated patch types: the full type
+	PatchTop string // for generated patch types: the one a patch tag names, that holds this one
 	HasCheck bool   // a hand-written check method exists
 	MemberOf string // union member: the discriminator value
 }
@@ -86,6 +88,8 @@ type gen struct {
 	ruleConsts []string                   // the rule flags of validate.go (rRequired ...), in order
 	eqTypes    map[string]bool            // the types that get equal (equalTypes)
 	amountType string                     // the type that (*vctx).amount checks (validate.go)
+	patches    map[string]string          // full type -> its partial update that a member carries (patch tags)
+	patchIn    map[string]string          // such a partial update -> the member that carries it (Struct.Field)
 }
 
 // genError is a problem of the model, reported by load and by the generate functions.
@@ -119,6 +123,8 @@ func load(dir string, modelFiles []string) (g *gen, err error) {
 		enums:      map[string][]string{},
 		enumVals:   map[string][]string{},
 		checks:     map[string]bool{},
+		patches:    map[string]string{},
+		patchIn:    map[string]string{},
 	}
 	files, err := parsePackage(dir)
 	if err != nil {
@@ -131,8 +137,10 @@ func load(dir string, modelFiles []string) (g *gen, err error) {
 	for _, r := range g.roots {
 		g.reach(r) // 5. the model: the documents and what they hold
 	}
-	g.makePatch("ConsumerUser", "ConsumerUserAttributes") // 6. the partial-update types
-	g.eqTypes = g.equalTypes()                            // 7. the types compared by equal
+	for _, full := range slices.Sorted(maps.Keys(g.patches)) {
+		g.makePatch(full, g.patches[full], g.patches[full]) // 6. the partial-update types
+	}
+	g.eqTypes = g.equalTypes() // 7. the types compared by equal
 	return g, nil
 }
 
@@ -380,8 +388,6 @@ func (g *gen) classify(ts string) (kind, string) {
 		return kRaw, ""
 	case "[]string":
 		return kStrings, ""
-	case "*ConsumerUserAttributes":
-		return kPtrPatch, "ConsumerUserAttributes"
 	}
 	switch {
 	case g.enumTypes[ts]:
@@ -461,7 +467,17 @@ func (g *gen) reach(name string) {
 		if fl.Rules["required"] == fl.Omit {
 			fail("%s.%s: required must match the absence of omitempty", name, fl.Name)
 		}
-		fl.Kind, fl.Elem = g.classify(ts)
+		if full := tag.Get("patch"); full != "" {
+			// patch:"T": a pointer to the partial update of T, generated under its name
+			if !strings.HasPrefix(ts, "*") {
+				fail("%s.%s: a patch member must be a pointer", name, fl.Name)
+			}
+			fl.Kind, fl.Elem = kPtrPatch, ts[1:]
+			g.patches[full] = fl.Elem
+			g.patchIn[fl.Elem] = name + "." + fl.Name
+		} else {
+			fl.Kind, fl.Elem = g.classify(ts)
+		}
 		if fl.Rules["nonneg"] && !g.isAmount(fl) {
 			fail("%s.%s: nonneg applies to amounts (%q, the type (*vctx).amount checks)", name, fl.Name, g.amountType)
 		}
@@ -474,30 +490,32 @@ func (g *gen) reach(name string) {
 	g.order = append(g.order, name)
 }
 
-func patchName(full string) string {
-	if full == "ConsumerUser" {
-		return "ConsumerUserAttributes"
+// patchName is the name of the partial update of full: the one a patch tag names, or
+// full+"Update" for what such an update holds.
+func (g *gen) patchName(full string) string {
+	if name, ok := g.patches[full]; ok {
+		return name
 	}
 	return full + "Update"
 }
 
-// makePatch makes the partial-update type of full.
-func (g *gen) makePatch(full, name string) {
+// makePatch makes the partial-update type of full, name, held by top.
+func (g *gen) makePatch(full, name, top string) {
 	if _, ok := g.structs[name]; ok {
 		return
 	}
 	src, ok := g.structs[full]
 	if !ok {
-		return // a model without users (the test fixture) has no update types
+		fail("patch:%q: %s is not a struct of the model", full, full)
 	}
-	p := &structType{Name: name, PatchOf: full}
+	p := &structType{Name: name, PatchOf: full, PatchTop: top}
 	g.structs[name] = p
 	for _, f := range src.Fields {
-		if f.Rules["noattr"] {
+		if f.rule("noattr") {
 			continue
 		}
 		if f.Kind == kPtrStruct && !g.structs[f.Elem].Union {
-			g.makePatch(f.Elem, patchName(f.Elem))
+			g.makePatch(f.Elem, g.patchName(f.Elem), top)
 		}
 		p.Fields = append(p.Fields, f)
 	}

@@ -58,7 +58,7 @@ func (g *gen) modelJSON() ([]byte, error) {
 			case kPtrStruct, kPtrPatch:
 				m.Kind, m.Type = "object", f.Elem
 				if s.PatchOf != "" && !g.structs[f.Elem].Union {
-					m.Type = patchName(f.Elem)
+					m.Type = g.patchName(f.Elem)
 				}
 			case kStrings:
 				m.Kind, m.Elem = "array", "string"

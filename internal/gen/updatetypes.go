@@ -34,7 +34,7 @@ func (g *gen) patchValueType(f field) string {
 		if g.structs[f.Elem].Union {
 			return "*" + f.Elem
 		}
-		return "*" + patchName(f.Elem)
+		return "*" + g.patchName(f.Elem)
 	}
 	fail("no patch type for %v", f)
 	return ""
@@ -46,13 +46,13 @@ func (g *gen) genPatchTypes(f *genFile) {
 		if s.PatchOf == "" {
 			continue
 		}
-		if s.Name == "ConsumerUserAttributes" {
-			f.P("// ConsumerUserAttributes is the partial update of a consumer user that an event carries")
-			f.P("// (Flagright's UserOptional): every field of ConsumerUser but the id, the creation time and")
-			f.P("// the rules results, each absent, null or a value (see Optional and the merge rules in the")
-			f.P("// package documentation).")
+		if s.Name == s.PatchTop {
+			f.P(comment(s.Name + " is the partial update of a " + s.PatchOf + " carried by " + g.patchIn[s.Name] +
+				" (its patch tag): every field of " + s.PatchOf + " but those tagged noattr (" +
+				strings.Join(g.noattr(g.structs[s.PatchOf]), ", ") + "), each absent, null or a value " +
+				"(see Optional and the merge rules in the package documentation)."))
 		} else {
-			f.P("// ", s.Name, " is the partial update of a ", s.PatchOf, " inside ConsumerUserAttributes: each field is")
+			f.P("// ", s.Name, " is the partial update of a ", s.PatchOf, " inside ", s.PatchTop, ": each field is")
 			f.P("// absent, null or a value, and objects merge field by field.")
 		}
 		f.P("type ", s.Name, " struct {")
@@ -72,4 +72,37 @@ func (g *gen) genPatchTypes(f *genFile) {
 		f.P("}")
 		f.P()
 	}
+}
+
+// noattr returns the members of s that its partial update does not carry.
+func (g *gen) noattr(s *structType) []string {
+	var out []string
+	for _, f := range s.Fields {
+		if f.rule("noattr") {
+			out = append(out, f.JSON)
+		}
+	}
+	return out
+}
+
+// comment is text as a comment of lines up to 90 columns wide.
+func comment(text string) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(text) {
+		switch {
+		case i == 0:
+			b.WriteString("// ")
+			n = 3
+		case n+1+len(w) > 90:
+			b.WriteString("\n// ")
+			n = 3
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }

@@ -127,7 +127,7 @@ type ConsumerUser struct {
 // Event embeds nothing but refers to the update.
 type Event struct {
 	UserID  string                  `json:"userId" check:"required,id"`
-	Updated *ConsumerUserAttributes `json:"updated,omitempty"`
+	Updated *ConsumerUserAttributes `json:"updated,omitempty" patch:"ConsumerUser"`
 }
 
 // Response embeds the user.
