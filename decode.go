@@ -232,13 +232,22 @@ func (d *decoder) str() string {
 	return string(s)
 }
 
-func (d *decoder) ptrStr() *string {
+// ptrStr reads a string, or with id a user or event id (idStr), into a new pointer.
+func (d *decoder) ptrStr(id bool) *string {
 	if d.peek() != '"' {
 		d.mismatch("a string")
 		return nil
 	}
-	s := d.str()
+	s := d.strOrID(id)
 	return &s
+}
+
+// strOrID reads a string, or with id a user or event id.
+func (d *decoder) strOrID(id bool) string {
+	if id {
+		return d.idStr()
+	}
+	return d.str()
 }
 
 // idStr reads a user or event id, which the id limit bounds.
@@ -250,45 +259,28 @@ func (d *decoder) idStr() string {
 	return s
 }
 
-func (d *decoder) ptrIDStr() *string {
-	if d.peek() != '"' {
-		d.mismatch("a string")
-		return nil
-	}
-	s := d.idStr()
-	return &s
-}
-
-// optStr reads an optional string whose empty value stands for absent, so that an
-// explicit "" is refused.
+// optStr reads an optional string (with id, an id) whose empty value stands for absent,
+// so that an explicit "" is refused.
 func (d *decoder) optStr(id bool) string {
-	if d.peek() != '"' {
-		d.mismatch("a string")
-		return ""
-	}
-	n := len(d.errs)
-	var s string
-	if id {
-		s = d.idStr()
-	} else {
-		s = d.str()
-	}
-	if s == "" && !d.fatal && len(d.errs) == n {
-		d.fail(CodeOutOfRange, "must not be empty when present")
-	}
-	return s
+	return d.nonEmpty(id, CodeOutOfRange, "must not be empty when present")
 }
 
 // optEnum reads an optional enum, whose empty value stands for absent.
 func (d *decoder) optEnum() string {
+	return d.nonEmpty(false, CodeInvalidEnum, "must be one of the listed values, not empty")
+}
+
+// nonEmpty reads a string (with id, an id) that must not be empty, and reports an empty
+// one that has no other problem with code and msg.
+func (d *decoder) nonEmpty(id bool, code, msg string) string {
 	if d.peek() != '"' {
 		d.mismatch("a string")
 		return ""
 	}
 	n := len(d.errs)
-	s := d.str()
+	s := d.strOrID(id)
 	if s == "" && !d.fatal && len(d.errs) == n {
-		d.fail(CodeInvalidEnum, "must be one of the listed values, not empty")
+		d.fail(code, msg)
 	}
 	return s
 }

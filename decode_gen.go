@@ -21,12 +21,12 @@ func (d *decoder) decodeUserStateDetails(v *UserStateDetails) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.UserID = d.ptrIDStr()
+			v.UserID = d.ptrStr(true)
 		case "reason":
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.Reason = d.ptrStr()
+			v.Reason = d.ptrStr(false)
 		case "state":
 			if d.dup(&seen, 1<<2) {
 				continue
@@ -65,12 +65,12 @@ func (d *decoder) decodeKYCStatusDetails(v *KYCStatusDetails) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.UserID = d.ptrIDStr()
+			v.UserID = d.ptrStr(true)
 		case "reason":
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.Reason = d.ptrStr()
+			v.Reason = d.ptrStr(false)
 		case "status":
 			if d.dup(&seen, 1<<2) {
 				continue
@@ -614,7 +614,7 @@ func (d *decoder) decodeUserEntityLink(v *UserEntityLink) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.ParentUserID = d.ptrIDStr()
+			v.ParentUserID = d.ptrStr(true)
 		default:
 			d.unknown(userEntityLinkKeys[:])
 		}
@@ -652,12 +652,12 @@ func (d *decoder) decodeConsumerName(v *ConsumerName) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.MiddleName = d.ptrStr()
+			v.MiddleName = d.ptrStr(false)
 		case "lastName":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.LastName = d.ptrStr()
+			v.LastName = d.ptrStr(false)
 		default:
 			d.unknown(consumerNameKeys[:])
 		}
@@ -753,27 +753,27 @@ func (d *decoder) decodeCardMerchantDetails(v *CardMerchantDetails) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.ID = d.ptrStr()
+			v.ID = d.ptrStr(false)
 		case "name":
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "category":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.Category = d.ptrStr()
+			v.Category = d.ptrStr(false)
 		case "MCC":
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.MCC = d.ptrStr()
+			v.MCC = d.ptrStr(false)
 		case "city":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.City = d.ptrStr()
+			v.City = d.ptrStr(false)
 		case "country":
 			if d.dup(&seen, 1<<5) {
 				continue
@@ -783,12 +783,12 @@ func (d *decoder) decodeCardMerchantDetails(v *CardMerchantDetails) {
 			if d.dup(&seen, 1<<6) {
 				continue
 			}
-			v.State = d.ptrStr()
+			v.State = d.ptrStr(false)
 		case "postCode":
 			if d.dup(&seen, 1<<7) {
 				continue
 			}
-			v.PostCode = d.ptrStr()
+			v.PostCode = d.ptrStr(false)
 		default:
 			d.unknown(cardMerchantDetailsKeys[:])
 		}
@@ -873,27 +873,27 @@ func (d *decoder) decodeAddress(v *Address) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.Postcode = d.ptrStr()
+			v.Postcode = d.ptrStr(false)
 		case "city":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.City = d.ptrStr()
+			v.City = d.ptrStr(false)
 		case "state":
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.State = d.ptrStr()
+			v.State = d.ptrStr(false)
 		case "country":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.Country = d.ptrStr()
+			v.Country = d.ptrStr(false)
 		case "addressType":
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.AddressType = d.ptrStr()
+			v.AddressType = d.ptrStr(false)
 		case "tags":
 			if d.dup(&seen, 1<<6) {
 				continue
@@ -934,12 +934,12 @@ func (d *decoder) decodeCardDetails(v *CardDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.CardFingerprint = d.ptrStr()
+			v.CardFingerprint = d.ptrStr(false)
 		case "emailId":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "cardStatus":
 			if d.dup(&seen, 1<<3) {
 				continue
@@ -954,7 +954,7 @@ func (d *decoder) decodeCardDetails(v *CardDetails) {
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.TransactionReferenceField = d.ptrStr()
+			v.TransactionReferenceField = d.ptrStr(false)
 		case "3dsDone":
 			if d.dup(&seen, 1<<6) {
 				continue
@@ -982,12 +982,12 @@ func (d *decoder) decodeCardDetails(v *CardDetails) {
 			if d.dup(&seen, 1<<10) {
 				continue
 			}
-			v.CardLast4Digits = d.ptrStr()
+			v.CardLast4Digits = d.ptrStr(false)
 		case "cardFirst6Digits":
 			if d.dup(&seen, 1<<11) {
 				continue
 			}
-			v.CardFirst6Digits = d.ptrStr()
+			v.CardFirst6Digits = d.ptrStr(false)
 		case "cardBrand":
 			if d.dup(&seen, 1<<12) {
 				continue
@@ -1017,7 +1017,7 @@ func (d *decoder) decodeCardDetails(v *CardDetails) {
 			if d.dup(&seen, 1<<17) {
 				continue
 			}
-			v.PaymentChannel = d.ptrStr()
+			v.PaymentChannel = d.ptrStr(false)
 		case "cardType":
 			if d.dup(&seen, 1<<18) {
 				continue
@@ -1106,12 +1106,12 @@ func (d *decoder) decodeGenericBankAccountDetails(v *GenericBankAccountDetails) 
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.AccountNumber = d.ptrStr()
+			v.AccountNumber = d.ptrStr(false)
 		case "accountType":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.AccountType = d.ptrStr()
+			v.AccountType = d.ptrStr(false)
 		case "accountBalance":
 			if d.dup(&seen, 1<<3) {
 				continue
@@ -1122,12 +1122,12 @@ func (d *decoder) decodeGenericBankAccountDetails(v *GenericBankAccountDetails) 
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.BankName = d.ptrStr()
+			v.BankName = d.ptrStr(false)
 		case "bankCode":
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.BankCode = d.ptrStr()
+			v.BankCode = d.ptrStr(false)
 		case "country":
 			if d.dup(&seen, 1<<6) {
 				continue
@@ -1137,7 +1137,7 @@ func (d *decoder) decodeGenericBankAccountDetails(v *GenericBankAccountDetails) 
 			if d.dup(&seen, 1<<7) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "countryOfNationality":
 			if d.dup(&seen, 1<<8) {
 				continue
@@ -1152,7 +1152,7 @@ func (d *decoder) decodeGenericBankAccountDetails(v *GenericBankAccountDetails) 
 			if d.dup(&seen, 1<<10) {
 				continue
 			}
-			v.DateOfBirth = d.ptrStr()
+			v.DateOfBirth = d.ptrStr(false)
 		case "bankAddress":
 			if d.dup(&seen, 1<<11) {
 				continue
@@ -1163,22 +1163,22 @@ func (d *decoder) decodeGenericBankAccountDetails(v *GenericBankAccountDetails) 
 			if d.dup(&seen, 1<<12) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "specialInstructions":
 			if d.dup(&seen, 1<<13) {
 				continue
 			}
-			v.SpecialInstructions = d.ptrStr()
+			v.SpecialInstructions = d.ptrStr(false)
 		case "paymentChannel":
 			if d.dup(&seen, 1<<14) {
 				continue
 			}
-			v.PaymentChannel = d.ptrStr()
+			v.PaymentChannel = d.ptrStr(false)
 		case "beneficiaryName":
 			if d.dup(&seen, 1<<15) {
 				continue
 			}
-			v.BeneficiaryName = d.ptrStr()
+			v.BeneficiaryName = d.ptrStr(false)
 		case "tags":
 			if d.dup(&seen, 1<<16) {
 				continue
@@ -1188,7 +1188,7 @@ func (d *decoder) decodeGenericBankAccountDetails(v *GenericBankAccountDetails) 
 			if d.dup(&seen, 1<<17) {
 				continue
 			}
-			v.TransitNumber = d.ptrStr()
+			v.TransitNumber = d.ptrStr(false)
 		case "address":
 			if d.dup(&seen, 1<<18) {
 				continue
@@ -1199,7 +1199,7 @@ func (d *decoder) decodeGenericBankAccountDetails(v *GenericBankAccountDetails) 
 			if d.dup(&seen, 1<<19) {
 				continue
 			}
-			v.RoutingNumber = d.ptrStr()
+			v.RoutingNumber = d.ptrStr(false)
 		case "method":
 			if d.dup(&seen, 1<<20) {
 				continue
@@ -1239,12 +1239,12 @@ func (d *decoder) decodeIBANDetails(v *IBANDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.BIC = d.ptrStr()
+			v.BIC = d.ptrStr(false)
 		case "bankName":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.BankName = d.ptrStr()
+			v.BankName = d.ptrStr(false)
 		case "bankAddress":
 			if d.dup(&seen, 1<<3) {
 				continue
@@ -1266,7 +1266,7 @@ func (d *decoder) decodeIBANDetails(v *IBANDetails) {
 			if d.dup(&seen, 1<<6) {
 				continue
 			}
-			v.IBAN = d.ptrStr()
+			v.IBAN = d.ptrStr(false)
 		case "accountBalance":
 			if d.dup(&seen, 1<<7) {
 				continue
@@ -1277,27 +1277,27 @@ func (d *decoder) decodeIBANDetails(v *IBANDetails) {
 			if d.dup(&seen, 1<<8) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "emailId":
 			if d.dup(&seen, 1<<9) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "bankBranchCode":
 			if d.dup(&seen, 1<<10) {
 				continue
 			}
-			v.BankBranchCode = d.ptrStr()
+			v.BankBranchCode = d.ptrStr(false)
 		case "beneficiaryName":
 			if d.dup(&seen, 1<<11) {
 				continue
 			}
-			v.BeneficiaryName = d.ptrStr()
+			v.BeneficiaryName = d.ptrStr(false)
 		case "paymentChannel":
 			if d.dup(&seen, 1<<12) {
 				continue
 			}
-			v.PaymentChannel = d.ptrStr()
+			v.PaymentChannel = d.ptrStr(false)
 		case "countryOfNationality":
 			if d.dup(&seen, 1<<13) {
 				continue
@@ -1352,12 +1352,12 @@ func (d *decoder) decodeACHDetails(v *ACHDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.RoutingNumber = d.ptrStr()
+			v.RoutingNumber = d.ptrStr(false)
 		case "accountNumber":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.AccountNumber = d.ptrStr()
+			v.AccountNumber = d.ptrStr(false)
 		case "accountBalance":
 			if d.dup(&seen, 1<<3) {
 				continue
@@ -1368,12 +1368,12 @@ func (d *decoder) decodeACHDetails(v *ACHDetails) {
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.BankName = d.ptrStr()
+			v.BankName = d.ptrStr(false)
 		case "name":
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "bankAddress":
 			if d.dup(&seen, 1<<6) {
 				continue
@@ -1400,12 +1400,12 @@ func (d *decoder) decodeACHDetails(v *ACHDetails) {
 			if d.dup(&seen, 1<<10) {
 				continue
 			}
-			v.BeneficiaryName = d.ptrStr()
+			v.BeneficiaryName = d.ptrStr(false)
 		case "emailId":
 			if d.dup(&seen, 1<<11) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "tags":
 			if d.dup(&seen, 1<<12) {
 				continue
@@ -1445,7 +1445,7 @@ func (d *decoder) decodeCorrespondentBankDetails(v *CorrespondentBankDetails) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.BankName = d.ptrStr()
+			v.BankName = d.ptrStr(false)
 		case "bankAddress":
 			if d.dup(&seen, 1<<1) {
 				continue
@@ -1456,7 +1456,7 @@ func (d *decoder) decodeCorrespondentBankDetails(v *CorrespondentBankDetails) {
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.SwiftCode = d.ptrStr()
+			v.SwiftCode = d.ptrStr(false)
 		case "tags":
 			if d.dup(&seen, 1<<3) {
 				continue
@@ -1496,17 +1496,17 @@ func (d *decoder) decodeSwiftDetails(v *SwiftDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.SwiftCode = d.ptrStr()
+			v.SwiftCode = d.ptrStr(false)
 		case "accountNumber":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.AccountNumber = d.ptrStr()
+			v.AccountNumber = d.ptrStr(false)
 		case "routingNumber":
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.RoutingNumber = d.ptrStr()
+			v.RoutingNumber = d.ptrStr(false)
 		case "accountBalance":
 			if d.dup(&seen, 1<<4) {
 				continue
@@ -1517,17 +1517,17 @@ func (d *decoder) decodeSwiftDetails(v *SwiftDetails) {
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.AccountType = d.ptrStr()
+			v.AccountType = d.ptrStr(false)
 		case "bankName":
 			if d.dup(&seen, 1<<6) {
 				continue
 			}
-			v.BankName = d.ptrStr()
+			v.BankName = d.ptrStr(false)
 		case "name":
 			if d.dup(&seen, 1<<7) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "bankAddress":
 			if d.dup(&seen, 1<<8) {
 				continue
@@ -1548,17 +1548,17 @@ func (d *decoder) decodeSwiftDetails(v *SwiftDetails) {
 			if d.dup(&seen, 1<<11) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "beneficiaryName":
 			if d.dup(&seen, 1<<12) {
 				continue
 			}
-			v.BeneficiaryName = d.ptrStr()
+			v.BeneficiaryName = d.ptrStr(false)
 		case "specialInstructions":
 			if d.dup(&seen, 1<<13) {
 				continue
 			}
-			v.SpecialInstructions = d.ptrStr()
+			v.SpecialInstructions = d.ptrStr(false)
 		case "address":
 			if d.dup(&seen, 1<<14) {
 				continue
@@ -1638,12 +1638,12 @@ func (d *decoder) decodeMpesaDetails(v *MpesaDetails) {
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "name":
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "address":
 			if d.dup(&seen, 1<<6) {
 				continue
@@ -1703,17 +1703,17 @@ func (d *decoder) decodeUPIDetails(v *UPIDetails) {
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.BankProvider = d.ptrStr()
+			v.BankProvider = d.ptrStr(false)
 		case "interfaceProvider":
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.InterfaceProvider = d.ptrStr()
+			v.InterfaceProvider = d.ptrStr(false)
 		case "name":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "address":
 			if d.dup(&seen, 1<<5) {
 				continue
@@ -1724,7 +1724,7 @@ func (d *decoder) decodeUPIDetails(v *UPIDetails) {
 			if d.dup(&seen, 1<<6) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "tags":
 			if d.dup(&seen, 1<<7) {
 				continue
@@ -1765,12 +1765,12 @@ func (d *decoder) decodePlaceOfBirth(v *PlaceOfBirth) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.City = d.ptrStr()
+			v.City = d.ptrStr(false)
 		case "state":
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.State = d.ptrStr()
+			v.State = d.ptrStr(false)
 		case "country":
 			if d.dup(&seen, 1<<2) {
 				continue
@@ -1815,12 +1815,12 @@ func (d *decoder) decodeUserDetails(v *UserDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.DateOfBirth = d.ptrStr()
+			v.DateOfBirth = d.ptrStr(false)
 		case "userCategory":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.UserCategory = d.ptrStr()
+			v.UserCategory = d.ptrStr(false)
 		case "countryOfResidence":
 			if d.dup(&seen, 1<<3) {
 				continue
@@ -1896,27 +1896,27 @@ func (d *decoder) decodeWalletDetails(v *WalletDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.WalletType = d.ptrStr()
+			v.WalletType = d.ptrStr(false)
 		case "walletId":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.WalletID = d.ptrStr()
+			v.WalletID = d.ptrStr(false)
 		case "paymentChannel":
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.PaymentChannel = d.ptrStr()
+			v.PaymentChannel = d.ptrStr(false)
 		case "name":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "emailId":
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "tags":
 			if d.dup(&seen, 1<<6) {
 				continue
@@ -1926,7 +1926,7 @@ func (d *decoder) decodeWalletDetails(v *WalletDetails) {
 			if d.dup(&seen, 1<<7) {
 				continue
 			}
-			v.WalletPhoneNumber = d.ptrStr()
+			v.WalletPhoneNumber = d.ptrStr(false)
 		case "walletBalance":
 			if d.dup(&seen, 1<<8) {
 				continue
@@ -1958,7 +1958,7 @@ func (d *decoder) decodeWalletDetails(v *WalletDetails) {
 			if d.dup(&seen, 1<<13) {
 				continue
 			}
-			v.BeneficiaryName = d.ptrStr()
+			v.BeneficiaryName = d.ptrStr(false)
 		case "bankAddress":
 			if d.dup(&seen, 1<<14) {
 				continue
@@ -1974,12 +1974,12 @@ func (d *decoder) decodeWalletDetails(v *WalletDetails) {
 			if d.dup(&seen, 1<<16) {
 				continue
 			}
-			v.DateOfBirth = d.ptrStr()
+			v.DateOfBirth = d.ptrStr(false)
 		case "transactionHash":
 			if d.dup(&seen, 1<<17) {
 				continue
 			}
-			v.TransactionHash = d.ptrStr()
+			v.TransactionHash = d.ptrStr(false)
 		case "method":
 			if d.dup(&seen, 1<<18) {
 				continue
@@ -2019,22 +2019,22 @@ func (d *decoder) decodeCheckDetails(v *CheckDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.CheckNumber = d.ptrStr()
+			v.CheckNumber = d.ptrStr(false)
 		case "checkIdentifier":
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.CheckIdentifier = d.ptrStr()
+			v.CheckIdentifier = d.ptrStr(false)
 		case "routingNumber":
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.RoutingNumber = d.ptrStr()
+			v.RoutingNumber = d.ptrStr(false)
 		case "name":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "deliveryStatus":
 			if d.dup(&seen, 1<<5) {
 				continue
@@ -2061,12 +2061,12 @@ func (d *decoder) decodeCheckDetails(v *CheckDetails) {
 			if d.dup(&seen, 1<<9) {
 				continue
 			}
-			v.AccountNumber = d.ptrStr()
+			v.AccountNumber = d.ptrStr(false)
 		case "emailId":
 			if d.dup(&seen, 1<<10) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "countryOfNationality":
 			if d.dup(&seen, 1<<11) {
 				continue
@@ -2127,7 +2127,7 @@ func (d *decoder) decodeCashDetails(v *CashDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.Identifier = d.ptrStr()
+			v.Identifier = d.ptrStr(false)
 		case "address":
 			if d.dup(&seen, 1<<2) {
 				continue
@@ -2138,12 +2138,12 @@ func (d *decoder) decodeCashDetails(v *CashDetails) {
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.Name = d.ptrStr()
+			v.Name = d.ptrStr(false)
 		case "emailId":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "method":
 			if d.dup(&seen, 1<<5) {
 				continue
@@ -2183,7 +2183,7 @@ func (d *decoder) decodeNPPDetails(v *NPPDetails) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.AccountNumber = d.ptrStr()
+			v.AccountNumber = d.ptrStr(false)
 		case "name":
 			if d.dup(&seen, 1<<2) {
 				continue
@@ -2194,37 +2194,37 @@ func (d *decoder) decodeNPPDetails(v *NPPDetails) {
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.EmailID = d.ptrStr()
+			v.EmailID = d.ptrStr(false)
 		case "contactNumber":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.ContactNumber = d.ptrStr()
+			v.ContactNumber = d.ptrStr(false)
 		case "bsb":
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.BSB = d.ptrStr()
+			v.BSB = d.ptrStr(false)
 		case "payId":
 			if d.dup(&seen, 1<<6) {
 				continue
 			}
-			v.PayID = d.ptrStr()
+			v.PayID = d.ptrStr(false)
 		case "endToEndId":
 			if d.dup(&seen, 1<<7) {
 				continue
 			}
-			v.EndToEndID = d.ptrStr()
+			v.EndToEndID = d.ptrStr(false)
 		case "oskoReference":
 			if d.dup(&seen, 1<<8) {
 				continue
 			}
-			v.OskoReference = d.ptrStr()
+			v.OskoReference = d.ptrStr(false)
 		case "payIdReference":
 			if d.dup(&seen, 1<<9) {
 				continue
 			}
-			v.PayIDReference = d.ptrStr()
+			v.PayIDReference = d.ptrStr(false)
 		case "isInstant":
 			if d.dup(&seen, 1<<10) {
 				continue
@@ -2234,12 +2234,12 @@ func (d *decoder) decodeNPPDetails(v *NPPDetails) {
 			if d.dup(&seen, 1<<11) {
 				continue
 			}
-			v.RemittanceInformation = d.ptrStr()
+			v.RemittanceInformation = d.ptrStr(false)
 		case "remittanceAdvice":
 			if d.dup(&seen, 1<<12) {
 				continue
 			}
-			v.RemittanceAdvice = d.ptrStr()
+			v.RemittanceAdvice = d.ptrStr(false)
 		case "tags":
 			if d.dup(&seen, 1<<13) {
 				continue
@@ -2259,22 +2259,22 @@ func (d *decoder) decodeNPPDetails(v *NPPDetails) {
 			if d.dup(&seen, 1<<16) {
 				continue
 			}
-			v.ReferenceNumber = d.ptrStr()
+			v.ReferenceNumber = d.ptrStr(false)
 		case "traceNumber":
 			if d.dup(&seen, 1<<17) {
 				continue
 			}
-			v.TraceNumber = d.ptrStr()
+			v.TraceNumber = d.ptrStr(false)
 		case "messageFormat":
 			if d.dup(&seen, 1<<18) {
 				continue
 			}
-			v.MessageFormat = d.ptrStr()
+			v.MessageFormat = d.ptrStr(false)
 		case "bankName":
 			if d.dup(&seen, 1<<19) {
 				continue
 			}
-			v.BankName = d.ptrStr()
+			v.BankName = d.ptrStr(false)
 		case "address":
 			if d.dup(&seen, 1<<20) {
 				continue
@@ -2433,7 +2433,7 @@ func (d *decoder) decodeFileInfo(v *FileInfo) {
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.Bucket = d.ptrStr()
+			v.Bucket = d.ptrStr(false)
 		case "filename":
 			if d.dup(&seen, 1<<2) {
 				continue
@@ -2454,12 +2454,12 @@ func (d *decoder) decodeFileInfo(v *FileInfo) {
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.DownloadLink = d.ptrStr()
+			v.DownloadLink = d.ptrStr(false)
 		case "aiSummary":
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.AISummary = d.ptrStr()
+			v.AISummary = d.ptrStr(false)
 		default:
 			d.unknown(fileInfoKeys[:])
 		}
@@ -2490,12 +2490,12 @@ func (d *decoder) decodePersonAttachment(v *PersonAttachment) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.ID = d.ptrStr()
+			v.ID = d.ptrStr(false)
 		case "comment":
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.Comment = d.ptrStr()
+			v.Comment = d.ptrStr(false)
 		case "files":
 			if d.dup(&seen, 1<<2) {
 				continue
@@ -2572,7 +2572,7 @@ func (d *decoder) decodeDeviceData(v *DeviceData) {
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.IPAddress = d.ptrStr()
+			v.IPAddress = d.ptrStr(false)
 		case "ipCountry":
 			if d.dup(&seen, 1<<4) {
 				continue
@@ -2582,7 +2582,7 @@ func (d *decoder) decodeDeviceData(v *DeviceData) {
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.DeviceIdentifier = d.ptrStr()
+			v.DeviceIdentifier = d.ptrStr(false)
 		case "vpnUsed":
 			if d.dup(&seen, 1<<6) {
 				continue
@@ -2592,27 +2592,27 @@ func (d *decoder) decodeDeviceData(v *DeviceData) {
 			if d.dup(&seen, 1<<7) {
 				continue
 			}
-			v.OperatingSystem = d.ptrStr()
+			v.OperatingSystem = d.ptrStr(false)
 		case "deviceMaker":
 			if d.dup(&seen, 1<<8) {
 				continue
 			}
-			v.DeviceMaker = d.ptrStr()
+			v.DeviceMaker = d.ptrStr(false)
 		case "deviceModel":
 			if d.dup(&seen, 1<<9) {
 				continue
 			}
-			v.DeviceModel = d.ptrStr()
+			v.DeviceModel = d.ptrStr(false)
 		case "deviceYear":
 			if d.dup(&seen, 1<<10) {
 				continue
 			}
-			v.DeviceYear = d.ptrStr()
+			v.DeviceYear = d.ptrStr(false)
 		case "appVersion":
 			if d.dup(&seen, 1<<11) {
 				continue
 			}
-			v.AppVersion = d.ptrStr()
+			v.AppVersion = d.ptrStr(false)
 		default:
 			d.unknown(deviceDataKeys[:])
 		}
@@ -2642,7 +2642,7 @@ func (d *decoder) decodeProductsEnabled(v *ProductsEnabled) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.ProductName = d.ptrStr()
+			v.ProductName = d.ptrStr(false)
 		default:
 			d.unknown(productsEnabledKeys[:])
 		}
@@ -2690,7 +2690,7 @@ func (d *decoder) decodePEPStatus(v *PEPStatus) {
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.Category = d.ptrStr()
+			v.Category = d.ptrStr(false)
 		default:
 			d.unknown(pEPStatusKeys[:])
 		}
@@ -2776,27 +2776,27 @@ func (d *decoder) decodeSanctionsHitContext(v *SanctionsHitContext) {
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.UserID = d.ptrStr()
+			v.UserID = d.ptrStr(false)
 		case "transactionId":
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.TransactionID = d.ptrStr()
+			v.TransactionID = d.ptrStr(false)
 		case "ruleInstanceId":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.RuleInstanceID = d.ptrStr()
+			v.RuleInstanceID = d.ptrStr(false)
 		case "ruleId":
 			if d.dup(&seen, 1<<5) {
 				continue
 			}
-			v.RuleID = d.ptrStr()
+			v.RuleID = d.ptrStr(false)
 		case "iban":
 			if d.dup(&seen, 1<<6) {
 				continue
 			}
-			v.IBAN = d.ptrStr()
+			v.IBAN = d.ptrStr(false)
 		case "yearOfBirth":
 			if d.dup(&seen, 1<<7) {
 				continue
@@ -2806,12 +2806,12 @@ func (d *decoder) decodeSanctionsHitContext(v *SanctionsHitContext) {
 			if d.dup(&seen, 1<<8) {
 				continue
 			}
-			v.SearchTerm = d.ptrStr()
+			v.SearchTerm = d.ptrStr(false)
 		case "paymentMethodId":
 			if d.dup(&seen, 1<<9) {
 				continue
 			}
-			v.PaymentMethodID = d.ptrStr()
+			v.PaymentMethodID = d.ptrStr(false)
 		default:
 			d.unknown(sanctionsHitContextKeys[:])
 		}
@@ -2858,12 +2858,12 @@ func (d *decoder) decodeSanctionsDetails(v *SanctionsDetails) {
 			if d.dup(&seen, 1<<2) {
 				continue
 			}
-			v.RequestHash = d.ptrStr()
+			v.RequestHash = d.ptrStr(false)
 		case "iban":
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.IBAN = d.ptrStr()
+			v.IBAN = d.ptrStr(false)
 		case "entityType":
 			if d.dup(&seen, 1<<4) {
 				continue
@@ -3142,7 +3142,7 @@ func (d *decoder) decodeExecutedRulesResult(v *ExecutedRulesResult) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.RuleID = d.ptrStr()
+			v.RuleID = d.ptrStr(false)
 		case "ruleInstanceId":
 			if d.dup(&seen, 1<<1) {
 				continue
@@ -3187,7 +3187,7 @@ func (d *decoder) decodeExecutedRulesResult(v *ExecutedRulesResult) {
 			if d.dup(&seen, 1<<6) {
 				continue
 			}
-			v.VersionID = d.ptrStr()
+			v.VersionID = d.ptrStr(false)
 		case "executedAt":
 			if d.dup(&seen, 1<<7) {
 				continue
@@ -3254,7 +3254,7 @@ func (d *decoder) decodeHitRulesDetails(v *HitRulesDetails) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.RuleID = d.ptrStr()
+			v.RuleID = d.ptrStr(false)
 		case "ruleInstanceId":
 			if d.dup(&seen, 1<<1) {
 				continue
@@ -3283,7 +3283,7 @@ func (d *decoder) decodeHitRulesDetails(v *HitRulesDetails) {
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.VersionID = d.ptrStr()
+			v.VersionID = d.ptrStr(false)
 		case "executedAt":
 			if d.dup(&seen, 1<<5) {
 				continue
@@ -3544,7 +3544,7 @@ func (d *decoder) decodeBusinessUser(v *BusinessUser) {
 			if d.dup(&seen, 1<<26) {
 				continue
 			}
-			v.Jurisdiction = d.ptrStr()
+			v.Jurisdiction = d.ptrStr(false)
 		case "productsEnabled":
 			if d.dup(&seen, 1<<27) {
 				continue
@@ -3637,12 +3637,12 @@ func (d *decoder) decodeConsumerUserEvent(v *ConsumerUserEvent) {
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.Reason = d.ptrStr()
+			v.Reason = d.ptrStr(false)
 		case "eventDescription":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.EventDescription = d.ptrStr()
+			v.EventDescription = d.ptrStr(false)
 		case "updatedConsumerUserAttributes":
 			if d.dup(&seen, 1<<5) {
 				continue
@@ -3710,12 +3710,12 @@ func (d *decoder) decodeStoredEvent(v *StoredEvent) {
 			if d.dup(&seen, 1<<3) {
 				continue
 			}
-			v.ConsumerUserEvent.Reason = d.ptrStr()
+			v.ConsumerUserEvent.Reason = d.ptrStr(false)
 		case "eventDescription":
 			if d.dup(&seen, 1<<4) {
 				continue
 			}
-			v.ConsumerUserEvent.EventDescription = d.ptrStr()
+			v.ConsumerUserEvent.EventDescription = d.ptrStr(false)
 		case "updatedConsumerUserAttributes":
 			if d.dup(&seen, 1<<5) {
 				continue
@@ -3946,12 +3946,12 @@ func (d *decoder) decodeEmploymentDetails(v *EmploymentDetails) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.EmploymentSector = d.ptrStr()
+			v.EmploymentSector = d.ptrStr(false)
 		case "employerName":
 			if d.dup(&seen, 1<<1) {
 				continue
 			}
-			v.EmployerName = d.ptrStr()
+			v.EmployerName = d.ptrStr(false)
 		case "businessIndustry":
 			if d.dup(&seen, 1<<2) {
 				continue
@@ -4090,7 +4090,7 @@ func (d *decoder) decodeConsumerUser(v *ConsumerUser) {
 			if d.dup(&seen, 1<<8) {
 				continue
 			}
-			v.Occupation = d.ptrStr()
+			v.Occupation = d.ptrStr(false)
 		case "legalDocuments":
 			if d.dup(&seen, 1<<9) {
 				continue
@@ -4218,7 +4218,7 @@ func (d *decoder) decodeConsumerUser(v *ConsumerUser) {
 			if d.dup(&seen, 1<<32) {
 				continue
 			}
-			v.Jurisdiction = d.ptrStr()
+			v.Jurisdiction = d.ptrStr(false)
 		case "productsEnabled":
 			if d.dup(&seen, 1<<33) {
 				continue
@@ -4324,7 +4324,7 @@ func (d *decoder) decodeEventResponse(v *EventResponse) {
 			if d.dup(&seen, 1<<8) {
 				continue
 			}
-			v.ConsumerUser.Occupation = d.ptrStr()
+			v.ConsumerUser.Occupation = d.ptrStr(false)
 		case "legalDocuments":
 			if d.dup(&seen, 1<<9) {
 				continue
@@ -4452,7 +4452,7 @@ func (d *decoder) decodeEventResponse(v *EventResponse) {
 			if d.dup(&seen, 1<<32) {
 				continue
 			}
-			v.ConsumerUser.Jurisdiction = d.ptrStr()
+			v.ConsumerUser.Jurisdiction = d.ptrStr(false)
 		case "productsEnabled":
 			if d.dup(&seen, 1<<33) {
 				continue
@@ -4483,7 +4483,7 @@ func (d *decoder) decodeEventResponse(v *EventResponse) {
 			if d.dup(&seen, 1<<38) {
 				continue
 			}
-			v.Message = d.ptrStr()
+			v.Message = d.ptrStr(false)
 		default:
 			d.unknown(eventResponseKeys[:])
 		}

@@ -19,10 +19,7 @@ func readExpr(f field) string {
 		}
 		return "d.str()"
 	case kPtrString:
-		if id {
-			return "d.ptrIDStr()"
-		}
-		return "d.ptrStr()"
+		return fmt.Sprintf("d.ptrStr(%v)", id)
 	case kFloat:
 		return "d.num()"
 	case kPtrFloat:
