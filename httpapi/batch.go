@@ -114,19 +114,10 @@ func (m *MemoryBatches) Page(_ context.Context, batchID string, offset, limit in
 	return append([]string(nil), b.ids[offset:end]...), len(b.ids), nil
 }
 
-func (h *handler) postBatch(w *response, r *http.Request, _ string) {
-	opts, err := userevents.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.withBody(w, r, func(data []byte) error {
-		// A batch that is not well-formed fails whole; a record that does not decode
-		// fails alone, as a failed record, and the others apply.
-		batch, err := userevents.DecodeEventBatch(data)
-		if err != nil {
-			return err
-		}
+func (h *handler) postBatch(w *response, r *http.Request, _ string) error {
+	// A batch that is not well-formed fails whole; a record that does not decode fails
+	// alone, as a failed record, and the others apply.
+	return post(h, r, userevents.ParseQuery, userevents.DecodeEventBatch, func(batch *userevents.EventBatch, opts userevents.Options) error {
 		res, err := h.p.ApplyEventBatch(r.Context(), batch, opts)
 		if err != nil {
 			return err
@@ -157,41 +148,30 @@ func newBatchID() string {
 	return "batch-" + hex.EncodeToString(b[:])
 }
 
-func (h *handler) getBatch(w *response, r *http.Request, id string) {
+func (h *handler) getBatch(w *response, r *http.Request, id string) error {
 	page, size, err := parsePage(r.URL.RawQuery)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	done, err := h.admit(r.Context())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer done()
-	offset := (page - 1) * size
-	if page-1 > (1<<31)/size {
-		offset = 1 << 31 // past any batch
-	}
-	ids, total, err := h.batches.Page(r.Context(), id, offset, size)
-	if errors.Is(err, ErrBatchNotFound) {
-		reply(w, http.StatusNotFound, userevents.APIErrorResponse{Message: "batch not found"})
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	list := userevents.EventList{ConsumerUserEvents: make([]*userevents.StoredEvent, 0, len(ids)), TotalCount: total}
-	for _, eid := range ids {
-		e, err := h.p.Event(r.Context(), eid)
-		if err != nil {
-			h.fail(w, r, err)
-			return
+	return get(h, w, r, func(ctx context.Context) (userevents.EventList, error) {
+		offset := (page - 1) * size
+		if page-1 > (1<<31)/size {
+			offset = 1 << 31 // past any batch
 		}
-		list.ConsumerUserEvents = append(list.ConsumerUserEvents, e)
-	}
-	reply(w, http.StatusOK, list)
+		ids, total, err := h.batches.Page(ctx, id, offset, size)
+		if err != nil {
+			return userevents.EventList{}, err
+		}
+		list := userevents.EventList{ConsumerUserEvents: make([]*userevents.StoredEvent, 0, len(ids)), TotalCount: total}
+		for _, eid := range ids {
+			e, err := h.p.Event(ctx, eid)
+			if err != nil {
+				return userevents.EventList{}, err
+			}
+			list.ConsumerUserEvents = append(list.ConsumerUserEvents, e)
+		}
+		return list, nil
+	})
 }
 
 // parsePage reads the query of GET /batch/events/consumer/user/{batchId}: page (from 1,

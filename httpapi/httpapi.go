@@ -133,7 +133,8 @@ func New(cfg Config) (http.Handler, error) {
 type route struct {
 	pattern string
 	method  string
-	serve   func(h *handler, w *response, r *http.Request, id string)
+	// serve answers the request, or returns the error that fail answers.
+	serve func(h *handler, w *response, r *http.Request, id string) error
 }
 
 var routes = []route{
@@ -216,7 +217,9 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	for _, rt := range matched {
 		if rt.method == r.Method {
 			pattern, id = rt.pattern, pathID
-			rt.serve(h, w, r, pathID)
+			if err := rt.serve(h, w, r, pathID); err != nil {
+				h.fail(w, r, err)
+			}
 			return
 		}
 		allow = append(allow, rt.method)
@@ -303,6 +306,10 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		reply(w, http.StatusServiceUnavailable, userevents.APIErrorResponse{Message: "server busy: too many large request bodies at once; retry"})
 		return
 	}
+	if errors.Is(err, ErrBatchNotFound) {
+		reply(w, http.StatusNotFound, userevents.APIErrorResponse{Message: "batch not found"})
+		return
+	}
 	if errors.Is(err, errBodyRead) {
 		w.Header().Set("Connection", "close")
 		reply(w, http.StatusBadRequest, userevents.APIErrorResponse{Message: "the request body could not be read whole"})
@@ -334,103 +341,98 @@ func noQuery(rawQuery string) error {
 	return &userevents.ValidationError{Fields: []userevents.FieldError{{Path: "query", Code: userevents.CodeUnknownField, Message: "this route takes no query parameters"}}}
 }
 
-func (h *handler) createConsumerUser(w *response, r *http.Request, _ string) {
-	create(h, w, r, userevents.DecodeConsumerUser, h.p.CreateConsumerUserWith, func(u *userevents.ConsumerUser) string { return u.UserID })
+func (h *handler) createConsumerUser(w *response, r *http.Request, _ string) error {
+	return create(h, w, r, userevents.DecodeConsumerUser, h.p.CreateConsumerUserWith, func(u *userevents.ConsumerUser) string { return u.UserID })
 }
 
-func (h *handler) createBusinessUser(w *response, r *http.Request, _ string) {
-	create(h, w, r, userevents.DecodeBusinessUser, h.p.CreateBusinessUserWith, func(u *userevents.BusinessUser) string { return u.UserID })
+func (h *handler) createBusinessUser(w *response, r *http.Request, _ string) error {
+	return create(h, w, r, userevents.DecodeBusinessUser, h.p.CreateBusinessUserWith, func(u *userevents.BusinessUser) string { return u.UserID })
 }
 
-// create decodes a user from the request, stores it with the query's locks, and answers
-// with its id.
+// create stores the user of the request with the query's locks, and answers with its id.
 func create[U any](h *handler, w *response, r *http.Request,
 	decode func([]byte, ...userevents.DecodeOption) (*U, error),
-	store func(context.Context, *U, userevents.CreateOptions) error, id func(*U) string) {
-	o, err := userevents.ParseCreateQuery(r.URL.RawQuery)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.withBody(w, r, func(data []byte) error {
-		u, err := decode(data)
-		if err == nil {
-			err = store(r.Context(), u, o)
+	store func(context.Context, *U, userevents.CreateOptions) error, id func(*U) string) error {
+	return post(h, r, userevents.ParseCreateQuery, decode, func(u *U, o userevents.CreateOptions) error {
+		if err := store(r.Context(), u, o); err != nil {
+			return err
 		}
-		if err == nil {
-			reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: id(u)})
-		}
-		return err
+		reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: id(u)})
+		return nil
 	})
 }
 
-// withBody reads the request's body and, once the request is admitted among those in
-// flight, serves it; an error of any step is answered by fail.
-func (h *handler) withBody(w *response, r *http.Request, serve func(data []byte) error) {
+// post serves a POST route: it reads the query with parse (a bad query is refused before
+// the body is read), reads the body and, once the request is admitted among those in
+// flight, decodes the body with decode and hands the document and the query to serve,
+// which answers.
+func post[D, Q any](h *handler, r *http.Request, parse func(rawQuery string) (Q, error),
+	decode func([]byte, ...userevents.DecodeOption) (D, error), serve func(D, Q) error) error {
+	q, err := parse(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
 	data, release, err := h.body(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	defer release()
 	done, err := h.admit(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	defer done()
-	if err := serve(data); err != nil {
-		h.fail(w, r, err)
+	doc, err := decode(data)
+	if err != nil {
+		return err
 	}
+	return serve(doc, q)
 }
 
-func (h *handler) getConsumerUser(w *response, r *http.Request, id string) {
-	rec, err := h.getUser(r, id)
-	switch {
-	case err != nil:
-		h.fail(w, r, err)
-	case rec.Consumer == nil:
-		h.fail(w, r, fmt.Errorf("%w: %q is a business user", userevents.ErrUserNotFound, id))
-	default:
-		reply(w, http.StatusOK, rec.Consumer)
-	}
-}
-
-func (h *handler) getBusinessUser(w *response, r *http.Request, id string) {
-	rec, err := h.getUser(r, id)
-	switch {
-	case err != nil:
-		h.fail(w, r, err)
-	case rec.Business == nil:
-		h.fail(w, r, fmt.Errorf("%w: %q is a consumer user", userevents.ErrUserNotFound, id))
-	default:
-		reply(w, http.StatusOK, rec.Business)
-	}
-}
-
-func (h *handler) getUser(r *http.Request, id string) (userevents.Record, error) {
-	if err := noQuery(r.URL.RawQuery); err != nil {
-		return userevents.Record{}, err
-	}
+// get serves a GET route whose query is checked: once the request is admitted among those
+// in flight, it answers 200 with what fetch returns.
+func get[T any](h *handler, w *response, r *http.Request, fetch func(context.Context) (T, error)) error {
 	done, err := h.admit(r.Context())
 	if err != nil {
-		return userevents.Record{}, err
+		return err
 	}
 	defer done()
-	return h.p.User(r.Context(), id)
+	v, err := fetch(r.Context())
+	if err != nil {
+		return err
+	}
+	reply(w, http.StatusOK, v)
+	return nil
 }
 
-func (h *handler) postEvent(w *response, r *http.Request, _ string) {
-	opts, err := userevents.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+func (h *handler) getConsumerUser(w *response, r *http.Request, id string) error {
+	return getUser(h, w, r, id, func(rec userevents.Record) *userevents.ConsumerUser { return rec.Consumer }, "business")
+}
+
+func (h *handler) getBusinessUser(w *response, r *http.Request, id string) error {
+	return getUser(h, w, r, id, func(rec userevents.Record) *userevents.BusinessUser { return rec.Business }, "consumer")
+}
+
+// getUser answers with the user id, of the kind that of picks from its record; a user of
+// the other kind is not found.
+func getUser[U any](h *handler, w *response, r *http.Request, id string, of func(userevents.Record) *U, other string) error {
+	if err := noQuery(r.URL.RawQuery); err != nil {
+		return err
 	}
-	h.withBody(w, r, func(data []byte) error {
-		ev, err := userevents.DecodeEvent(data)
+	return get(h, w, r, func(ctx context.Context) (*U, error) {
+		rec, err := h.p.User(ctx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		if of(rec) == nil {
+			return nil, fmt.Errorf("%w: %q is a %s user", userevents.ErrUserNotFound, id, other)
+		}
+		return of(rec), nil
+	})
+}
+
+func (h *handler) postEvent(w *response, r *http.Request, _ string) error {
+	return post(h, r, userevents.ParseQuery, userevents.DecodeEvent, func(ev *userevents.ConsumerUserEvent, opts userevents.Options) error {
 		res, err := h.p.Apply(r.Context(), ev, opts)
 		if err != nil {
 			return err
@@ -440,21 +442,9 @@ func (h *handler) postEvent(w *response, r *http.Request, _ string) {
 	})
 }
 
-func (h *handler) getEvent(w *response, r *http.Request, id string) {
+func (h *handler) getEvent(w *response, r *http.Request, id string) error {
 	if err := noQuery(r.URL.RawQuery); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	done, err := h.admit(r.Context())
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	defer done()
-	e, err := h.p.Event(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	reply(w, http.StatusOK, e)
+	return get(h, w, r, func(ctx context.Context) (*userevents.StoredEvent, error) { return h.p.Event(ctx, id) })
 }
