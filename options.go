@@ -1,7 +1,9 @@
 package userevents
 
 import (
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -88,18 +90,96 @@ func eventFlags(o *Options) *flagParser {
 	}}
 }
 
+// QueryPage and QueryPageSize are the query parameters that ParsePageQuery reads.
+const (
+	QueryPage     = "page"
+	QueryPageSize = "pageSize"
+)
+
+// maxPage is the largest page ParsePageQuery takes: an int on every platform.
+const maxPage = math.MaxInt32
+
+// ParsePageQuery reads the query of a paged route, GET /batch/events/consumer/user/{batchId},
+// from a raw query string with the rules of ParseQuery, but for whole numbers: page (from
+// 1 to 2^31-1; absent, 1) and pageSize (from 1 to maxSize; absent, defaultSize), each at
+// most once, as decimal integers (invalid_format otherwise, a '+' sign, a ';' or a bad
+// %-escape included), out_of_range past their bounds; any other parameter is refused
+// (unknown_field). Problems are reported together in a *ValidationError whose paths are
+// the parameter names.
+func ParsePageQuery(rawQuery string, defaultSize, maxSize int) (page, size int, err error) {
+	page, size = 1, defaultSize
+	var p queryParser
+	p.parseRaw(rawQuery, func(name, value string, ok bool) {
+		dst, hi := &page, maxPage
+		if name == QueryPageSize {
+			dst, hi = &size, maxSize
+		}
+		if !p.param(name, name == QueryPage || name == QueryPageSize) {
+			return
+		}
+		n, err := strconv.Atoi(value)
+		switch {
+		case !ok || err != nil || strings.HasPrefix(value, "+"):
+			p.fail(name, CodeInvalidFormat, "must be a whole number")
+		case n < 1 || n > hi:
+			p.fail(name, CodeOutOfRange, "must be from 1 to "+strconv.Itoa(hi))
+		default:
+			*dst = n
+		}
+	})
+	if err := p.result(); err != nil {
+		return 0, 0, err
+	}
+	return page, size, nil
+}
+
 // flagParser reads boolean query flags (Flagright's BooleanString): each known flag at
-// most once, as exactly "true" or "false"; any other parameter is refused. It collects
-// every problem, each once, up to maxErrors.
+// most once, as exactly "true" or "false"; any other parameter is refused.
 type flagParser struct {
 	// set gives flag name the value v, and reports false for a name that is no flag.
-	set  func(name string, v bool) bool
+	set func(name string, v bool) bool
+	queryParser
+}
+
+// parseRaw reads the flags of a raw query string.
+func (p *flagParser) parseRaw(rawQuery string) { p.queryParser.parseRaw(rawQuery, p.add) }
+
+// add reads one flag; ok is false when its value could not be decoded.
+func (p *flagParser) add(name, value string, ok bool) {
+	var v bool
+	problem := ""
+	switch {
+	case !ok:
+		problem = CodeInvalidFormat
+	case value == "true":
+		v = true
+	case value == "false":
+	default:
+		problem = CodeInvalidEnum
+	}
+	// A flag given a bad value is set to false: the result is the problems then.
+	if !p.param(name, name != "" && p.set(name, v)) {
+		return
+	}
+	switch problem {
+	case CodeInvalidFormat:
+		p.fail(name, CodeInvalidFormat, `must be "true" or "false", without ';' or a bad %-escape`)
+	case CodeInvalidEnum:
+		p.fail(name, CodeInvalidEnum, `must be "true" or "false"`)
+	}
+}
+
+// queryParser reads the parameters of a query, each known one at most once, and collects
+// every problem, each once, up to maxErrors.
+type queryParser struct {
 	seen map[string]int
 	errs []FieldError
 }
 
-// parseRaw reads the parameters of a raw query string.
-func (p *flagParser) parseRaw(rawQuery string) {
+// parseRaw splits a raw query string into its parameters and hands each to add, with ok
+// false when its value could not be decoded (a ';' or a bad %-escape). A part whose name
+// cannot be read is a problem.
+func (p *queryParser) parseRaw(rawQuery string, add func(name, value string, ok bool)) {
 	for rest := rawQuery; rest != "" && !p.full(); {
 		var part string
 		part, rest, _ = strings.Cut(rest, "&")
@@ -113,31 +193,21 @@ func (p *flagParser) parseRaw(rawQuery string) {
 			continue
 		}
 		value, err := url.QueryUnescape(rawValue)
-		p.add(name, value, err == nil && !strings.Contains(rawValue, ";"))
+		add(name, value, err == nil && !strings.Contains(rawValue, ";"))
 	}
 }
 
-// add reads one parameter; ok is false when its value could not be decoded.
-func (p *flagParser) add(name, value string, ok bool) {
-	if name == "" {
-		p.fail("query", CodeUnknownField, "query parameter without a name")
-		return
-	}
-	var v bool
-	problem := ""
+// param checks the name of a parameter, known when the route takes it, and reports
+// whether its value is to be checked: an empty or unknown name, or a name given again, is
+// a problem instead.
+func (p *queryParser) param(name string, known bool) bool {
 	switch {
-	case !ok:
-		problem = CodeInvalidFormat
-	case value == "true":
-		v = true
-	case value == "false":
-	default:
-		problem = CodeInvalidEnum
-	}
-	// A flag given a bad value is set to false: the result is the problems then.
-	if !p.set(name, v) {
+	case name == "":
+		p.fail("query", CodeUnknownField, "query parameter without a name")
+		return false
+	case !known:
 		p.fail(echoName(name), CodeUnknownField, "unknown query parameter")
-		return
+		return false
 	}
 	if p.seen == nil {
 		p.seen = map[string]int{}
@@ -145,16 +215,11 @@ func (p *flagParser) add(name, value string, ok bool) {
 	if p.seen[name]++; p.seen[name] == 2 {
 		p.fail(name, CodeDuplicateField, "query parameter must be given once")
 	}
-	switch problem {
-	case CodeInvalidFormat:
-		p.fail(name, CodeInvalidFormat, `must be "true" or "false", without ';' or a bad %-escape`)
-	case CodeInvalidEnum:
-		p.fail(name, CodeInvalidEnum, `must be "true" or "false"`)
-	}
+	return true
 }
 
 // fail records a problem once: a parameter repeated with the same fault is one problem.
-func (p *flagParser) fail(path, code, msg string) {
+func (p *queryParser) fail(path, code, msg string) {
 	if p.full() {
 		return
 	}
@@ -170,10 +235,10 @@ func (p *flagParser) fail(path, code, msg string) {
 }
 
 // full reports whether the problems reached the cap.
-func (p *flagParser) full() bool { return len(p.errs) > maxErrors }
+func (p *queryParser) full() bool { return len(p.errs) > maxErrors }
 
 // result returns the problems found, or nil.
-func (p *flagParser) result() error {
+func (p *queryParser) result() error {
 	if p.errs == nil {
 		return nil
 	}

@@ -5,10 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"math"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/compliancekit/userevents"
@@ -149,14 +147,14 @@ func newBatchID() string {
 }
 
 func (h *handler) getBatch(w *response, r *http.Request, id string) error {
-	page, size, err := parsePage(r.URL.RawQuery)
+	page, size, err := userevents.ParsePageQuery(r.URL.RawQuery, DefaultPageSize, MaxPageSize)
 	if err != nil {
 		return err
 	}
 	return get(h, w, r, func(ctx context.Context) (userevents.EventList, error) {
 		offset := (page - 1) * size
-		if page-1 > (1<<31)/size {
-			offset = 1 << 31 // past any batch
+		if page-1 > math.MaxInt32/size {
+			offset = math.MaxInt32 // past any batch
 		}
 		ids, total, err := h.batches.Page(ctx, id, offset, size)
 		if err != nil {
@@ -172,55 +170,4 @@ func (h *handler) getBatch(w *response, r *http.Request, id string) error {
 		}
 		return list, nil
 	})
-}
-
-// parsePage reads the query of GET /batch/events/consumer/user/{batchId}: page (from 1,
-// default 1) and pageSize (1 to MaxPageSize, default DefaultPageSize), each at most once,
-// as decimal integers; any other parameter is refused.
-func parsePage(rawQuery string) (page, size int, err error) {
-	page, size = 1, DefaultPageSize
-	var errs []userevents.FieldError
-	seen := map[string]bool{}
-	for rest := rawQuery; rest != "" && len(errs) < 10; {
-		var part string
-		part, rest, _ = strings.Cut(rest, "&")
-		if part == "" {
-			continue
-		}
-		rawName, rawValue, _ := strings.Cut(part, "=")
-		name, err1 := url.QueryUnescape(rawName)
-		value, err2 := url.QueryUnescape(rawValue)
-		var dst *int
-		var hi int
-		switch {
-		case err1 != nil || strings.Contains(rawName, ";"):
-			errs = append(errs, userevents.FieldError{Path: "query", Code: userevents.CodeInvalidFormat, Message: "query part with a name that is not a valid query parameter name"})
-			continue
-		case name == "page":
-			dst, hi = &page, 1<<31
-		case name == "pageSize":
-			dst, hi = &size, MaxPageSize
-		default:
-			errs = append(errs, userevents.FieldError{Path: "query", Code: userevents.CodeUnknownField, Message: "unknown query parameter: this route takes page and pageSize"})
-			continue
-		}
-		if seen[name] {
-			errs = append(errs, userevents.FieldError{Path: name, Code: userevents.CodeDuplicateField, Message: "query parameter must be given once"})
-			continue
-		}
-		seen[name] = true
-		n, err := strconv.Atoi(value)
-		switch {
-		case err2 != nil || strings.Contains(rawValue, ";") || err != nil || strings.HasPrefix(value, "+"):
-			errs = append(errs, userevents.FieldError{Path: name, Code: userevents.CodeInvalidFormat, Message: "must be a whole number"})
-		case n < 1 || n > hi:
-			errs = append(errs, userevents.FieldError{Path: name, Code: userevents.CodeOutOfRange, Message: "must be from 1 to " + strconv.Itoa(hi)})
-		default:
-			*dst = n
-		}
-	}
-	if errs != nil {
-		return 0, 0, &userevents.ValidationError{Fields: errs}
-	}
-	return page, size, nil
 }

@@ -227,7 +227,7 @@ func TestBatches(t *testing.T) {
 		// Past the end: empty, with the total.
 		{"past the end", "?page=99", nil},
 		// A page that would overflow an int offset is past the end.
-		{"huge page", "?page=2147483648&pageSize=1000", nil},
+		{"huge page", "?page=2147483647&pageSize=1000", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,10 +260,13 @@ func TestBatches(t *testing.T) {
 		{"page size too large", "?pageSize=1001", "pageSize", userevents.CodeOutOfRange},
 		// Not a whole number.
 		{"fraction", "?pageSize=1.5", "pageSize", userevents.CodeInvalidFormat},
+		{"plus sign", "?page=%2B2", "page", userevents.CodeInvalidFormat},
+		{"semicolon", "?page=2;x", "page", userevents.CodeInvalidFormat},
 		// Given twice.
 		{"twice", "?page=1&page=2", "page", userevents.CodeDuplicateField},
 		// Anything else.
-		{"unknown", "?limit=5", "query", userevents.CodeUnknownField},
+		{"unknown", "?limit=5", "limit", userevents.CodeUnknownField},
+		{"no name", "?=5", "query", userevents.CodeUnknownField},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
