@@ -51,33 +51,26 @@ func apply(ctx context.Context, args []string, e env) int {
 	}
 	switch {
 	case *storeSpec == "":
-		fmt.Fprintln(e.stderr, "userevents apply: --store is required")
-		return exitUsage
+		return e.fail("apply", "--store is required")
 	case fs.NArg() == 0:
-		fmt.Fprintln(e.stderr, "userevents apply: no files")
-		return exitUsage
+		return e.fail("apply", "no files")
 	case slices.Contains(fs.Args(), "-"):
-		fmt.Fprintln(e.stderr, "userevents apply: files only (it reads them twice: users, then events)")
-		return exitUsage
+		return e.fail("apply", "files only (it reads them twice: users, then events)")
 	case *workers < 1:
-		fmt.Fprintln(e.stderr, "userevents apply: --workers must be at least 1")
-		return exitUsage
+		return e.fail("apply", "--workers must be at least 1")
 	}
 	total, err := totalSize(fs.Args())
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
-		return exitUsage
+		return e.fail("apply", err)
 	}
 	st, err := openStore(ctx, *storeSpec)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
-		return exitUsage
+		return e.fail("apply", err)
 	}
 	defer st.close()
 	rf, err := os.Create(*report)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
-		return exitUsage
+		return e.fail("apply", err)
 	}
 	a := &applier{
 		p:       userevents.NewProcessor(st.store, userevents.Config{Level: level.level}),
@@ -100,8 +93,7 @@ func apply(ctx context.Context, args []string, e env) int {
 	}
 	a.summary(e.stdout, *report)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents apply: %v\n", err)
-		return exitUsage
+		return e.fail("apply", err)
 	}
 	if a.refusedTotal() > 0 {
 		return exitProblems

@@ -55,22 +55,17 @@ func history(ctx context.Context, args []string, e env) int {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
 	case *storeSpec == "":
-		fmt.Fprintln(e.stderr, "userevents history: --store is required")
-		return exitUsage
+		return e.fail("history", "--store is required")
 	case userID == "" || fs.NArg() > 0:
-		fmt.Fprintln(e.stderr, "userevents history: want one USERID")
-		return exitUsage
+		return e.fail("history", "want one USERID")
 	case set["at"] && set["as-of"]:
-		fmt.Fprintln(e.stderr, "userevents history: --at or --as-of, not both")
-		return exitUsage
+		return e.fail("history", "--at or --as-of, not both")
 	case set["at"] && *at < 1:
-		fmt.Fprintln(e.stderr, "userevents history: --at must be a version from 1")
-		return exitUsage
+		return e.fail("history", "--at must be a version from 1")
 	}
 	st, err := openStore(ctx, *storeSpec)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents history: %v\n", err)
-		return exitUsage
+		return e.fail("history", err)
 	}
 	defer st.close()
 	p := userevents.NewProcessor(st.store, userevents.Config{})

@@ -52,6 +52,13 @@ type env struct {
 	terminal bool
 }
 
+// fail reports that command cmd cannot go on, for bad usage or a failure to start: it
+// writes "userevents CMD: problem" to standard error and returns exitUsage.
+func (e env) fail(cmd string, problem any) int {
+	fmt.Fprintf(e.stderr, "userevents %s: %v\n", cmd, problem)
+	return exitUsage
+}
+
 // Exit codes.
 const (
 	exitOK       = 0

@@ -30,19 +30,16 @@ func serve(ctx context.Context, args []string, e env) int {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "userevents serve: unexpected arguments %q\n", fs.Args())
-		return exitUsage
+		return e.fail("serve", fmt.Sprintf("unexpected arguments %q", fs.Args()))
 	}
 	key, err := apiKey(*keyFile, e)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
-		return exitUsage
+		return e.fail("serve", err)
 	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	st, err := openStore(ctx, *storeSpec)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
-		return exitUsage
+		return e.fail("serve", err)
 	}
 	defer st.close()
 	h, err := httpapi.New(httpapi.Config{
@@ -52,13 +49,11 @@ func serve(ctx context.Context, args []string, e env) int {
 		Logger:    log,
 	})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
-		return exitUsage
+		return e.fail("serve", err)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
-		return exitUsage
+		return e.fail("serve", err)
 	}
 	srv := httpapi.NewServer(h, log)
 	fmt.Fprintf(e.stderr, "listening on %s\n", ln.Addr())
@@ -66,8 +61,7 @@ func serve(ctx context.Context, args []string, e env) int {
 	go func() { served <- srv.Serve(httpapi.LimitListener(ln, *maxConns)) }()
 	select {
 	case err := <-served:
-		fmt.Fprintf(e.stderr, "userevents serve: %v\n", err)
-		return exitUsage
+		return e.fail("serve", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")

@@ -79,8 +79,7 @@ func validate(ctx context.Context, args []string, e env) int {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(e.stderr, "userevents validate: no files (use - for standard input)")
-		return exitUsage
+		return e.fail("validate", "no files (use - for standard input)")
 	}
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	defer out.Flush()
@@ -94,8 +93,7 @@ func validate(ctx context.Context, args []string, e env) int {
 			f, err := os.Open(name)
 			if err != nil {
 				out.Flush()
-				fmt.Fprintf(e.stderr, "userevents validate: %v\n", err)
-				return exitUsage
+				return e.fail("validate", err)
 			}
 			defer f.Close()
 			r = f
@@ -104,8 +102,7 @@ func validate(ctx context.Context, args []string, e env) int {
 		docs, bad = docs+d, bad+b
 		if err != nil {
 			out.Flush()
-			fmt.Fprintf(e.stderr, "userevents validate: %s: %v\n", label, err)
-			return exitUsage
+			return e.fail("validate", fmt.Errorf("%s: %w", label, err))
 		}
 	}
 	out.Flush()
