@@ -50,17 +50,14 @@ type v1Record = recordJSON[json.RawMessage, json.RawMessage]
 
 // v1Outcome is the earlier outcome column.
 type v1Outcome struct {
-	AllowUserTypeConversion bool                   `json:"allowUserTypeConversion,omitempty"`
-	LockKYCRiskLevel        *bool                  `json:"lockKycRiskLevel,omitempty"`
-	LockCRARiskLevel        *bool                  `json:"lockCraRiskLevel,omitempty"`
-	ChangeUserID            bool                   `json:"changeUserId,omitempty"`
-	Version                 int64                  `json:"version"`
-	User                    json.RawMessage        `json:"user,omitempty"`
-	Previous                v1Record               `json:"previous"`
-	Changes                 []string               `json:"changes,omitempty"`
-	StateTransition         *userevents.Transition `json:"stateTransition,omitempty"`
-	KYCTransition           *userevents.Transition `json:"kycTransition,omitempty"`
-	Converted               bool                   `json:"converted,omitempty"`
+	optionsJSON
+	Version         int64                  `json:"version"`
+	User            json.RawMessage        `json:"user,omitempty"`
+	Previous        v1Record               `json:"previous"`
+	Changes         []string               `json:"changes,omitempty"`
+	StateTransition *userevents.Transition `json:"stateTransition,omitempty"`
+	KYCTransition   *userevents.Transition `json:"kycTransition,omitempty"`
+	Converted       bool                   `json:"converted,omitempty"`
 }
 
 type v1Event struct {
@@ -241,8 +238,7 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 		}
 		snapshot, _ := json.Marshal(after)
 		outcome, err := encodeOutcome(&userevents.StoredEvent{
-			Options: userevents.Options{AllowUserTypeConversion: e.o.AllowUserTypeConversion, LockKYCRiskLevel: e.o.LockKYCRiskLevel,
-				LockCRARiskLevel: e.o.LockCRARiskLevel, ChangeUserID: e.o.ChangeUserID},
+			Options: e.o.options(),
 			Changes: e.o.Changes, StateTransition: e.o.StateTransition, KYCTransition: e.o.KYCTransition, Converted: e.o.Converted,
 		})
 		if err != nil {

@@ -445,17 +445,33 @@ func decodeRecord(data []byte) (userevents.Record, error) {
 // outcomeJSON is the outcome of an entry: everything of a StoredEvent that its wire
 // format, its keys and its snapshot lack.
 type outcomeJSON struct {
-	AllowUserTypeConversion bool                   `json:"allowUserTypeConversion,omitempty"`
-	LockKYCRiskLevel        *bool                  `json:"lockKycRiskLevel,omitempty"`
-	LockCRARiskLevel        *bool                  `json:"lockCraRiskLevel,omitempty"`
-	ChangeUserID            bool                   `json:"changeUserId,omitempty"`
-	Level                   string                 `json:"level,omitempty"`
-	Changes                 []string               `json:"changes,omitempty"`
-	StateTransition         *userevents.Transition `json:"stateTransition,omitempty"`
-	KYCTransition           *userevents.Transition `json:"kycTransition,omitempty"`
-	Converted               bool                   `json:"converted,omitempty"`
-	Replayed                []string               `json:"replayed,omitempty"`
-	Late                    bool                   `json:"late,omitempty"` // Replayed is set, maybe empty
+	optionsJSON
+	Level           string                 `json:"level,omitempty"`
+	Changes         []string               `json:"changes,omitempty"`
+	StateTransition *userevents.Transition `json:"stateTransition,omitempty"`
+	KYCTransition   *userevents.Transition `json:"kycTransition,omitempty"`
+	Converted       bool                   `json:"converted,omitempty"`
+	Replayed        []string               `json:"replayed,omitempty"`
+	Late            bool                   `json:"late,omitempty"` // Replayed is set, maybe empty
+}
+
+// optionsJSON is the query flags of an event in the outcome column (the same in the
+// earlier schema's).
+type optionsJSON struct {
+	AllowUserTypeConversion bool  `json:"allowUserTypeConversion,omitempty"`
+	LockKYCRiskLevel        *bool `json:"lockKycRiskLevel,omitempty"`
+	LockCRARiskLevel        *bool `json:"lockCraRiskLevel,omitempty"`
+	ChangeUserID            bool  `json:"changeUserId,omitempty"`
+}
+
+func optionsOf(o userevents.Options) optionsJSON {
+	return optionsJSON{AllowUserTypeConversion: o.AllowUserTypeConversion, LockKYCRiskLevel: o.LockKYCRiskLevel,
+		LockCRARiskLevel: o.LockCRARiskLevel, ChangeUserID: o.ChangeUserID}
+}
+
+func (o optionsJSON) options() userevents.Options {
+	return userevents.Options{AllowUserTypeConversion: o.AllowUserTypeConversion, LockKYCRiskLevel: o.LockKYCRiskLevel,
+		LockCRARiskLevel: o.LockCRARiskLevel, ChangeUserID: o.ChangeUserID}
 }
 
 // The levels in the outcome column, by name (a Level's number is not a stable format).
@@ -467,17 +483,14 @@ func encodeOutcome(e *userevents.StoredEvent) ([]byte, error) {
 		return nil, fmt.Errorf("unknown level %v", e.Level)
 	}
 	return json.Marshal(outcomeJSON{
-		AllowUserTypeConversion: e.Options.AllowUserTypeConversion,
-		LockKYCRiskLevel:        e.Options.LockKYCRiskLevel,
-		LockCRARiskLevel:        e.Options.LockCRARiskLevel,
-		ChangeUserID:            e.Options.ChangeUserID,
-		Level:                   level,
-		Changes:                 e.Changes,
-		StateTransition:         e.StateTransition,
-		KYCTransition:           e.KYCTransition,
-		Converted:               e.Converted,
-		Replayed:                e.Replayed,
-		Late:                    e.Replayed != nil,
+		optionsJSON:     optionsOf(e.Options),
+		Level:           level,
+		Changes:         e.Changes,
+		StateTransition: e.StateTransition,
+		KYCTransition:   e.KYCTransition,
+		Converted:       e.Converted,
+		Replayed:        e.Replayed,
+		Late:            e.Replayed != nil,
 	})
 }
 
@@ -487,8 +500,7 @@ func decodeOutcome(data []byte, e *userevents.StoredEvent) error {
 	if err := json.Unmarshal(data, &o); err != nil {
 		return err
 	}
-	e.Options = userevents.Options{AllowUserTypeConversion: o.AllowUserTypeConversion, LockKYCRiskLevel: o.LockKYCRiskLevel,
-		LockCRARiskLevel: o.LockCRARiskLevel, ChangeUserID: o.ChangeUserID}
+	e.Options = o.options()
 	e.Level = -1
 	for l, name := range levels {
 		if name == o.Level {
