@@ -2,8 +2,6 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/pgstore"
+	"github.com/compliancekit/userevents/pgstore/pgtest"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -220,36 +219,9 @@ func walAndSize(b *testing.B, pool *pgxpool.Pool) (lsn string, size int64) {
 // own, dropped after the benchmark; it skips when the server is absent.
 func benchPool(b *testing.B, conns int) *pgxpool.Pool {
 	b.Helper()
-	ctx := context.Background()
-	dsn := os.Getenv("PGSTORE_DSN")
-	if dsn == "" {
-		dsn = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	admin, err := pgx.Connect(ctx, dsn)
+	pool, err := pgtest.Pool(b, int32(max(conns, 2)))
 	if err != nil {
-		b.Skipf("no PostgreSQL at %s (set PGSTORE_DSN): %v", dsn, err)
+		b.Skip(err)
 	}
-	var r [6]byte
-	rand.Read(r[:])
-	schema := "bench_" + hex.EncodeToString(r[:])
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close(ctx)
-		b.Skipf("create schema at %s: %v", dsn, err)
-	}
-	cfg, err := pgxpool.ParseConfig(dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	cfg.MaxConns = int32(max(conns, 2))
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		pool.Close()
-		admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close(context.Background())
-	})
 	return pool
 }

@@ -2,33 +2,20 @@ package pgstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/pgstore"
+	"github.com/compliancekit/userevents/pgstore/pgtest"
 	"github.com/compliancekit/userevents/storetest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// defaultDSN is the server the tests use when PGSTORE_DSN is not set: the PostgreSQL of
-// the development and CI machines (trust authentication on 127.0.0.1:5432).
-const defaultDSN = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-func dsn() string {
-	if d := os.Getenv("PGSTORE_DSN"); d != "" {
-		return d
-	}
-	return defaultDSN
-}
 
 // newPool returns a pool whose connections use a schema of their own, created for the
 // test (or benchmark) and dropped after it, with the store's tables.
@@ -48,33 +35,10 @@ func newPool(tb testing.TB) *pgxpool.Pool {
 // newEmptyPool is newPool without the tables.
 func newEmptyPool(tb testing.TB) *pgxpool.Pool {
 	tb.Helper()
-	ctx := context.Background()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "pgstore_test_" + hex.EncodeToString(b[:])
-	admin, err := pgxpool.New(ctx, dsn())
-	if err != nil {
-		tb.Fatalf("connect to %s: %v", dsn(), err)
-	}
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		tb.Fatalf("create schema (is PostgreSQL running at %s? set PGSTORE_DSN): %v", dsn(), err)
-	}
-	tb.Cleanup(func() {
-		admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	})
-	cfg, err := pgxpool.ParseConfig(dsn())
+	pool, err := pgtest.Pool(tb, 16)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	cfg.MaxConns = 16
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(pool.Close)
 	return pool
 }
 

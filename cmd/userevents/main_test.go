@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"os"
@@ -15,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/compliancekit/userevents/pgstore/pgtest"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestMain lets tests run the program itself as a subprocess (for signals, and for the
@@ -105,39 +103,15 @@ func runIn(ctx context.Context, stdin string, getenv map[string]string, args ...
 	return code, out.String(), errOut.String()
 }
 
-// pgDSN is the PostgreSQL server of the end-to-end tests (PGSTORE_DSN, as pgstore's tests).
-func pgDSN() string {
-	if d := os.Getenv("PGSTORE_DSN"); d != "" {
-		return d
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
-
 // pgSchema creates a schema of its own for the test, dropped after it, and returns a
 // --store URL whose connections use it.
 func pgSchema(tb testing.TB) string {
 	tb.Helper()
-	ctx := context.Background()
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "userevents_cmd_test_" + hex.EncodeToString(b[:])
-	admin, err := pgxpool.New(ctx, pgDSN())
+	dsn, err := pgtest.Schema(tb)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		tb.Fatalf("create schema (is PostgreSQL running at %s? set PGSTORE_DSN): %v", pgDSN(), err)
-	}
-	tb.Cleanup(func() {
-		admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(pgDSN(), "?") {
-		sep = "&"
-	}
-	return pgDSN() + sep + "search_path=" + schema
+	return dsn
 }
 
 // waitExit waits for cmd with a timeout and returns its exit code.
