@@ -3,69 +3,13 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
-	"math/rand"
-	"os"
-	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/pgstore"
+	"github.com/compliancekit/userevents/storetest"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
-
-// fullUsers returns the full consumer users of the history measurements: the package's
-// own (../testdata/full-user.json, every field of every type, 32 KB as json.Marshal
-// writes it), and the shared benchmark inputs' (15 KB as written, 11 KB compact) when
-// present. Each is a function: every call decodes a new user, which the caller owns.
-func fullUsers(tb testing.TB) []struct {
-	name string
-	user func() *userevents.ConsumerUser
-} {
-	tb.Helper()
-	var users []struct {
-		name string
-		user func() *userevents.ConsumerUser
-	}
-	for _, in := range []struct{ name, path string }{
-		{"testdata", "../testdata/full-user.json"},
-		{"shared", "../../shared/flagright/bench-inputs/full-user.json"},
-	} {
-		data, err := os.ReadFile(filepath.FromSlash(in.path))
-		if err != nil {
-			if in.name == "shared" {
-				continue
-			}
-			tb.Fatal(err)
-		}
-		if _, err := userevents.DecodeConsumerUser(data); err != nil {
-			tb.Fatalf("%s: %v", in.path, err)
-		}
-		users = append(users, struct {
-			name string
-			user func() *userevents.ConsumerUser
-		}{in.name, func() *userevents.ConsumerUser { u, _ := userevents.DecodeConsumerUser(data); return u }})
-	}
-	return users
-}
-
-var stateEvents atomic.Int64
-
-// stateEvent returns a one-field state change for userID (alternating states) with a
-// fresh event id: a small event, 150 bytes of JSON.
-func stateEvent(userID string) *userevents.ConsumerUserEvent {
-	n := stateEvents.Add(1)
-	state := userevents.UserStateActive
-	if n%2 == 0 {
-		state = userevents.UserStateSuspended
-	}
-	return &userevents.ConsumerUserEvent{
-		Timestamp: 1700000000000 + float64(n), UserID: userID, EventID: fmt.Sprintf("state-%d", n), Reason: userevents.Ptr("review"),
-		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
-			UserStateDetails: userevents.Set(&userevents.UserStateDetailsUpdate{State: userevents.Set(state)}),
-		},
-	}
-}
 
 // withHistory returns a Processor on a new schema holding u after n state changes.
 func withHistory(tb testing.TB, u *userevents.ConsumerUser, n int) (*userevents.Processor, *pgxpool.Pool) {
@@ -77,7 +21,7 @@ func withHistory(tb testing.TB, u *userevents.ConsumerUser, n int) (*userevents.
 		tb.Fatal(err)
 	}
 	for i := 0; i < n; i++ {
-		if _, err := p.Apply(ctx, stateEvent(u.UserID), userevents.Options{}); err != nil {
+		if _, err := p.Apply(ctx, storetest.StateEvent(u.UserID), userevents.Options{}); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -93,9 +37,9 @@ func withHistory(tb testing.TB, u *userevents.ConsumerUser, n int) (*userevents.
 func TestBytesPerEvent(t *testing.T) {
 	const events = 2000
 	ctx := context.Background()
-	for _, fu := range fullUsers(t) {
-		t.Run("user="+fu.name, func(t *testing.T) {
-			u := fu.user()
+	for _, fu := range storetest.FullUsers(t, "..") {
+		t.Run("user="+fu.Name, func(t *testing.T) {
+			u := fu.New()
 			p, pool := withHistory(t, u, 0)
 			size := func() (n int64) {
 				if err := pool.QueryRow(ctx, `SELECT pg_total_relation_size('userevents_history')`).Scan(&n); err != nil {
@@ -111,7 +55,7 @@ func TestBytesPerEvent(t *testing.T) {
 			}
 			size0, wal0 := size(), wal()
 			for i := 0; i < events; i++ {
-				if _, err := p.Apply(ctx, stateEvent(u.UserID), userevents.Options{}); err != nil {
+				if _, err := p.Apply(ctx, storetest.StateEvent(u.UserID), userevents.Options{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -136,24 +80,12 @@ func TestBytesPerEvent(t *testing.T) {
 // small events: events=10000 must cost at most 3× events=10 (issue 13). The histories
 // are written once per run, before the sub-benchmarks, in schemas dropped at its end.
 func BenchmarkUserAt(b *testing.B) {
-	ctx := context.Background()
-	for _, fu := range fullUsers(b) {
+	for _, fu := range storetest.FullUsers(b, "..") {
 		for _, n := range []int{10, 10000} {
-			u := fu.user()
+			u := fu.New()
 			p, _ := withHistory(b, u, n)
-			b.Run(fmt.Sprintf("user=%s/events=%d", fu.name, n), func(b *testing.B) {
-				r := rand.New(rand.NewSource(1))
-				b.ReportAllocs()
-				for i := 0; i < b.N; i++ {
-					v := 1 + r.Int63n(int64(n)+1)
-					rec, err := p.UserAt(ctx, u.UserID, v)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if rec.Version != v {
-						b.Fatalf("UserAt(%d) is version %d", v, rec.Version)
-					}
-				}
+			b.Run(fmt.Sprintf("user=%s/events=%d", fu.Name, n), func(b *testing.B) {
+				storetest.BenchUserAt(b, p, u.UserID, int64(n)+1)
 			})
 		}
 	}
@@ -170,7 +102,7 @@ func TestLongHistory(t *testing.T) {
 	var ids []string
 	states := map[int64]userevents.UserState{} // version -> the state its event set
 	for i := 0; i < events; i++ {
-		ev := stateEvent("u1")
+		ev := storetest.StateEvent("u1")
 		res, err := p.Apply(ctx, ev, userevents.Options{})
 		if err != nil {
 			t.Fatal(err)
