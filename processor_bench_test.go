@@ -5,30 +5,13 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
-	"strconv"
 	"sync/atomic"
 	"testing"
 
 	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/internal/benchdata"
 	"github.com/compliancekit/userevents/memstore"
 )
-
-var benchIDs atomic.Int64
-
-// stateEvent returns a one-field state change for userID with a fresh event id.
-func stateEvent(userID string) *userevents.ConsumerUserEvent {
-	n := benchIDs.Add(1)
-	state := userevents.UserStateActive
-	if n%2 == 0 {
-		state = userevents.UserStateSuspended
-	}
-	return &userevents.ConsumerUserEvent{
-		Timestamp: 1700000000000, UserID: userID, EventID: "bench-" + strconv.FormatInt(n, 10), Reason: userevents.Ptr("review"),
-		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
-			UserStateDetails: userevents.Set(&userevents.UserStateDetailsUpdate{State: userevents.Set(state)}),
-		},
-	}
-}
 
 // BenchmarkProcessorApplyFullUser applies a small event to the full consumer user of the
 // shared benchmark inputs (or a small user when they are absent) in memstore.
@@ -47,7 +30,7 @@ func BenchmarkProcessorApplyFullUser(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := p.Apply(ctx, stateEvent(u.UserID), userevents.Options{}); err != nil {
+		if _, err := p.Apply(ctx, benchdata.StateEvent(u.UserID), userevents.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -79,7 +62,7 @@ func populated(b *testing.B, n int) (*userevents.Processor, []string) {
 		if err := p.CreateConsumerUser(ctx, u); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := p.Apply(ctx, stateEvent(ids[i]), userevents.Options{}); err != nil {
+		if _, err := p.Apply(ctx, benchdata.StateEvent(ids[i]), userevents.Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -104,7 +87,7 @@ func BenchmarkProcessorApplyStoreSize(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if _, err := p.Apply(ctx, stateEvent(ids[r.Intn(n)]), userevents.Options{}); err != nil {
+				if _, err := p.Apply(ctx, benchdata.StateEvent(ids[r.Intn(n)]), userevents.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -123,7 +106,7 @@ func BenchmarkProcessorApplyParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		r := rand.New(rand.NewSource(seed.Add(1)))
 		for pb.Next() {
-			if _, err := p.Apply(ctx, stateEvent(ids[r.Intn(len(ids))]), userevents.Options{}); err != nil {
+			if _, err := p.Apply(ctx, benchdata.StateEvent(ids[r.Intn(len(ids))]), userevents.Options{}); err != nil {
 				b.Error(err)
 				return
 			}
@@ -149,7 +132,7 @@ func BenchmarkOrder(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				ev := stateEvent(u.UserID)
+				ev := benchdata.StateEvent(u.UserID)
 				ev.Timestamp += float64(i)
 				if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
 					b.Fatal(err)
@@ -177,7 +160,7 @@ func BenchmarkLateEvent(b *testing.B) {
 				inOrder := func(n int) {
 					for range n {
 						ts += 10
-						ev := stateEvent(u.UserID)
+						ev := benchdata.StateEvent(u.UserID)
 						ev.Timestamp = ts
 						if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
 							b.Fatal(err)
@@ -192,7 +175,7 @@ func BenchmarkLateEvent(b *testing.B) {
 					from := ts
 					inOrder(after)
 					b.StartTimer()
-					ev := stateEvent(u.UserID)
+					ev := benchdata.StateEvent(u.UserID)
 					ev.Timestamp = from + 5 // before the after events, after everything else
 					res, err := p.Apply(ctx, ev, userevents.Options{})
 					if err != nil {

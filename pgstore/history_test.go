@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/internal/benchdata"
 	"github.com/compliancekit/userevents/pgstore"
-	"github.com/compliancekit/userevents/storetest"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -21,7 +21,7 @@ func withHistory(tb testing.TB, u *userevents.ConsumerUser, n int) (*userevents.
 		tb.Fatal(err)
 	}
 	for i := 0; i < n; i++ {
-		if _, err := p.Apply(ctx, storetest.StateEvent(u.UserID), userevents.Options{}); err != nil {
+		if _, err := p.Apply(ctx, benchdata.StateEvent(u.UserID), userevents.Options{}); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func withHistory(tb testing.TB, u *userevents.ConsumerUser, n int) (*userevents.
 func TestBytesPerEvent(t *testing.T) {
 	const events = 2000
 	ctx := context.Background()
-	for _, fu := range storetest.FullUsers(t, "..") {
+	for _, fu := range benchdata.FullUsers(t, "..") {
 		t.Run("user="+fu.Name, func(t *testing.T) {
 			u := fu.New()
 			p, pool := withHistory(t, u, 0)
@@ -55,7 +55,7 @@ func TestBytesPerEvent(t *testing.T) {
 			}
 			size0, wal0 := size(), wal()
 			for i := 0; i < events; i++ {
-				if _, err := p.Apply(ctx, storetest.StateEvent(u.UserID), userevents.Options{}); err != nil {
+				if _, err := p.Apply(ctx, benchdata.StateEvent(u.UserID), userevents.Options{}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -80,12 +80,12 @@ func TestBytesPerEvent(t *testing.T) {
 // small events: events=10000 must cost at most 3× events=10 (issue 13). The histories
 // are written once per run, before the sub-benchmarks, in schemas dropped at its end.
 func BenchmarkUserAt(b *testing.B) {
-	for _, fu := range storetest.FullUsers(b, "..") {
+	for _, fu := range benchdata.FullUsers(b, "..") {
 		for _, n := range []int{10, 10000} {
 			u := fu.New()
 			p, _ := withHistory(b, u, n)
 			b.Run(fmt.Sprintf("user=%s/events=%d", fu.Name, n), func(b *testing.B) {
-				storetest.BenchUserAt(b, p, u.UserID, int64(n)+1)
+				benchdata.BenchUserAt(b, p, u.UserID, int64(n)+1)
 			})
 		}
 	}
@@ -102,7 +102,7 @@ func TestLongHistory(t *testing.T) {
 	var ids []string
 	states := map[int64]userevents.UserState{} // version -> the state its event set
 	for i := 0; i < events; i++ {
-		ev := storetest.StateEvent("u1")
+		ev := benchdata.StateEvent("u1")
 		res, err := p.Apply(ctx, ev, userevents.Options{})
 		if err != nil {
 			t.Fatal(err)

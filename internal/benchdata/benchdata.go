@@ -1,4 +1,6 @@
-package storetest
+// Package benchdata holds what the history and processor benchmarks of the root module
+// and of pgstore measure on: the full users, a small state change, the UserAt loop.
+package benchdata
 
 import (
 	"context"
