@@ -293,7 +293,8 @@
 // refuses whatever it cannot parse (a ';', a bad %-escape), with no cap on the number of
 // parameters; ParseOptions reads them from url.Values, which has already dropped such
 // parameters (url.ParseQuery's error is easy to miss: r.URL.Query() discards it), so a
-// server should use ParseQuery.
+// server should use ParseQuery. ParsePageQuery reads a paged route's page and pageSize
+// with the same rules (whole numbers, each at most once, nothing else).
 //
 // The zero Config is the default: Strict, all transitions allowed, arrival order,
 // version conflicts retried until the context ends, no scorer.
