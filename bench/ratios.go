@@ -60,30 +60,8 @@ func main() {
 		for _, in := range inputs {
 			for _, b := range benchmarks {
 				pattern := fmt.Sprintf("^Benchmark%s$/^%s$", b, in)
-				count := "1"
-				if *warm {
-					count = "2"
-				}
-				out, err := exec.Command(bin, "-test.run", "XXX", "-test.bench", pattern,
-					"-test.benchmem", "-test.benchtime", *benchtime, "-test.count", count).Output()
-				if err != nil {
-					log.Fatalf("%s: %v\n%s", pattern, err, out)
-				}
-				var last string // with -warm, the second run
-				for _, line := range strings.Split(string(out), "\n") {
-					if strings.HasPrefix(line, "Benchmark") {
-						last = line
-					}
-				}
-				f := strings.Fields(last)
-				if len(f) < 4 || f[3] != "ns/op" {
-					log.Fatalf("%s: no benchmark line in\n%s", pattern, out)
-				}
-				v, err := strconv.ParseFloat(f[2], 64)
-				if err != nil {
-					log.Fatalf("cannot read %q", last)
-				}
-				lines.WriteString(last + "\n")
+				line, v := run(bin, pattern, *benchtime, *warm)
+				lines.WriteString(line + "\n")
 				ns[r][b+"/"+in] = v
 			}
 		}
@@ -122,6 +100,35 @@ func main() {
 		{"Generic", "Library"}, {"Library", "Floor"}, {"LibraryApply", "Floor"}, {"Generic", "Floor"}})
 	table("The same writing the user with json.Marshal:", [][2]string{
 		{"Generic", "LibraryMarshal"}, {"LibraryMarshal", "FloorMarshal"}})
+}
+
+// run runs the sub-benchmarks of pattern in a process of their own (twice with warm)
+// and returns the line of the last run and its ns/op.
+func run(bin, pattern, benchtime string, warm bool) (string, float64) {
+	count := "1"
+	if warm {
+		count = "2"
+	}
+	out, err := exec.Command(bin, "-test.run", "XXX", "-test.bench", pattern,
+		"-test.benchmem", "-test.benchtime", benchtime, "-test.count", count).Output()
+	if err != nil {
+		log.Fatalf("%s: %v\n%s", pattern, err, out)
+	}
+	var last string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "Benchmark") {
+			last = line
+		}
+	}
+	f := strings.Fields(last)
+	if len(f) < 4 || f[3] != "ns/op" {
+		log.Fatalf("%s: no benchmark line in\n%s", pattern, out)
+	}
+	v, err := strconv.ParseFloat(f[2], 64)
+	if err != nil {
+		log.Fatalf("cannot read %q", last)
+	}
+	return last, v
 }
 
 // display writes a benchmark name as the tables do: LibraryApply is library-apply.

@@ -147,42 +147,7 @@ func (g *gen) decodeStruct(f *genFile, s *structType) {
 		f.P("if d.dup(&seen, 1<<", i, ") {")
 		f.P("continue")
 		f.P("}")
-		acc := g.access(s, fl)
-		if s.PatchOf != "" {
-			f.P("if d.isNull() {")
-			f.P(acc, " = Null[", g.patchValueType(fl), "]()")
-			f.P("continue")
-			f.P("}")
-			switch {
-			case fl.Kind == kPtrStruct:
-				pt := strings.TrimPrefix(g.patchValueType(fl), "*")
-				f.P("p := new(", pt, ")")
-				f.P("d.decode", pt, "(p)")
-				f.P(acc, " = Set(p)")
-			default:
-				f.P(acc, " = Set(", patchReadExpr(fl), ")")
-			}
-			continue
-		}
-		if fl.rule("required") {
-			f.P("if d.nullRequired() {")
-			f.P("continue")
-			f.P("}")
-		}
-		switch {
-		case fl.Hook != "":
-			// the hook reads the member into the struct that declares it
-			owner := strings.TrimSuffix(acc, "."+fl.Name)
-			if owner != "v" {
-				owner = "&" + owner
-			}
-			f.P("d.", fl.Hook, "(", owner, ")")
-		case fl.Kind == kPtrStruct, fl.Kind == kPtrPatch:
-			f.P(acc, " = new(", fl.Elem, ")")
-			f.P("d.decode", fl.Elem, "(", acc, ")")
-		default:
-			f.P(acc, " = ", readExpr(fl))
-		}
+		g.decodeMember(f, s, fl)
 	}
 	if s.MemberOf != "" {
 		f.P(`case "method":`)
@@ -200,4 +165,45 @@ func (g *gen) decodeStruct(f *genFile, s *structType) {
 	}
 	f.P("}")
 	f.P()
+}
+
+// decodeMember writes the case of member fl of s in its decoder: the member read (a
+// partial update's null or value, a required member's null refused, a hook called).
+func (g *gen) decodeMember(f *genFile, s *structType, fl field) {
+	acc := g.access(s, fl)
+	if s.PatchOf != "" {
+		f.P("if d.isNull() {")
+		f.P(acc, " = Null[", g.patchValueType(fl), "]()")
+		f.P("continue")
+		f.P("}")
+		switch {
+		case fl.Kind == kPtrStruct:
+			pt := strings.TrimPrefix(g.patchValueType(fl), "*")
+			f.P("p := new(", pt, ")")
+			f.P("d.decode", pt, "(p)")
+			f.P(acc, " = Set(p)")
+		default:
+			f.P(acc, " = Set(", patchReadExpr(fl), ")")
+		}
+		return
+	}
+	if fl.rule("required") {
+		f.P("if d.nullRequired() {")
+		f.P("continue")
+		f.P("}")
+	}
+	switch {
+	case fl.Hook != "":
+		// the hook reads the member into the struct that declares it
+		owner := strings.TrimSuffix(acc, "."+fl.Name)
+		if owner != "v" {
+			owner = "&" + owner
+		}
+		f.P("d.", fl.Hook, "(", owner, ")")
+	case fl.Kind == kPtrStruct, fl.Kind == kPtrPatch:
+		f.P(acc, " = new(", fl.Elem, ")")
+		f.P("d.decode", fl.Elem, "(", acc, ")")
+	default:
+		f.P(acc, " = ", readExpr(fl))
+	}
 }

@@ -441,46 +441,7 @@ func (g *gen) reach(name string) {
 		if jsonTag == "-" {
 			continue
 		}
-		parts := strings.Split(jsonTag, ",")
-		fl := field{Name: f.Names[0].Name, JSON: parts[0], Rules: map[string]bool{}}
-		switch h := tag.Get("decode"); h {
-		case "":
-		case "hook":
-			fl.Hook = "decode" + name + fl.Name
-		default:
-			fail("%s.%s: unknown decode tag %q", name, fl.Name, h)
-		}
-		for _, p := range parts[1:] {
-			if p == "omitempty" {
-				fl.Omit = true
-			}
-		}
-		for _, r := range strings.Split(tag.Get("check"), ",") {
-			if r == "" {
-				continue
-			}
-			if !knownRule(r) {
-				fail("%s.%s: unknown rule %q", name, fl.Name, r)
-			}
-			fl.Rules[r] = true
-		}
-		if fl.Rules["required"] == fl.Omit {
-			fail("%s.%s: required must match the absence of omitempty", name, fl.Name)
-		}
-		if full := tag.Get("patch"); full != "" {
-			// patch:"T": a pointer to the partial update of T, generated under its name
-			if !strings.HasPrefix(ts, "*") {
-				fail("%s.%s: a patch member must be a pointer", name, fl.Name)
-			}
-			fl.Kind, fl.Elem = kPtrPatch, ts[1:]
-			g.patches[full] = fl.Elem
-			g.patchIn[fl.Elem] = name + "." + fl.Name
-		} else {
-			fl.Kind, fl.Elem = g.classify(ts)
-		}
-		if fl.Rules["nonneg"] && !g.isAmount(fl) {
-			fail("%s.%s: nonneg applies to amounts (%q, the type (*vctx).amount checks)", name, fl.Name, g.amountType)
-		}
+		fl := g.member(name, f.Names[0].Name, jsonTag, tag, ts)
 		s.Fields = append(s.Fields, fl)
 		switch fl.Kind {
 		case kPtrStruct, kStructs:
@@ -488,6 +449,52 @@ func (g *gen) reach(name string) {
 		}
 	}
 	g.order = append(g.order, name)
+}
+
+// member reads member goName of struct name, of Go type ts, from its tags: its JSON
+// name, rules, kind and hook.
+func (g *gen) member(name, goName, jsonTag string, tag reflect.StructTag, ts string) field {
+	parts := strings.Split(jsonTag, ",")
+	fl := field{Name: goName, JSON: parts[0], Rules: map[string]bool{}}
+	switch h := tag.Get("decode"); h {
+	case "":
+	case "hook":
+		fl.Hook = "decode" + name + fl.Name
+	default:
+		fail("%s.%s: unknown decode tag %q", name, fl.Name, h)
+	}
+	for _, p := range parts[1:] {
+		if p == "omitempty" {
+			fl.Omit = true
+		}
+	}
+	for _, r := range strings.Split(tag.Get("check"), ",") {
+		if r == "" {
+			continue
+		}
+		if !knownRule(r) {
+			fail("%s.%s: unknown rule %q", name, fl.Name, r)
+		}
+		fl.Rules[r] = true
+	}
+	if fl.Rules["required"] == fl.Omit {
+		fail("%s.%s: required must match the absence of omitempty", name, fl.Name)
+	}
+	if full := tag.Get("patch"); full != "" {
+		// patch:"T": a pointer to the partial update of T, generated under its name
+		if !strings.HasPrefix(ts, "*") {
+			fail("%s.%s: a patch member must be a pointer", name, fl.Name)
+		}
+		fl.Kind, fl.Elem = kPtrPatch, ts[1:]
+		g.patches[full] = fl.Elem
+		g.patchIn[fl.Elem] = name + "." + fl.Name
+	} else {
+		fl.Kind, fl.Elem = g.classify(ts)
+	}
+	if fl.Rules["nonneg"] && !g.isAmount(fl) {
+		fail("%s.%s: nonneg applies to amounts (%q, the type (*vctx).amount checks)", name, fl.Name, g.amountType)
+	}
+	return fl
 }
 
 // patchName is the name of the partial update of full: the one a patch tag names, or
