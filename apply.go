@@ -343,7 +343,9 @@ func startingUser(current Record, ev *ConsumerUserEvent, opts Options, sameID bo
 	return base, from, nil
 }
 
-// mergeAttributes merges the update into a copy of base (step 3).
+// mergeAttributes merges the update into a copy of base (step 3). The merge may return
+// base itself (it shares what the update leaves unchanged), and the rest of Apply writes
+// into the top-level user, so that user is always copied.
 func mergeAttributes(m *merger, base *ConsumerUser, attrs *ConsumerUserAttributes) *ConsumerUser {
 	if attrs != nil {
 		if u := m.mergeConsumerUser(base, attrs); u != base {

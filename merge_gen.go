@@ -8,9 +8,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// mergeConsumerName returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeConsumerName returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *ConsumerName {
 	var n ConsumerName
 	if cur != nil {
@@ -69,13 +69,13 @@ func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *Co
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergePlaceOfBirth returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergePlaceOfBirth returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *PlaceOfBirth {
 	var n PlaceOfBirth
 	if cur != nil {
@@ -134,13 +134,13 @@ func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *Pl
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeUserDetails returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeUserDetails returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserDetails {
 	var n UserDetails
 	if cur != nil {
@@ -313,13 +313,13 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeUserStateDetails returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeUserStateDetails returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetailsUpdate) *UserStateDetails {
 	var n UserStateDetails
 	if cur != nil {
@@ -378,13 +378,13 @@ func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetail
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeKYCStatusDetails returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeKYCStatusDetails returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeKYCStatusDetails(cur *KYCStatusDetails, p *KYCStatusDetailsUpdate) *KYCStatusDetails {
 	var n KYCStatusDetails
 	if cur != nil {
@@ -443,13 +443,13 @@ func (m *merger) mergeKYCStatusDetails(cur *KYCStatusDetails, p *KYCStatusDetail
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeContactDetails returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeContactDetails returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdate) *ContactDetails {
 	var n ContactDetails
 	if cur != nil {
@@ -569,13 +569,13 @@ func (m *merger) mergeContactDetails(cur *ContactDetails, p *ContactDetailsUpdat
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeEmploymentDetails returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeEmploymentDetails returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDetailsUpdate) *EmploymentDetails {
 	var n EmploymentDetails
 	if cur != nil {
@@ -634,13 +634,13 @@ func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDet
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeAmount returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeAmount returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeAmount(cur *Amount, p *AmountUpdate) *Amount {
 	var n Amount
 	if cur != nil {
@@ -685,13 +685,13 @@ func (m *merger) mergeAmount(cur *Amount, p *AmountUpdate) *Amount {
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeTransactionCountLimit returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeTransactionCountLimit returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *TransactionCountLimitUpdate) *TransactionCountLimit {
 	var n TransactionCountLimit
 	if cur != nil {
@@ -764,13 +764,13 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeTransactionAmountLimit returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeTransactionAmountLimit returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *TransactionAmountLimitUpdate) *TransactionAmountLimit {
 	var n TransactionAmountLimit
 	if cur != nil {
@@ -847,13 +847,13 @@ func (m *merger) mergeTransactionAmountLimit(cur *TransactionAmountLimit, p *Tra
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeTransactionLimit returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeTransactionLimit returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeTransactionLimit(cur *TransactionLimit, p *TransactionLimitUpdate) *TransactionLimit {
 	var n TransactionLimit
 	if cur != nil {
@@ -915,13 +915,13 @@ func (m *merger) mergeTransactionLimit(cur *TransactionLimit, p *TransactionLimi
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergePaymentMethodLimits returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergePaymentMethodLimits returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMethodLimitsUpdate) *PaymentMethodLimits {
 	var n PaymentMethodLimits
 	if cur != nil {
@@ -1103,13 +1103,13 @@ func (m *merger) mergePaymentMethodLimits(cur *PaymentMethodLimits, p *PaymentMe
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeTransactionLimits returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeTransactionLimits returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLimitsUpdate) *TransactionLimits {
 	var n TransactionLimits
 	if cur != nil {
@@ -1231,13 +1231,13 @@ func (m *merger) mergeTransactionLimits(cur *TransactionLimits, p *TransactionLi
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeExpectedIncome returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeExpectedIncome returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdate) *ExpectedIncome {
 	var n ExpectedIncome
 	if cur != nil {
@@ -1329,13 +1329,13 @@ func (m *merger) mergeExpectedIncome(cur *ExpectedIncome, p *ExpectedIncomeUpdat
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeExpectedTransactionCountries returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeExpectedTransactionCountries returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeExpectedTransactionCountries(cur *ExpectedTransactionCountries, p *ExpectedTransactionCountriesUpdate) *ExpectedTransactionCountries {
 	var n ExpectedTransactionCountries
 	if cur != nil {
@@ -1384,13 +1384,13 @@ func (m *merger) mergeExpectedTransactionCountries(cur *ExpectedTransactionCount
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeExpectedTransactionCurrencies returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeExpectedTransactionCurrencies returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeExpectedTransactionCurrencies(cur *ExpectedTransactionCurrencies, p *ExpectedTransactionCurrenciesUpdate) *ExpectedTransactionCurrencies {
 	var n ExpectedTransactionCurrencies
 	if cur != nil {
@@ -1439,13 +1439,13 @@ func (m *merger) mergeExpectedTransactionCurrencies(cur *ExpectedTransactionCurr
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeUserEntityLink returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeUserEntityLink returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeUserEntityLink(cur *UserEntityLink, p *UserEntityLinkUpdate) *UserEntityLink {
 	var n UserEntityLink
 	if cur != nil {
@@ -1476,13 +1476,13 @@ func (m *merger) mergeUserEntityLink(cur *UserEntityLink, p *UserEntityLinkUpdat
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeDeviceData returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeDeviceData returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceData {
 	var n DeviceData
 	if cur != nil {
@@ -1667,13 +1667,13 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }
 
-// mergeConsumerUser returns cur (nil: none) with p merged in, recording the changed paths
-// and the problems of the result in m: cur itself when p changes no member of it
-// (the same value exactly), else a copy.
+// mergeConsumerUser returns cur (nil: none) with p merged in, recording the changed
+// paths in m: cur itself when p changes no member of it (the same value exactly),
+// else a copy.
 func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes) *ConsumerUser {
 	var n ConsumerUser
 	if cur != nil {
@@ -2175,6 +2175,6 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 	if cur == nil && len(m.changes) == mark {
 		m.changed("")
 	}
-	out := n
+	out := n // a copy made only here keeps n off the heap when cur is returned
 	return &out
 }

@@ -32,9 +32,9 @@ func zeroType(f field) string {
 // allocates nothing for the objects it does not change.
 func (g *gen) mergeStruct(f *genFile, s *structType) {
 	full := s.PatchOf
-	f.P("// merge", full, " returns cur (nil: none) with p merged in, recording the changed paths")
-	f.P("// and the problems of the result in m: cur itself when p changes no member of it")
-	f.P("// (the same value exactly), else a copy.")
+	f.P("// merge", full, " returns cur (nil: none) with p merged in, recording the changed")
+	f.P("// paths in m: cur itself when p changes no member of it (the same value exactly),")
+	f.P("// else a copy.")
 	f.P("func (m *merger) merge", full, "(cur *", full, ", p *", s.Name, ") *", full, " {")
 	f.P("var n ", full)
 	f.P("if cur != nil {")
@@ -54,7 +54,7 @@ func (g *gen) mergeStruct(f *genFile, s *structType) {
 	f.P(`if cur == nil && len(m.changes) == mark {`)
 	f.P(`m.changed("")`)
 	f.P("}")
-	f.P("out := n")
+	f.P("out := n // a copy made only here keeps n off the heap when cur is returned")
 	f.P("return &out")
 	f.P("}")
 	f.P()

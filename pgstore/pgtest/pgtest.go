@@ -2,6 +2,7 @@
 // of the environment variable PGSTORE_DSN (by default DefaultDSN, the server of the
 // development and CI machines), created for it and dropped after it. The tests of pgstore,
 // of the userevents program and the benchmarks of bench use it.
+// It is test support for this repository, with no compatibility promise.
 package pgtest
 
 import (
