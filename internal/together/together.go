@@ -4,8 +4,8 @@ package together
 
 import "sync"
 
-// Run calls f(0), …, f(n-1), each in a goroutine of its own; none starts before all
-// are running. It returns when every call has returned.
+// Run calls f(0), …, f(n-1), each in a goroutine of its own; none calls f before
+// every goroutine has been started. It returns when every call has returned.
 func Run(n int, f func(i int)) {
 	var wg sync.WaitGroup
 	start := make(chan struct{})
