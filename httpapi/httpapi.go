@@ -306,8 +306,9 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		reply(w, http.StatusServiceUnavailable, userevents.APIErrorResponse{Message: "server busy: too many large request bodies at once; retry"})
 		return
 	}
-	if errors.Is(err, ErrBatchNotFound) {
-		reply(w, http.StatusNotFound, userevents.APIErrorResponse{Message: "batch not found"})
+	var se statusError
+	if errors.As(err, &se) {
+		reply(w, se.status, userevents.APIErrorResponse{Message: se.message})
 		return
 	}
 	if errors.Is(err, errBodyRead) {
@@ -321,6 +322,14 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	reply(w, status, resp)
 }
+
+// statusError is an error a route answers with its own status and message.
+type statusError struct {
+	status  int
+	message string
+}
+
+func (e statusError) Error() string { return e.message }
 
 // admit waits for a place among the requests in flight; the returned function gives it
 // back. It fails when the request's context ends first.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -303,6 +304,45 @@ func TestBatchRecordFailsAlone(t *testing.T) {
 		FailedRecords: []userevents.FailedRecord{{ID: "", ReasonCode: userevents.ReasonInvalid}, {ID: "c", ReasonCode: userevents.ReasonInvalid}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("batch response (-want +got):\n%s", diff)
+	}
+}
+
+// failingBatches is a BatchLog whose every call fails with err.
+type failingBatches struct{ err error }
+
+func (f failingBatches) Add(context.Context, string, []string) error { return f.err }
+func (f failingBatches) Page(context.Context, string, int, int) ([]string, int, error) {
+	return nil, 0, f.err
+}
+
+// TestBatchLogErrors checks the statuses of a BatchLog's errors: ErrBatchNotFound is a
+// 404 only where it means an unknown batch (GET); on POST any error of Add is the
+// server's (500), ErrBatchNotFound included.
+func TestBatchLogErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		err          error
+		method, path string
+		body         string
+		want         int
+	}{
+		// An unknown batch.
+		{"get unknown", httpapi.ErrBatchNotFound, "GET", "/batch/events/consumer/user/B1", "", http.StatusNotFound},
+		// A BatchLog that cannot answer.
+		{"get broken", errors.New("disk full"), "GET", "/batch/events/consumer/user/B1", "", http.StatusInternalServerError},
+		// Add returning ErrBatchNotFound is not the caller's missing batch.
+		{"post not found", httpapi.ErrBatchNotFound, "POST", "/batch/events/consumer/user", `{"batchId":"B1","data":[]}`, http.StatusInternalServerError},
+		// Add failing.
+		{"post broken", errors.New("disk full"), "POST", "/batch/events/consumer/user", `{"batchId":"B1","data":[]}`, http.StatusInternalServerError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, _ := newServer(t, httpapi.Config{Batches: failingBatches{tc.err}, Logger: slog.New(slog.DiscardHandler)})
+			status, header, body := do(t, tc.method, url+tc.path, tc.body)
+			var resp userevents.APIErrorResponse
+			if status != tc.want || header.Get("Content-Type") != "application/json" || json.Unmarshal(body, &resp) != nil || resp.Message == "" {
+				t.Errorf("status %d (%s), want %d with a JSON message", status, body, tc.want)
+			}
+		})
 	}
 }
 
