@@ -1,6 +1,7 @@
 package userevents
 
 import (
+	"fmt"
 	"math"
 	"net/url"
 	"strconv"
@@ -105,8 +106,12 @@ const maxPage = math.MaxInt32
 // most once, as decimal integers (invalid_format otherwise, a '+' sign, a ';' or a bad
 // %-escape included), out_of_range past their bounds; any other parameter is refused
 // (unknown_field). Problems are reported together in a *ValidationError whose paths are
-// the parameter names.
+// the parameter names. The bounds are the caller's: ParsePageQuery panics unless
+// 1 ≤ defaultSize ≤ maxSize.
 func ParsePageQuery(rawQuery string, defaultSize, maxSize int) (page, size int, err error) {
+	if defaultSize < 1 || defaultSize > maxSize {
+		panic(fmt.Sprintf("userevents: ParsePageQuery with default size %d and max size %d, want 1 ≤ default ≤ max", defaultSize, maxSize))
+	}
 	page, size = 1, defaultSize
 	var p queryParser
 	p.parseRaw(rawQuery, func(name, value string, ok bool) {

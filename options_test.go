@@ -126,3 +126,63 @@ func TestParseQuery(t *testing.T) {
 		})
 	}
 }
+
+// TestParsePageQuery checks the page and pageSize rules, with a default size of 20 and a
+// maximum of 100.
+func TestParsePageQuery(t *testing.T) {
+	tests := []struct {
+		name       string
+		query      string
+		page, size int
+		errs       []fe
+	}{
+		// Absent: the first page at the default size.
+		{name: "empty", query: "", page: 1, size: 20},
+		// Both given.
+		{name: "both", query: "page=3&pageSize=50", page: 3, size: 50},
+		// The bounds are included.
+		{name: "largest", query: "page=2147483647&pageSize=100", page: 2147483647, size: 100},
+		// Page 0 and a size of 0 are out of range.
+		{name: "zeros", query: "page=0&pageSize=0", errs: []fe{{"page", CodeOutOfRange}, {"pageSize", CodeOutOfRange}}},
+		// Past the maximum size, and past an int32 page.
+		{name: "too large", query: "page=2147483648&pageSize=101", errs: []fe{{"page", CodeOutOfRange}, {"pageSize", CodeOutOfRange}}},
+		// A negative page.
+		{name: "negative", query: "page=-1", errs: []fe{{"page", CodeOutOfRange}}},
+		// Only plain decimal integers: no sign, no fraction, no exponent, no spaces.
+		{name: "plus sign", query: "page=%2B2", errs: []fe{{"page", CodeInvalidFormat}}},
+		{name: "fraction", query: "pageSize=2.0", errs: []fe{{"pageSize", CodeInvalidFormat}}},
+		{name: "exponent", query: "pageSize=1e1", errs: []fe{{"pageSize", CodeInvalidFormat}}},
+		{name: "empty value", query: "page=", errs: []fe{{"page", CodeInvalidFormat}}},
+		// A bad %-escape is a bad value.
+		{name: "bad escape", query: "page=%zz", errs: []fe{{"page", CodeInvalidFormat}}},
+		// Given twice is ambiguous.
+		{name: "repeated", query: "page=1&page=2", errs: []fe{{"page", CodeDuplicateField}}},
+		// Names are exact: other parameters are refused, not ignored.
+		{name: "unknown", query: "Page=1&limit=5", errs: []fe{{"Page", CodeUnknownField}, {"limit", CodeUnknownField}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, size, err := ParsePageQuery(tt.query, 20, 100)
+			if expectProblems(t, err, tt.errs) {
+				return
+			}
+			if page != tt.page || size != tt.size {
+				t.Errorf("got page %d size %d, want %d and %d", page, size, tt.page, tt.size)
+			}
+		})
+	}
+}
+
+// TestParsePageQueryBounds checks that bounds the caller got wrong are not taken silently.
+func TestParsePageQueryBounds(t *testing.T) {
+	for _, b := range [][2]int{{0, 10}, {11, 10}, {-1, -1}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("ParsePageQuery with default %d, max %d: no panic", b[0], b[1])
+				}
+			}()
+			ParsePageQuery("", b[0], b[1])
+		}()
+	}
+}
