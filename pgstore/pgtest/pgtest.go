@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -35,8 +36,28 @@ func DSN() string {
 // fails when the server cannot be reached; the caller chooses to fail or to skip.
 func Schema(tb testing.TB) (string, error) {
 	tb.Helper()
-	ctx := context.Background()
 	dsn := DSN()
+	schema, err := newSchema(tb, dsn)
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+		return dsn + " search_path=" + schema, nil // keyword/value form; schema needs no quoting
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// newSchema creates a schema of a new name on the server of dsn, dropped when tb ends,
+// and returns its name.
+func newSchema(tb testing.TB, dsn string) (string, error) {
+	ctx := context.Background()
 	var b [6]byte
 	rand.Read(b[:])
 	schema := "pgtest_" + hex.EncodeToString(b[:])
@@ -55,28 +76,22 @@ func Schema(tb testing.TB) (string, error) {
 			admin.Close(ctx)
 		}
 	})
-	switch {
-	case !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://"):
-		return dsn + " search_path=" + schema, nil // keyword/value form
-	case strings.Contains(dsn, "?"):
-		return dsn + "&search_path=" + schema, nil
-	default:
-		return dsn + "?search_path=" + schema, nil
-	}
+	return schema, nil
 }
 
 // Pool returns a pool of at most maxConns connections that use a schema of their own
 // (Schema), closed when tb ends, before the schema is dropped.
 func Pool(tb testing.TB, maxConns int32) (*pgxpool.Pool, error) {
 	tb.Helper()
-	dsn, err := Schema(tb)
+	cfg, err := pgxpool.ParseConfig(DSN())
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := pgxpool.ParseConfig(dsn)
+	schema, err := newSchema(tb, DSN())
 	if err != nil {
 		return nil, err
 	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
 	cfg.MaxConns = maxConns
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
