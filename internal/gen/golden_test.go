@@ -86,10 +86,11 @@ func lineDiff(want, got string) string {
 	return "from line " + strconv.Itoa(i+1) + ":\n" + b.String()
 }
 
-// TestLoadRefuses checks that load refuses a model it cannot generate: an unknown rule,
-// required without omitempty's absence, a member type it does not know, an unknown
-// decode tag, nonneg on what is not an amount, a wrong patch tag, and rule flags that
-// differ from the rules.
+// TestLoadRefuses checks that load refuses, saying why, a model it cannot generate: an
+// unknown rule, required without omitempty's absence, a member type it does not know, an
+// unknown decode tag, nonneg on what is not an amount or without the amount check, a
+// wrong patch tag (not a pointer, of no model struct, named twice, naming a model struct,
+// over a decode hook), and rule flags that differ from the rules.
 func TestLoadRefuses(t *testing.T) {
 	flags, err := os.ReadFile("testdata/model/other.go")
 	if err != nil {
@@ -102,22 +103,32 @@ func TestLoadRefuses(t *testing.T) {
 	for _, c := range []struct {
 		name         string
 		model, other string
+		why          string // in the refusal
 	}{
 		// An unknown check rule.
-		{"unknown rule", "package fixture\n\ntype A struct {\n\tX string `json:\"x\" check:\"required,nosuch\"`\n}\n", string(flags)},
+		{"unknown rule", "package fixture\n\ntype A struct {\n\tX string `json:\"x\" check:\"required,nosuch\"`\n}\n", string(flags), "unknown rule"},
 		// required must match the absence of omitempty.
-		{"required and omitempty", "package fixture\n\ntype A struct {\n\tX *string `json:\"x,omitempty\" check:\"required\"`\n}\n", string(flags)},
+		{"required and omitempty", "package fixture\n\ntype A struct {\n\tX *string `json:\"x,omitempty\" check:\"required\"`\n}\n", string(flags), "required must match"},
 		// A member type the generator does not know.
-		{"map member", "package fixture\n\ntype A struct {\n\tX map[string]string `json:\"x,omitempty\"`\n}\n", string(flags)},
+		{"map member", "package fixture\n\ntype A struct {\n\tX map[string]string `json:\"x,omitempty\"`\n}\n", string(flags), "unsupported field type"},
 		// A decode tag other than hook.
-		{"decode tag", "package fixture\n\ntype A struct {\n\tX string `json:\"x\" check:\"required\" decode:\"nosuch\"`\n}\n", string(flags)},
+		{"decode tag", "package fixture\n\ntype A struct {\n\tX string `json:\"x\" check:\"required\" decode:\"nosuch\"`\n}\n", string(flags), "unknown decode tag"},
 		// nonneg on what is not the amount type.
-		{"nonneg number", "package fixture\n\ntype A struct {\n\tX *float64 `json:\"x,omitempty\" check:\"nonneg\"`\n}\n", string(flags)},
+		{"nonneg number", "package fixture\n\ntype A struct {\n\tX *float64 `json:\"x,omitempty\" check:\"nonneg\"`\n}\n", string(flags), "nonneg applies to amounts"},
 		// A patch member that is not a pointer, and one whose full type is not a model struct.
-		{"patch value", "package fixture\n\ntype A struct {\n\tX B `json:\"x\" check:\"required\" patch:\"B\"`\n}\n\ntype B struct{}\n", string(flags)},
-		{"patch of nothing", "package fixture\n\ntype A struct {\n\tX *BUpdate `json:\"x,omitempty\" patch:\"B\"`\n}\n", string(flags)},
+		{"patch value", "package fixture\n\ntype A struct {\n\tX B `json:\"x\" check:\"required\" patch:\"B\"`\n}\n\ntype B struct{}\n", string(flags), "must be a pointer"},
+		{"patch of nothing", "package fixture\n\ntype A struct {\n\tX *BUpdate `json:\"x,omitempty\" patch:\"B\"`\n}\n", string(flags), "not a struct of the model"},
+		// Two patch tags naming two updates of one type, and one update for two types.
+		{"patch named twice", "package fixture\n\ntype A struct {\n\tX *BUpdate `json:\"x,omitempty\" patch:\"B\"`\n\tY *BPatch `json:\"y,omitempty\" patch:\"B\"`\n}\n\ntype B struct{}\n", string(flags), "already named"},
+		{"patch of two", "package fixture\n\ntype A struct {\n\tX *BUpdate `json:\"x,omitempty\" patch:\"B\"`\n\tY *BUpdate `json:\"y,omitempty\" patch:\"C\"`\n}\n\ntype B struct{}\n\ntype C struct{}\n", string(flags), "already the patch of"},
+		// A patch tag whose update type is a struct of the model.
+		{"patch is a model struct", "package fixture\n\ntype A struct {\n\tX *C `json:\"x,omitempty\" patch:\"B\"`\n\tY *B `json:\"y,omitempty\"`\n\tZ *C `json:\"z,omitempty\"`\n}\n\ntype B struct{}\n\ntype C struct{}\n", string(flags), "not the patch of"},
+		// A member read by a decode hook inside a patched type: the patch's decoder would not call it.
+		{"hook in patch", "package fixture\n\ntype A struct {\n\tX *BUpdate `json:\"x,omitempty\" patch:\"B\"`\n}\n\ntype B struct {\n\tY string `json:\"y\" check:\"required\" decode:\"hook\"`\n}\n", string(flags), "decode hook is not called"},
+		// nonneg when validate.go has no amount method.
+		{"nonneg without amount", "package fixture\n\ntype A struct {\n\tX *M `json:\"x,omitempty\" check:\"nonneg\"`\n}\n\ntype M struct{}\n", strings.Replace(string(flags), "amount", "sum", -1), "nonneg needs the method"},
 		// validate.go's rule flags are not the generator's rules.
-		{"rule flags", string(model), "package fixture\n\ntype rule int\n\nconst (\n\trRequired rule = 1 << iota\n\trNonempty\n)\n"},
+		{"rule flags", string(model), "package fixture\n\ntype rule int\n\nconst (\n\trRequired rule = 1 << iota\n\trNonempty\n)\n", "differ from the rules"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -126,8 +137,9 @@ func TestLoadRefuses(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if _, err := load(dir, []string{"model.go"}); err == nil {
-				t.Error("load accepted the model")
+			_, err := load(dir, []string{"model.go"})
+			if err == nil || !strings.Contains(err.Error(), c.why) {
+				t.Errorf("load: %v, want a refusal saying %q", err, c.why)
 			}
 		})
 	}

@@ -486,10 +486,19 @@ func (g *gen) member(name, goName, jsonTag string, tag reflect.StructTag, ts str
 			fail("%s.%s: a patch member must be a pointer", name, fl.Name)
 		}
 		fl.Kind, fl.Elem = kPtrPatch, ts[1:]
+		if prev, ok := g.patches[full]; ok && prev != fl.Elem {
+			fail("%s.%s: patch:%q names %s, already named %s", name, fl.Name, full, fl.Elem, prev)
+		}
+		if in, ok := g.patchIn[fl.Elem]; ok {
+			fail("%s.%s: %s is already the patch of %s", name, fl.Name, fl.Elem, in)
+		}
 		g.patches[full] = fl.Elem
 		g.patchIn[fl.Elem] = name + "." + fl.Name
 	} else {
 		fl.Kind, fl.Elem = g.classify(ts)
+	}
+	if fl.Rules["nonneg"] && g.amountType == "" {
+		fail("%s.%s: nonneg needs the method (*vctx).amount(name string, a *T, ...) of validate.go, not found", name, fl.Name)
 	}
 	if fl.Rules["nonneg"] && !g.isAmount(fl) {
 		fail("%s.%s: nonneg applies to amounts (%q, the type (*vctx).amount checks)", name, fl.Name, g.amountType)
@@ -508,7 +517,10 @@ func (g *gen) patchName(full string) string {
 
 // makePatch makes the partial-update type of full, name, held by top.
 func (g *gen) makePatch(full, name, top string) {
-	if _, ok := g.structs[name]; ok {
+	if s, ok := g.structs[name]; ok {
+		if s.PatchOf != full {
+			fail("patch:%q: %s is a struct of the model, not the patch of %s", full, name, full)
+		}
 		return
 	}
 	src, ok := g.structs[full]
@@ -520,6 +532,9 @@ func (g *gen) makePatch(full, name, top string) {
 	for _, f := range src.Fields {
 		if f.rule("noattr") {
 			continue
+		}
+		if f.Hook != "" {
+			fail("%s.%s: a decode hook is not called by the decoder of its patch %s (tag it noattr)", full, f.Name, name)
 		}
 		if f.Kind == kPtrStruct && !g.structs[f.Elem].Union {
 			g.makePatch(f.Elem, g.patchName(f.Elem), top)
