@@ -147,6 +147,10 @@ type Config struct {
 	// DefaultFutureSkew (24 hours); a negative duration turns the check off. Compatible
 	// never checks it, as Flagright does not.
 	FutureSkew time.Duration
+
+	// snapshotRatio is the snapshot ratio of the Processor's Store (storeRatio), set
+	// by NewProcessor; 0 elsewhere (snapshotRatio).
+	snapshotRatio int
 }
 
 // retry reports whether Processor.Apply retries after the version conflict of the
@@ -301,17 +305,17 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 // costs nothing: the lengths are known.
 func checkGrowth(base, u *ConsumerUser, ev *ConsumerUserEvent) error {
 	limit := DefaultLimits().MaxArrayLength
-	msg := "the user's list would exceed the limit of " + strconv.Itoa(limit) + " elements"
+	msg := func() string { return "the user's list would exceed the limit of " + strconv.Itoa(limit) + " elements" }
 	var errs []FieldError
 	if len(u.Tags) > limit && len(u.Tags) > len(base.Tags) {
-		errs = append(errs, FieldError{Path: "updatedConsumerUserAttributes.tags", Code: CodeTooLarge, Message: msg})
+		errs = append(errs, FieldError{Path: "updatedConsumerUserAttributes.tags", Code: CodeTooLarge, Message: msg()})
 	}
 	if len(u.ExternalLinks) > limit && len(u.ExternalLinks) > len(base.ExternalLinks) {
 		path := "externalLinks"
 		if len(ev.ExternalLinks) == 0 {
 			path = "updatedConsumerUserAttributes.externalLinks"
 		}
-		errs = append(errs, FieldError{Path: path, Code: CodeTooLarge, Message: msg})
+		errs = append(errs, FieldError{Path: path, Code: CodeTooLarge, Message: msg()})
 	}
 	if errs != nil {
 		return &ValidationError{Fields: errs}
@@ -495,7 +499,7 @@ func result(current, next Record, ev *ConsumerUserEvent, opts Options, cfg Confi
 		// after the event.
 		stored.RiskScoreDetails = next.Consumer.RiskScoreDetails
 	}
-	stored.Snapshot = logEntry(&next, ev)
+	stored.Snapshot = logEntry(&next, ev, cfg.ratio())
 	return &Result{
 		User:            next.Consumer,
 		Previous:        current,

@@ -233,9 +233,14 @@
 // level it was applied at, the risk scores it produced, its changes and transitions, so
 // it costs about the size of the event, not of the user. Now and then an entry also
 // holds the whole record after it (Snapshot): the library keeps one when the events
-// logged since the last snapshot add up to a quarter of that record's size in bytes, so
-// snapshots cost at most four times the events' bytes and a past record is at most a
-// user's worth of events away from one. The creation always holds one.
+// logged since the last snapshot add up, in bytes, to a part of that record's size, so
+// snapshots cost at most a fixed multiple of the events' bytes and a past record is at
+// most a fraction of a user's worth of events away from one. The part is a quarter by
+// default (a Store that writes records whole, as pgstore, pays four times the events'
+// bytes at most); a Store may choose another with a method SnapshotRatio() int (1 to
+// 64): memstore, whose snapshots share every member the events did not replace, takes
+// a sixteenth, so that a past state costs a few replays whatever the user's size. The
+// creation always holds one.
 //
 // The Processor answers from the history:
 //   - User: the current record;

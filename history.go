@@ -13,21 +13,51 @@ import (
 // the level it was applied at and the risk scores it produced (the effects that depend
 // on the Config of the day), its changes and transitions; every so often an entry also
 // holds the whole record after it (Snapshot). The record at any version is the newest
-// snapshot at or before it, with the entries after the snapshot replayed on it (replayEntry):
+// snapshot at or before it, with the entries after the snapshot replayed on it (replayer):
 // a replay is the pure merge of the stored event, so it never depends on today's Config.
 //
 // The library decides when to keep a snapshot: when the events logged since the last one
-// add up (in bytes of JSON) to snapshotRatio-th of the size of the record at that
-// snapshot. So snapshots cost at most snapshotRatio times the bytes of the events
-// (memory grows with the events, not with the users they change), and a past state is
-// rebuilt from at most a user's worth of events.
+// add up (in bytes of JSON) to the ratio-th part of the size of the record at that
+// snapshot, the ratio being the Store's (snapshotRatioStore) or snapshotRatio. So
+// snapshots cost at most ratio times the bytes of the events (memory grows with the
+// events, not with the users they change), and a past state is rebuilt from at most a
+// ratio-th of a user's worth of events.
 
-// snapshotRatio is the share of the record's size, in bytes of events, after which the
-// library keeps the next snapshot.
+// snapshotRatio is the ratio of a Store that does not choose one: a snapshot, which a
+// Store that writes records keeps whole, costs at most 4 times the events' bytes.
 const snapshotRatio = 4
 
-// snapshotDue returns the bytes of events to log before the snapshot after rec.
-func snapshotDue(rec *Record) int64 {
+// maxSnapshotRatio bounds the ratio a Store chooses.
+const maxSnapshotRatio = 64
+
+// snapshotRatioStore is a Store that chooses how often the library keeps a snapshot
+// in its histories (memstore.Store, whose snapshots are shared records: a pointer, and
+// the members the events since the last one replaced). A Processor reads the ratio once,
+// when it is made; a ratio outside 1 to maxSnapshotRatio is clamped to it.
+type snapshotRatioStore interface {
+	SnapshotRatio() int
+}
+
+// storeRatio returns the snapshot ratio of s.
+func storeRatio(s Store) int {
+	if rs, ok := s.(snapshotRatioStore); ok {
+		return min(max(rs.SnapshotRatio(), 1), maxSnapshotRatio)
+	}
+	return snapshotRatio
+}
+
+// ratio returns the snapshot ratio of cfg: its Processor's Store's, or snapshotRatio
+// for a Config not given to a Processor (the pure Apply and Fold).
+func (cfg *Config) ratio() int {
+	if cfg.snapshotRatio == 0 {
+		return snapshotRatio
+	}
+	return cfg.snapshotRatio
+}
+
+// snapshotDue returns the bytes of events to log before the snapshot after rec, at
+// snapshot ratio ratio.
+func snapshotDue(rec *Record, ratio int) int64 {
 	var n int
 	switch {
 	case rec.Consumer != nil:
@@ -35,7 +65,7 @@ func snapshotDue(rec *Record) int64 {
 	case rec.Business != nil:
 		n = jsonSize(rec.Business.appendJSON)
 	}
-	return int64(n/snapshotRatio) + 1
+	return int64(n/ratio) + 1
 }
 
 // sizeBuffers are the buffers jsonSize writes into: every commit measures its event,
@@ -59,7 +89,7 @@ func jsonSize(appendJSON func([]byte) []byte) int {
 // caller for the pure Apply, not loaded from a Store) has no snapshots to keep: without
 // this, every Apply to such a record (whose SnapshotDue is 0) would encode the whole user
 // to size its next snapshot.
-func logEntry(next *Record, ev *ConsumerUserEvent) *Record {
+func logEntry(next *Record, ev *ConsumerUserEvent, ratio int) *Record {
 	if next.HistoryID == "" {
 		return nil
 	}
@@ -67,48 +97,60 @@ func logEntry(next *Record, ev *ConsumerUserEvent) *Record {
 	if next.SnapshotDue > 0 {
 		return nil
 	}
-	next.SnapshotDue = snapshotDue(next)
+	next.SnapshotDue = snapshotDue(next, ratio)
 	snap := *next
 	return &snap
 }
 
 // creationEntry returns the history entry of a new record: version 1, a snapshot.
-func creationEntry(rec *Record) *StoredEvent {
-	rec.SnapshotDue = snapshotDue(rec)
+func creationEntry(rec *Record, ratio int) *StoredEvent {
+	rec.SnapshotDue = snapshotDue(rec, ratio)
 	snap := *rec
 	return &StoredEvent{Version: rec.Version, HistoryID: rec.HistoryID, Snapshot: &snap}
 }
 
-// replayEntry returns the record after entry e, given the record prev at the version
-// before it. It is the fold step of a history: the snapshot when e holds one, else
-// replayMerge.
-func replayEntry(prev Record, e *StoredEvent) (Record, error) {
+// A replayer replays the entries of a history at a snapshot ratio; it keeps its
+// merger's buffers from one replay to the next.
+type replayer struct {
+	ratio int
+	// scorer, when set, gives the risk scores of each replay instead of the ones its
+	// entry stored (UserAsOf under TimestampOrder).
+	scorer        func(*ConsumerUser) (*UserRiskScoreDetails, error)
+	path, changes []string
+}
+
+// entry returns the record after entry e, given the record prev at the version before
+// it. It is the fold step of a history: the snapshot when e holds one, else merge.
+func (r *replayer) entry(prev Record, e *StoredEvent) (Record, error) {
 	if e.Snapshot != nil {
 		return *e.Snapshot, nil
 	}
 	if e.EventID == "" && e.Version == 1 {
 		return Record{}, fmt.Errorf("%w: the creation of history %q holds no snapshot", ErrStoredData, e.HistoryID)
 	}
-	return replayMerge(prev, e)
+	return r.merge(prev, e)
 }
 
-// replayMerge applies the event of entry e to prev as a replay: the pure merge of e's
-// event with e's flags at e's level, with e's risk scores; the rules that can only
-// refuse (transitions, user-id changes, stale events, the clock) are not asked again,
-// and no scorer runs. So it never depends on today's Config.
-func replayMerge(prev Record, e *StoredEvent) (Record, error) {
-	cfg := Config{Level: e.Level}
-	if e.RiskScoreDetails != nil {
-		d := e.RiskScoreDetails
+// merge applies the event of entry e to prev as a replay: the pure merge of e's event
+// with e's flags at e's level, with e's risk scores (or r.scorer's); the rules that can
+// only refuse (transitions, user-id changes, stale events, the clock) are not asked
+// again. The checks of the merged user that Apply made at e's level run again and pass
+// (they passed then, on the same record); an error is ErrStoredData. So, without
+// r.scorer, a replay never depends on today's Config.
+func (r *replayer) merge(prev Record, e *StoredEvent) (Record, error) {
+	cfg := Config{Level: e.Level, snapshotRatio: r.ratio, Scorer: r.scorer}
+	if d := e.RiskScoreDetails; d != nil && r.scorer == nil {
 		cfg.Scorer = func(*ConsumerUser) (*UserRiskScoreDetails, error) { return d, nil }
 	}
-	a := applied{m: merger{quiet: true}}
-	if err := a.apply(prev, &e.ConsumerUserEvent, e.Options, cfg, false); err != nil {
+	a := applied{m: merger{quiet: true, path: r.path[:0], changes: r.changes[:0]}}
+	err := a.apply(prev, &e.ConsumerUserEvent, e.Options, cfg, false)
+	r.path, r.changes = a.m.path, a.m.changes
+	if err != nil {
 		return Record{}, fmt.Errorf("%w: replaying event %q at version %d: %w", ErrStoredData, e.EventID, e.Version, err)
 	}
 	// The outcome (changes, transitions, the entry) is not assembled again; only the
 	// bookkeeping is, so that the record is the one committed.
-	logEntry(&a.next, &e.ConsumerUserEvent)
+	logEntry(&a.next, &e.ConsumerUserEvent, r.ratio)
 	return a.next, nil
 }
 
@@ -172,16 +214,19 @@ func (p *Processor) rebuild(ctx context.Context, historyID string, version int64
 	if err != nil {
 		return Record{}, err
 	}
-	return replayWindow(window)
+	return p.replayer().window(window)
 }
 
-// replayWindow returns the record after the last entry of window, which starts with a
+// replayer returns a replayer at the Processor's snapshot ratio.
+func (p *Processor) replayer() *replayer { return &replayer{ratio: p.cfg.ratio()} }
+
+// window returns the record after the last entry of window, which starts with a
 // snapshot (Processor.window).
-func replayWindow(window []*StoredEvent) (Record, error) {
+func (r *replayer) window(window []*StoredEvent) (Record, error) {
 	var rec Record
 	for _, e := range window {
 		var err error
-		if rec, err = replayEntry(rec, e); err != nil {
+		if rec, err = r.entry(rec, e); err != nil {
 			return Record{}, err
 		}
 	}
@@ -191,13 +236,16 @@ func replayWindow(window []*StoredEvent) (Record, error) {
 // UserAsOf returns the record of userID as of event time timestamp (milliseconds since
 // the Unix epoch). Under ArrivalOrder it is the record at the last version whose newest
 // applied event timestamp (Record.LastEventTimestamp) is at most timestamp. Under
-// TimestampOrder it is the fold (Fold) of the user's creation and every event of its
-// timeline with a timestamp at most timestamp, with the rules that can only refuse left
-// out (each event was accepted once): a record that may never have been committed, whose
-// Version counts the creation and the events folded. In both, the created record, which no event dated, counts from
-// the user's createdTimestamp: UserAsOf returns ErrUserNotFound when no user has the id,
-// or when timestamp is before its createdTimestamp. It reads the user's history from its
-// creation.
+// TimestampOrder it is the fold of the user's creation and every event of its timeline
+// with a timestamp at most timestamp, each at the level it was applied at, with the rules
+// that can only refuse left out (each event was accepted once) and the risk scores of the
+// Processor's Scorer when it has one, as in the fold that commits a late event (the
+// scores an event stored are those of the place where it was first applied, which a
+// late event landing before it changes): a record that may never have been committed, whose Version counts
+// the creation and the events folded. In both, the created record, which no event
+// dated, counts from the user's createdTimestamp: UserAsOf returns ErrUserNotFound when
+// no user has the id, or when timestamp is before its createdTimestamp. It reads the
+// user's history from its creation.
 func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float64) (Record, error) {
 	rec, err := p.loadUser(ctx, userID)
 	if err != nil {

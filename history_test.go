@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/compliancekit/userevents"
@@ -109,5 +110,92 @@ func TestApplyWithoutHistoryKeepsNoSnapshot(t *testing.T) {
 	}
 	if res.Event.Snapshot != nil || res.Record.SnapshotDue != 0 {
 		t.Errorf("Apply to a record of no history: snapshot %v, SnapshotDue %d; want none, 0", res.Event.Snapshot != nil, res.Record.SnapshotDue)
+	}
+}
+
+// ratioStore is a memstore whose SnapshotRatio is r.
+type ratioStore struct {
+	*memstore.Store
+	r int
+}
+
+func (s ratioStore) SnapshotRatio() int { return s.r }
+
+// plainStore hides memstore's SnapshotRatio: a Store that chooses none.
+type plainStore struct{ userevents.Store }
+
+// TestStoreSnapshotRatio checks that the library keeps snapshots at the ratio its Store
+// chooses, clamped to 1 to 64, and at 4 for a Store that chooses none: the snapshots of
+// a user given the same 300 small events, counted; and that every version rebuilds to
+// the record committed with it, whatever the ratio.
+func TestStoreSnapshotRatio(t *testing.T) {
+	ctx := context.Background()
+	snapshots := func(s userevents.Store) int {
+		t.Helper()
+		p := userevents.NewProcessor(s, userevents.Config{})
+		u := &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}
+		for i := range 200 {
+			u.Tags = append(u.Tags, userevents.UserTag{Key: "k" + strconv.Itoa(i), Value: strings.Repeat("v", 100)})
+		}
+		if err := p.CreateConsumerUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		var committed []userevents.Record
+		for i := range 300 {
+			state := []userevents.UserState{userevents.UserStateActive, userevents.UserStateBlocked}[i%2]
+			res, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000 + float64(i), UserID: "u1",
+				EventID: "e" + strconv.Itoa(i), UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+					UserStateDetails: userevents.Set(&userevents.UserStateDetailsUpdate{State: userevents.Set(state)})}}, userevents.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			committed = append(committed, res.Record)
+		}
+		n := 0
+		for e, err := range s.LoadHistory(ctx, committed[0].HistoryID, 1) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Snapshot != nil {
+				n++
+			}
+		}
+		for _, want := range committed {
+			got, err := p.UserAt(ctx, "u1", want.Version)
+			if diff := cmp.Diff(want, got); err != nil || diff != "" {
+				t.Fatalf("UserAt(%d): %v (-committed +rebuilt):\n%s", want.Version, err, diff)
+			}
+		}
+		return n
+	}
+	count := map[string]int{}
+	for _, c := range []struct {
+		name string
+		s    userevents.Store
+	}{
+		{"plain", plainStore{memstore.New()}},      // chooses none: 4
+		{"memstore", memstore.New()},               // 16
+		{"1", ratioStore{memstore.New(), 1}},       // the fewest snapshots
+		{"0", ratioStore{memstore.New(), 0}},       // clamped to 1
+		{"4", ratioStore{memstore.New(), 4}},       // the default, chosen
+		{"16", ratioStore{memstore.New(), 16}},     // memstore's
+		{"64", ratioStore{memstore.New(), 64}},     // the most
+		{"1000", ratioStore{memstore.New(), 1000}}, // clamped to 64
+	} {
+		count[c.name] = snapshots(c.s)
+	}
+	t.Log(count)
+	// The user is about 24 KB and each event about 100 bytes: at ratio r a snapshot
+	// every 240/r events or so, plus the creation (at 1000, unclamped, at every event).
+	for _, same := range [][2]string{{"plain", "4"}, {"memstore", "16"}, {"0", "1"}, {"1000", "64"}} {
+		if count[same[0]] != count[same[1]] {
+			t.Errorf("%s: %d snapshots, want as many as %s (%d)", same[0], count[same[0]], same[1], count[same[1]])
+		}
+	}
+	if !(count["1"] < count["4"] && count["4"] < count["16"] && count["16"] < count["64"]) {
+		t.Errorf("snapshots by ratio %v: want more at a higher ratio", count)
+	}
+	if count["1"] > 5 || count["64"] < 40 || count["64"] > 150 {
+		t.Errorf("snapshots by ratio %v: want at most 5 at ratio 1 and 40 to 150 at 64", count)
 	}
 }

@@ -23,6 +23,7 @@ type Processor struct {
 // NewProcessor returns a Processor that keeps its users and events in s, with the
 // policies of cfg (the zero Config is the documented default).
 func NewProcessor(s Store, cfg Config) *Processor {
+	cfg.snapshotRatio = storeRatio(s)
 	return &Processor{store: s, cfg: cfg, locks: newUserLocks()}
 }
 
@@ -144,7 +145,7 @@ func (p *Processor) replay(ctx context.Context, ev *ConsumerUserEvent, opts Opti
 	if err != nil {
 		return nil, err
 	}
-	next, err := replayEntry(prev, stored)
+	next, err := p.replayer().entry(prev, stored)
 	if err != nil {
 		return nil, err
 	}
@@ -262,6 +263,6 @@ func (p *Processor) create(ctx context.Context, rec Record, o CreateOptions) err
 	rec.Version = 1
 	rec.KYCRiskLevelLocked, rec.CRARiskLevelLocked = o.LockKYCRiskLevel, o.LockCRARiskLevel
 	rec.HistoryID = newUUID()
-	entry := creationEntry(&rec)
+	entry := creationEntry(&rec, p.cfg.ratio())
 	return p.store.Commit(ctx, Commit{UserID: rec.UserID(), Record: rec, Event: entry})
 }

@@ -18,7 +18,9 @@ import (
 // A Store keeps each user's history: one entry (a StoredEvent) per commit, found by
 // Record.HistoryID and version. The library decides what an entry holds (compact
 // effects, now and then a whole record as a Snapshot) and builds every history query on
-// LoadHistory: Processor.History, UserAt, UserAsOf, and the replays of duplicates.
+// LoadHistory: Processor.History, UserAt, UserAsOf, and the replays of duplicates. A
+// Store may have a method SnapshotRatio() int to choose how often a history keeps a
+// snapshot (see History in the package documentation; memstore.Store.SnapshotRatio).
 //
 // What a Store accepted it must read back. The decoding limits (Limits) guard input from
 // outside and do not bound stored data: a user outgrows them event by event, and values

@@ -79,7 +79,7 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 	}
 	final.Version = current.Version + 1
 	final.HistoryID = current.HistoryID
-	final.SnapshotDue = snapshotDue(&final)
+	final.SnapshotDue = snapshotDue(&final, p.cfg.ratio())
 	snap := final
 	changes := changedPaths(recordUserJSON(current), recordUserJSON(final))
 	if len(changes) == 0 {
@@ -142,7 +142,7 @@ func (p *Processor) landing(ctx context.Context, current Record, ts float64) (Re
 			continue
 		}
 		// The record at window[i].Version: the snapshot, and the entries to i replayed.
-		rec, err := replayWindow(window[:i+1])
+		rec, err := p.replayer().window(window[:i+1])
 		return rec, after, err
 	}
 }
@@ -150,7 +150,7 @@ func (p *Processor) landing(ctx context.Context, current Record, ts float64) (Re
 // window returns the entries of history historyID from the newest snapshot at or before
 // version at, through at.
 func (p *Processor) window(ctx context.Context, historyID string, at int64) ([]*StoredEvent, error) {
-	var window []*StoredEvent
+	window := make([]*StoredEvent, 0, 16)
 	for e, err := range p.store.LoadHistory(ctx, historyID, at) {
 		if err != nil {
 			return nil, err
@@ -179,10 +179,13 @@ func recordUserJSON(r Record) []byte {
 
 // userAsOfTimeline is UserAsOf under TimestampOrder: the fold of the user's first entry
 // (its creation, or where a migrated history starts) and every event with a timestamp
-// at most T, in timeline order. Each event is merged as a replay is (replayMerge): at the
-// level it was applied at, with the risk scores it stored, and without the rules that can
-// only refuse (every event of the fold was accepted once), so the answer depends on what
-// is stored, not on today's Config.
+// at most T, in timeline order. Each event is merged as a replay is (replayer.merge): at
+// the level it was applied at, and without the rules that can only refuse (every event
+// of the fold was accepted once). Its risk scores are the Processor's Scorer's when it
+// has one, as in the fold that committed the current record (Fold with the Processor's
+// Config): an event's stored scores are those of the place where it was first applied,
+// which a late event landing before it changed since. Without a Scorer, they are the
+// stored ones.
 func (p *Processor) userAsOfTimeline(ctx context.Context, rec Record, timestamp float64) (Record, error) {
 	var start *Record
 	var events []*StoredEvent
@@ -207,10 +210,12 @@ func (p *Processor) userAsOfTimeline(ctx context.Context, rec Record, timestamp 
 		return Record{}, fmt.Errorf("%w: history %q is empty", ErrStoredData, rec.HistoryID)
 	}
 	sortTimeline(events)
+	replay := p.replayer()
+	replay.scorer = p.cfg.Scorer
 	r := *start
 	for _, e := range events {
 		var err error
-		if r, err = replayMerge(r, e); err != nil {
+		if r, err = replay.merge(r, e); err != nil {
 			return Record{}, err
 		}
 	}

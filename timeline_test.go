@@ -242,6 +242,52 @@ func TestUserAsOfTimestampOrder(t *testing.T) {
 	}
 }
 
+// TestUserAsOfTimestampOrderScores: under TimestampOrder with a Scorer, UserAsOf(T) holds
+// the scores of the fold up to T, not the scores an event stored where it was first
+// applied. A (10:00) and B (10:10) arrive in order, C (10:05) late; the scorer counts the
+// tags, so as of 10:05 (A and C) the score is 2, though C stored the score of A, C and
+// B (3), and as of 10:10 it is 3, though B stored the score of A and B (2).
+func TestUserAsOfTimestampOrderScores(t *testing.T) {
+	ctx := context.Background()
+	countTags := func(u *userevents.ConsumerUser) (*userevents.UserRiskScoreDetails, error) {
+		score := float64(len(u.Tags))
+		return &userevents.UserRiskScoreDetails{KYCRiskScore: &score}, nil
+	}
+	p := userevents.NewProcessor(memstore.New(), userevents.Config{Order: userevents.TimestampOrder, Scorer: countTags})
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []struct {
+		id  string
+		min int
+	}{{"A", 0}, {"B", 10}, {"C", 5}} {
+		ev := &userevents.ConsumerUserEvent{Timestamp: t10h00 + float64(e.min)*60000, UserID: "u1", EventID: e.id,
+			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+				Tags: userevents.Set([]userevents.UserTag{{Key: e.id, Value: "x"}})}}
+		if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		min  int
+		want float64 // the score: the number of tags
+	}{
+		{0, 1},  // A
+		{5, 2},  // A, C: C stored 3
+		{7, 2},  // the same
+		{10, 3}, // A, C, B: the current record
+	} {
+		rec, err := p.UserAsOf(ctx, "u1", t10h00+float64(tc.min)*60000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rec.Consumer.RiskScoreDetails
+		if len(rec.Consumer.Tags) != int(tc.want) || got == nil || got.KYCRiskScore == nil || *got.KYCRiskScore != tc.want {
+			t.Errorf("as of 10:%02d: %d tags, scores %+v, want a score of %v", tc.min, len(rec.Consumer.Tags), got, tc.want)
+		}
+	}
+}
+
 // TestFold calls the pure fold directly: events in any order give the record of their
 // timeline, each step's result in timeline order.
 func TestFold(t *testing.T) {

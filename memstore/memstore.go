@@ -57,6 +57,17 @@ func (s *Store) entry(id string) *entry {
 	return e.(*entry)
 }
 
+// SnapshotRatio is read by userevents.NewProcessor: the library keeps a snapshot in a
+// history when the events since the last one add up, in bytes of JSON, to the
+// ratio-th part of the user's size. A snapshot here is a shared record: a pointer, and
+// the members that the events since the previous snapshot replaced (the library's merge
+// shares every member an event leaves as it was), so it costs little for small events
+// and at most the user's size when an event changes a large array. At 16, rather than
+// the default 4 of Stores that write records whole, a past state of any user is rebuilt
+// from a few replays (UserAt costs about the same on a user with 10 events or 10,000),
+// and memory stays within 16 times the events' bytes.
+func (s *Store) SnapshotRatio() int { return 16 }
+
 // LoadUser returns the record of userID, or userevents.ErrUserNotFound.
 func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
 	v, ok := s.users.Load(userID)
