@@ -185,8 +185,11 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 	h.mu.Lock()
 	if c.Event.EventID != "" {
 		// The event id is claimed last: after it nothing can fail, so the record and
-		// the entry are written together.
+		// the entry are written together (or, when it fails, nothing is).
 		if _, loaded := s.events.LoadOrStore(c.Event.EventID, c.Event); loaded {
+			if c.ExpectedVersion == 0 {
+				s.histories.Delete(c.Record.HistoryID) // the history this commit made
+			}
 			h.mu.Unlock()
 			return fmt.Errorf("%w: %q", userevents.ErrEventIDConflict, c.Event.EventID)
 		}

@@ -386,6 +386,14 @@ func atomicity(ctx context.Context, s userevents.Store) []error {
 	rec, entry := creation(userevents.Record{Consumer: user("u1"), HistoryID: "h-again"})
 	c.expect("create over u1", s.Commit(ctx, userevents.Commit{UserID: "u1", Record: rec, Event: entry}), userevents.ErrUserExists)
 	c.historyVersions(ctx, s, "h-again", 1, nil)
+	// A creation whose entry carries a taken event id writes nothing either: neither
+	// the user nor its history, which can then be created.
+	rec, entry = creation(userevents.Record{Consumer: user("u3")})
+	entry.EventID = "e1"
+	c.expect("create u3 with a taken event id", s.Commit(ctx, userevents.Commit{UserID: "u3", Record: rec, Event: entry}), userevents.ErrEventIDConflict)
+	c.noUser(ctx, s, "u3")
+	c.historyVersions(ctx, s, hist("u3"), 1, nil)
+	c.expect("create u3", createRecord(ctx, s, userevents.Record{Consumer: user("u3")}), nil)
 	return c
 }
 
