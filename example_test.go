@@ -132,7 +132,7 @@ func ExampleProcessor_UserAt() {
 	ctx := context.Background()
 	p := userevents.NewProcessor(memstore.New(), userevents.Config{})
 	// Created on 1 March 2024, then KYC in progress on 2 March and successful on 5 March.
-	march := func(day int) float64 { return float64(1709251200000 + (day-1)*86400000) }
+	march := func(day int) float64 { return 1709251200000 + float64(day-1)*86400000 }
 	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "ada", CreatedTimestamp: march(1)}); err != nil {
 		panic(err)
 	}

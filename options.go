@@ -1,6 +1,7 @@
 package userevents
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -122,14 +123,17 @@ func ParsePageQuery(rawQuery string, defaultSize, maxSize int) (page, size int, 
 		if !p.param(name, name == QueryPage || name == QueryPageSize) {
 			return
 		}
-		n, err := strconv.Atoi(value)
+		// 64 bits on every platform, so that a number past an int32 is out of range,
+		// not badly formed, on 32-bit ones too.
+		n, err := strconv.ParseInt(value, 10, 64)
+		var numErr *strconv.NumError
 		switch {
-		case !ok || err != nil || strings.HasPrefix(value, "+"):
+		case !ok || strings.HasPrefix(value, "+") || err != nil && !(errors.As(err, &numErr) && numErr.Err == strconv.ErrRange):
 			p.fail(name, CodeInvalidFormat, "must be a whole number")
-		case n < 1 || n > hi:
+		case err != nil || n < 1 || n > int64(hi):
 			p.fail(name, CodeOutOfRange, "must be from 1 to "+strconv.Itoa(hi))
 		default:
-			*dst = n
+			*dst = int(n)
 		}
 	})
 	if err := p.result(); err != nil {

@@ -146,6 +146,8 @@ func TestParsePageQuery(t *testing.T) {
 		{name: "zeros", query: "page=0&pageSize=0", errs: []fe{{"page", CodeOutOfRange}, {"pageSize", CodeOutOfRange}}},
 		// Past the maximum size, and past an int32 page.
 		{name: "too large", query: "page=2147483648&pageSize=101", errs: []fe{{"page", CodeOutOfRange}, {"pageSize", CodeOutOfRange}}},
+		// Past 64 bits: out of range too, not badly formed.
+		{name: "huge", query: "page=99999999999999999999", errs: []fe{{"page", CodeOutOfRange}}},
 		// A negative page.
 		{name: "negative", query: "page=-1", errs: []fe{{"page", CodeOutOfRange}}},
 		// Only plain decimal integers: no sign, no fraction, no exponent, no spaces.
