@@ -97,16 +97,16 @@ func (d *decoder) objStart() bool { return d.open('{', "an object", segment{}) }
 func (d *decoder) arrStart() bool { return d.open('[', "an array", segment{array: true}) }
 
 // next moves to the next member or element of the innermost object or array, which
-// closes with close: it consumes the ',' before any but the first and returns the
+// closes with end: it consumes the ',' before any but the first and returns the
 // container's segment. It returns nil at the end of the container (which it consumes) or
 // on an error.
-func (d *decoder) next(close byte) *segment {
+func (d *decoder) next(end byte) *segment {
 	if d.fatal {
 		return nil
 	}
 	top := &d.path[len(d.path)-1]
 	switch c := d.peek(); {
-	case c == close:
+	case c == end:
 		d.i++
 		d.leave()
 		return nil
@@ -114,7 +114,7 @@ func (d *decoder) next(close byte) *segment {
 	case c == ',':
 		d.i++
 	default:
-		d.syntax("expected ',' or '" + string(close) + "'")
+		d.syntax("expected ',' or '" + string(end) + "'")
 		return nil
 	}
 	return top

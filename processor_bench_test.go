@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"os"
 	"sync/atomic"
 	"testing"
 
@@ -13,17 +12,12 @@ import (
 	"github.com/compliancekit/userevents/memstore"
 )
 
-// BenchmarkProcessorApplyFullUser applies a small event to the full consumer user of the
-// shared benchmark inputs (or a small user when they are absent) in memstore.
+// BenchmarkProcessorApplyFullUser applies a small event to a full consumer user
+// (benchFullUser) in memstore.
 func BenchmarkProcessorApplyFullUser(b *testing.B) {
 	ctx := context.Background()
 	p := userevents.NewProcessor(memstore.New(), userevents.Config{})
-	u := &userevents.ConsumerUser{UserID: "full-user", CreatedTimestamp: 1600000000000}
-	if data, err := os.ReadFile("../shared/flagright/bench-inputs/full-user.json"); err == nil {
-		if u, err = userevents.DecodeConsumerUser(data); err != nil {
-			b.Fatal(err)
-		}
-	}
+	u := benchFullUser(b)
 	if err := p.CreateConsumerUser(ctx, u); err != nil {
 		b.Fatal(err)
 	}
@@ -132,9 +126,7 @@ func BenchmarkOrder(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				ev := benchdata.StateEvent(u.UserID)
-				ev.Timestamp += float64(i)
-				if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
+				if _, err := p.Apply(ctx, benchdata.StateEvent(u.UserID), userevents.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -191,18 +183,9 @@ func BenchmarkLateEvent(b *testing.B) {
 }
 
 // benchFullUser returns the full consumer user of the shared benchmark inputs, or the
-// repository's own full user when they are absent.
+// repository's own full user when they are absent (the last of benchdata.FullUsers).
 func benchFullUser(b *testing.B) *userevents.ConsumerUser {
 	b.Helper()
-	data, err := os.ReadFile("../shared/flagright/bench-inputs/full-user.json")
-	if err != nil {
-		if data, err = os.ReadFile("testdata/full-user.json"); err != nil {
-			b.Fatal(err)
-		}
-	}
-	u, err := userevents.DecodeConsumerUser(data)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return u
+	users := benchdata.FullUsers(b, ".")
+	return users[len(users)-1].New()
 }

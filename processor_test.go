@@ -273,9 +273,12 @@ func TestConcurrentSameEvent(t *testing.T) {
 	p, s := newProcessor(t, userevents.Config{})
 	results := make([]*userevents.Result, n)
 	errs := make([]error, n)
+	events := make([]*userevents.ConsumerUserEvent, n) // decoded here: t.Fatal only in the test's goroutine
+	for i := range events {
+		events[i] = mustEvent(t, `{"timestamp":1700000000000,"userId":"u1","eventId":"same","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}}`)
+	}
 	together.Run(n, func(i int) {
-		e := mustEvent(t, `{"timestamp":1700000000000,"userId":"u1","eventId":"same","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"}}}`)
-		results[i], errs[i] = p.Apply(ctx, e, userevents.Options{})
+		results[i], errs[i] = p.Apply(ctx, events[i], userevents.Options{})
 	})
 	dups := 0
 	for i := 0; i < n; i++ {

@@ -30,7 +30,10 @@ func TestUserLocksForget(t *testing.T) {
 	}
 	wg.Wait()
 	// A waiter whose context ends gives up without the lock.
-	held, _ := l.lock(ctx, "busy")
+	held, err := l.lock(ctx, "busy")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
 	defer cancel()
 	if _, err := l.lock(cctx, "busy"); err == nil {

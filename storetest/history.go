@@ -135,7 +135,7 @@ func (h *historyRun) event(l *lineage) {
 	h.ts += float64(h.r.IntN(5000)) - 500
 	h.events++
 	ev := &userevents.ConsumerUserEvent{Timestamp: h.ts, UserID: l.id, EventID: fmt.Sprintf("hp-e%d", h.events),
-		UpdatedConsumerUserAttributes: h.attributes(&h.events)}
+		UpdatedConsumerUserAttributes: h.attributes()}
 	if ev.UpdatedConsumerUserAttributes.UserStateDetails.IsSet() && h.r.IntN(2) == 0 {
 		ev.Reason = userevents.Ptr("review")
 	}
@@ -174,8 +174,8 @@ func (h *historyRun) event(l *lineage) {
 }
 
 // attributes returns a random update: a state, a KYC status, a tag by key, or an
-// occupation set or removed with a risk level.
-func (h *historyRun) attributes(n *int) *userevents.ConsumerUserAttributes {
+// occupation set or removed with a risk level; values carry the number of the event.
+func (h *historyRun) attributes() *userevents.ConsumerUserAttributes {
 	states := []userevents.UserState{userevents.UserStateActive, userevents.UserStateSuspended, userevents.UserStateBlocked, userevents.UserStateDormant}
 	kycs := []userevents.KYCStatus{userevents.KYCStatusInProgress, userevents.KYCStatusSuccessful, userevents.KYCStatusFailed}
 	levels := []userevents.RiskLevel{userevents.RiskLevelLow, userevents.RiskLevelHigh}
@@ -186,13 +186,13 @@ func (h *historyRun) attributes(n *int) *userevents.ConsumerUserAttributes {
 	case 1:
 		a.KYCStatusDetails = userevents.Set(&userevents.KYCStatusDetailsUpdate{Status: userevents.Set(kycs[h.r.IntN(len(kycs))])})
 	case 2:
-		a.Tags = userevents.Set([]userevents.UserTag{{Key: fmt.Sprintf("k%d", h.r.IntN(6)), Value: fmt.Sprintf("v%d", *n)}})
+		a.Tags = userevents.Set([]userevents.UserTag{{Key: fmt.Sprintf("k%d", h.r.IntN(6)), Value: fmt.Sprintf("v%d", h.events)}})
 	case 3:
 		if h.r.IntN(2) == 0 {
 			a.Occupation = userevents.Null[string]()
 			a.RiskLevel = userevents.Set(levels[h.r.IntN(len(levels))])
 		} else {
-			a.Occupation = userevents.Set(fmt.Sprintf("job %d", *n))
+			a.Occupation = userevents.Set(fmt.Sprintf("job %d", h.events))
 		}
 	}
 	return a
