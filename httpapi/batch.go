@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"sync"
@@ -167,6 +168,11 @@ func (h *handler) getBatch(w *response, r *http.Request, id string) error {
 		list := userevents.EventList{ConsumerUserEvents: make([]*userevents.StoredEvent, 0, len(ids)), TotalCount: total}
 		for _, eid := range ids {
 			e, err := h.p.Event(ctx, eid)
+			if errors.Is(err, userevents.ErrEventNotFound) {
+				// The BatchLog lists an event the store does not have: the server's data
+				// is wrong, not the request (500).
+				return userevents.EventList{}, fmt.Errorf("%w: batch %q lists event %q: %w", userevents.ErrStoredData, id, eid, err)
+			}
 			if err != nil {
 				return userevents.EventList{}, err
 			}

@@ -306,6 +306,12 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		reply(w, http.StatusServiceUnavailable, userevents.APIErrorResponse{Message: "server busy: too many large request bodies at once; retry"})
 		return
 	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// The client went away, or the request ran out of time: not the server's fault,
+		// and no internal error to log (the access log has the request).
+		reply(w, http.StatusServiceUnavailable, userevents.APIErrorResponse{Message: "request cancelled or timed out"})
+		return
+	}
 	var se statusError
 	if errors.As(err, &se) {
 		reply(w, se.status, userevents.APIErrorResponse{Message: se.message})
@@ -332,8 +338,11 @@ type statusError struct {
 func (e statusError) Error() string { return e.message }
 
 // admit waits for a place among the requests in flight; the returned function gives it
-// back. It fails when the request's context ends first.
+// back. It fails when the request's context ends first, or has ended.
 func (h *handler) admit(ctx context.Context) (func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // the client is gone: no work for it, even with places free
+	}
 	select {
 	case h.inFlight <- struct{}{}:
 		return func() { <-h.inFlight }, nil
@@ -422,8 +431,8 @@ func (h *handler) getBusinessUser(w *response, r *http.Request, id string) error
 	return getUser(h, w, r, id, func(rec userevents.Record) *userevents.BusinessUser { return rec.Business }, "consumer")
 }
 
-// getUser answers with the user id, of the kind that of picks from its record; a user of
-// the other kind is not found.
+// getUser answers with the user of record id, of the kind that of picks from it; a user
+// of the other kind (named by other, for the error) is not found.
 func getUser[U any](h *handler, w *response, r *http.Request, id string, of func(userevents.Record) *U, other string) error {
 	if err := noQuery(r.URL.RawQuery); err != nil {
 		return err
@@ -433,10 +442,11 @@ func getUser[U any](h *handler, w *response, r *http.Request, id string, of func
 		if err != nil {
 			return nil, err
 		}
-		if of(rec) == nil {
+		u := of(rec)
+		if u == nil {
 			return nil, fmt.Errorf("%w: %q is a %s user", userevents.ErrUserNotFound, id, other)
 		}
-		return of(rec), nil
+		return u, nil
 	})
 }
 

@@ -227,15 +227,12 @@ func TestBatches(t *testing.T) {
 		{"page 1 of 7", "?pageSize=7&page=1", ids(0, 7)},
 		// Past the end: empty, with the total.
 		{"past the end", "?page=99", nil},
-		// A page that would overflow an int offset is past the end.
+		// The largest page, whose offset would overflow an int32, is past the end.
 		{"huge page", "?page=2147483647&pageSize=1000", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, _, body := do(t, "GET", url+"/batch/events/consumer/user/B1"+tt.query, "")
-			if status == 400 && tt.name == "huge page" {
-				return // page beyond 2^31 is out of range: also fine
-			}
 			var list userevents.EventList
 			if err := json.Unmarshal(body, &list); status != 200 || err != nil {
 				t.Fatalf("status %d: %s", status, body)
@@ -255,8 +252,9 @@ func TestBatches(t *testing.T) {
 	bad := []struct {
 		name, query, path, code string
 	}{
-		// Pages count from 1.
+		// Pages count from 1, to 2^31-1.
 		{"page 0", "?page=0", "page", userevents.CodeOutOfRange},
+		{"page past int32", "?page=2147483648", "page", userevents.CodeOutOfRange},
 		// A page size over the cap.
 		{"page size too large", "?pageSize=1001", "pageSize", userevents.CodeOutOfRange},
 		// Not a whole number.
@@ -272,8 +270,11 @@ func TestBatches(t *testing.T) {
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			status, _, body := do(t, "GET", url+"/batch/events/consumer/user/B1"+tt.query, "")
+			// The problems are in the body's validationErrors, as "path: message (code)".
 			var e userevents.APIErrorResponse
-			json.Unmarshal(body, &e)
+			if err := json.Unmarshal(body, &e); err != nil {
+				t.Fatalf("%v: %s", err, body)
+			}
 			if status != 400 || !strings.Contains(e.ValidationErrors, tt.path+": ") || !strings.Contains(e.ValidationErrors, "("+tt.code+")") {
 				t.Errorf("got %d %s, want 400 with %s (%s)", status, body, tt.path, tt.code)
 			}
@@ -343,6 +344,47 @@ func TestBatchLogErrors(t *testing.T) {
 				t.Errorf("status %d (%s), want %d with a JSON message", status, body, tc.want)
 			}
 		})
+	}
+}
+
+// TestBatchListsMissingEvent: a BatchLog that lists an event the store does not have is
+// the server's data gone wrong (500), not an unknown event (404).
+func TestBatchListsMissingEvent(t *testing.T) {
+	batches := httpapi.NewMemoryBatches(1 << 20)
+	if err := batches.Add(context.Background(), "B9", []string{"ghost"}); err != nil {
+		t.Fatal(err)
+	}
+	url, _ := newServer(t, httpapi.Config{Batches: batches, Logger: slog.New(slog.DiscardHandler)})
+	if status, _, body := do(t, "GET", url+"/batch/events/consumer/user/B9", ""); status != http.StatusInternalServerError {
+		t.Errorf("status %d (%s), want 500", status, body)
+	}
+}
+
+// TestCancelledRequest: a request whose context ends (the client went away, or a
+// deadline) is answered 503, and no internal error is logged.
+func TestCancelledRequest(t *testing.T) {
+	var logs bytes.Buffer
+	h, err := httpapi.New(httpapi.Config{APIKey: key, Processor: userevents.NewProcessor(memstore.New(), userevents.Config{}),
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, end := range []func(context.Context) (context.Context, context.CancelFunc){
+		context.WithCancel,
+		func(ctx context.Context) (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, -1) },
+	} {
+		ctx, cancel := end(context.Background())
+		cancel()
+		req := httptest.NewRequestWithContext(ctx, "GET", "/consumer/users/u1", nil)
+		req.Header.Set("x-api-key", key)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusServiceUnavailable {
+			t.Errorf("status %d (%s), want 503", rec.Code, rec.Body)
+		}
+	}
+	if strings.Contains(logs.String(), "internal error") {
+		t.Errorf("logged an internal error:\n%s", logs.String())
 	}
 }
 
