@@ -2,10 +2,8 @@
 // serialization floor, on the same inputs. It is a module of its own so that the
 // library does not depend on the peers it is measured against.
 //
-//	go run ratios.go -rounds 12 -raw pipelines.txt && benchstat pipelines.txt
-//
-// ratios.go pairs the figures within rounds (see docs/BENCHMARKS.md for why); a plain
-// go test -bench . -benchmem also runs them.
+// ratios.go (its doc has the commands) pairs the figures within rounds, see
+// docs/BENCHMARKS.md for why; a plain go test -bench . -benchmem also runs them.
 package bench
 
 import (

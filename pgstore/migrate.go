@@ -129,7 +129,7 @@ func migrateEvents(ctx context.Context, tx pgx.Tx) error {
 // readV1Events reads the rows of the earlier events table, each with the record after
 // it: its user, the previous record's locks as the flags left them, the newest timestamp.
 func readV1Events(ctx context.Context, tx pgx.Tx) ([]*v1Event, error) {
-	rows, err := tx.Query(ctx, `SELECT event_id, user_id, timestamp, version, event, outcome FROM userevents_events ORDER BY event_id`)
+	rows, err := tx.Query(ctx, `SELECT event_id, user_id, timestamp, version, event, outcome FROM userevents_events ORDER BY event_id COLLATE "C"`)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ type head struct {
 // readHeads reads the users without a history, in the order of their ids.
 func readHeads(ctx context.Context, tx pgx.Tx) ([]head, error) {
 	rows, err := tx.Query(ctx, `SELECT user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked,
-		last_event_timestamp, doc FROM userevents_users WHERE history_id IS NULL ORDER BY user_id`)
+		last_event_timestamp, doc FROM userevents_users WHERE history_id IS NULL ORDER BY user_id COLLATE "C"`)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,10 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 	rand.Read(b[:])
 	historyID := "migrated-" + hex.EncodeToString(b[:])
 	// The first entry: the record the chain starts from, with no event.
-	first, _ := json.Marshal(cur)
+	first, err := json.Marshal(cur)
+	if err != nil {
+		return "", err
+	}
 	firstUser, err := userIDOf(cur.Consumer)
 	if cur.Consumer == nil {
 		firstUser, err = userIDOf(cur.Business)
@@ -223,20 +226,24 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 	if err != nil {
 		return "", err
 	}
-	outcome, _ := encodeOutcome(&userevents.StoredEvent{})
+	outcome, err := encodeOutcome(&userevents.StoredEvent{})
+	if err != nil {
+		return "", err
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO userevents_history (history_id, version, event_id, user_id, timestamp, event, outcome, snapshot)
 		VALUES ($1, $2, NULL, $3, 0, NULL, $4, $5)`, historyID, cur.Version, firstUser, outcome, first); err != nil {
 		return "", err
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
 		e := chain[i]
-		after := e.after
-		if i == 0 {
-			after = rec
-		} else {
+		after := rec // the record after the newest event is the current one
+		if i > 0 {
 			after = chain[i-1].o.Previous
 		}
-		snapshot, _ := json.Marshal(after)
+		snapshot, err := json.Marshal(after)
+		if err != nil {
+			return "", err
+		}
 		outcome, err := encodeOutcome(&userevents.StoredEvent{
 			Options: e.o.options(),
 			Changes: e.o.Changes, StateTransition: e.o.StateTransition, KYCTransition: e.o.KYCTransition, Converted: e.o.Converted,

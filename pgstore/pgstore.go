@@ -181,9 +181,9 @@ const historyPage = 256
 // LoadHistory yields the entries of history historyID from the newest snapshot at or
 // before version at, in pages. The first query, which the snapshot index serves, reads
 // from that snapshot through version at (with at <= 1, the first historyPage entries):
-// what a rebuild of version at needs, and no more. One query to the newest entry would have the server
-// read, detoast and send every later entry, snapshots included, to a caller that stops
-// at at (UserAt of an early version cost the whole history). The next queries read the
+// what a rebuild of version at needs, and no more. One query to the newest entry would
+// have the server read, detoast and send every later entry, snapshots included, to a
+// caller that stops at at (UserAt of an early version cost the whole history). The next queries read the
 // entries after the last one yielded, historyPage at a time, as long as the caller goes
 // on; entries are never changed once written, so the pages join up.
 func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
@@ -199,7 +199,9 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 				return
 			}
 			n, last, ok := yieldRows(rows, yield)
-			if !ok || n == 0 || (page > 0 && n < historyPage) {
+			// A short page limited to historyPage is the end; the first page for at > 1
+			// stops at at, so it says nothing about what follows.
+			if !ok || n == 0 || ((page > 0 || at <= 1) && n < historyPage) {
 				return
 			}
 			rows, err = s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history

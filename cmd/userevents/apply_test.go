@@ -93,10 +93,13 @@ func TestApply(t *testing.T) {
 	}
 }
 
-// TestApplyUsage checks the usage errors of apply: exit code 2.
+// TestApplyUsage checks the usage errors of apply: exit code 2, and one line on standard
+// error in the program's form, "userevents apply: problem".
 func TestApplyUsage(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "e.ndjson")
-	os.WriteFile(f, nil, 0o600)
+	if err := os.WriteFile(f, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -112,8 +115,9 @@ func TestApplyUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if code, _, stderr := runIn(context.Background(), "", nil, append([]string{"apply", "--report", filepath.Join(t.TempDir(), "r")}, tt.args...)...); code != 2 {
-				t.Errorf("exit code %d, want 2 (%s)", code, stderr)
+			code, _, stderr := runIn(context.Background(), "", nil, append([]string{"apply", "--report", filepath.Join(t.TempDir(), "r")}, tt.args...)...)
+			if code != 2 || !strings.HasPrefix(stderr, "userevents apply: ") || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("exit code %d, stderr %q; want 2 and one line \"userevents apply: ...\"", code, stderr)
 			}
 		})
 	}

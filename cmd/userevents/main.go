@@ -52,8 +52,10 @@ type env struct {
 	terminal bool
 }
 
-// fail reports that command cmd cannot go on, for bad usage or a failure to start: it
-// writes "userevents CMD: problem" to standard error and returns exitUsage.
+// fail reports that command cmd cannot go on: bad usage, a failure to start, or a
+// failure of the run itself (the store, standard output), which SPEC's exit codes count
+// with the failures to start, not with problems of the input. It writes
+// "userevents CMD: problem" to standard error and returns exitUsage.
 func (e env) fail(cmd string, problem any) int {
 	fmt.Fprintf(e.stderr, "userevents %s: %v\n", cmd, problem)
 	return exitUsage

@@ -87,6 +87,7 @@ func validate(ctx context.Context, args []string, e env) int {
 	for _, name := range fs.Args() {
 		var r io.Reader
 		label := name
+		closeFile := func() {}
 		if name == "-" {
 			r, label = e.stdin, "stdin"
 		} else {
@@ -95,10 +96,10 @@ func validate(ctx context.Context, args []string, e env) int {
 				out.Flush()
 				return e.fail("validate", err)
 			}
-			defer f.Close()
-			r = f
+			r, closeFile = f, func() { f.Close() } // each file closed once read, not at the end
 		}
 		d, b, err := validateStream(ctx, label, r, k, level.level, out)
+		closeFile()
 		docs, bad = docs+d, bad+b
 		if err != nil {
 			out.Flush()

@@ -71,9 +71,13 @@ func newSchema(tb testing.TB, dsn string) (string, error) {
 	}
 	tb.Cleanup(func() {
 		ctx := context.Background()
-		if admin, err := pgx.Connect(ctx, dsn); err == nil {
-			admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		admin, err := pgx.Connect(ctx, dsn)
+		if err == nil {
+			_, err = admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
 			admin.Close(ctx)
+		}
+		if err != nil {
+			tb.Errorf("pgtest: drop schema %s: %v", schema, err) // or schemas pile up on the server
 		}
 	})
 	return schema, nil
