@@ -3,12 +3,17 @@ package pgstore_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"maps"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/memstore"
 	"github.com/compliancekit/userevents/pgstore"
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // v1Schema is the schema of the pgstore before the history (users, and one row per event
@@ -145,32 +150,7 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 
 	// The old store's rows.
-	for id := range versions {
-		rec, _ := mem.User(ctx, id)
-		userType, doc := "CONSUMER", []byte(nil)
-		if rec.Consumer != nil {
-			doc, _ = json.Marshal(rec.Consumer)
-		} else {
-			userType = "BUSINESS"
-			doc, _ = json.Marshal(rec.Business)
-		}
-		if _, err := pool.Exec(ctx, `INSERT INTO userevents_users (user_id, version, user_type, kyc_risk_level_locked,
-			cra_risk_level_locked, last_event_timestamp, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			id, rec.Version, userType, rec.KYCRiskLevelLocked, rec.CRARiskLevelLocked, rec.LastEventTimestamp, doc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, r := range results {
-		e := r.Event
-		wire, _ := json.Marshal(e)
-		outcome, _ := json.Marshal(v1Outcome{AllowUserTypeConversion: e.Options.AllowUserTypeConversion, LockKYCRiskLevel: e.Options.LockKYCRiskLevel,
-			LockCRARiskLevel: e.Options.LockCRARiskLevel, ChangeUserID: e.Options.ChangeUserID, Version: e.Version, User: r.User,
-			Previous: v1RecordOf(r.Previous), Changes: e.Changes, StateTransition: e.StateTransition, KYCTransition: e.KYCTransition, Converted: e.Converted})
-		if _, err := pool.Exec(ctx, `INSERT INTO userevents_events (event_id, user_id, timestamp, version, event, outcome)
-			VALUES ($1, $2, $3, $4, $5, $6)`, e.EventID, e.UserID, e.Timestamp, e.Version, wire, outcome); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeV1(t, pool, mem, slices.Collect(maps.Keys(versions)), results, "")
 
 	for i := 0; i < 2; i++ { // twice: Migrate stays idempotent
 		if err := pgstore.Migrate(ctx, pool); err != nil {
@@ -236,5 +216,106 @@ func TestMigrateFromV1(t *testing.T) {
 	// And the migrated users take new events.
 	if _, err := pg.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000009000, UserID: "u3", EventID: "after"}, userevents.Options{}); err != nil {
 		t.Errorf("an event after the migration: %v", err)
+	}
+}
+
+// writeV1 writes the rows the old store wrote for the users ids of mem and the results
+// of its events, but for the event skip.
+func writeV1(t *testing.T, pool *pgxpool.Pool, mem *userevents.Processor, ids []string, results []*userevents.Result, skip string) {
+	t.Helper()
+	ctx := context.Background()
+	for _, id := range ids {
+		rec, err := mem.User(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		userType, doc := "CONSUMER", []byte(nil)
+		if rec.Consumer != nil {
+			doc, _ = json.Marshal(rec.Consumer)
+		} else {
+			userType = "BUSINESS"
+			doc, _ = json.Marshal(rec.Business)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO userevents_users (user_id, version, user_type, kyc_risk_level_locked,
+			cra_risk_level_locked, last_event_timestamp, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			id, rec.Version, userType, rec.KYCRiskLevelLocked, rec.CRARiskLevelLocked, rec.LastEventTimestamp, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range results {
+		e := r.Event
+		if e.EventID == skip {
+			continue
+		}
+		wire, _ := json.Marshal(e)
+		outcome, _ := json.Marshal(v1Outcome{AllowUserTypeConversion: e.Options.AllowUserTypeConversion, LockKYCRiskLevel: e.Options.LockKYCRiskLevel,
+			LockCRARiskLevel: e.Options.LockCRARiskLevel, ChangeUserID: e.Options.ChangeUserID, Version: e.Version, User: r.User,
+			Previous: v1RecordOf(r.Previous), Changes: e.Changes, StateTransition: e.StateTransition, KYCTransition: e.KYCTransition, Converted: e.Converted})
+		if _, err := pool.Exec(ctx, `INSERT INTO userevents_events (event_id, user_id, timestamp, version, event, outcome)
+			VALUES ($1, $2, $3, $4, $5, $6)`, e.EventID, e.UserID, e.Timestamp, e.Version, wire, outcome); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestMigrateBrokenChain: an old database that lost the row of an event (u1's second of
+// three) cannot give the versions before it; Migrate keeps everything else. u1's history
+// starts at the record the lost event left (version 3, its snapshot), with the event
+// after it; the event before it keeps its row (a history of its own), found by its id.
+func TestMigrateBrokenChain(t *testing.T) {
+	ctx := context.Background()
+	pool := newEmptyPool(t)
+	if _, err := pool.Exec(ctx, v1Schema); err != nil {
+		t.Fatal(err)
+	}
+	mem := userevents.NewProcessor(memstore.New(), userevents.Config{})
+	if err := mem.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		t.Fatal(err)
+	}
+	var results []*userevents.Result
+	for i, state := range []string{"ACTIVE", "BLOCKED", "ACTIVE"} {
+		ev, err := userevents.DecodeEvent([]byte(`{"timestamp":` + strconv.Itoa(1700000000000+i) + `,"userId":"u1","eventId":"u1-` +
+			string(rune('a'+i)) + `","updatedConsumerUserAttributes":{"userStateDetails":{"state":"` + state + `"}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := mem.Apply(ctx, ev, userevents.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, res)
+	}
+	writeV1(t, pool, mem, []string{"u1"}, results, "u1-b")
+	if err := pgstore.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	pg := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	for v := int64(3); v <= 4; v++ {
+		want, _ := mem.UserAt(ctx, "u1", v)
+		got, err := pg.UserAt(ctx, "u1", v)
+		if err != nil || comparable(t, want) != comparable(t, got) {
+			t.Errorf("UserAt(u1, %d): %v, or not the record before the migration", v, err)
+		}
+	}
+	for v := int64(1); v <= 2; v++ {
+		if _, err := pg.UserAt(ctx, "u1", v); !errors.Is(err, userevents.ErrStoredData) {
+			t.Errorf("UserAt(u1, %d) before the lost event: %v, want ErrStoredData", v, err)
+		}
+	}
+	var ids []string
+	for e, err := range pg.History(ctx, "u1") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.EventID)
+	}
+	if diff := cmp.Diff([]string{"u1-c"}, ids); diff != "" {
+		t.Errorf("History(u1) (-want +got):\n%s", diff)
+	}
+	if e, err := pg.Event(ctx, "u1-a"); err != nil || e.Version != 2 {
+		t.Errorf("Event(u1-a): %v, %v; want it kept, at version 2", e, err)
+	}
+	if _, err := pg.Event(ctx, "u1-b"); !errors.Is(err, userevents.ErrEventNotFound) {
+		t.Errorf("Event(u1-b): %v, want ErrEventNotFound", err)
 	}
 }
