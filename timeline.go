@@ -159,6 +159,9 @@ func (p *Processor) window(ctx context.Context, historyID string, at int64) ([]*
 			break
 		}
 		window = append(window, e)
+		if e.Version == at {
+			break // asking for the entry after at would cost pgstore a query of its next page
+		}
 	}
 	if len(window) == 0 || window[0].Snapshot == nil || window[len(window)-1].Version != at {
 		return nil, fmt.Errorf("%w: history %q has no version %d, or no snapshot before it", ErrStoredData, historyID, at)

@@ -9,3 +9,6 @@ func CacheLen(s *Store) int {
 	defer s.cache.mu.Unlock()
 	return s.cache.order.Len()
 }
+
+// HistoryToQuery is the first query of LoadHistory with a version to rebuild.
+const HistoryToQuery = historyToQuery

@@ -3,11 +3,13 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/internal/benchdata"
 	"github.com/compliancekit/userevents/pgstore"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -154,5 +156,42 @@ func TestHistoryStartingLate(t *testing.T) {
 	}
 	if len(versions) != 1 || versions[0] != 300 {
 		t.Errorf("LoadHistory from the start: versions %v, want [300]", versions)
+	}
+}
+
+// TestHistoryQueryPlan: the query LoadHistory starts a rebuild with reads the window
+// from the snapshot through the version asked, with both bounds in the index, in the
+// generic plan that a prepared statement comes to use, too. A query that bounded the
+// window by "at <= 1 OR version <= at" scanned and filtered the whole rest of the history
+// in that plan: UserAt of a random version of a user with 10,000 events cost 3.6 times
+// the same with 10 events.
+func TestHistoryQueryPlan(t *testing.T) {
+	ctx := context.Background()
+	conn, err := newPool(t).Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	for _, q := range []string{
+		"SET plan_cache_mode = force_generic_plan",
+		"PREPARE history_to(text, bigint) AS " + pgstore.HistoryToQuery,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer conn.Exec(ctx, "DEALLOCATE history_to; RESET plan_cache_mode")
+	rows, err := conn.Query(ctx, "EXPLAIN EXECUTE history_to('h', 5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The outer scan is the first line; its index condition the next.
+	if len(plan) < 2 || !strings.Contains(plan[0], "Index Scan") || !strings.Contains(plan[1], "Index Cond") ||
+		!strings.Contains(plan[1], "version <= $2") || !strings.Contains(plan[1], "version >= ") {
+		t.Errorf("generic plan:\n%s\nwant an index scan bounded by both versions", strings.Join(plan, "\n"))
 	}
 }

@@ -175,6 +175,17 @@ func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.Stor
 	return e, err
 }
 
+// historyToQuery reads the entries of history $1 from the newest snapshot at or before
+// version $2 through $2; historyFirstQuery reads its first $2 entries.
+const (
+	historyToQuery = `SELECT ` + entryColumns + ` FROM userevents_history
+		WHERE history_id = $1 AND version <= $2 AND version >= COALESCE((SELECT max(version) FROM userevents_history
+			WHERE history_id = $1 AND version <= $2 AND snapshot IS NOT NULL), 1)
+		ORDER BY version`
+	historyFirstQuery = `SELECT ` + entryColumns + ` FROM userevents_history
+		WHERE history_id = $1 ORDER BY version LIMIT $2`
+)
+
 // historyPage is the number of entries LoadHistory reads per query, after the first.
 const historyPage = 256
 
@@ -188,11 +199,16 @@ const historyPage = 256
 // on; entries are never changed once written, so the pages join up.
 func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
 	return func(yield func(*userevents.StoredEvent, error) bool) {
-		rows, err := s.pool.Query(ctx, `WITH snap AS (SELECT COALESCE((SELECT max(version) FROM userevents_history
-				WHERE history_id = $1 AND version <= $2 AND snapshot IS NOT NULL), 1) AS version)
-			SELECT `+entryColumns+` FROM userevents_history
-			WHERE history_id = $1 AND version >= (SELECT version FROM snap) AND ($2 <= 1 OR version <= $2)
-			ORDER BY version LIMIT CASE WHEN $2 > 1 THEN NULL ELSE $3::bigint END`, historyID, at, historyPage)
+		// Two statements, not one with both cases: a prepared statement's generic plan
+		// cannot use "version <= at" as an index bound when the query says "at <= 1 OR
+		// version <= at", and then scans, and filters, the whole rest of the history.
+		var rows pgx.Rows
+		var err error
+		if at > 1 {
+			rows, err = s.pool.Query(ctx, historyToQuery, historyID, at)
+		} else {
+			rows, err = s.pool.Query(ctx, historyFirstQuery, historyID, historyPage)
+		}
 		for page := 0; ; page++ {
 			if err != nil {
 				yield(nil, fmt.Errorf("pgstore: load history: %w", err))
