@@ -233,7 +233,8 @@
 // level it was applied at, the risk scores it produced, its changes and transitions, so
 // it costs about the size of the event, not of the user. Now and then an entry also
 // holds the whole record after it (Snapshot): the library keeps one when the events
-// logged since the last snapshot add up, in bytes, to a part of that record's size, so
+// logged since the last snapshot add up, in bytes of JSON (estimated: keys and strings by
+// their length, 8 bytes a number, 5 a boolean), to a part of that record's size, so
 // snapshots cost at most a fixed multiple of the events' bytes and a past record is at
 // most a fraction of a user's worth of events away from one. The part is a quarter by
 // default (a Store that writes records whole, as pgstore, pays four times the events'

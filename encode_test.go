@@ -76,3 +76,57 @@ func TestAppendJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestWeight checks the weights of small values against the rules of weight_gen.go: an
+// object's braces (2); per member present, its key with quotes, colon and comma
+// (len+4) and its value: a string's length and quotes, numberWeight for a number,
+// boolWeight for a boolean, null's 4, a list's brackets and a comma per element.
+func TestWeight(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v    interface{ weight() int }
+		want int
+	}{
+		// 2 + state (5+4, "ACTIVE" 6+2).
+		{"enum member", &UserStateDetails{State: UserStateActive}, 2 + 9 + 8},
+		// An absent optional member weighs nothing; a set one, its key and value.
+		{"optional string", &UserStateDetails{State: UserStateActive, Reason: Ptr("x")}, 2 + 9 + 8 + 10 + 3},
+		// key and value strings, and a boolean (isEditable: 10+4, boolWeight).
+		{"boolean", &UserTag{Key: "k", Value: "v", IsEditable: Ptr(true)}, 2 + 7 + 3 + 9 + 3 + 14 + boolWeight},
+		// A partial update: a null member weighs its key and null; an absent one nothing.
+		{"update with null", &UserStateDetailsUpdate{State: Set(UserStateBlocked), Reason: Null[string]()}, 2 + 9 + 9 + 10 + 4},
+		// An update holding an update (userStateDetails, 16+4) and a list (tags, 4+4):
+		// the list's brackets, its element and one comma.
+		{"nested update and list", &ConsumerUserAttributes{
+			UserStateDetails: Set(&UserStateDetailsUpdate{State: Set(UserStateActive)}),
+			Tags:             Set([]UserTag{{Key: "k", Value: "v"}}),
+		}, 2 + 20 + (2 + 9 + 8) + 8 + (2 + (2 + 7 + 3 + 9 + 3) + 1)},
+	} {
+		if got := tc.v.weight(); got != tc.want {
+			t.Errorf("%s: weight %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestWeightNearJSONLength: on the package's filled values (every member of every type
+// set), a value's weight is within 10% of the length of its JSON, so that the snapshot
+// policy counts about the bytes it means to (FuzzDecodeEvent and FuzzDecodeConsumerUser
+// check the looser bounds that hold for any value).
+func TestWeightNearJSONLength(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v    interface {
+			appendJSON([]byte) []byte
+			weight() int
+		}
+	}{
+		{"filled consumer user", fullUser()},
+		{"filled business user", filledUser[BusinessUser]("business-full")},
+		{"filled event", fullEvent()},
+	} {
+		n, w := len(tc.v.appendJSON(nil)), tc.v.weight()
+		if d := float64(w-n) / float64(n); d < -0.1 || d > 0.1 {
+			t.Errorf("%s: weight %d for %d bytes of JSON (%+.0f%%)", tc.name, w, n, 100*d)
+		}
+	}
+}

@@ -118,6 +118,7 @@ func FuzzDecodeConsumerUser(f *testing.F) {
 // the same encoding and that validates to the same verdict twice at each level.
 func roundTrip[T interface {
 	appendJSON([]byte) []byte
+	weight() int
 	Validate(Level) error
 }](t *testing.T, data []byte, decode func([]byte, ...DecodeOption) (T, error)) {
 	t.Helper()
@@ -133,6 +134,12 @@ func roundTrip[T interface {
 	}
 	if enc2 := v2.appendJSON(nil); !bytes.Equal(enc, enc2) {
 		t.Fatalf("round trip differs:\n%s\n%s", enc, enc2)
+	}
+	// The weight estimates the length of the JSON within the factors the snapshot
+	// policy relies on: an escape writes at most 6 bytes for 1, a number at most 24
+	// for 8; a number of 1 byte weighs 8.
+	if w := v.weight(); 6*w < len(enc) || w > 8*len(enc) {
+		t.Fatalf("weight %d for %d bytes of JSON", w, len(enc))
 	}
 	for _, level := range []Level{Strict, Compatible} {
 		sameVerdict(t, func() error { return v.Validate(level) })

@@ -60,6 +60,7 @@ var concerns = []concern{
 	{"update_types_gen.go", "The partial-update types that patch tags name, and the *Update types they hold.", (*gen).genPatchTypes},
 	{"decode_gen.go", "The strict decoders (see decode.go) and UnmarshalJSON.", (*gen).genDecode},
 	{"encode_gen.go", "The encoders of Flagright's wire format (see encode.go) and MarshalJSON.", (*gen).genEncode},
+	{"weight_gen.go", "The weights: estimates of the length of each type's JSON, for the snapshots of histories (see history.go).", (*gen).genWeight},
 	{"validate_gen.go", "The validators: the field rules of the check tags (see validate.go).", (*gen).genValidate},
 	{"merge_gen.go", "The merge of a partial update into a stored value (see merge.go).", (*gen).genMerge},
 	{"names_gen.go", "The Unicode NFC normalisation of person names (check:\"name\").", (*gen).genNames},

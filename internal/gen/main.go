@@ -8,6 +8,7 @@
 //	update_types_gen.go  the partial-update types (ConsumerUserAttributes, *Update)
 //	decode_gen.go        strict decoders and UnmarshalJSON
 //	encode_gen.go        appendJSON and MarshalJSON: Flagright's wire format
+//	weight_gen.go        weight: an estimate of the length of the JSON encode writes
 //	validate_gen.go      validate: the field rules of the check tags
 //	merge_gen.go         the merge of an update into a stored value
 //	names_gen.go         normNames and namesNFC: Unicode NFC of person names
