@@ -28,8 +28,8 @@ type Record struct {
 	// conversions.
 	HistoryID string
 	// SnapshotDue is the library's bookkeeping of the snapshots in the history: the
-	// bytes of events still to be logged before the next entry keeps the whole record.
-	// A Store keeps it with the record.
+	// bytes of events (as the library estimates them) still to be logged before the
+	// next entry keeps the whole record. A Store keeps it with the record.
 	SnapshotDue int64
 }
 

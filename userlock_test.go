@@ -2,9 +2,10 @@ package userevents
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/compliancekit/userevents/internal/together"
 )
 
 // TestUserLocksForget: the locks of users no event holds or waits for are forgotten,
@@ -12,23 +13,17 @@ import (
 func TestUserLocksForget(t *testing.T) {
 	l := newUserLocks()
 	ctx := context.Background()
-	var wg sync.WaitGroup
-	for g := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 200 {
-				id := string(rune('a' + (g+i)%5))
-				ul, err := l.lock(ctx, id)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				l.unlock(id, ul)
+	together.Run(16, func(g int) {
+		for i := range 200 {
+			id := string(rune('a' + (g+i)%5))
+			ul, err := l.lock(ctx, id)
+			if err != nil {
+				t.Error(err)
+				return
 			}
-		}()
-	}
-	wg.Wait()
+			l.unlock(id, ul)
+		}
+	})
 	// A waiter whose context ends gives up without the lock.
 	held, err := l.lock(ctx, "busy")
 	if err != nil {

@@ -2,8 +2,9 @@ package userevents
 
 import (
 	"regexp"
-	"sync"
 	"testing"
+
+	"github.com/compliancekit/userevents/internal/together"
 )
 
 // TestNewUUID: generated event ids are version 4 UUIDs, and distinct across goroutines
@@ -12,17 +13,11 @@ func TestNewUUID(t *testing.T) {
 	v4 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	const goroutines, each = 8, 2000
 	ids := make([][]string, goroutines)
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range each {
-				ids[g] = append(ids[g], newUUID())
-			}
-		}()
-	}
-	wg.Wait()
+	together.Run(goroutines, func(g int) {
+		for range each {
+			ids[g] = append(ids[g], newUUID())
+		}
+	})
 	seen := map[string]bool{}
 	for _, list := range ids {
 		for _, id := range list {
