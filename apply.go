@@ -29,7 +29,9 @@ type Record struct {
 	HistoryID string
 	// SnapshotDue is the library's bookkeeping of the snapshots in the history: the
 	// bytes of events (as the library estimates them) still to be logged before the
-	// next entry keeps the whole record. A Store keeps it with the record.
+	// next entry keeps the whole record. A Store keeps it with the record. A record
+	// rebuilt from a history committed by an earlier release, which counted the bytes
+	// otherwise, may differ from the committed one in this field alone.
 	SnapshotDue int64
 }
 

@@ -240,8 +240,8 @@
 // default (a Store that writes records whole, as pgstore, pays four times the events'
 // bytes at most); a Store may choose another with a method SnapshotRatio() int (1 to
 // 64): memstore, whose snapshots share every member the events did not replace, takes
-// a sixteenth, so that a past state costs a few replays whatever the user's size. The
-// creation always holds one.
+// a sixteenth, so that a past state is a sixteenth of a user's worth of events away
+// from a snapshot. The creation always holds one.
 //
 // The Processor answers from the history:
 //   - User: the current record;
@@ -254,8 +254,11 @@
 //     the rules that can only refuse (transitions, CanChangeUserID, stale events, the
 //     clock) are not asked again, so a past state never depends on today's Config;
 //   - UserAsOf(T): under ArrivalOrder, the record at the last version whose newest
-//     applied timestamp is at most T; the created record counts from the user's
-//     createdTimestamp, before which the user is ErrUserNotFound;
+//     applied timestamp is at most T; under TimestampOrder, the fold of the events up
+//     to T in timestamp order, each with its stored scores unless a late event landed
+//     before it since (then the Scorer scores it again, as the late event's fold did);
+//     the created record counts from the user's createdTimestamp, before which the user
+//     is ErrUserNotFound;
 //   - the retry of an applied event (same id, same event and flags): the same outcome as
 //     the first time, its records rebuilt from the history.
 //

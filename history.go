@@ -151,13 +151,24 @@ func (r *replayer) entry(prev Record, e *StoredEvent) (Record, error) {
 // (they passed then, on the same record); an error is ErrStoredData. So, without
 // r.scorer, a replay never depends on today's Config.
 func (r *replayer) merge(prev Record, e *StoredEvent) (Record, error) {
-	cfg := Config{Level: e.Level, snapshotRatio: r.ratio, Scorer: r.scorer}
-	if d := e.RiskScoreDetails; d != nil && r.scorer == nil {
+	cfg := Config{Level: e.Level}
+	var scorerErr error
+	switch d := e.RiskScoreDetails; {
+	case r.scorer != nil:
+		cfg.Scorer = func(u *ConsumerUser) (*UserRiskScoreDetails, error) {
+			s, err := r.scorer(u)
+			scorerErr = err
+			return s, err
+		}
+	case d != nil:
 		cfg.Scorer = func(*ConsumerUser) (*UserRiskScoreDetails, error) { return d, nil }
 	}
 	a := applied{m: merger{quiet: true, path: r.path[:0], changes: r.changes[:0]}}
 	err := a.apply(prev, &e.ConsumerUserEvent, e.Options, cfg, false)
 	r.path, r.changes = a.m.path, a.m.changes
+	if scorerErr != nil {
+		return Record{}, fmt.Errorf("userevents: scorer: %w", scorerErr) // today's scorer failed: no stored data is wrong
+	}
 	if err != nil {
 		return Record{}, fmt.Errorf("%w: replaying event %q at version %d: %w", ErrStoredData, e.EventID, e.Version, err)
 	}
@@ -250,15 +261,16 @@ func (r *replayer) window(window []*StoredEvent) (Record, error) {
 // the Unix epoch). Under ArrivalOrder it is the record at the last version whose newest
 // applied event timestamp (Record.LastEventTimestamp) is at most timestamp. Under
 // TimestampOrder it is the fold of the user's creation and every event of its timeline
-// with a timestamp at most timestamp, each at the level it was applied at, with the rules
-// that can only refuse left out (each event was accepted once) and the risk scores of the
-// Processor's Scorer when it has one, as in the fold that commits a late event (the
-// scores an event stored are those of the place where it was first applied, which a
-// late event landing before it changes): a record that may never have been committed, whose Version counts
-// the creation and the events folded. In both, the created record, which no event
-// dated, counts from the user's createdTimestamp: UserAsOf returns ErrUserNotFound when
-// no user has the id, or when timestamp is before its createdTimestamp. It reads the
-// user's history from its creation.
+// with a timestamp at most timestamp, each at the level it was applied at, with the risk
+// scores it stored, and with the rules that can only refuse left out (each event was
+// accepted once): a record that may never have been committed, whose Version counts the
+// creation and the events folded. An event that a later commit landed before (a late
+// event, committed after it, earlier in the timeline) stored the scores of a place it no
+// longer has: the Processor's Scorer scores it again, as the fold that committed the late
+// event did, and an error of the Scorer is returned as it is. In both orders, the created
+// record, which no event dated, counts from the user's createdTimestamp: UserAsOf returns
+// ErrUserNotFound when no user has the id, or when timestamp is before its
+// createdTimestamp. It reads the user's history from its creation.
 func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float64) (Record, error) {
 	rec, err := p.loadUser(ctx, userID)
 	if err != nil {

@@ -98,8 +98,10 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 		Converted:         own.Converted,
 		Replayed:          replayed,
 	}
-	if p.cfg.Scorer != nil && final.Consumer != nil {
-		stored.RiskScoreDetails = final.Consumer.RiskScoreDetails
+	if p.cfg.Scorer != nil && own.User != nil {
+		// The scores after the event at its place in the timeline, as an in-order
+		// event's are (UserAsOf folds them); the current record has the final ones.
+		stored.RiskScoreDetails = own.User.RiskScoreDetails
 	}
 	return &Result{User: final.Consumer, Previous: current, Record: final, Changes: changes, StateTransition: own.StateTransition,
 		KYCTransition: own.KYCTransition, Converted: own.Converted, Replayed: replayed, Event: stored}, nil
@@ -183,12 +185,11 @@ func recordUserJSON(r Record) []byte {
 // userAsOfTimeline is UserAsOf under TimestampOrder: the fold of the user's first entry
 // (its creation, or where a migrated history starts) and every event with a timestamp
 // at most T, in timeline order. Each event is merged as a replay is (replayer.merge): at
-// the level it was applied at, and without the rules that can only refuse (every event
-// of the fold was accepted once). Its risk scores are the Processor's Scorer's when it
-// has one, as in the fold that committed the current record (Fold with the Processor's
-// Config): an event's stored scores are those of the place where it was first applied,
-// which a late event landing before it changed since. Without a Scorer, they are the
-// stored ones.
+// the level it was applied at, with the risk scores it stored, and without the rules that
+// can only refuse (every event of the fold was accepted once); but the stored scores of
+// an event that a later commit landed before (a late event) are those of a place it no
+// longer has, and such an event is scored again by the Processor's Scorer, as the fold
+// that committed the late event did.
 func (p *Processor) userAsOfTimeline(ctx context.Context, rec Record, timestamp float64) (Record, error) {
 	var start *Record
 	var events []*StoredEvent
@@ -214,9 +215,18 @@ func (p *Processor) userAsOfTimeline(ctx context.Context, rec Record, timestamp 
 	}
 	sortTimeline(events)
 	replay := p.replayer()
-	replay.scorer = p.cfg.Scorer
 	r := *start
+	newest := int64(0) // the newest version among the events folded so far
 	for _, e := range events {
+		// An event's stored scores are those of its place in the timeline when it was
+		// committed; an event committed after it that landed before it changed that
+		// place, and then the Processor's Scorer scores it again (if it has none, the
+		// stored scores stand).
+		replay.scorer = nil
+		if newest > e.Version {
+			replay.scorer = p.cfg.Scorer
+		}
+		newest = max(newest, e.Version)
 		var err error
 		if r, err = replay.merge(r, e); err != nil {
 			return Record{}, err

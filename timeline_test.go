@@ -243,13 +243,20 @@ func TestUserAsOfTimestampOrder(t *testing.T) {
 }
 
 // TestUserAsOfTimestampOrderScores: under TimestampOrder with a Scorer, UserAsOf(T) holds
-// the scores of the fold up to T, not the scores an event stored where it was first
-// applied. A (10:00) and B (10:10) arrive in order, C (10:05) late; the scorer counts the
-// tags, so as of 10:05 (A and C) the score is 2, though C stored the score of A, C and
-// B (3), and as of 10:10 it is 3, though B stored the score of A and B (2).
+// the scores of the fold up to T. A (10:00) and B (10:10) arrive in order, C (10:05)
+// late, D (10:20) in order; the scorer counts the tags. C stores the scores of its place
+// (A and C: 2), so as of 10:05 the fold reads them; B stored the scores of A and B (2),
+// which C's landing before it made wrong, so as of 10:10 the Processor's Scorer scores
+// it again (3). An event whose stored scores stand needs no scorer: a failing one does
+// not matter as of 10:05, and as of 10:10 its error is the scorer's, not stored data's.
 func TestUserAsOfTimestampOrderScores(t *testing.T) {
 	ctx := context.Background()
+	errDown := errors.New("scoring service down")
+	var down bool
 	countTags := func(u *userevents.ConsumerUser) (*userevents.UserRiskScoreDetails, error) {
+		if down {
+			return nil, errDown
+		}
 		score := float64(len(u.Tags))
 		return &userevents.UserRiskScoreDetails{KYCRiskScore: &score}, nil
 	}
@@ -260,7 +267,7 @@ func TestUserAsOfTimestampOrderScores(t *testing.T) {
 	for _, e := range []struct {
 		id  string
 		min int
-	}{{"A", 0}, {"B", 10}, {"C", 5}} {
+	}{{"A", 0}, {"B", 10}, {"C", 5}, {"D", 20}} {
 		ev := &userevents.ConsumerUserEvent{Timestamp: t10h00 + float64(e.min)*60000, UserID: "u1", EventID: e.id,
 			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
 				Tags: userevents.Set([]userevents.UserTag{{Key: e.id, Value: "x"}})}}
@@ -268,14 +275,18 @@ func TestUserAsOfTimestampOrderScores(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if c, err := p.Event(ctx, "C"); err != nil || c.RiskScoreDetails == nil || *c.RiskScoreDetails.KYCRiskScore != 2 {
+		t.Errorf("event C: %v, %v; want the scores of its place, 2", c, err)
+	}
 	for _, tc := range []struct {
 		min  int
 		want float64 // the score: the number of tags
 	}{
 		{0, 1},  // A
-		{5, 2},  // A, C: C stored 3
+		{5, 2},  // A, C: C's stored scores
 		{7, 2},  // the same
-		{10, 3}, // A, C, B: the current record
+		{10, 3}, // A, C, B: B scored again (it stored 2)
+		{20, 4}, // the current record
 	} {
 		rec, err := p.UserAsOf(ctx, "u1", t10h00+float64(tc.min)*60000)
 		if err != nil {
@@ -285,6 +296,13 @@ func TestUserAsOfTimestampOrderScores(t *testing.T) {
 		if len(rec.Consumer.Tags) != int(tc.want) || got == nil || got.KYCRiskScore == nil || *got.KYCRiskScore != tc.want {
 			t.Errorf("as of 10:%02d: %d tags, scores %+v, want a score of %v", tc.min, len(rec.Consumer.Tags), got, tc.want)
 		}
+	}
+	down = true
+	if _, err := p.UserAsOf(ctx, "u1", t10h00+5*60000); err != nil {
+		t.Errorf("as of 10:05 with the scorer down: %v, want the stored scores", err)
+	}
+	if _, err := p.UserAsOf(ctx, "u1", t10h00+10*60000); !errors.Is(err, errDown) || errors.Is(err, userevents.ErrStoredData) {
+		t.Errorf("as of 10:10 with the scorer down: %v, want the scorer's error, not ErrStoredData", err)
 	}
 }
 

@@ -63,9 +63,10 @@ func (s *Store) entry(id string) *entry {
 // the members that the events since the previous snapshot replaced (the library's merge
 // shares every member an event leaves as it was), so it costs little for small events
 // and at most the user's size when an event changes a large array. At 16, rather than
-// the default 4 of Stores that write records whole, a past state of any user is rebuilt
-// from a few replays (UserAt costs about the same on a user with 10 events or 10,000),
-// and memory stays within 16 times the events' bytes.
+// the default 4 of Stores that write records whole, a past state is rebuilt from a
+// sixteenth of a user's worth of events at most (UserAt costs about the same on a user
+// with 10 events or 10,000), and memory stays within 16 times the events' bytes. A
+// Store that wraps this one should forward SnapshotRatio.
 func (s *Store) SnapshotRatio() int { return 16 }
 
 // LoadUser returns the record of userID, or userevents.ErrUserNotFound.
