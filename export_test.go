@@ -21,3 +21,6 @@ func ExpectProblems(t testing.TB, err error, want []FE) bool {
 	t.Helper()
 	return expectProblems(t, err, want)
 }
+
+// Weight is u's weight.
+func Weight(u *ConsumerUser) int { return u.weight() }

@@ -136,8 +136,9 @@ func roundTrip[T interface {
 		t.Fatalf("round trip differs:\n%s\n%s", enc, enc2)
 	}
 	// The weight estimates the length of the JSON within the factors the snapshot
-	// policy relies on: an escape writes at most 6 bytes for 1, a number at most 24
-	// for 8; a number of 1 byte weighs 8.
+	// policy relies on: an escape writes at most 6 bytes for 1; a number weighs 8
+	// (a float writes at most 24 bytes, a decimal more, but each comes with its key
+	// and braces); a number of 1 byte weighs 8.
 	if w := v.weight(); 6*w < len(enc) || w > 8*len(enc) {
 		t.Fatalf("weight %d for %d bytes of JSON", w, len(enc))
 	}

@@ -51,3 +51,23 @@ func BenchmarkUserAt(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSnapshotMeasure compares the two ways of measuring the user a snapshot keeps,
+// on the full users: its weight (what the snapshot policy counts) and the length of its
+// JSON (what it counted before, by encoding it into a reused buffer).
+func BenchmarkSnapshotMeasure(b *testing.B) {
+	for _, fu := range benchdata.FullUsers(b, ".") {
+		u := fu.New()
+		b.Run("user="+fu.Name+"/weight", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				userevents.Weight(u)
+			}
+		})
+		b.Run("user="+fu.Name+"/encode", func(b *testing.B) {
+			var buf []byte
+			for i := 0; i < b.N; i++ {
+				buf, _ = u.AppendJSON(buf[:0])
+			}
+		})
+	}
+}

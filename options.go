@@ -126,9 +126,8 @@ func ParsePageQuery(rawQuery string, defaultSize, maxSize int) (page, size int, 
 		// 64 bits on every platform, so that a number past an int32 is out of range,
 		// not badly formed, on 32-bit ones too.
 		n, err := strconv.ParseInt(value, 10, 64)
-		var numErr *strconv.NumError
 		switch {
-		case !ok || strings.HasPrefix(value, "+") || err != nil && !(errors.As(err, &numErr) && numErr.Err == strconv.ErrRange):
+		case !ok || strings.HasPrefix(value, "+") || err != nil && !errors.Is(err, strconv.ErrRange):
 			p.fail(name, CodeInvalidFormat, "must be a whole number")
 		case err != nil || n < 1 || n > int64(hi):
 			p.fail(name, CodeOutOfRange, "must be from 1 to "+strconv.Itoa(hi))

@@ -306,9 +306,10 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		reply(w, http.StatusServiceUnavailable, userevents.APIErrorResponse{Message: "server busy: too many large request bodies at once; retry"})
 		return
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if r.Context().Err() != nil {
 		// The client went away, or the request ran out of time: not the server's fault,
-		// and no internal error to log (the access log has the request).
+		// and no internal error to log (the access log has the request). A Store's own
+		// timeout, under a live request, is the server's (500, logged).
 		reply(w, http.StatusServiceUnavailable, userevents.APIErrorResponse{Message: "request cancelled or timed out"})
 		return
 	}

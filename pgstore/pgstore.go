@@ -194,9 +194,9 @@ const historyPage = 256
 // from that snapshot through version at (with at <= 1, the first historyPage entries):
 // what a rebuild of version at needs, and no more. One query to the newest entry would
 // have the server read, detoast and send every later entry, snapshots included, to a
-// caller that stops at at (UserAt of an early version cost the whole history). The next queries read the
-// entries after the last one yielded, historyPage at a time, as long as the caller goes
-// on; entries are never changed once written, so the pages join up.
+// caller that stops at at (UserAt of an early version cost the whole history). The next
+// queries read the entries after the last one yielded, historyPage at a time, as long
+// as the caller goes on; entries are never changed once written, so the pages join up.
 func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
 	return func(yield func(*userevents.StoredEvent, error) bool) {
 		// Two statements, not one with both cases: a prepared statement's generic plan

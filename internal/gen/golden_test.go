@@ -144,3 +144,22 @@ func TestLoadRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadSharedPatch: two members may carry the partial update of the same type under
+// the same name.
+func TestLoadSharedPatch(t *testing.T) {
+	flags, err := os.ReadFile("testdata/model/other.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	model := "package fixture\n\ntype A struct {\n\tX *BUpdate `json:\"x,omitempty\" patch:\"B\"`\n\tY *BUpdate `json:\"y,omitempty\" patch:\"B\"`\n\tZ *B `json:\"z,omitempty\"`\n}\n\ntype B struct {\n\tS *string `json:\"s,omitempty\"`\n}\n"
+	for name, src := range map[string]string{"model.go": model, "other.go": string(flags)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := load(dir, []string{"model.go"}); err != nil {
+		t.Errorf("load refused a patch type carried by two members: %v", err)
+	}
+}

@@ -89,7 +89,7 @@ type gen struct {
 	eqTypes    map[string]bool            // the types that get equal (equalTypes)
 	amountType string                     // the type that (*vctx).amount checks (validate.go)
 	patches    map[string]string          // full type -> its partial update that a member carries (patch tags)
-	patchIn    map[string]string          // such a partial update -> the member that carries it (Struct.Field)
+	patchIn    map[string]string          // such a partial update -> the first member that carries it (Struct.Field)
 }
 
 // genError is a problem of the model, reported by load and by the generate functions.
@@ -489,11 +489,15 @@ func (g *gen) member(name, goName, jsonTag string, tag reflect.StructTag, ts str
 		if prev, ok := g.patches[full]; ok && prev != fl.Elem {
 			fail("%s.%s: patch:%q names %s, already named %s", name, fl.Name, full, fl.Elem, prev)
 		}
-		if in, ok := g.patchIn[fl.Elem]; ok {
-			fail("%s.%s: %s is already the patch of %s", name, fl.Name, fl.Elem, in)
+		for other, p := range g.patches {
+			if p == fl.Elem && other != full {
+				fail("%s.%s: %s is already the patch of %s (%s)", name, fl.Name, fl.Elem, other, g.patchIn[fl.Elem])
+			}
 		}
 		g.patches[full] = fl.Elem
-		g.patchIn[fl.Elem] = name + "." + fl.Name
+		if _, ok := g.patchIn[fl.Elem]; !ok { // the first member that carries it
+			g.patchIn[fl.Elem] = name + "." + fl.Name
+		}
 	} else {
 		fl.Kind, fl.Elem = g.classify(ts)
 	}

@@ -17,9 +17,7 @@ func weightValue(f field, x string) string {
 		return "boolWeight"
 	case kRaw:
 		return "len(" + x + ")"
-	case kStrings:
-		return "weightStrings(" + x + ")"
-	case kEnums:
+	case kStrings, kEnums:
 		return "weightStrings(" + x + ")"
 	case kStructs:
 		return "weightSlice(" + x + ", (*" + f.Elem + ").weight)"
