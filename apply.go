@@ -592,11 +592,17 @@ func rekey(u *ConsumerUser, newID string) {
 
 // score runs cfg.Scorer on the new user and stores its riskScoreDetails, keeping locked
 // levels as they were in prev.
+// scorerError is an error of the Scorer, or a refusal of the scores it gave.
+type scorerError struct{ err error }
+
+func (e scorerError) Error() string { return "userevents: scorer: " + e.err.Error() }
+func (e scorerError) Unwrap() error { return e.err }
+
 func score(cfg Config, next *Record, prev *UserRiskScoreDetails, m *merger) error {
 	u := next.Consumer
 	d, err := cfg.Scorer(u)
 	if err != nil {
-		return fmt.Errorf("userevents: scorer: %w", err)
+		return scorerError{err}
 	}
 	if d == nil {
 		return nil
@@ -618,7 +624,7 @@ func score(cfg Config, next *Record, prev *UserRiskScoreDetails, m *merger) erro
 	c.push("riskScoreDetails")
 	s.validate(c)
 	if err := c.result(); err != nil {
-		return fmt.Errorf("userevents: scorer: %w", err)
+		return scorerError{err}
 	}
 	if !prev.equal(&s, true) {
 		m.changes = append(m.changes, "riskScoreDetails")

@@ -2,6 +2,7 @@ package userevents
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 )
@@ -151,23 +152,15 @@ func (r *replayer) entry(prev Record, e *StoredEvent) (Record, error) {
 // (they passed then, on the same record); an error is ErrStoredData. So, without
 // r.scorer, a replay never depends on today's Config.
 func (r *replayer) merge(prev Record, e *StoredEvent) (Record, error) {
-	cfg := Config{Level: e.Level}
-	var scorerErr error
-	switch d := e.RiskScoreDetails; {
-	case r.scorer != nil:
-		cfg.Scorer = func(u *ConsumerUser) (*UserRiskScoreDetails, error) {
-			s, err := r.scorer(u)
-			scorerErr = err
-			return s, err
-		}
-	case d != nil:
+	cfg := Config{Level: e.Level, Scorer: r.scorer}
+	if d := e.RiskScoreDetails; d != nil && r.scorer == nil {
 		cfg.Scorer = func(*ConsumerUser) (*UserRiskScoreDetails, error) { return d, nil }
 	}
 	a := applied{m: merger{quiet: true, path: r.path[:0], changes: r.changes[:0]}}
 	err := a.apply(prev, &e.ConsumerUserEvent, e.Options, cfg, false)
 	r.path, r.changes = a.m.path, a.m.changes
-	if scorerErr != nil {
-		return Record{}, fmt.Errorf("userevents: scorer: %w", scorerErr) // today's scorer failed: no stored data is wrong
+	if se := (scorerError{}); r.scorer != nil && errors.As(err, &se) {
+		return Record{}, err // today's Scorer failed, or gave scores out of range: no stored data is wrong
 	}
 	if err != nil {
 		return Record{}, fmt.Errorf("%w: replaying event %q at version %d: %w", ErrStoredData, e.EventID, e.Version, err)
@@ -267,7 +260,9 @@ func (r *replayer) window(window []*StoredEvent) (Record, error) {
 // creation and the events folded. An event that a later commit landed before (a late
 // event, committed after it, earlier in the timeline) stored the scores of a place it no
 // longer has: the Processor's Scorer scores it again, as the fold that committed the late
-// event did, and an error of the Scorer is returned as it is. In both orders, the created
+// event did, and an error of the Scorer is returned as it is (so UserAsOf assumes the
+// Processor's Scorer is the one that committed the late events: one added or removed
+// since scores the displaced events otherwise). In both orders, the created
 // record, which no event dated, counts from the user's createdTimestamp: UserAsOf returns
 // ErrUserNotFound when no user has the id, or when timestamp is before its
 // createdTimestamp. It reads the user's history from its creation.

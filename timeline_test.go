@@ -248,16 +248,20 @@ func TestUserAsOfTimestampOrder(t *testing.T) {
 // (A and C: 2), so as of 10:05 the fold reads them; B stored the scores of A and B (2),
 // which C's landing before it made wrong, so as of 10:10 the Processor's Scorer scores
 // it again (3). An event whose stored scores stand needs no scorer: a failing one does
-// not matter as of 10:05, and as of 10:10 its error is the scorer's, not stored data's.
+// not matter as of 10:05, and as of 10:10 its error, or the refusal of the scores it
+// gives, is the scorer's, not stored data's.
 func TestUserAsOfTimestampOrderScores(t *testing.T) {
 	ctx := context.Background()
 	errDown := errors.New("scoring service down")
-	var down bool
+	var down, wild bool
 	countTags := func(u *userevents.ConsumerUser) (*userevents.UserRiskScoreDetails, error) {
 		if down {
 			return nil, errDown
 		}
 		score := float64(len(u.Tags))
+		if wild {
+			score = 150 // out of range: refused
+		}
 		return &userevents.UserRiskScoreDetails{KYCRiskScore: &score}, nil
 	}
 	p := userevents.NewProcessor(memstore.New(), userevents.Config{Order: userevents.TimestampOrder, Scorer: countTags})
@@ -303,6 +307,11 @@ func TestUserAsOfTimestampOrderScores(t *testing.T) {
 	}
 	if _, err := p.UserAsOf(ctx, "u1", t10h00+10*60000); !errors.Is(err, errDown) || errors.Is(err, userevents.ErrStoredData) {
 		t.Errorf("as of 10:10 with the scorer down: %v, want the scorer's error, not ErrStoredData", err)
+	}
+	down, wild = false, true
+	_, err := p.UserAsOf(ctx, "u1", t10h00+10*60000)
+	if ve := (*userevents.ValidationError)(nil); !errors.As(err, &ve) || errors.Is(err, userevents.ErrStoredData) {
+		t.Errorf("as of 10:10 with scores out of range: %v, want the refusal of the scores, not ErrStoredData", err)
 	}
 }
 
