@@ -14,11 +14,13 @@ import (
 // distinct timestamps (states, KYC statuses, tags by key, nulls, locks, a re-key, a
 // conversion of a business user), every arrival order gives the same final record, and
 // UserAsOf(T) equals applying, in timestamp order, the events up to T (the oracle is the
-// pure Apply, event after event).
+// pure Apply, event after event), risk scores included: a Scorer (tagScorer) scores each
+// step, so an event that a late event lands before is scored again at its new place.
 func timestampOrder(ctx context.Context, s userevents.Store) []error {
 	var c collector
 	r := rand.New(rand.NewPCG(14, 2))
-	p := userevents.NewProcessor(s, userevents.Config{Order: userevents.TimestampOrder})
+	cfg := userevents.Config{Order: userevents.TimestampOrder, Scorer: tagScorer}
+	p := userevents.NewProcessor(s, cfg)
 	runs := 0
 	for set := 0; set < 6; set++ {
 		business := set%3 == 2
@@ -68,7 +70,7 @@ func timestampOrder(ctx context.Context, s userevents.Store) []error {
 				c.errorf("run %d: %v", runs, err)
 				continue
 			}
-			want, err := applyInOrder(created, run, 1e18)
+			want, err := applyInOrder(created, run, 1e18, cfg)
 			if err != nil {
 				c.errorf("run %d: the oracle: %v", runs, err)
 				continue
@@ -82,7 +84,7 @@ func timestampOrder(ctx context.Context, s userevents.Store) []error {
 						c.errorf("run %d: UserAsOf(%.0f): %v", runs, t, err)
 						continue
 					}
-					want, err := applyInOrder(created, run, t)
+					want, err := applyInOrder(created, run, t, cfg)
 					if err != nil {
 						c.errorf("run %d: the oracle at %.0f: %v", runs, t, err)
 						continue
@@ -161,7 +163,7 @@ func randomTimeline(r *rand.Rand, n int, business bool) []timelineEvent {
 // applyInOrder is the oracle of TimestampOrder: the pure Apply of the events with a
 // timestamp at most t to the created record, in timestamp order, each addressed to the
 // user's id of the moment.
-func applyInOrder(created userevents.Record, events []timelineEvent, t float64) (userevents.Record, error) {
+func applyInOrder(created userevents.Record, events []timelineEvent, t float64, cfg userevents.Config) (userevents.Record, error) {
 	rec := created
 	for _, e := range events { // in timestamp order already
 		if e.ev.Timestamp > t {
@@ -169,7 +171,7 @@ func applyInOrder(created userevents.Record, events []timelineEvent, t float64) 
 		}
 		ev := e.ev.Clone()
 		ev.UserID = rec.UserID()
-		res, err := userevents.Apply(rec, ev, e.opts, userevents.Config{})
+		res, err := userevents.Apply(rec, ev, e.opts, userevents.Config{Scorer: cfg.Scorer})
 		if err != nil {
 			return userevents.Record{}, fmt.Errorf("%s: %w", ev.EventID, err)
 		}
@@ -189,4 +191,11 @@ func asOfJSON(r userevents.Record, prefix string) string {
 		LastEventTimestamp   float64
 	}{r.Consumer, r.Business, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp})
 	return strings.ReplaceAll(string(b), prefix, "")
+}
+
+// tagScorer scores a user by its tags: its KYC and CRA scores are 10 per tag (at most
+// 100), so the scores of a step depend on the events before it in the timeline.
+func tagScorer(u *userevents.ConsumerUser) (*userevents.UserRiskScoreDetails, error) {
+	score := float64(min(10*len(u.Tags), 100))
+	return &userevents.UserRiskScoreDetails{KYCRiskScore: &score, CRARiskScore: &score}, nil
 }
