@@ -150,7 +150,7 @@ type Config struct {
 	// never checks it, as Flagright does not.
 	FutureSkew time.Duration
 
-	// snapshotRatio is the snapshot ratio of the Processor's Store (storeRatio), set
+	// snapshotRatio is the snapshot ratio of the Processor's Store (SnapshotRatio), set
 	// by NewProcessor; 0 elsewhere (snapshotRatio).
 	snapshotRatio int
 }

@@ -32,21 +32,26 @@ const maxSnapshotRatio = 64
 
 // snapshotRatioStore is a Store that chooses how often the library keeps a snapshot
 // in its histories (memstore.Store, whose snapshots are shared records: a pointer, and
-// the members the events since the last one replaced). A Processor reads the ratio once,
-// when it is made; a ratio outside 1 to maxSnapshotRatio is clamped to it.
+// the members the events since the last one replaced).
 type snapshotRatioStore interface {
 	SnapshotRatio() int
 }
 
-// storeRatio returns the snapshot ratio of s.
-func storeRatio(s Store) int {
+// SnapshotRatio returns the snapshot ratio of the histories the library keeps in s:
+// the part of a user's size, in bytes of events, after which it keeps a snapshot (see
+// History in the package documentation). It is what s's method SnapshotRatio() int
+// returns, clamped to 1 to 64, or 4 when s has none. A Processor reads it once, when it
+// is made. A Store that wraps another forwards it:
+//
+//	func (w *Wrapper) SnapshotRatio() int { return userevents.SnapshotRatio(w.inner) }
+func SnapshotRatio(s Store) int {
 	if rs, ok := s.(snapshotRatioStore); ok {
 		return min(max(rs.SnapshotRatio(), 1), maxSnapshotRatio)
 	}
 	return snapshotRatio
 }
 
-// ratio returns the snapshot ratio of cfg: its Processor's Store's, or snapshotRatio
+// ratio returns the snapshot ratio of cfg: its Processor's Store's (SnapshotRatio), or snapshotRatio
 // for a Config not given to a Processor (the pure Apply and Fold).
 func (cfg *Config) ratio() int {
 	if cfg.snapshotRatio == 0 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/memstore"
+	"github.com/compliancekit/userevents/storetest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -173,21 +174,25 @@ func TestStoreSnapshotRatio(t *testing.T) {
 		name string
 		s    userevents.Store
 	}{
-		{"plain", plainStore{memstore.New()}},      // chooses none: 4
-		{"memstore", memstore.New()},               // 16
-		{"1", ratioStore{memstore.New(), 1}},       // the fewest snapshots
-		{"0", ratioStore{memstore.New(), 0}},       // clamped to 1
-		{"4", ratioStore{memstore.New(), 4}},       // the default, chosen
-		{"16", ratioStore{memstore.New(), 16}},     // memstore's
-		{"64", ratioStore{memstore.New(), 64}},     // the most
-		{"1000", ratioStore{memstore.New(), 1000}}, // clamped to 64
+		{"plain", plainStore{memstore.New()}},                               // chooses none: 4
+		{"memstore", memstore.New()},                                        // 16
+		{"checked", storetest.Checked(t, memstore.New())},                   // forwards memstore's
+		{"faulty", &storetest.FaultyStore{Store: memstore.New()}},           // the same
+		{"checked plain", storetest.Checked(t, plainStore{memstore.New()})}, // forwards the default
+		{"1", ratioStore{memstore.New(), 1}},                                // the fewest snapshots
+		{"0", ratioStore{memstore.New(), 0}},                                // clamped to 1
+		{"4", ratioStore{memstore.New(), 4}},                                // the default, chosen
+		{"16", ratioStore{memstore.New(), 16}},                              // memstore's
+		{"64", ratioStore{memstore.New(), 64}},                              // the most
+		{"1000", ratioStore{memstore.New(), 1000}},                          // clamped to 64
 	} {
 		count[c.name] = snapshots(c.s)
 	}
 	t.Log(count)
 	// The user is about 24 KB and each event about 100 bytes: at ratio r a snapshot
 	// every 240/r events or so, plus the creation (at 1000, unclamped, at every event).
-	for _, same := range [][2]string{{"plain", "4"}, {"memstore", "16"}, {"0", "1"}, {"1000", "64"}} {
+	for _, same := range [][2]string{{"plain", "4"}, {"memstore", "16"}, {"0", "1"}, {"1000", "64"},
+		{"checked", "16"}, {"faulty", "16"}, {"checked plain", "4"}} {
 		if count[same[0]] != count[same[1]] {
 			t.Errorf("%s: %d snapshots, want as many as %s (%d)", same[0], count[same[0]], same[1], count[same[1]])
 		}

@@ -23,7 +23,7 @@ type Processor struct {
 // NewProcessor returns a Processor that keeps its users and events in s, with the
 // policies of cfg (the zero Config is the documented default).
 func NewProcessor(s Store, cfg Config) *Processor {
-	cfg.snapshotRatio = storeRatio(s)
+	cfg.snapshotRatio = SnapshotRatio(s)
 	return &Processor{store: s, cfg: cfg, locks: newUserLocks()}
 }
 

@@ -21,7 +21,7 @@ import (
 // LoadHistory: Processor.History, UserAt, UserAsOf, and the replays of duplicates. A
 // Store may have a method SnapshotRatio() int to choose how often a history keeps a
 // snapshot (see History in the package documentation; memstore.Store.SnapshotRatio); a
-// Store that wraps another should forward it.
+// Store that wraps another forwards it (the function SnapshotRatio).
 //
 // What a Store accepted it must read back. The decoding limits (Limits) guard input from
 // outside and do not bound stored data: a user outgrows them event by event, and values

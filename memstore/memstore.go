@@ -66,7 +66,7 @@ func (s *Store) entry(id string) *entry {
 // the default 4 of Stores that write records whole, a past state is rebuilt from a
 // sixteenth of a user's worth of events at most (UserAt costs about the same on a user
 // with 10 events or 10,000), and memory stays within 16 times the events' bytes. A
-// Store that wraps this one should forward SnapshotRatio.
+// Store that wraps this one forwards it (userevents.SnapshotRatio).
 func (s *Store) SnapshotRatio() int { return 16 }
 
 // LoadUser returns the record of userID, or userevents.ErrUserNotFound.

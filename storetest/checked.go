@@ -50,6 +50,9 @@ func Checked(t testing.TB, s userevents.Store) *CheckedStore {
 
 var _ userevents.Store = (*CheckedStore)(nil)
 
+// SnapshotRatio is the snapshot ratio of c.Store (userevents.SnapshotRatio).
+func (c *CheckedStore) SnapshotRatio() int { return userevents.SnapshotRatio(c.Store) }
+
 func recordPrint(r userevents.Record) [sha256.Size]byte { return sha256.Sum256([]byte(recordJSON(r))) }
 
 func entryPrint(e *userevents.StoredEvent) [sha256.Size]byte {

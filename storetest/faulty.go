@@ -33,6 +33,9 @@ type FaultyStore struct {
 
 var _ userevents.Store = (*FaultyStore)(nil)
 
+// SnapshotRatio is the snapshot ratio of f.Store (userevents.SnapshotRatio).
+func (f *FaultyStore) SnapshotRatio() int { return userevents.SnapshotRatio(f.Store) }
+
 func (f *FaultyStore) before(ctx context.Context, op string) error {
 	if f.Before == nil {
 		return nil
