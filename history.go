@@ -37,9 +37,9 @@ type snapshotRatioStore interface {
 	SnapshotRatio() int
 }
 
-// SnapshotRatio returns the snapshot ratio of the histories the library keeps in s:
-// the part of a user's size, in bytes of events, after which it keeps a snapshot (see
-// History in the package documentation). It is what s's method SnapshotRatio() int
+// SnapshotRatio returns the snapshot ratio of the histories the library keeps in s: it
+// keeps a snapshot when the events since the last one add up, in bytes, to the
+// ratio-th part of the user's size (see History in the package documentation). It is what s's method SnapshotRatio() int
 // returns, clamped to 1 to 64, or 4 when s has none. A Processor reads it once, when it
 // is made. A Store that wraps another forwards it:
 //
