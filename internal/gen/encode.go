@@ -90,13 +90,19 @@ func (g *gen) marshalJSON(f *genFile, s *structType) {
 
 // encodeUnion writes the encoder of a union: its member's.
 func (g *gen) encodeUnion(f *genFile, s *structType) {
-	f.P("func (v *", s.Name, ") appendJSON(b []byte) []byte {")
+	unionMethod(f, s, "appendJSON(b []byte) []byte", "appendJSON(b)", "append(b, '{', '}')")
+}
+
+// unionMethod writes method sig of union s, which returns the same method of the
+// member that is set (called as call), or none when no member is.
+func unionMethod(f *genFile, s *structType, sig, call, none string) {
+	f.P("func (v *", s.Name, ") ", sig, " {")
 	for _, fl := range s.Fields {
 		f.P("if v.", fl.Name, " != nil {")
-		f.P("return v.", fl.Name, ".appendJSON(b)")
+		f.P("return v.", fl.Name, ".", call)
 		f.P("}")
 	}
-	f.P("return append(b, '{', '}')")
+	f.P("return ", none)
 	f.P("}")
 	f.P()
 }

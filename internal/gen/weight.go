@@ -34,17 +34,9 @@ func (g *gen) genWeight(f *genFile) {
 	g.perType(f, (*gen).weightUnion, (*gen).weightStruct, func(*gen, *genFile, *structType) {})
 }
 
-// weightUnion writes the weight of a union: its member's.
+// weightUnion writes the weight of a union: its member's, or an empty object's.
 func (g *gen) weightUnion(f *genFile, s *structType) {
-	f.P("func (v *", s.Name, ") weight() int {")
-	for _, fl := range s.Fields {
-		f.P("if v.", fl.Name, " != nil {")
-		f.P("return v.", fl.Name, ".weight()")
-		f.P("}")
-	}
-	f.P("return 2")
-	f.P("}")
-	f.P()
+	unionMethod(f, s, "weight() int", "weight()", "2")
 }
 
 // weightStruct writes the weight of an object type: its braces, and each member present
