@@ -84,15 +84,10 @@ func comparable(t *testing.T, r userevents.Record) string {
 // version of every user (UserAt), and that History lists each user's events.
 func TestMigrateFromV1(t *testing.T) {
 	ctx := context.Background()
-	pool := newEmptyPool(t)
-	if _, err := pool.Exec(ctx, v1Schema); err != nil {
-		t.Fatal(err)
-	}
-
 	// The scenario runs on memstore; its results are written as the old store wrote
 	// them.
-	mem := userevents.NewProcessor(memstore.New(), userevents.Config{})
-	var results []*userevents.Result
+	fx := newV1Fixture(t)
+	pool, mem, apply := fx.pool, fx.mem, fx.apply
 	versions := map[string]map[int64]userevents.Record{} // current user id -> version -> record
 	create := func(u *userevents.ConsumerUser, b *userevents.BusinessUser) {
 		var err error
@@ -104,18 +99,6 @@ func TestMigrateFromV1(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	apply := func(doc string, opts userevents.Options) {
-		t.Helper()
-		ev, err := userevents.DecodeEvent([]byte(doc))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := mem.Apply(ctx, ev, opts)
-		if err != nil {
-			t.Fatalf("%s: %v", doc, err)
-		}
-		results = append(results, res)
 	}
 	yes := true
 	create(&userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, nil)
@@ -150,7 +133,8 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 
 	// The old store's rows.
-	writeV1(t, pool, mem, slices.Collect(maps.Keys(versions)), results, "")
+	fx.write(slices.Collect(maps.Keys(versions)), "")
+	results := fx.results
 
 	for i := 0; i < 2; i++ { // twice: Migrate stays idempotent
 		if err := pgstore.Migrate(ctx, pool); err != nil {
@@ -219,9 +203,41 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 }
 
-// writeV1 writes the rows the old store wrote for the users ids of mem and the results
-// of its events, but for the event skip.
-func writeV1(t *testing.T, pool *pgxpool.Pool, mem *userevents.Processor, ids []string, results []*userevents.Result, skip string) {
+// v1Fixture is an empty database of the earlier schema, and a memstore Processor whose
+// results a test writes into it as the old store did (write).
+type v1Fixture struct {
+	t       *testing.T
+	pool    *pgxpool.Pool
+	mem     *userevents.Processor
+	results []*userevents.Result // of apply, in order
+}
+
+func newV1Fixture(t *testing.T) *v1Fixture {
+	pool := newEmptyPool(t)
+	if _, err := pool.Exec(context.Background(), v1Schema); err != nil {
+		t.Fatal(err)
+	}
+	return &v1Fixture{t: t, pool: pool, mem: userevents.NewProcessor(memstore.New(), userevents.Config{})}
+}
+
+// apply applies the event doc with opts on memstore and keeps its result.
+func (fx *v1Fixture) apply(doc string, opts userevents.Options) {
+	fx.t.Helper()
+	ev, err := userevents.DecodeEvent([]byte(doc))
+	if err != nil {
+		fx.t.Fatal(err)
+	}
+	res, err := fx.mem.Apply(context.Background(), ev, opts)
+	if err != nil {
+		fx.t.Fatalf("%s: %v", doc, err)
+	}
+	fx.results = append(fx.results, res)
+}
+
+// write writes the rows the old store wrote for the users ids of fx.mem and the results
+// of apply, but for the event skip.
+func (fx *v1Fixture) write(ids []string, skip string) {
+	t, pool, mem, results := fx.t, fx.pool, fx.mem, fx.results
 	t.Helper()
 	ctx := context.Background()
 	for _, id := range ids {
@@ -264,28 +280,16 @@ func writeV1(t *testing.T, pool *pgxpool.Pool, mem *userevents.Processor, ids []
 // after it; the event before it keeps its row (a history of its own), found by its id.
 func TestMigrateBrokenChain(t *testing.T) {
 	ctx := context.Background()
-	pool := newEmptyPool(t)
-	if _, err := pool.Exec(ctx, v1Schema); err != nil {
-		t.Fatal(err)
-	}
-	mem := userevents.NewProcessor(memstore.New(), userevents.Config{})
+	fx := newV1Fixture(t)
+	pool, mem := fx.pool, fx.mem
 	if err := mem.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
 		t.Fatal(err)
 	}
-	var results []*userevents.Result
 	for i, state := range []string{"ACTIVE", "BLOCKED", "ACTIVE"} {
-		ev, err := userevents.DecodeEvent([]byte(`{"timestamp":` + strconv.Itoa(1700000000000+i) + `,"userId":"u1","eventId":"u1-` +
-			string(rune('a'+i)) + `","updatedConsumerUserAttributes":{"userStateDetails":{"state":"` + state + `"}}}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := mem.Apply(ctx, ev, userevents.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		results = append(results, res)
+		fx.apply(`{"timestamp":`+strconv.Itoa(1700000000000+i)+`,"userId":"u1","eventId":"u1-`+
+			string(rune('a'+i))+`","updatedConsumerUserAttributes":{"userStateDetails":{"state":"`+state+`"}}}`, userevents.Options{})
 	}
-	writeV1(t, pool, mem, []string{"u1"}, results, "u1-b")
+	fx.write([]string{"u1"}, "u1-b")
 	if err := pgstore.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
