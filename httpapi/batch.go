@@ -160,7 +160,7 @@ func (h *handler) getBatch(w *response, r *http.Request, id string) error {
 		ids, total, err := h.batches.Page(ctx, id, offset, size)
 		if errors.Is(err, ErrBatchNotFound) {
 			// Only here: the same error from Add, on POST, is the server's fault (500).
-			return userevents.EventList{}, statusError{http.StatusNotFound, "batch not found"}
+			return userevents.EventList{}, statusError{status: http.StatusNotFound, message: "batch not found"}
 		}
 		if err != nil {
 			return userevents.EventList{}, err

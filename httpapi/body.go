@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,7 +12,8 @@ import (
 )
 
 // errBusy is the error of a body read that found the shared budget spent (503).
-var errBusy = errors.New("httpapi: body memory budget spent")
+var errBusy = statusError{status: http.StatusServiceUnavailable,
+	message: "server busy: too many large request bodies at once; retry", retryAfter: "1", close: true}
 
 // budget is the memory shared by the request bodies in flight, past SmallBody each.
 type budget struct {
@@ -92,6 +92,6 @@ func (h *handler) body(r *http.Request) ([]byte, func(), error) {
 }
 
 // errBodyRead is the error of a body that could not be read whole (400).
-var errBodyRead = errors.New("httpapi: the request body could not be read")
+var errBodyRead = statusError{status: http.StatusBadRequest, message: "the request body could not be read whole", close: true}
 
 func bodyError(err error) error { return fmt.Errorf("%w: %w", errBodyRead, err) }

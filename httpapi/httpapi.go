@@ -300,12 +300,6 @@ func reply(w http.ResponseWriter, status int, v any) {
 // fail answers err with its status and body (userevents.ErrorResponse), and logs an
 // internal error.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, errBusy) {
-		w.Header().Set("Retry-After", "1")
-		w.Header().Set("Connection", "close")
-		reply(w, http.StatusServiceUnavailable, userevents.APIErrorResponse{Message: "server busy: too many large request bodies at once; retry"})
-		return
-	}
 	if r.Context().Err() != nil {
 		// The client went away, or the request ran out of time: not the server's fault,
 		// and no internal error to log (the access log has the request). A Store's own
@@ -315,12 +309,13 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var se statusError
 	if errors.As(err, &se) {
+		if se.retryAfter != "" {
+			w.Header().Set("Retry-After", se.retryAfter)
+		}
+		if se.close {
+			w.Header().Set("Connection", "close")
+		}
 		reply(w, se.status, userevents.APIErrorResponse{Message: se.message})
-		return
-	}
-	if errors.Is(err, errBodyRead) {
-		w.Header().Set("Connection", "close")
-		reply(w, http.StatusBadRequest, userevents.APIErrorResponse{Message: "the request body could not be read whole"})
 		return
 	}
 	status, resp := userevents.ErrorResponse(err)
@@ -330,10 +325,13 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	reply(w, status, resp)
 }
 
-// statusError is an error a route answers with its own status and message.
+// statusError is an error the handler answers with its own status and message, and
+// headers: Retry-After when retryAfter is set, Connection: close when close is.
 type statusError struct {
-	status  int
-	message string
+	status     int
+	message    string
+	retryAfter string
+	close      bool
 }
 
 func (e statusError) Error() string { return e.message }
