@@ -155,25 +155,19 @@ func (p *flagParser) parseRaw(rawQuery string) { p.queryParser.parseRaw(rawQuery
 // add reads one flag; ok is false when its value could not be decoded.
 func (p *flagParser) add(name, value string, ok bool) {
 	var v bool
-	problem := ""
+	code, message := "", ""
 	switch {
 	case !ok:
-		problem = CodeInvalidFormat
+		code, message = CodeInvalidFormat, `must be "true" or "false", without ';' or a bad %-escape`
 	case value == "true":
 		v = true
 	case value == "false":
 	default:
-		problem = CodeInvalidEnum
+		code, message = CodeInvalidEnum, `must be "true" or "false"`
 	}
 	// A flag given a bad value is set to false: the result is the problems then.
-	if !p.param(name, name != "" && p.set(name, v)) {
-		return
-	}
-	switch problem {
-	case CodeInvalidFormat:
-		p.fail(name, CodeInvalidFormat, `must be "true" or "false", without ';' or a bad %-escape`)
-	case CodeInvalidEnum:
-		p.fail(name, CodeInvalidEnum, `must be "true" or "false"`)
+	if p.param(name, name != "" && p.set(name, v)) && code != "" {
+		p.fail(name, code, message)
 	}
 }
 
