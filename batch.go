@@ -33,6 +33,8 @@ func ReasonCode(err error) string {
 	switch {
 	case err == nil:
 		return ""
+	case errors.Is(err, ErrStoredData):
+		return ReasonInternal // as HTTPStatus: what it wraps is the server's data, not the event
 	case errors.As(err, &ve):
 		return ReasonInvalid
 	}

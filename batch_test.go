@@ -2,6 +2,7 @@ package userevents
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -173,4 +174,15 @@ func BenchmarkDecodeEventBatch(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestReasonCodeStoredData: an error wrapping ErrStoredData is the server's (500), so its
+// reason is INTERNAL_ERROR whatever it wraps, as HTTPStatus says.
+func TestReasonCodeStoredData(t *testing.T) {
+	for _, inner := range []error{&ValidationError{Fields: []FieldError{{Path: "x", Code: CodeRequired}}}, ErrTransitionNotAllowed} {
+		err := fmt.Errorf("%w: %w", ErrStoredData, inner)
+		if got := ReasonCode(err); got != ReasonInternal || HTTPStatus(err) != 500 {
+			t.Errorf("%v: reason %s, status %d; want %s and 500", err, got, HTTPStatus(err), ReasonInternal)
+		}
+	}
 }
