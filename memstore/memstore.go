@@ -3,13 +3,13 @@
 //
 // It is safe for concurrent use. Every user id has its own lock, so commits to two users
 // never wait on each other (a re-key locks both ids, in a fixed order); lookups by user
-// id, event id and history id are map lookups, and a history keeps its entries in a
-// slice indexed by version, with the versions of its snapshots apart for a binary
-// search. Records and entries are shared, read-only values (the Store contract): Commit
-// keeps what it is given and the loads return it, with no copies. It keeps everything
-// until the process ends: the current record of each user and each user's history, whose
-// entries are compact (the library decides what they hold), so memory grows with the
-// events, not with the users they change.
+// id, event id and history id are lookups in sharded maps (index.go), and a history
+// keeps its entries in a slice indexed by version, with the versions of its snapshots
+// apart for a binary search. Records and entries are shared, read-only values (the
+// Store contract): Commit keeps what it is given and the loads return it, with no
+// copies. It keeps everything until the process ends: the current record of each user
+// and each user's history, whose entries are compact (the library decides what they
+// hold), so memory grows with the events, not with the users they change.
 package memstore
 
 import (
@@ -24,9 +24,9 @@ import (
 
 // Store is an in-memory userevents.Store. The zero Store is not usable: call New.
 type Store struct {
-	users     sync.Map // user id -> *entry
-	events    sync.Map // event id -> *userevents.StoredEvent
-	histories sync.Map // history id -> *history
+	users     index[*entry]
+	events    index[*userevents.StoredEvent]
+	histories index[*history]
 }
 
 // entry is the slot of one user id. Entries are never removed: a slot whose user was
@@ -51,10 +51,10 @@ var _ userevents.Store = (*Store)(nil)
 
 func (s *Store) entry(id string) *entry {
 	if e, ok := s.users.Load(id); ok {
-		return e.(*entry)
+		return e
 	}
 	e, _ := s.users.LoadOrStore(id, new(entry))
-	return e.(*entry)
+	return e
 }
 
 // SnapshotRatio is read by userevents.NewProcessor: the library keeps a snapshot in a
@@ -71,11 +71,10 @@ func (s *Store) SnapshotRatio() int { return 16 }
 
 // LoadUser returns the record of userID, or userevents.ErrUserNotFound.
 func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
-	v, ok := s.users.Load(userID)
+	e, ok := s.users.Load(userID)
 	if !ok {
 		return userevents.Record{}, userevents.ErrUserNotFound
 	}
-	e := v.(*entry)
 	e.mu.Lock()
 	rec := e.rec
 	e.mu.Unlock()
@@ -87,23 +86,22 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 
 // LoadEvent returns the entry stored under eventID, or userevents.ErrEventNotFound.
 func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.StoredEvent, error) {
-	v, ok := s.events.Load(eventID)
+	e, ok := s.events.Load(eventID)
 	if !ok {
 		// The bare sentinel: a miss is the common case of every Processor.Apply.
 		return nil, userevents.ErrEventNotFound
 	}
-	return v.(*userevents.StoredEvent), nil
+	return e, nil
 }
 
 // LoadHistory yields the entries of history historyID from the newest snapshot at or
 // before version at, as userevents.Store says.
 func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) iter.Seq2[*userevents.StoredEvent, error] {
 	return func(yield func(*userevents.StoredEvent, error) bool) {
-		v, ok := s.histories.Load(historyID)
+		h, ok := s.histories.Load(historyID)
 		if !ok {
 			return
 		}
-		h := v.(*history)
 		h.mu.RLock()
 		entries, snaps := h.entries, h.snaps
 		h.mu.RUnlock()
@@ -178,8 +176,7 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) error {
 			return fmt.Errorf("memstore: history %q exists", c.Record.HistoryID)
 		}
 	} else {
-		v, _ := s.histories.Load(c.Record.HistoryID)
-		h = v.(*history)
+		h, _ = s.histories.Load(c.Record.HistoryID)
 	}
 	// The history is locked before the event id is claimed: whoever finds the event by
 	// its id (a replay) and then reads the history waits until the entry is in it.

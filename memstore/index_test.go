@@ -1,0 +1,77 @@
+package memstore
+
+import (
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// TestIndex checks the map semantics index promises, from many goroutines (run it with
+// -race): LoadOrStore stores once and then returns the first value; Delete frees the id.
+func TestIndex(t *testing.T) {
+	var x index[int]
+	if _, ok := x.Load("a"); ok {
+		t.Fatal("the zero index holds a")
+	}
+	var wg sync.WaitGroup
+	stored := make([]int, 8)
+	for g := range stored {
+		wg.Go(func() {
+			for i := range 1000 {
+				if _, loaded := x.LoadOrStore(strconv.Itoa(i), g); !loaded {
+					stored[g]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, n := range stored {
+		total += n
+	}
+	if total != 1000 {
+		t.Errorf("LoadOrStore stored %d values for 1000 ids", total)
+	}
+	v, _ := x.Load("7")
+	if got, loaded := x.LoadOrStore("7", -1); !loaded || got != v {
+		t.Errorf("LoadOrStore(7) = %d, %v; want the stored %d, true", got, loaded, v)
+	}
+	x.Delete("7")
+	if _, ok := x.Load("7"); ok {
+		t.Error("Load finds a deleted id")
+	}
+	if got, loaded := x.LoadOrStore("7", -1); loaded || got != -1 {
+		t.Errorf("LoadOrStore after Delete = %d, %v; want -1, false", got, loaded)
+	}
+}
+
+// BenchmarkIndexMiss compares the lookup of an absent id (what every Processor.Apply
+// asks the event index) in index and in sync.Map, holding 300,000 ids.
+func BenchmarkIndexMiss(b *testing.B) {
+	const n = 300_000
+	var x index[*int]
+	var m sync.Map
+	for i := range n {
+		id := "event-" + strconv.Itoa(i)
+		x.LoadOrStore(id, new(int))
+		m.LoadOrStore(id, new(int))
+	}
+	misses := make([]string, 1<<20) // more than the caches hold, as fresh event ids are
+	for i := range misses {
+		misses[i] = "absent-" + strconv.Itoa(i)
+	}
+	b.Run("index", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, ok := x.Load(misses[i%len(misses)]); ok {
+				b.Fatal("found")
+			}
+		}
+	})
+	b.Run("sync.Map", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, ok := m.Load(misses[i%len(misses)]); ok {
+				b.Fatal("found")
+			}
+		}
+	})
+}
