@@ -147,17 +147,23 @@ func newBatchID() string {
 	return "batch-" + hex.EncodeToString(b[:])
 }
 
+// pageOffset returns the offset of a page, numbered from 1, of size ids each (size ≥ 1):
+// (page-1)*size, or math.MaxInt32, past any batch, when that would pass an int32 (and
+// could overflow an int on a 32-bit platform).
+func pageOffset(page, size int) int {
+	if page-1 > math.MaxInt32/size {
+		return math.MaxInt32
+	}
+	return (page - 1) * size
+}
+
 func (h *handler) getBatch(w *response, r *http.Request, id string) error {
 	page, size, err := userevents.ParsePageQuery(r.URL.RawQuery, DefaultPageSize, MaxPageSize)
 	if err != nil {
 		return err
 	}
 	return get(h, w, r, func(ctx context.Context) (userevents.EventList, error) {
-		offset := (page - 1) * size
-		if page-1 > math.MaxInt32/size {
-			offset = math.MaxInt32 // past any batch
-		}
-		ids, total, err := h.batches.Page(ctx, id, offset, size)
+		ids, total, err := h.batches.Page(ctx, id, pageOffset(page, size), size)
 		if errors.Is(err, ErrBatchNotFound) {
 			// Only here: the same error from Add, on POST, is the server's fault (500).
 			return userevents.EventList{}, statusError{status: http.StatusNotFound, message: "batch not found"}
