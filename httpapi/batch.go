@@ -157,13 +157,23 @@ func pageOffset(page, size int) int {
 	return (page - 1) * size
 }
 
-func (h *handler) getBatch(w *response, r *http.Request, id string) error {
-	page, size, err := userevents.ParsePageQuery(r.URL.RawQuery, DefaultPageSize, MaxPageSize)
+// pageQuery is the query of GET /batch/events/consumer/user/{batchId}, as the window of
+// BatchLog.Page.
+type pageQuery struct{ offset, limit int }
+
+// parsePageQuery reads the query of GET /batch/events/consumer/user/{batchId}
+// (userevents.ParsePageQuery, with DefaultPageSize and MaxPageSize).
+func parsePageQuery(rawQuery string) (pageQuery, error) {
+	page, size, err := userevents.ParsePageQuery(rawQuery, DefaultPageSize, MaxPageSize)
 	if err != nil {
-		return err
+		return pageQuery{}, err
 	}
-	return get(h, w, r, func(ctx context.Context) (userevents.EventList, error) {
-		ids, total, err := h.batches.Page(ctx, id, pageOffset(page, size), size)
+	return pageQuery{offset: pageOffset(page, size), limit: size}, nil
+}
+
+func (h *handler) getBatch(w *response, r *http.Request, id string) error {
+	return get(h, w, r, parsePageQuery, func(ctx context.Context, q pageQuery) (userevents.EventList, error) {
+		ids, total, err := h.batches.Page(ctx, id, q.offset, q.limit)
 		if errors.Is(err, ErrBatchNotFound) {
 			// Only here: the same error from Add, on POST, is the server's fault (500).
 			return userevents.EventList{}, statusError{status: http.StatusNotFound, message: "batch not found"}

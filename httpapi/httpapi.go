@@ -351,11 +351,11 @@ func (h *handler) admit(ctx context.Context) (func(), error) {
 }
 
 // noQuery refuses any query parameter, for the routes that take none.
-func noQuery(rawQuery string) error {
+func noQuery(rawQuery string) (struct{}, error) {
 	if rawQuery == "" {
-		return nil
+		return struct{}{}, nil
 	}
-	return &userevents.ValidationError{Fields: []userevents.FieldError{{Path: "query", Code: userevents.CodeUnknownField, Message: "this route takes no query parameters"}}}
+	return struct{}{}, &userevents.ValidationError{Fields: []userevents.FieldError{{Path: "query", Code: userevents.CodeUnknownField, Message: "this route takes no query parameters"}}}
 }
 
 func (h *handler) createConsumerUser(w *response, r *http.Request, _ string) error {
@@ -406,15 +406,21 @@ func post[D, Q any](h *handler, r *http.Request, parse func(rawQuery string) (Q,
 	return serve(doc, q)
 }
 
-// get serves a GET route whose query is checked: once the request is admitted among those
-// in flight, it answers 200 with what fetch returns.
-func get[T any](h *handler, w *response, r *http.Request, fetch func(context.Context) (T, error)) error {
+// get serves a GET route: it reads the query with parse (a bad query is refused before the
+// request waits for admission) and, once the request is admitted among those in flight,
+// answers 200 with what fetch returns for the query.
+func get[Q, T any](h *handler, w *response, r *http.Request, parse func(rawQuery string) (Q, error),
+	fetch func(context.Context, Q) (T, error)) error {
+	q, err := parse(r.URL.RawQuery)
+	if err != nil {
+		return err
+	}
 	done, err := h.admit(r.Context())
 	if err != nil {
 		return err
 	}
 	defer done()
-	v, err := fetch(r.Context())
+	v, err := fetch(r.Context(), q)
 	if err != nil {
 		return err
 	}
@@ -433,10 +439,7 @@ func (h *handler) getBusinessUser(w *response, r *http.Request, id string) error
 // getUser answers with the user of record id, of the kind that of picks from it; a user
 // of the other kind (named by other, for the error) is not found.
 func getUser[U any](h *handler, w *response, r *http.Request, id string, of func(userevents.Record) *U, other string) error {
-	if err := noQuery(r.URL.RawQuery); err != nil {
-		return err
-	}
-	return get(h, w, r, func(ctx context.Context) (*U, error) {
+	return get(h, w, r, noQuery, func(ctx context.Context, _ struct{}) (*U, error) {
 		rec, err := h.p.User(ctx, id)
 		if err != nil {
 			return nil, err
@@ -461,8 +464,5 @@ func (h *handler) postEvent(w *response, r *http.Request, _ string) error {
 }
 
 func (h *handler) getEvent(w *response, r *http.Request, id string) error {
-	if err := noQuery(r.URL.RawQuery); err != nil {
-		return err
-	}
-	return get(h, w, r, func(ctx context.Context) (*userevents.StoredEvent, error) { return h.p.Event(ctx, id) })
+	return get(h, w, r, noQuery, func(ctx context.Context, _ struct{}) (*userevents.StoredEvent, error) { return h.p.Event(ctx, id) })
 }
