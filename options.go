@@ -144,7 +144,8 @@ func ParsePageQuery(rawQuery string, defaultSize, maxSize int) (page, size int, 
 // flagParser reads boolean query flags (Flagright's BooleanString): each known flag at
 // most once, as exactly "true" or "false"; any other parameter is refused.
 type flagParser struct {
-	// set gives flag name the value v, and reports false for a name that is no flag.
+	// set gives flag name the value v, and reports false, with no effect, for a name that
+	// is no flag (the empty name too: add calls it with every name).
 	set func(name string, v bool) bool
 	queryParser
 }
@@ -166,7 +167,7 @@ func (p *flagParser) add(name, value string, ok bool) {
 		code, message = CodeInvalidEnum, `must be "true" or "false"`
 	}
 	// A flag given a bad value is set to false: the result is the problems then.
-	if p.param(name, name != "" && p.set(name, v)) && code != "" {
+	if p.param(name, p.set(name, v)) && code != "" {
 		p.fail(name, code, message)
 	}
 }
