@@ -256,6 +256,17 @@ func (d *decoder) badMethod(found bool) {
 // sameFloat reports whether a and b are the same float64, bit for bit (0 and -0 differ).
 func sameFloat(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
 
+// decimalChange compares a stored decimal a with the value b merged into it (none: there
+// is no stored value): changed when they differ numerically, differ when b must
+// replace a, which it also must when they are equal but written apart (1.5, 1.50).
+func decimalChange(none bool, a, b decimal.Decimal) (changed, differ bool) {
+	if none {
+		return true, true
+	}
+	eq := a.Equal(b)
+	return !eq, !eq || a.Exponent() != b.Exponent()
+}
+
 // sameDecimal reports whether a and b are the same decimal, exponent included (1.50
 // and 1.5 differ), or with wire, the same number (they encode the same).
 func sameDecimal(a, b decimal.Decimal, wire bool) bool {

@@ -657,10 +657,10 @@ func (m *merger) mergeAmount(cur *Amount, p *AmountUpdate) *Amount {
 		n.Value = *new(decimal.Decimal)
 		kept = false
 	case optionalSet:
-		if cur == nil || !n.Value.Equal(p.Value.v) {
-			m.changed("amountValue")
-		}
-		if cur == nil || !sameDecimal(n.Value, p.Value.v, false) {
+		if changed, differ := decimalChange(cur == nil, n.Value, p.Value.v); differ {
+			if changed {
+				m.changed("amountValue")
+			}
 			n.Value = p.Value.v
 			kept = false
 		}

@@ -23,20 +23,43 @@ const maxCryptoScale = 18
 // c: the currency's minor unit for ISO 4217 currencies (JPY 0, EUR 2, BHD 3, from
 // golang.org/x/text/currency), and 18 for other codes (crypto assets).
 func (c CurrencyCode) Scale() int {
-	if scale, ok := currencyScales()[c]; ok {
+	if scale, ok := listedScale(c); ok {
 		return scale
 	}
 	return scaleOf(c)
 }
 
-// currencyScales holds the Scale of every listed CurrencyCode, computed once:
-// validation asks for it on every amount.
-var currencyScales = sync.OnceValue(func() map[CurrencyCode]int {
-	m := make(map[CurrencyCode]int)
-	for _, c := range currencyCodes {
-		m[c] = scaleOf(c)
+// listedScale returns the Scale of c and true when c is a listed CurrencyCode (Valid),
+// else 0 and false: one lookup for the validation of an amount, which asks both.
+func listedScale(c CurrencyCode) (int, bool) {
+	t := currencyScales()
+	if i, ok := letterIndex(string(c)); ok {
+		s := t.byIndex[i]
+		return int(s) - 1, s != 0
 	}
-	return m
+	s, ok := t.others[c]
+	return s, ok
+}
+
+// scaleTable holds the Scale of every listed CurrencyCode: by letterIndex for the
+// codes of two or three capital letters (an index into an array costs less than a map
+// lookup, and validation asks on every amount), in a map for the others.
+type scaleTable struct {
+	byIndex [26*26*26 + 26*26]int8 // the scale + 1; 0 for a code not listed
+	others  map[CurrencyCode]int
+}
+
+// currencyScales is the scaleTable, computed once.
+var currencyScales = sync.OnceValue(func() *scaleTable {
+	t := &scaleTable{others: map[CurrencyCode]int{}}
+	for _, c := range currencyCodes {
+		if i, ok := letterIndex(string(c)); ok {
+			t.byIndex[i] = int8(scaleOf(c) + 1)
+		} else {
+			t.others[c] = scaleOf(c)
+		}
+	}
+	return t
 })
 
 // scaleOf is Scale without the cache.

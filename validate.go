@@ -418,8 +418,8 @@ func (c *vctx) amountRules(a *Amount, r rule) {
 	if r&rNonneg != 0 && a.Value.Sign() < 0 {
 		c.fail("amountValue", CodeOutOfRange, "must not be negative")
 	}
-	if a.Currency.Valid() {
-		if scale := a.Currency.Scale(); fractionDigits(a.Value) > scale {
+	if scale, ok := listedScale(a.Currency); ok {
+		if fractionDigits(a.Value) > scale {
 			c.fail("amountValue", CodeInvalidFormat, "has more fraction digits than the currency's minor unit ("+strconv.Itoa(scale)+")")
 		}
 	}

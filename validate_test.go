@@ -451,11 +451,26 @@ func TestDecimalInRange(t *testing.T) {
 }
 
 // TestCurrencyScaleCached checks that the cached scales are the computed ones, for
-// every currency code.
+// every currency code, and that listedScale finds exactly the valid codes: every code
+// of two and three capital letters, the listed codes of other shapes, and a few
+// unlisted ones.
 func TestCurrencyScaleCached(t *testing.T) {
-	for _, c := range CurrencyCodes() {
+	codes := append(CurrencyCodes(), "", "usd", "US", "USDX", "1INCHX", "U$D")
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			codes = append(codes, CurrencyCode([]rune{a, b}))
+			for c := 'A'; c <= 'Z'; c++ {
+				codes = append(codes, CurrencyCode([]rune{a, b, c}))
+			}
+		}
+	}
+	for _, c := range codes {
 		if got, want := c.Scale(), scaleOf(c); got != want {
 			t.Errorf("%s: Scale() = %d, want %d", c, got, want)
+		}
+		scale, listed := listedScale(c)
+		if listed != c.Valid() || listed && scale != scaleOf(c) {
+			t.Errorf("listedScale(%q) = %d, %v; Valid %v, scale %d", c, scale, listed, c.Valid(), scaleOf(c))
 		}
 	}
 }

@@ -115,8 +115,15 @@ func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 		// -0 equals 0 (no change) but is written apart: it replaces a stored 0.
 		rewrite(f, na+" != "+val, "!sameFloat("+na+", "+val+")", na, val, name)
 	case kDecimal:
-		// Numerically equal is no change, but 1.5 and 1.50 are written apart.
-		rewrite(f, "!"+na+".Equal("+val+")", "!sameDecimal("+na+", "+val+", false)", na, val, name)
+		// Numerically equal is no change, but 1.5 and 1.50 are written apart: one
+		// comparison answers both.
+		f.P("if changed, differ := decimalChange(cur == nil, ", na, ", ", val, "); differ {")
+		f.P("if changed {")
+		f.P("m.changed(", name, ")")
+		f.P("}")
+		f.P(na, " = ", val)
+		f.P("kept = false")
+		f.P("}")
 	case kStrings:
 		if fl.rule("name") {
 			val = "m.names(" + val + ")"
