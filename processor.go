@@ -30,20 +30,24 @@ func NewProcessor(s Store, cfg Config) *Processor {
 // Apply applies ev with the flags opts and commits the outcome.
 //
 // It validates ev at Config.Level (a *ValidationError; nothing is loaded), gives an event
-// without EventID a generated one, and then:
-//   - when an event with that id is stored: with the same event and flags (compared by
-//     value), it returns the stored outcome with Duplicate set and changes nothing;
-//     otherwise ErrEventIDConflict;
-//   - otherwise it loads the user (ErrUserNotFound), applies the event as Apply does, and
-//     commits the new record and the event together.
+// without EventID a generated one, loads the user (ErrUserNotFound), applies the event
+// as Apply does, and commits the new record and the event together. The event id is
+// looked up only when it may be stored, so that a new event costs the Store one read
+// and one write: when the commit is refused because the id is stored (the Store
+// contract), or when loading or applying fails, the event stored under the id, if any,
+// decides:
+//   - with the same event and flags (compared by value), Apply returns the stored outcome
+//     with Duplicate set and changes nothing, even where the event would not apply to
+//     the user as it is now (it is stale, or it re-keyed the user);
+//   - with anything else, ErrEventIDConflict.
 //
 // Events for the same user id wait for each other within a Processor (a lock per user
-// id, held from the replay check to the commit), so they never conflict among
-// themselves; events for different users run in parallel. A version conflict can then
-// only come from another writer of the Store (another process): Apply then waits a
-// random time (full jitter, growing from 100µs and capped at MaxBackoff), reloads and
-// applies again, until ctx ends or, when Config.MaxRetries is positive, after that many
-// retries (ErrVersionConflict).
+// id, held from the load to the commit), so they never conflict among themselves;
+// events for different users run in parallel. A version conflict can then only come
+// from another writer of the Store (another process): Apply then waits a random time
+// (full jitter, growing from 100µs and capped at MaxBackoff), reloads and applies
+// again, until ctx ends or, when Config.MaxRetries is positive, after that many retries
+// (ErrVersionConflict).
 //
 // It returns a result only for an event that was committed (or was already). An error
 // from the Store may be ambiguous (the commit may have happened): retrying the same event,
@@ -72,20 +76,21 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if res, err := p.replay(ctx, ev, opts); res != nil || err != nil {
-			return res, err
-		}
 		current, err := p.loadUser(ctx, ev.UserID)
-		if err != nil {
-			return nil, err
-		}
 		var res *Result
-		if p.cfg.Order == TimestampOrder && p.cfg.StaleEvents != RejectStale && ev.Timestamp < current.LastEventTimestamp {
+		switch {
+		case err != nil:
+		case p.cfg.Order == TimestampOrder && p.cfg.StaleEvents != RejectStale && ev.Timestamp < current.LastEventTimestamp:
 			res, err = p.applyLate(ctx, current, ev, opts)
-		} else {
+		default:
 			res, err = apply(current, ev, opts, p.cfg)
 		}
 		if err != nil {
+			// The event may be stored already, and then the outcome is the stored
+			// one, whatever applying it again to today's user says.
+			if res, rerr := p.replay(ctx, ev, opts); res != nil || errors.Is(rerr, ErrEventIDConflict) {
+				return res, rerr
+			}
 			return nil, err
 		}
 		err = p.store.Commit(ctx, Commit{UserID: ev.UserID, ExpectedVersion: current.Version, Record: res.Record, Event: res.Event})
@@ -98,7 +103,7 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 			}
 			continue
 		case errors.Is(err, ErrEventIDConflict):
-			// Another writer committed an event with this id since replay looked.
+			// An event is stored under this id: the same one (a duplicate), or not.
 			if res, rerr := p.replay(ctx, ev, opts); res != nil || rerr != nil {
 				return res, rerr
 			}

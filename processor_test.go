@@ -135,6 +135,65 @@ func TestProcessorReplay(t *testing.T) {
 	}
 }
 
+// TestProcessorReplayOfChangedUser: Apply does not look for the event id before it
+// applies (the store's commit refuses an id it holds, and only then is the stored event
+// read), so a replay whose event no longer applies to today's user must still be
+// answered from the store: the stored outcome for the same event, ErrEventIDConflict
+// for another, never the error of applying it again.
+func TestProcessorReplayOfChangedUser(t *testing.T) {
+	ctx := context.Background()
+	const e1 = `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"riskLevel":"HIGH"}}`
+	const later = `{"timestamp":1700000005000,"userId":"u1","eventId":"e2"}`
+	tests := []struct {
+		name    string
+		cfg     userevents.Config
+		first   string
+		opts    userevents.Options // of both applications
+		between string             // an event applied after the first, if any
+		second  string
+		err     error // nil: a Duplicate result
+	}{
+		// Under RejectStale, e1 is now older than the newest event: applied again it
+		// would be ErrStaleEvent.
+		{name: "stale now", cfg: userevents.Config{StaleEvents: userevents.RejectStale}, first: e1, between: later, second: e1},
+		// Another event under e1's id, stale too: the id decides.
+		{name: "stale now, other event", cfg: userevents.Config{StaleEvents: userevents.RejectStale}, first: e1, between: later,
+			second: `{"timestamp":1700000000000,"userId":"u1","eventId":"e1"}`, err: userevents.ErrEventIDConflict},
+		// The event re-keyed u1 to u9: u1 is no user any more (ErrUserNotFound).
+		{name: "re-keyed away", first: `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`,
+			opts: userevents.Options{ChangeUserID: true}, second: `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, s := newProcessor(t, tt.cfg)
+			r1, err := p.Apply(ctx, mustEvent(t, tt.first), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.between != "" {
+				if _, err := p.Apply(ctx, mustEvent(t, tt.between), userevents.Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			committed := s.committed.Load()
+			r2, err := p.Apply(ctx, mustEvent(t, tt.second), tt.opts)
+			switch {
+			case tt.err != nil:
+				if !errors.Is(err, tt.err) || r2 != nil {
+					t.Errorf("got %v, %v; want %v", r2, err, tt.err)
+				}
+			case err != nil || !r2.Duplicate:
+				t.Errorf("got %+v, %v; want a duplicate", r2, err)
+			case r2.Record.Version != r1.Record.Version || r2.User.UserID != r1.User.UserID:
+				t.Errorf("the duplicate is version %d of %q, want %d of %q", r2.Record.Version, r2.User.UserID, r1.Record.Version, r1.User.UserID)
+			}
+			if got := s.committed.Load(); got != committed {
+				t.Errorf("%d commits for the replay, want none", got-committed)
+			}
+		})
+	}
+}
+
 func TestProcessorErrors(t *testing.T) {
 	ctx := context.Background()
 	p, s := newProcessor(t, userevents.Config{})
@@ -624,8 +683,11 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
 			return err
 		}},
-		// Apply first looks for a stored event with the id (the replay).
+		// Apply of an event whose id is stored reads the stored event (the replay).
 		{"Apply, LoadEvent", storetest.OpLoadEvent, func(p *userevents.Processor) error {
+			if _, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{}); err != nil {
+				t.Fatalf("the first Apply: %v", err)
+			}
 			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
 			return err
 		}},
