@@ -273,7 +273,7 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 		return fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
 	}
 	a.m.level = cfg.Level
-	u := mergeAttributes(&a.m, base, ev.UpdatedConsumerUserAttributes) // step 3
+	u := mergeAttributes(&a.m, base, ev.UpdatedConsumerUserAttributes, writesUser(ev, opts, cfg, from != base)) // step 3
 	// Step 4.
 	for i, f := range statusFields {
 		if a.transitions[i], err = f.apply(cfg, &a.m, from, base, u, ev); err != nil {
@@ -349,17 +349,28 @@ func startingUser(current Record, ev *ConsumerUserEvent, opts Options, sameID bo
 	return base, from, nil
 }
 
-// mergeAttributes merges the update into a copy of base (step 3). The merge may return
-// base itself (it shares what the update leaves unchanged), and the rest of Apply writes
-// into the top-level user, so that user is always copied.
-func mergeAttributes(m *merger, base *ConsumerUser, attrs *ConsumerUserAttributes) *ConsumerUser {
+// mergeAttributes merges the update into base (step 3). The merge shares what the update
+// leaves unchanged, base itself when that is everything; with write, the steps after it
+// will write into the top-level user, which is then always a copy.
+func mergeAttributes(m *merger, base *ConsumerUser, attrs *ConsumerUserAttributes, write bool) *ConsumerUser {
+	u := base
 	if attrs != nil {
-		if u := m.mergeConsumerUser(base, attrs); u != base {
-			return u
-		}
+		u = m.mergeConsumerUser(base, attrs)
 	}
-	c := *base
-	return &c
+	if u == base && write {
+		c := *base
+		return &c
+	}
+	return u
+}
+
+// writesUser reports whether the steps after the merge may write into the top-level user:
+// the event's externalLinks (step 7), a re-key (step 6), the scorer's risk scores, or,
+// after a conversion, a changed status's reason (step 4). Otherwise an event that
+// changes nothing of the user (the same state sent again) leaves the stored user shared
+// as it was, with no copy.
+func writesUser(ev *ConsumerUserEvent, opts Options, cfg Config, converted bool) bool {
+	return len(ev.ExternalLinks) > 0 || opts.ChangeUserID && ev.NewUserID != "" || cfg.Scorer != nil || converted
 }
 
 // statusField is one of the two statuses of step 4: the user's state, or its KYC status.
