@@ -98,7 +98,12 @@ type vctx struct {
 	level  Level
 	refTS  float64 // the timestamp whose day is the last a date of birth may be; 0 for none
 	refDay string  // refTS as YYYY-MM-DD, computed when first needed
-	path   []vseg
+	// The path of the value being checked: its first segments in segs, which keeps a
+	// valid event's validation free of allocations (a slice here would be on the heap,
+	// and the vctx too if it pointed into an array of its own), the rest in deeper.
+	segs   [8]vseg
+	deeper []vseg
+	depth  int
 	errs   []FieldError
 }
 
@@ -129,9 +134,22 @@ func dayOf(ts float64) string {
 
 func (c *vctx) strict() bool { return c.level == Strict }
 
-func (c *vctx) push(name string)             { c.path = append(c.path, vseg{name: name, idx: -1}) }
-func (c *vctx) pushIndex(name string, i int) { c.path = append(c.path, vseg{name: name, idx: i}) }
-func (c *vctx) pop()                         { c.path = c.path[:len(c.path)-1] }
+func (c *vctx) push(name string) { c.pushIndex(name, -1) }
+func (c *vctx) pushIndex(name string, i int) {
+	if c.depth < len(c.segs) {
+		c.segs[c.depth] = vseg{name: name, idx: i}
+	} else {
+		c.deeper = append(c.deeper, vseg{name: name, idx: i})
+	}
+	c.depth++
+}
+
+func (c *vctx) pop() {
+	c.depth--
+	if c.depth >= len(c.segs) {
+		c.deeper = c.deeper[:len(c.deeper)-1]
+	}
+}
 
 func (c *vctx) pathString(leaf string) string {
 	var b []byte
@@ -144,7 +162,8 @@ func (c *vctx) pathString(leaf string) string {
 		}
 		b = append(b, name...)
 	}
-	for _, s := range c.path {
+	n := min(c.depth, len(c.segs))
+	for _, s := range append(c.segs[:n:n], c.deeper...) {
 		add(s.name)
 		if s.idx >= 0 {
 			b = append(b, '[')

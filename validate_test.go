@@ -574,3 +574,36 @@ func TestBusinessUserIDStrict(t *testing.T) {
 		}
 	}
 }
+
+// TestVctxPath checks the paths of problems found at every depth, past the segments a
+// vctx keeps in place (segs) too, and after pops from there.
+func TestVctxPath(t *testing.T) {
+	c := newVctx(Strict, 0)
+	var want []string
+	for i := range 12 {
+		seg := "a" + strconv.Itoa(i)
+		if i%2 == 1 { // odd depths are array elements
+			c.pushIndex(seg, i-1)
+			seg += "[" + strconv.Itoa(i-1) + "]"
+		} else {
+			c.push(seg)
+		}
+		c.fail("x", CodeRequired, "")
+		if len(want) > 0 {
+			seg = strings.TrimSuffix(want[len(want)-1], ".x") + "." + seg
+		}
+		want = append(want, seg+".x")
+	}
+	for range 6 {
+		c.pop()
+	}
+	c.fail("y", CodeRequired, "")
+	want = append(want, strings.TrimSuffix(want[5], ".x")+".y")
+	var got []string
+	for _, e := range c.errs {
+		got = append(got, e.Path)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+}
