@@ -14,6 +14,7 @@
 //
 //	cd bench && go run ratios.go -rounds 8 -raw pipelines.txt
 //	cd bench && go run ratios.go -rounds 8 -warm -raw pipelines-warm.txt
+//	cd bench && go run ratios.go -rounds 20 -warm -only Library,LibraryApply,Floor
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,8 +41,12 @@ func main() {
 	rounds := flag.Int("rounds", 8, "rounds of every sub-benchmark")
 	benchtime := flag.String("benchtime", "1s", "-test.benchtime of each run")
 	raw := flag.String("raw", "", "also write the benchmark lines to this file")
+	only := flag.String("only", "", "run only these benchmarks, comma-separated (Library,LibraryApply,Floor for the library/floor ratios alone); the tables leave out the ratios they lack")
 	warm := flag.Bool("warm", false, "run each sub-benchmark twice in its process and keep the second: the first pays for the new process's first pages of heap, which the library's store (it keeps every event) grows into and the floor does not")
 	flag.Parse()
+	if *only != "" {
+		benchmarks = strings.Split(*only, ",")
+	}
 
 	dir, err := os.MkdirTemp("", "ratios")
 	if err != nil {
@@ -77,6 +83,15 @@ func main() {
 	defer w.Flush()
 	fmt.Fprintf(w, "%d rounds; median [min, max] of the per-round ratios\n\n", *rounds)
 	table := func(title string, columns [][2]string) {
+		var have [][2]string
+		for _, c := range columns {
+			if slices.Contains(benchmarks, c[0]) && slices.Contains(benchmarks, c[1]) {
+				have = append(have, c)
+			}
+		}
+		if columns = have; len(columns) == 0 {
+			return
+		}
 		fmt.Fprintf(w, "%s\n\n| input |", title)
 		for _, c := range columns {
 			fmt.Fprintf(w, " %s / %s |", display(c[0]), display(c[1]))
