@@ -270,19 +270,18 @@
 //
 // Processor.Apply validates, then:
 //   - gives an event without eventId a random (version 4) UUID, returned in the result;
+//   - replays: an eventId already stored with the same event and flags, compared by value
+//     (member order, spacing, 1.0 versus 1 do not matter), returns the stored outcome
+//     with Result.Duplicate set, commits nothing and calls no Config hook; the same id
+//     with anything else is ErrEventIDConflict. The id is looked up before the user is
+//     loaded, except a generated one (it is new: the Store's refusal of a taken id at
+//     the commit is enough);
 //   - loads, applies, commits. Events for one user id wait for each other within a
-//     Processor (a lock per user id, from the load to the commit), so a hot user
+//     Processor (a lock per user id, from the replay check to the commit), so a hot user
 //     never makes its own events conflict; different users run in parallel. A version
 //     conflict then comes only from another writer of the Store (another process): Apply
 //     reloads and applies again after a jittered backoff capped at MaxBackoff, until the
 //     context ends (the default) or after Config.MaxRetries retries when it is positive;
-//   - replays: an eventId already stored with the same event and flags, compared by value
-//     (member order, spacing, 1.0 versus 1 do not matter), returns the stored outcome
-//     with Result.Duplicate set and commits nothing, even when the event would not apply
-//     to the user as it is now; the same id with anything else is ErrEventIDConflict.
-//     The id is looked up only when the commit is refused for it (a Store refuses an
-//     event id it holds) or when loading or applying fails, so a new event costs the
-//     Store one read and one write;
 //   - reports success only for a committed event; after an ambiguous store error,
 //     retrying the same event (same id) converges: it applies once, then replays;
 //   - stops with the context's error when the context ends.

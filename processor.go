@@ -30,24 +30,24 @@ func NewProcessor(s Store, cfg Config) *Processor {
 // Apply applies ev with the flags opts and commits the outcome.
 //
 // It validates ev at Config.Level (a *ValidationError; nothing is loaded), gives an event
-// without EventID a generated one, loads the user (ErrUserNotFound), applies the event
-// as Apply does, and commits the new record and the event together. The event id is
-// looked up only when it may be stored, so that a new event costs the Store one read
-// and one write: when the commit is refused because the id is stored (the Store
-// contract), or when loading or applying fails, the event stored under the id, if any,
-// decides:
-//   - with the same event and flags (compared by value), Apply returns the stored outcome
-//     with Duplicate set and changes nothing, even where the event would not apply to
-//     the user as it is now (it is stale, or it re-keyed the user);
-//   - with anything else, ErrEventIDConflict.
+// without EventID a generated one, and then:
+//   - when an event with that id is stored: with the same event and flags (compared by
+//     value), it returns the stored outcome with Duplicate set and changes nothing (no
+//     Config hook is called); otherwise ErrEventIDConflict;
+//   - otherwise it loads the user (ErrUserNotFound), applies the event as Apply does, and
+//     commits the new record and the event together.
+//
+// The id of an event that came without one is not looked up first: it is new. Should it
+// be taken all the same (a Config.NewEventID that repeats itself), the Store refuses the
+// commit, and the id is looked up then.
 //
 // Events for the same user id wait for each other within a Processor (a lock per user
-// id, held from the load to the commit), so they never conflict among themselves;
-// events for different users run in parallel. A version conflict can then only come
-// from another writer of the Store (another process): Apply then waits a random time
-// (full jitter, growing from 100µs and capped at MaxBackoff), reloads and applies
-// again, until ctx ends or, when Config.MaxRetries is positive, after that many retries
-// (ErrVersionConflict).
+// id, held from the replay check to the commit), so they never conflict among
+// themselves; events for different users run in parallel. A version conflict can then
+// only come from another writer of the Store (another process): Apply then waits a
+// random time (full jitter, growing from 100µs and capped at MaxBackoff), reloads and
+// applies again, until ctx ends or, when Config.MaxRetries is positive, after that many
+// retries (ErrVersionConflict).
 //
 // It returns a result only for an event that was committed (or was already). An error
 // from the Store may be ambiguous (the commit may have happened): retrying the same event,
@@ -58,15 +58,18 @@ func (p *Processor) Apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 	if err := checkClock(checkEvent(ev, opts, p.cfg.Level), ev, p.cfg); err != nil {
 		return nil, err
 	}
-	if ev.EventID == "" {
+	generated := ev.EventID == ""
+	if generated {
 		c := *ev
 		c.EventID = p.newEventID()
 		ev = &c
 	}
-	return p.apply(ctx, ev, opts)
+	return p.apply(ctx, ev, opts, !generated)
 }
 
-func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, error) {
+// apply is Apply after validation; with lookup, it looks for an event stored under ev's
+// id before anything else.
+func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Options, lookup bool) (*Result, error) {
 	ul, err := p.locks.lock(ctx, ev.UserID)
 	if err != nil {
 		return nil, err
@@ -76,21 +79,22 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if lookup {
+			if res, err := p.replay(ctx, ev, opts); res != nil || err != nil {
+				return res, err
+			}
+		}
 		current, err := p.loadUser(ctx, ev.UserID)
+		if err != nil {
+			return nil, err
+		}
 		var res *Result
-		switch {
-		case err != nil:
-		case p.cfg.Order == TimestampOrder && p.cfg.StaleEvents != RejectStale && ev.Timestamp < current.LastEventTimestamp:
+		if p.cfg.Order == TimestampOrder && p.cfg.StaleEvents != RejectStale && ev.Timestamp < current.LastEventTimestamp {
 			res, err = p.applyLate(ctx, current, ev, opts)
-		default:
+		} else {
 			res, err = apply(current, ev, opts, p.cfg)
 		}
 		if err != nil {
-			// The event may be stored already, and then the outcome is the stored
-			// one, whatever applying it again to today's user says.
-			if res, rerr := p.replay(ctx, ev, opts); res != nil || errors.Is(rerr, ErrEventIDConflict) {
-				return res, rerr
-			}
 			return nil, err
 		}
 		err = p.store.Commit(ctx, Commit{UserID: ev.UserID, ExpectedVersion: current.Version, Record: res.Record, Event: res.Event})
@@ -103,7 +107,8 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 			}
 			continue
 		case errors.Is(err, ErrEventIDConflict):
-			// An event is stored under this id: the same one (a duplicate), or not.
+			// Another writer committed an event with this id since replay looked (or the
+			// id generated for the event was taken).
 			if res, rerr := p.replay(ctx, ev, opts); res != nil || rerr != nil {
 				return res, rerr
 			}

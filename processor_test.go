@@ -135,11 +135,9 @@ func TestProcessorReplay(t *testing.T) {
 	}
 }
 
-// TestProcessorReplayOfChangedUser: Apply does not look for the event id before it
-// applies (the store's commit refuses an id it holds, and only then is the stored event
-// read), so a replay whose event no longer applies to today's user must still be
-// answered from the store: the stored outcome for the same event, ErrEventIDConflict
-// for another, never the error of applying it again.
+// TestProcessorReplayOfChangedUser: a replay whose event no longer applies to today's
+// user is answered from the store: the stored outcome for the same event,
+// ErrEventIDConflict for another, never the error of applying it again.
 func TestProcessorReplayOfChangedUser(t *testing.T) {
 	ctx := context.Background()
 	const e1 = `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"riskLevel":"HIGH"}}`
@@ -150,6 +148,7 @@ func TestProcessorReplayOfChangedUser(t *testing.T) {
 		first   string
 		opts    userevents.Options // of both applications
 		between string             // an event applied after the first, if any
+		again   string             // a user id created again after the first, if any
 		second  string
 		err     error // nil: a Duplicate result
 	}{
@@ -162,6 +161,10 @@ func TestProcessorReplayOfChangedUser(t *testing.T) {
 		// The event re-keyed u1 to u9: u1 is no user any more (ErrUserNotFound).
 		{name: "re-keyed away", first: `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`,
 			opts: userevents.Options{ChangeUserID: true}, second: `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`},
+		// The same, with u1 a user again: applied again, the event would re-key it onto
+		// u9, which is taken (ErrUserExists).
+		{name: "re-keyed away, id reused", first: `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`, again: "u1",
+			opts: userevents.Options{ChangeUserID: true}, second: `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,6 +175,11 @@ func TestProcessorReplayOfChangedUser(t *testing.T) {
 			}
 			if tt.between != "" {
 				if _, err := p.Apply(ctx, mustEvent(t, tt.between), userevents.Options{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.again != "" {
+				if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: tt.again, CreatedTimestamp: 1600000000000}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -191,6 +199,32 @@ func TestProcessorReplayOfChangedUser(t *testing.T) {
 				t.Errorf("%d commits for the replay, want none", got-committed)
 			}
 		})
+	}
+}
+
+// TestProcessorGeneratedIDTaken: the id given to an event that came without one is not
+// looked up before the commit (it is new), but a Config.NewEventID that repeats itself
+// is still caught: the Store refuses the taken id, and the stored event decides.
+func TestProcessorGeneratedIDTaken(t *testing.T) {
+	ctx := context.Background()
+	const a = `{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"riskLevel":"HIGH"}}`
+	p, s := newProcessor(t, userevents.Config{NewEventID: func() string { return "fixed" }})
+	first, err := p.Apply(ctx, mustEvent(t, a), userevents.Options{})
+	if err != nil || first.Event.EventID != "fixed" {
+		t.Fatalf("first: %v, %v", first, err)
+	}
+	// The same event again, given the same id: the stored outcome.
+	again, err := p.Apply(ctx, mustEvent(t, a), userevents.Options{})
+	if err != nil || !again.Duplicate || again.Record.Version != first.Record.Version {
+		t.Errorf("the same event under the repeated id: %+v, %v; want a duplicate", again, err)
+	}
+	// Another event given the same id.
+	other, err := p.Apply(ctx, mustEvent(t, `{"timestamp":1700000000000,"userId":"u1"}`), userevents.Options{})
+	if !errors.Is(err, userevents.ErrEventIDConflict) || other != nil {
+		t.Errorf("another event under the repeated id: %v, %v; want ErrEventIDConflict", other, err)
+	}
+	if got := s.committed.Load(); got != 1 {
+		t.Errorf("%d commits, want 1", got)
 	}
 }
 
@@ -683,11 +717,8 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
 			return err
 		}},
-		// Apply of an event whose id is stored reads the stored event (the replay).
+		// Apply first looks for a stored event with the id (the replay).
 		{"Apply, LoadEvent", storetest.OpLoadEvent, func(p *userevents.Processor) error {
-			if _, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{}); err != nil {
-				t.Fatalf("the first Apply: %v", err)
-			}
 			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
 			return err
 		}},

@@ -10,8 +10,8 @@ import (
 // each behind its own lock. It replaced sync.Map, which allocates two trie nodes for
 // every key it stores (about 110 bytes that the collector then marks for as long as the
 // process runs) and walks the trie one level per four bits of hash on every lookup: a
-// miss among 300,000 ids, the event-id lookup of every Processor.Apply, takes 80 ns
-// here against 180 ns (BenchmarkIndexMiss). The zero index is ready to use.
+// miss among 300,000 ids (Processor.Apply looks up the id of every event sent with one)
+// takes 80 ns here against 180 ns (BenchmarkIndexMiss). The zero index is ready to use.
 type index[V any] struct {
 	seed   maphash.Seed
 	once   sync.Once

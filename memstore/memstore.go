@@ -88,7 +88,8 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.StoredEvent, error) {
 	e, ok := s.events.Load(eventID)
 	if !ok {
-		// The bare sentinel: a miss is the common case of every Processor.Apply.
+		// The bare sentinel: a miss is the common case (Processor.Apply of an event
+		// sent with an id looks it up first).
 		return nil, userevents.ErrEventNotFound
 	}
 	return e, nil
