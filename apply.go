@@ -198,7 +198,8 @@ type Result struct {
 // record current, and returns the outcome. It is pure: no I/O, deterministic (given
 // cfg.Clock, which only the Strict bound on future timestamps reads), and it
 // never changes current or ev. The returned user shares the parts that the event did
-// not change with current.Consumer (and the values it sets with ev): copy before
+// not change with current.Consumer (and the values it sets with ev); when the event
+// changes nothing of the user, it is current.Consumer itself: copy before
 // changing them (Record.Clone, ConsumerUser.Clone): records are shared, read-only
 // values, which a Store keeps as given.
 //
