@@ -1,6 +1,7 @@
 package main
 
 import (
+	doccomment "go/doc/comment"
 	"strings"
 )
 
@@ -85,24 +86,9 @@ func (g *gen) noattr(s *structType) []string {
 	return out
 }
 
-// comment is text as a comment of lines up to 90 columns wide.
+// comment is text as a comment of lines up to 90 columns wide, wrapped by go/doc/comment.
 func comment(text string) string {
-	var b strings.Builder
-	n := 0
-	for i, w := range strings.Fields(text) {
-		switch {
-		case i == 0:
-			b.WriteString("// ")
-			n = 3
-		case n+1+len(w) > 90:
-			b.WriteString("\n// ")
-			n = 3
-		default:
-			b.WriteByte(' ')
-			n++
-		}
-		b.WriteString(w)
-		n += len(w)
-	}
-	return b.String()
+	var p doccomment.Parser
+	pr := doccomment.Printer{TextPrefix: "// ", TextWidth: 87}
+	return strings.TrimSuffix(string(pr.Text(p.Parse(text))), "\n")
 }
