@@ -84,6 +84,18 @@ const (
 	boolWeight   = 5
 )
 
+// optionalWeight is the weight of a member of a partial update in the given state, with
+// its key and, when set, its value: nothing when absent, the key and null when null.
+func optionalWeight(state optionalState, key, value int) int {
+	if state == optionalSet {
+		return key + value
+	}
+	if state == optionalNull {
+		return key + 4
+	}
+	return 0
+}
+
 // weightStrings is the weight of a list of strings.
 func weightStrings[S ~string](s []S) int {
 	n := 2

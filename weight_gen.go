@@ -1759,47 +1759,17 @@ func (v *EventResponse) weight() int {
 
 func (v *ConsumerNameUpdate) weight() int {
 	n := 2
-	switch v.FirstName.state {
-	case optionalNull:
-		n += 13 + 4
-	case optionalSet:
-		n += 13 + len(v.FirstName.v) + 2
-	}
-	switch v.MiddleName.state {
-	case optionalNull:
-		n += 14 + 4
-	case optionalSet:
-		n += 14 + len(v.MiddleName.v) + 2
-	}
-	switch v.LastName.state {
-	case optionalNull:
-		n += 12 + 4
-	case optionalSet:
-		n += 12 + len(v.LastName.v) + 2
-	}
+	n += optionalWeight(v.FirstName.state, 13, len(v.FirstName.v)+2)
+	n += optionalWeight(v.MiddleName.state, 14, len(v.MiddleName.v)+2)
+	n += optionalWeight(v.LastName.state, 12, len(v.LastName.v)+2)
 	return n
 }
 
 func (v *PlaceOfBirthUpdate) weight() int {
 	n := 2
-	switch v.City.state {
-	case optionalNull:
-		n += 8 + 4
-	case optionalSet:
-		n += 8 + len(v.City.v) + 2
-	}
-	switch v.State.state {
-	case optionalNull:
-		n += 9 + 4
-	case optionalSet:
-		n += 9 + len(v.State.v) + 2
-	}
-	switch v.Country.state {
-	case optionalNull:
-		n += 11 + 4
-	case optionalSet:
-		n += 11 + len(v.Country.v) + 2
-	}
+	n += optionalWeight(v.City.state, 8, len(v.City.v)+2)
+	n += optionalWeight(v.State.state, 9, len(v.State.v)+2)
+	n += optionalWeight(v.Country.state, 11, len(v.Country.v)+2)
 	return n
 }
 
@@ -1814,54 +1784,19 @@ func (v *UserDetailsUpdate) weight() int {
 			n += v.Name.v.weight() - 2
 		}
 	}
-	switch v.DateOfBirth.state {
-	case optionalNull:
-		n += 15 + 4
-	case optionalSet:
-		n += 15 + len(v.DateOfBirth.v) + 2
-	}
-	switch v.UserCategory.state {
-	case optionalNull:
-		n += 16 + 4
-	case optionalSet:
-		n += 16 + len(v.UserCategory.v) + 2
-	}
-	switch v.CountryOfResidence.state {
-	case optionalNull:
-		n += 22 + 4
-	case optionalSet:
-		n += 22 + len(v.CountryOfResidence.v) + 2
-	}
-	switch v.CountryOfTaxResidence.state {
-	case optionalNull:
-		n += 25 + 4
-	case optionalSet:
-		n += 25 + len(v.CountryOfTaxResidence.v) + 2
-	}
-	switch v.CountryOfNationality.state {
-	case optionalNull:
-		n += 24 + 4
-	case optionalSet:
-		n += 24 + len(v.CountryOfNationality.v) + 2
-	}
+	n += optionalWeight(v.DateOfBirth.state, 15, len(v.DateOfBirth.v)+2)
+	n += optionalWeight(v.UserCategory.state, 16, len(v.UserCategory.v)+2)
+	n += optionalWeight(v.CountryOfResidence.state, 22, len(v.CountryOfResidence.v)+2)
+	n += optionalWeight(v.CountryOfTaxResidence.state, 25, len(v.CountryOfTaxResidence.v)+2)
+	n += optionalWeight(v.CountryOfNationality.state, 24, len(v.CountryOfNationality.v)+2)
 	switch v.SecondaryCountryOfNationality.state {
 	case optionalNull:
 		n += 33 + 4
 	case optionalSet:
 		n += 33 + weightStrings(v.SecondaryCountryOfNationality.v)
 	}
-	switch v.Gender.state {
-	case optionalNull:
-		n += 10 + 4
-	case optionalSet:
-		n += 10 + len(v.Gender.v) + 2
-	}
-	switch v.MaritalStatus.state {
-	case optionalNull:
-		n += 17 + 4
-	case optionalSet:
-		n += 17 + len(v.MaritalStatus.v) + 2
-	}
+	n += optionalWeight(v.Gender.state, 10, len(v.Gender.v)+2)
+	n += optionalWeight(v.MaritalStatus.state, 17, len(v.MaritalStatus.v)+2)
 	switch v.PlaceOfBirth.state {
 	case optionalNull:
 		n += 16 + 4
@@ -1882,47 +1817,17 @@ func (v *UserDetailsUpdate) weight() int {
 
 func (v *UserStateDetailsUpdate) weight() int {
 	n := 2
-	switch v.UserID.state {
-	case optionalNull:
-		n += 10 + 4
-	case optionalSet:
-		n += 10 + len(v.UserID.v) + 2
-	}
-	switch v.Reason.state {
-	case optionalNull:
-		n += 10 + 4
-	case optionalSet:
-		n += 10 + len(v.Reason.v) + 2
-	}
-	switch v.State.state {
-	case optionalNull:
-		n += 9 + 4
-	case optionalSet:
-		n += 9 + len(v.State.v) + 2
-	}
+	n += optionalWeight(v.UserID.state, 10, len(v.UserID.v)+2)
+	n += optionalWeight(v.Reason.state, 10, len(v.Reason.v)+2)
+	n += optionalWeight(v.State.state, 9, len(v.State.v)+2)
 	return n
 }
 
 func (v *KYCStatusDetailsUpdate) weight() int {
 	n := 2
-	switch v.UserID.state {
-	case optionalNull:
-		n += 10 + 4
-	case optionalSet:
-		n += 10 + len(v.UserID.v) + 2
-	}
-	switch v.Reason.state {
-	case optionalNull:
-		n += 10 + 4
-	case optionalSet:
-		n += 10 + len(v.Reason.v) + 2
-	}
-	switch v.Status.state {
-	case optionalNull:
-		n += 10 + 4
-	case optionalSet:
-		n += 10 + len(v.Status.v) + 2
-	}
+	n += optionalWeight(v.UserID.state, 10, len(v.UserID.v)+2)
+	n += optionalWeight(v.Reason.state, 10, len(v.Reason.v)+2)
+	n += optionalWeight(v.Status.state, 10, len(v.Status.v)+2)
 	return n
 }
 
@@ -1978,18 +1883,8 @@ func (v *ContactDetailsUpdate) weight() int {
 
 func (v *EmploymentDetailsUpdate) weight() int {
 	n := 2
-	switch v.EmploymentSector.state {
-	case optionalNull:
-		n += 20 + 4
-	case optionalSet:
-		n += 20 + len(v.EmploymentSector.v) + 2
-	}
-	switch v.EmployerName.state {
-	case optionalNull:
-		n += 16 + 4
-	case optionalSet:
-		n += 16 + len(v.EmployerName.v) + 2
-	}
+	n += optionalWeight(v.EmploymentSector.state, 20, len(v.EmploymentSector.v)+2)
+	n += optionalWeight(v.EmployerName.state, 16, len(v.EmployerName.v)+2)
 	switch v.BusinessIndustry.state {
 	case optionalNull:
 		n += 20 + 4
@@ -2001,47 +1896,17 @@ func (v *EmploymentDetailsUpdate) weight() int {
 
 func (v *AmountUpdate) weight() int {
 	n := 2
-	switch v.Value.state {
-	case optionalNull:
-		n += 15 + 4
-	case optionalSet:
-		n += 15 + numberWeight
-	}
-	switch v.Currency.state {
-	case optionalNull:
-		n += 18 + 4
-	case optionalSet:
-		n += 18 + len(v.Currency.v) + 2
-	}
+	n += optionalWeight(v.Value.state, 15, numberWeight)
+	n += optionalWeight(v.Currency.state, 18, len(v.Currency.v)+2)
 	return n
 }
 
 func (v *TransactionCountLimitUpdate) weight() int {
 	n := 2
-	switch v.Day.state {
-	case optionalNull:
-		n += 7 + 4
-	case optionalSet:
-		n += 7 + numberWeight
-	}
-	switch v.Week.state {
-	case optionalNull:
-		n += 8 + 4
-	case optionalSet:
-		n += 8 + numberWeight
-	}
-	switch v.Month.state {
-	case optionalNull:
-		n += 9 + 4
-	case optionalSet:
-		n += 9 + numberWeight
-	}
-	switch v.Year.state {
-	case optionalNull:
-		n += 8 + 4
-	case optionalSet:
-		n += 8 + numberWeight
-	}
+	n += optionalWeight(v.Day.state, 7, numberWeight)
+	n += optionalWeight(v.Week.state, 8, numberWeight)
+	n += optionalWeight(v.Month.state, 9, numberWeight)
+	n += optionalWeight(v.Year.state, 8, numberWeight)
 	return n
 }
 
@@ -2376,100 +2241,30 @@ func (v *ExpectedTransactionCurrenciesUpdate) weight() int {
 
 func (v *UserEntityLinkUpdate) weight() int {
 	n := 2
-	switch v.ParentUserID.state {
-	case optionalNull:
-		n += 16 + 4
-	case optionalSet:
-		n += 16 + len(v.ParentUserID.v) + 2
-	}
+	n += optionalWeight(v.ParentUserID.state, 16, len(v.ParentUserID.v)+2)
 	return n
 }
 
 func (v *DeviceDataUpdate) weight() int {
 	n := 2
-	switch v.BatteryLevel.state {
-	case optionalNull:
-		n += 16 + 4
-	case optionalSet:
-		n += 16 + numberWeight
-	}
-	switch v.DeviceLatitude.state {
-	case optionalNull:
-		n += 18 + 4
-	case optionalSet:
-		n += 18 + numberWeight
-	}
-	switch v.DeviceLongitude.state {
-	case optionalNull:
-		n += 19 + 4
-	case optionalSet:
-		n += 19 + numberWeight
-	}
-	switch v.IPAddress.state {
-	case optionalNull:
-		n += 13 + 4
-	case optionalSet:
-		n += 13 + len(v.IPAddress.v) + 2
-	}
-	switch v.IPCountry.state {
-	case optionalNull:
-		n += 13 + 4
-	case optionalSet:
-		n += 13 + len(v.IPCountry.v) + 2
-	}
-	switch v.DeviceIdentifier.state {
-	case optionalNull:
-		n += 20 + 4
-	case optionalSet:
-		n += 20 + len(v.DeviceIdentifier.v) + 2
-	}
-	switch v.VPNUsed.state {
-	case optionalNull:
-		n += 11 + 4
-	case optionalSet:
-		n += 11 + boolWeight
-	}
-	switch v.OperatingSystem.state {
-	case optionalNull:
-		n += 19 + 4
-	case optionalSet:
-		n += 19 + len(v.OperatingSystem.v) + 2
-	}
-	switch v.DeviceMaker.state {
-	case optionalNull:
-		n += 15 + 4
-	case optionalSet:
-		n += 15 + len(v.DeviceMaker.v) + 2
-	}
-	switch v.DeviceModel.state {
-	case optionalNull:
-		n += 15 + 4
-	case optionalSet:
-		n += 15 + len(v.DeviceModel.v) + 2
-	}
-	switch v.DeviceYear.state {
-	case optionalNull:
-		n += 14 + 4
-	case optionalSet:
-		n += 14 + len(v.DeviceYear.v) + 2
-	}
-	switch v.AppVersion.state {
-	case optionalNull:
-		n += 14 + 4
-	case optionalSet:
-		n += 14 + len(v.AppVersion.v) + 2
-	}
+	n += optionalWeight(v.BatteryLevel.state, 16, numberWeight)
+	n += optionalWeight(v.DeviceLatitude.state, 18, numberWeight)
+	n += optionalWeight(v.DeviceLongitude.state, 19, numberWeight)
+	n += optionalWeight(v.IPAddress.state, 13, len(v.IPAddress.v)+2)
+	n += optionalWeight(v.IPCountry.state, 13, len(v.IPCountry.v)+2)
+	n += optionalWeight(v.DeviceIdentifier.state, 20, len(v.DeviceIdentifier.v)+2)
+	n += optionalWeight(v.VPNUsed.state, 11, boolWeight)
+	n += optionalWeight(v.OperatingSystem.state, 19, len(v.OperatingSystem.v)+2)
+	n += optionalWeight(v.DeviceMaker.state, 15, len(v.DeviceMaker.v)+2)
+	n += optionalWeight(v.DeviceModel.state, 15, len(v.DeviceModel.v)+2)
+	n += optionalWeight(v.DeviceYear.state, 14, len(v.DeviceYear.v)+2)
+	n += optionalWeight(v.AppVersion.state, 14, len(v.AppVersion.v)+2)
 	return n
 }
 
 func (v *ConsumerUserAttributes) weight() int {
 	n := 2
-	switch v.ActivatedTimestamp.state {
-	case optionalNull:
-		n += 22 + 4
-	case optionalSet:
-		n += 22 + numberWeight
-	}
+	n += optionalWeight(v.ActivatedTimestamp.state, 22, numberWeight)
 	switch v.UserDetails.state {
 	case optionalNull:
 		n += 15 + 4
@@ -2497,24 +2292,9 @@ func (v *ConsumerUserAttributes) weight() int {
 			n += v.KYCStatusDetails.v.weight() - 2
 		}
 	}
-	switch v.EODDDate.state {
-	case optionalNull:
-		n += 12 + 4
-	case optionalSet:
-		n += 12 + numberWeight
-	}
-	switch v.EmploymentStatus.state {
-	case optionalNull:
-		n += 20 + 4
-	case optionalSet:
-		n += 20 + len(v.EmploymentStatus.v) + 2
-	}
-	switch v.Occupation.state {
-	case optionalNull:
-		n += 14 + 4
-	case optionalSet:
-		n += 14 + len(v.Occupation.v) + 2
-	}
+	n += optionalWeight(v.EODDDate.state, 12, numberWeight)
+	n += optionalWeight(v.EmploymentStatus.state, 20, len(v.EmploymentStatus.v)+2)
+	n += optionalWeight(v.Occupation.state, 14, len(v.Occupation.v)+2)
 	switch v.LegalDocuments.state {
 	case optionalNull:
 		n += 18 + 4
@@ -2575,24 +2355,9 @@ func (v *ConsumerUserAttributes) weight() int {
 			n += v.ExpectedTransactionCurrencies.v.weight() - 2
 		}
 	}
-	switch v.RiskLevel.state {
-	case optionalNull:
-		n += 13 + 4
-	case optionalSet:
-		n += 13 + len(v.RiskLevel.v) + 2
-	}
-	switch v.KYCRiskLevel.state {
-	case optionalNull:
-		n += 16 + 4
-	case optionalSet:
-		n += 16 + len(v.KYCRiskLevel.v) + 2
-	}
-	switch v.AcquisitionChannel.state {
-	case optionalNull:
-		n += 22 + 4
-	case optionalSet:
-		n += 22 + len(v.AcquisitionChannel.v) + 2
-	}
+	n += optionalWeight(v.RiskLevel.state, 13, len(v.RiskLevel.v)+2)
+	n += optionalWeight(v.KYCRiskLevel.state, 16, len(v.KYCRiskLevel.v)+2)
+	n += optionalWeight(v.AcquisitionChannel.state, 22, len(v.AcquisitionChannel.v)+2)
 	switch v.ReasonForAccountOpening.state {
 	case optionalNull:
 		n += 27 + 4
@@ -2605,42 +2370,22 @@ func (v *ConsumerUserAttributes) weight() int {
 	case optionalSet:
 		n += 17 + weightStrings(v.SourceOfFunds.v)
 	}
-	switch v.UserSegment.state {
-	case optionalNull:
-		n += 15 + 4
-	case optionalSet:
-		n += 15 + len(v.UserSegment.v) + 2
-	}
+	n += optionalWeight(v.UserSegment.state, 15, len(v.UserSegment.v)+2)
 	switch v.PEPStatus.state {
 	case optionalNull:
 		n += 13 + 4
 	case optionalSet:
 		n += 13 + weightSlice(v.PEPStatus.v, (*PEPStatus).weight)
 	}
-	switch v.SanctionsStatus.state {
-	case optionalNull:
-		n += 19 + 4
-	case optionalSet:
-		n += 19 + boolWeight
-	}
-	switch v.AdverseMediaStatus.state {
-	case optionalNull:
-		n += 22 + 4
-	case optionalSet:
-		n += 22 + boolWeight
-	}
+	n += optionalWeight(v.SanctionsStatus.state, 19, boolWeight)
+	n += optionalWeight(v.AdverseMediaStatus.state, 22, boolWeight)
 	switch v.CorporateEntities.state {
 	case optionalNull:
 		n += 21 + 4
 	case optionalSet:
 		n += 21 + weightSlice(v.CorporateEntities.v, (*CorporateEntityDetails).weight)
 	}
-	switch v.LastTransactionTimestamp.state {
-	case optionalNull:
-		n += 28 + 4
-	case optionalSet:
-		n += 28 + numberWeight
-	}
+	n += optionalWeight(v.LastTransactionTimestamp.state, 28, numberWeight)
 	switch v.LinkedEntities.state {
 	case optionalNull:
 		n += 18 + 4
@@ -2677,12 +2422,7 @@ func (v *ConsumerUserAttributes) weight() int {
 			n += v.MetaData.v.weight() - 2
 		}
 	}
-	switch v.Jurisdiction.state {
-	case optionalNull:
-		n += 16 + 4
-	case optionalSet:
-		n += 16 + len(v.Jurisdiction.v) + 2
-	}
+	n += optionalWeight(v.Jurisdiction.state, 16, len(v.Jurisdiction.v)+2)
 	switch v.ProductsEnabled.state {
 	case optionalNull:
 		n += 19 + 4

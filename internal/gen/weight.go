@@ -54,6 +54,12 @@ func (g *gen) weightStruct(f *genFile, s *structType) {
 		if s.PatchOf != "" {
 			pf := fl
 			pf.Kind = valueKind(fl.Kind)
+			switch pf.Kind {
+			case kString, kEnum, kFloat, kInt, kDecimal, kBool:
+				// A scalar's weight costs nothing to compute when it is absent.
+				f.P("n += optionalWeight(", acc, ".state, ", key, ", ", weightValue(pf, acc+".v"), ")")
+				continue
+			}
 			f.P("switch ", acc, ".state {")
 			f.P("case optionalNull:")
 			f.P("n += ", key, " + 4")
