@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"github.com/compliancekit/userevents/internal/together"
 )
 
 // TestIndex checks the map semantics index promises, from many goroutines (run it with
@@ -13,21 +15,22 @@ func TestIndex(t *testing.T) {
 	if _, ok := x.Load("a"); ok {
 		t.Fatal("the zero index holds a")
 	}
-	var wg sync.WaitGroup
-	stored := make([]int, 8)
-	for g := range stored {
-		wg.Go(func() {
-			for i := range 1000 {
-				if _, loaded := x.LoadOrStore(strconv.Itoa(i), g); !loaded {
-					stored[g]++
-				}
+	stored := make([][]int, 8) // the ids each goroutine stored
+	together.Run(len(stored), func(g int) {
+		for i := range 1000 {
+			if _, loaded := x.LoadOrStore(strconv.Itoa(i), g); !loaded {
+				stored[g] = append(stored[g], i)
 			}
-		})
-	}
-	wg.Wait()
+		}
+	})
 	total := 0
-	for _, n := range stored {
-		total += n
+	for g, ids := range stored {
+		total += len(ids)
+		for _, i := range ids {
+			if v, ok := x.Load(strconv.Itoa(i)); !ok || v != g {
+				t.Errorf("Load(%d) = %d, %v; want %d, stored first", i, v, ok, g)
+			}
+		}
 	}
 	if total != 1000 {
 		t.Errorf("LoadOrStore stored %d values for 1000 ids", total)
