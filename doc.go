@@ -214,8 +214,9 @@
 // is given and hands the same values out (memstore copies nothing), Apply shares with
 // its input what an event did not change (down to each object: an object the event
 // names but leaves exactly as it was, to the written form of its numbers, is the stored
-// one; the user itself is always a new value), so a caller Clones what it wants to
-// change.
+// one; so is the user itself when the event changes nothing of it, and no later step
+// writes into it: the event's externalLinks, a re-key, the Scorer), so a caller Clones
+// what it wants to change.
 // Commit and Processor.Apply take ownership of what they are given. storetest.Checked
 // catches a write into a shared value in tests.
 //
