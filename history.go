@@ -39,9 +39,10 @@ type snapshotRatioStore interface {
 
 // SnapshotRatio returns the snapshot ratio of the histories the library keeps in s: it
 // keeps a snapshot when the events since the last one add up, in bytes, to the
-// ratio-th part of the user's size (see History in the package documentation). It is what s's method SnapshotRatio() int
-// returns, clamped to 1 to 64, or 4 when s has none. A Processor reads it once, when it
-// is made. A Store that wraps another forwards it:
+// ratio-th part of the user's size (see History in the package documentation). It is
+// what s's method SnapshotRatio() int returns, clamped to 1 to 64, or 4 when s has
+// none. A Processor reads it once, when it is made. A Store that wraps another forwards
+// it:
 //
 //	func (w *Wrapper) SnapshotRatio() int { return userevents.SnapshotRatio(w.inner) }
 func SnapshotRatio(s Store) int {
@@ -51,8 +52,8 @@ func SnapshotRatio(s Store) int {
 	return snapshotRatio
 }
 
-// ratio returns the snapshot ratio of cfg: its Processor's Store's (SnapshotRatio), or snapshotRatio
-// for a Config not given to a Processor (the pure Apply and Fold).
+// ratio returns the snapshot ratio of cfg: its Processor's Store's (SnapshotRatio), or
+// snapshotRatio for a Config not given to a Processor (the pure Apply and Fold).
 func (cfg *Config) ratio() int {
 	if cfg.snapshotRatio == 0 {
 		return snapshotRatio
