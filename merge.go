@@ -35,9 +35,17 @@ func (m *merger) changed(leaf string) {
 		m.changes = append(m.changes, "")
 		return
 	}
-	if m.paths.Cap() == 0 {
-		m.paths.Grow(256)
+	// Room for the whole path first, so that the Builder grows at most once per change;
+	// the first room holds two or three paths (an event changes few) and no more, since
+	// the stored event keeps these bytes for as long as the history.
+	n := len(m.path) + len(leaf)
+	for _, p := range m.path {
+		n += len(p)
 	}
+	if m.paths.Cap() == 0 {
+		n = max(n, 64)
+	}
+	m.paths.Grow(n)
 	start := m.paths.Len()
 	for _, p := range m.path {
 		if m.paths.Len() > start {
