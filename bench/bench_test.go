@@ -223,3 +223,52 @@ func benchFloor(b *testing.B, enc encode) {
 		}
 	})
 }
+
+// BenchmarkStages times, on the same inputs, each stage of the library's pipeline
+// alone: decode (DecodeEvent), validate (ConsumerUserEvent.Validate, Strict), apply
+// (the pure Apply against the stored record, validation included) and encode
+// (AppendJSON of the resulting user into a reused buffer). The floor is decode +
+// encode; what the library adds to it is apply, and the store's share is the
+// distance from BenchmarkLibraryApply to BenchmarkLibrary. docs/BENCHMARKS.md keeps
+// the budget these give.
+func BenchmarkStages(b *testing.B) {
+	userDoc, events := load(b)
+	u, err := userevents.DecodeConsumerUser(userDoc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	current := userevents.Record{Consumer: u, Version: 1}
+	for _, in := range events {
+		ev, err := userevents.DecodeEvent(in.event)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := userevents.Apply(current, ev, userevents.Options{}, userevents.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf []byte
+		stages := []struct {
+			name string
+			step func() error
+		}{
+			{"decode", func() error { _, err := userevents.DecodeEvent(in.event); return err }},
+			{"validate", func() error { return ev.Validate(userevents.Strict) }},
+			{"apply", func() error {
+				_, err := userevents.Apply(current, ev, userevents.Options{}, userevents.Config{})
+				return err
+			}},
+			{"encode", func() error { buf, err = res.User.AppendJSON(buf[:0]); return err }},
+		}
+		for _, s := range stages {
+			b.Run(in.name+"/"+s.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if err := s.step(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
