@@ -602,14 +602,14 @@ func rekey(u *ConsumerUser, newID string) {
 	}
 }
 
-// score runs cfg.Scorer on the new user and stores its riskScoreDetails, keeping locked
-// levels as they were in prev.
 // scorerError is an error of the Scorer, or a refusal of the scores it gave.
 type scorerError struct{ err error }
 
 func (e scorerError) Error() string { return "userevents: scorer: " + e.err.Error() }
 func (e scorerError) Unwrap() error { return e.err }
 
+// score runs cfg.Scorer on the new user and stores its riskScoreDetails, keeping locked
+// levels as they were in prev.
 func score(cfg Config, next *Record, prev *UserRiskScoreDetails, m *merger) error {
 	u := next.Consumer
 	d, err := cfg.Scorer(u)

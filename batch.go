@@ -92,7 +92,9 @@ type BatchResult struct {
 // user apply in the order given), and reports every outcome. Events without an id get
 // a generated one first, so that every failed record has an id. A failure does not stop
 // the batch; the end of ctx does: the events not yet applied fail with ReasonCancelled,
-// and ApplyBatch returns the report with ctx's error.
+// and ApplyBatch returns the report with ctx's error. The status is SUCCESS when no event
+// failed (an empty batch included: nothing failed), FAILURE when none succeeded, else
+// PARTIAL_FAILURE.
 func (p *Processor) ApplyBatch(ctx context.Context, events []*ConsumerUserEvent, opts Options) (*BatchResult, error) {
 	return p.applyBatch(ctx, events, nil, opts)
 }

@@ -704,8 +704,8 @@ func (d *decoder) skipMemberName() bool {
 
 // DecodeStoredEvent decodes an event as Processor.Event returns it (Flagright's
 // ConsumerUserEventWithRulesResult, the wire format of a *StoredEvent) as strictly as
-// DecodeEvent. Only the wire members are read: the outcome (Options, Version, User,
-// Previous, ...) is not part of it. A Store that keeps events in this form reads them
+// DecodeEvent. Only the wire members are read: the outcome (Options, Version,
+// Changes, the transitions, ...) is not part of it. A Store that keeps events in this form reads them
 // back with DecodeStoredEvent(data, Unlimited()).
 func DecodeStoredEvent(data []byte, opts ...DecodeOption) (*StoredEvent, error) {
 	return decodeNew(data, opts, (*decoder).decodeStoredEvent)

@@ -83,7 +83,7 @@
 //
 // Strict, the default (the zero Level), adds:
 //   - dateOfBirth is a real calendar date, from 1900-01-01, and in an event not after the
-//     event's day (a user validated alone has no such bound);
+//     event's day (in UTC) (a user validated alone has no such bound);
 //   - a legal document is not issued after it expires (documentIssuedDate, inconsistent);
 //   - email ids (contactDetails.emailIds, payment emailId) are bare addresses (net/mail);
 //   - transaction limits and expected income are not negative; amounts carry no more
@@ -100,7 +100,9 @@
 //     bidirectional overrides, zero-width spaces, the BOM) or line-separator characters
 //     (invalid_format). Compatible accepts them, as Flagright does;
 //   - risk scores lie in [0, 100];
-//   - newUserId comes with the ChangeUserID flag, and ChangeUserID with newUserId;
+//   - newUserId comes with the ChangeUserID flag, and ChangeUserID with newUserId
+//     (Compatible, as Flagright, ignores either one without the other: the user keeps
+//     its id);
 //   - an event's timestamp is at most Config.FutureSkew (default 24 hours) ahead of
 //     Config.Clock (default time.Now), else "timestamp" out_of_range: one event dated
 //     2099 would otherwise become the record's newest timestamp for good, and under
@@ -126,7 +128,8 @@
 //  2. A business user is refused with ErrUserTypeMismatch unless
 //     opts.AllowUserTypeConversion; with it the user is cut down to userId and
 //     createdTimestamp (as Flagright does), the event applies to that, and the whole
-//     business record stays in Result.Previous and StoredEvent.Previous. The business
+//     business record stays in Result.Previous and in the history (UserAt of any
+//     version before the conversion). The business
 //     user's state and KYC status are the From of the transitions (step 4), so the
 //     transition rule is asked (a dropped state is a change to ""), and the changes are
 //     judged against the business record: every member the conversion dropped or
@@ -165,7 +168,7 @@
 //     (sorted, rooted at the user: "userStateDetails.state", "legalDocuments"), the state
 //     and KYC transitions, whether it converted, and the event as stored. A member is
 //     changed when its JSON value changes: an amount of 1.50 set to 1.5 is no change.
-//  9. The merged user is valid: every value the update sets is validated (step 0), and
+//  9. The merged user is valid: every value the update sets is validated (before step 1), and
 //     merged objects keep their required members. The parts of the stored user that the
 //     event does not touch are not validated again: they were when written. So the cost
 //     of Apply grows with the update, not with the stored user. Under Strict the
@@ -193,7 +196,10 @@
 // lists the events it went before (Replayed), the changes of the current record (which
 // may be none: a KYC IN_PROGRESS of 10:00 that arrives after the SUCCESSFUL of 10:05 is in
 // the history and leaves the user SUCCESSFUL), and its own transitions at its place. Its
-// cost grows with the events after it, not with the user's history. For distinct
+// cost grows with the events after it, not with the user's history. The events after it
+// are applied again as it is, with the Processor's Config of now (its Level, transition
+// rule, Scorer, and CanChangeUserID, which is asked again of a re-key among them): the
+// current record is what today's rules make of the timeline. For distinct
 // timestamps the final record does not depend on the arrival order. An event names its
 // user by the user's current id (the Processor loads the user by it): an event sent
 // before a re-key and delivered after it must be sent to the new id; in the timeline it
@@ -300,7 +306,7 @@
 // ApplyBatch applies events in input order and reports like Flagright's batch: status
 // SUCCESS, PARTIAL_FAILURE or FAILURE, successful and failed counts, failedRecords with
 // the event id and a reason code (ReasonCode: ID_NOT_FOUND for a missing user, one code
-// per error kind), and each event's own result or error. HTTPStatus maps errors to the
+// per error kind), and each event's own result or error; an empty batch is a SUCCESS. HTTPStatus maps errors to the
 // statuses of Flagright's API. ParseQuery reads the query flags from the raw query and
 // refuses whatever it cannot parse (a ';', a bad %-escape), with no cap on the number of
 // parameters; ParseOptions reads them from url.Values, which has already dropped such
@@ -310,6 +316,26 @@
 //
 // The zero Config is the default: Strict, all transitions allowed, arrival order,
 // version conflicts retried until the context ends, no scorer.
+//
+// # Decisions
+//
+// Where the library departs on purpose from Flagright, or from its own first design:
+//   - a state or KYC change never keeps the old state's reason (step 4; Flagright keeps
+//     it);
+//   - Strict refuses a timestamp more than Config.FutureSkew ahead of the clock
+//     (Flagright accepts any timestamp in range);
+//   - version conflicts are retried until the context ends, not a small bounded number
+//     of times: with a bound, a burst of events for one user from other processes (a
+//     KYC vendor's webhooks) came back as 409 to callers that did nothing wrong;
+//     Config.MaxRetries bounds the retries when it is positive;
+//   - records, history entries and Results are shared, read-only values, not copies: a
+//     copy per load made an event's cost grow with the stored user, and the memory of
+//     a history with the square of its events; Clone what you change
+//     (storetest.Checked catches a write in tests);
+//   - HTTPStatus maps ErrStaleEvent to 409 Conflict, not 500: the event is refused
+//     because of what is stored, as a version conflict is, and nothing failed on the
+//     server;
+//   - an empty batch is a SUCCESS: none of its events failed.
 //
 // # Personal data
 //

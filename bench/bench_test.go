@@ -112,7 +112,9 @@ func benchLibrary(b *testing.B, enc encode) {
 // BenchmarkLibraryApply is BenchmarkLibrary without the store: DecodeEvent, the pure
 // Apply against the stored record, AppendJSON of the user. Its distance to the floor
 // is the cost of the domain logic alone (validation, merge, transitions); the distance
-// from it to BenchmarkLibrary is the store's (copies in and out, the history it keeps).
+// from it to BenchmarkLibrary is the Processor's and the store's (the replay check, the
+// lock, the history entry, the commit, and collecting the garbage of a heap that keeps
+// every event).
 func BenchmarkLibraryApply(b *testing.B) {
 	userDoc, events := load(b)
 	u, err := userevents.DecodeConsumerUser(userDoc)

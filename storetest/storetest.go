@@ -9,8 +9,12 @@
 // to mean anything. Each property runs in its own subtest with a fresh store from
 // newStore, and reports every misbehaviour it sees, not only the first.
 //
-// The package also has FaultyStore, a wrapper that injects errors, for testing code that
-// uses a Store.
+// The package also has, for tests of a Store or of code that uses one: Checked, a wrapper
+// (CheckedStore) that fingerprints every committed record and entry and fails the test
+// when a load returns, or Verify finds, one that somebody changed (they are shared,
+// read-only values); NoLostUpdate, a load of many goroutines on a few hot users, across
+// one or several Processors (processes), that must lose no event with the zero Config;
+// and FaultyStore, a wrapper that injects errors.
 package storetest
 
 import (
