@@ -3,6 +3,7 @@ package userevents
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -558,16 +559,30 @@ func transition(cfg Config, field, from, to string) (*Transition, error) {
 // appendLinks appends the links of add that links lacks, keeping order; it copies links
 // and reports whether it added any.
 func appendLinks(links, add []string) ([]string, bool) {
-	seen := make(map[string]struct{}, len(links)+len(add))
-	for _, l := range links {
-		seen[l] = struct{}{}
+	// What this allocates follows the event (a set of its links when it brings many),
+	// never the stored list, which is only read.
+	var found map[string]bool // add's links: whether stored or added already
+	if len(add) > 8 {
+		found = make(map[string]bool, len(add))
+		for _, l := range add {
+			found[l] = false
+		}
+		for _, l := range links {
+			if _, ok := found[l]; ok {
+				found[l] = true
+			}
+		}
 	}
 	var out []string
-	for _, l := range add {
-		if _, ok := seen[l]; ok {
+	for i, l := range add {
+		if found != nil {
+			if found[l] {
+				continue
+			}
+			found[l] = true
+		} else if slices.Contains(links, l) || slices.Contains(add[:i], l) {
 			continue
 		}
-		seen[l] = struct{}{}
 		if out == nil {
 			out = append(make([]string, 0, len(links)+len(add)), links...)
 		}

@@ -377,6 +377,9 @@ var applyRows = []applyRow{
 	// ---- External links.
 	{name: "links are appended without duplicates, in order", event: event(`"externalLinks":["https://b.example","https://a.example","https://b.example","https://c.example"]`),
 		want: `{"externalLinks":["https://a.example","https://b.example","https://c.example"]}`, changes: []string{"externalLinks"}},
+	{name: "many links (a set of them): duplicates and stored ones once, in order", event: event(`"externalLinks":["https://1","https://2","https://a.example","https://3","https://1","https://4","https://5","https://6","https://7","https://2"]`),
+		want:    `{"externalLinks":["https://a.example","https://1","https://2","https://3","https://4","https://5","https://6","https://7"]}`,
+		changes: []string{"externalLinks"}},
 	{name: "links on a user without links", stored: minimalUser, event: event(`"externalLinks":["https://a.example"]`),
 		want: `{"externalLinks":["https://a.example"]}`, changes: []string{"externalLinks"}},
 	{name: "links already there are no change", event: event(`"externalLinks":["https://a.example"]`),
@@ -593,22 +596,26 @@ func mergePatch(doc, patch any) any {
 }
 
 // TestApplyCostIndependentOfUser checks that Apply allocates nothing proportional to the
-// stored user: a one-field state change costs the same allocations and bytes against a
-// minimal user as against one with every field set and a hundred legal documents. It
-// counts allocations (deterministic), it does not time anything.
+// stored user: each event costs the same allocations and bytes against a minimal user as
+// against one with every field set, a hundred legal documents and 5,000 external links.
+// It counts allocations (deterministic), it does not time anything.
 func TestApplyCostIndependentOfUser(t *testing.T) {
-	ev, err := DecodeEvent([]byte(attrs(`{"userStateDetails":{"state":"BLOCKED"}}`)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	const link = "https://example.com/case/1"
 	fat := fullUser()
 	fat.UserID = "u1"
 	fat.UserStateDetails.UserID, fat.KYCStatusDetails.UserID = nil, nil
 	for i := 0; i < 100; i++ {
 		fat.LegalDocuments = append(fat.LegalDocuments, fat.LegalDocuments[0])
 	}
-	minimal := &ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}
-	cost := func(u *ConsumerUser) (allocs, bytes float64) {
+	for i := len(fat.ExternalLinks); i < 5000; i++ {
+		fat.ExternalLinks = append(fat.ExternalLinks, "https://example.com/link/"+strconv.Itoa(i))
+	}
+	fat.ExternalLinks = append(fat.ExternalLinks, link)
+	minimal := &ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000, ExternalLinks: []string{link}}
+	if size := len(fat.appendJSON(nil)); size < 200000 {
+		t.Fatalf("the fat user is only %d bytes", size)
+	}
+	cost := func(u *ConsumerUser, ev *ConsumerUserEvent) (allocs, bytes float64) {
 		// A record as the Processor creates it, its next snapshot far off: the cost
 		// of a snapshot (a copy of the record's size, once per that many bytes of
 		// events) is measured by the history's memory test.
@@ -627,16 +634,31 @@ func TestApplyCostIndependentOfUser(t *testing.T) {
 		runtime.ReadMemStats(&after)
 		return allocs, float64(after.TotalAlloc-before.TotalAlloc) / 100
 	}
-	minAllocs, minBytes := cost(minimal)
-	fatAllocs, fatBytes := cost(fat)
-	if size := len(fat.appendJSON(nil)); size < 40000 {
-		t.Fatalf("the fat user is only %d bytes", size)
+	tests := []struct {
+		name  string
+		event string
+	}{
+		// One field: the minimal user gets a new userStateDetails, the fat one has one
+		// to copy.
+		{"state change", attrs(`{"userStateDetails":{"state":"BLOCKED"}}`)},
+		// An event's externalLinks, already stored: looked for in the stored list,
+		// which is not copied or indexed.
+		{"external link already stored", event(`"externalLinks":["` + link + `"]`)},
 	}
-	// The minimal user gets a new userStateDetails; the fat one has one to copy. Allow
-	// the difference of one object of any model type.
-	if fatAllocs > minAllocs+2 || fatBytes > minBytes+1024 {
-		t.Errorf("a state change on a %d-byte user: %.0f allocations, %.0f bytes; on a minimal user: %.0f, %.0f",
-			len(fat.appendJSON(nil)), fatAllocs, fatBytes, minAllocs, minBytes)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, err := DecodeEvent([]byte(tt.event))
+			if err != nil {
+				t.Fatal(err)
+			}
+			minAllocs, minBytes := cost(minimal, ev)
+			fatAllocs, fatBytes := cost(fat, ev)
+			// Allow the difference of one object of any model type.
+			if fatAllocs > minAllocs+2 || fatBytes > minBytes+1024 {
+				t.Errorf("on a %d-byte user: %.0f allocations, %.0f bytes; on a minimal user: %.0f, %.0f",
+					len(fat.appendJSON(nil)), fatAllocs, fatBytes, minAllocs, minBytes)
+			}
+		})
 	}
 }
 
