@@ -114,6 +114,12 @@
 //     updatedConsumerUserAttributes.externalLinks), so that the stored user always goes
 //     back through the decoder's default array limit; a list already longer may stay so.
 //
+// At both levels a value built in Go, not decoded, is held to what the decoder accepts,
+// so that a store can read back what it was given: strings are valid UTF-8
+// (invalid_format), and a raw JSON member (a business user's legalEntity, a rule's vars)
+// is one well-formed value, each member of an object once (invalid_json,
+// duplicate_field), and not null when required.
+//
 // At both levels newUserId must differ from userId when ChangeUserID is set, and ids
 // (userId, eventId, newUserId, the legacy userId members) hold no NUL (U+0000;
 // invalid_format): an id is a key, and a key must be storable as text by any database.

@@ -1,6 +1,9 @@
 package userevents
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"math"
 	"net/mail"
 	"strconv"
@@ -195,6 +198,11 @@ func (c *vctx) str(name, s string, r rule) {
 	case s == "" && r&rNonempty != 0:
 		c.fail(name, CodeOutOfRange, "must not be empty")
 		return
+	case !utf8.ValidString(s):
+		// At both levels, as the decoder: a value built in Go may hold any bytes, and
+		// a store that writes JSON or text would read back something else (U+FFFD).
+		c.fail(name, CodeInvalidFormat, "must be valid UTF-8")
+		return
 	case r&rMin4 != 0 && utf8.RuneCountInString(s) < 4:
 		c.fail(name, CodeOutOfRange, "must be at least 4 characters")
 	case r&rId != 0 && strings.IndexByte(s, 0) >= 0:
@@ -235,6 +243,28 @@ func (c *vctx) strs(name string, s []string, r rule) {
 		c.pushIndex(name, i)
 		c.str("", v, r&^rRequired)
 		c.pop()
+	}
+}
+
+// raw checks a raw JSON member: nil is absent (a problem when required); otherwise it
+// must be one JSON value that the decoder reads back, as a Store reads (syntax, UTF-8,
+// each member of an object once; no limits), and not null when required. A value
+// decoded from JSON always is; one built in Go may not be, and a store would then keep a
+// user that no read can return.
+func (c *vctx) raw(name string, raw json.RawMessage, required bool) {
+	switch {
+	case raw == nil:
+		if required {
+			c.fail(name, CodeRequired, "required field is missing")
+		}
+	case required && string(bytes.TrimSpace(raw)) == "null":
+		c.fail(name, CodeRequired, "required field must not be null")
+	default:
+		err := decodeDocument(raw, []DecodeOption{Unlimited()}, func(d *decoder) { d.skip(true) })
+		var ve *ValidationError
+		if errors.As(err, &ve) && len(ve.Fields) > 0 {
+			c.fail(name, ve.Fields[0].Code, "must be one well-formed JSON value, each member of an object once")
+		}
 	}
 }
 

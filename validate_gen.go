@@ -1084,6 +1084,7 @@ func (v *ListMatchedEntity) validate(c *vctx) {
 		v.MatchedValues[i].validate(c)
 		c.pop()
 	}
+	c.raw("settings", v.Settings, false)
 }
 
 func (v *ListContext) validate(c *vctx) {
@@ -1100,9 +1101,7 @@ func (v *ListContext) validate(c *vctx) {
 
 func (v *ExecutedLogicVars) validate(c *vctx) {
 	c.enum("direction", v.Direction != "", v.Direction.Valid(), false, "RuleHitDirection")
-	if v.Value == nil {
-		c.fail("value", CodeRequired, "required field is missing")
-	}
+	c.raw("value", v.Value, true)
 	if v.ListContext != nil {
 		c.push("listContext")
 		v.ListContext.validate(c)
@@ -1189,9 +1188,7 @@ func (v *UserRiskScoreDetails) validate(c *vctx) {
 func (v *BusinessUser) validate(c *vctx) {
 	c.str("userId", v.UserID, rRequired|rId)
 	c.num("createdTimestamp", v.CreatedTimestamp, rRequired|rTs)
-	if v.LegalEntity == nil {
-		c.fail("legalEntity", CodeRequired, "required field is missing")
-	}
+	c.raw("legalEntity", v.LegalEntity, true)
 	if v.ActivatedTimestamp != nil {
 		c.num("activatedTimestamp", *v.ActivatedTimestamp, rTs)
 	}
@@ -1213,6 +1210,10 @@ func (v *BusinessUser) validate(c *vctx) {
 		v.CorporateEntities[i].validate(c)
 		c.pop()
 	}
+	c.raw("shareHolders", v.ShareHolders, false)
+	c.raw("directors", v.Directors, false)
+	c.raw("associatedParties", v.AssociatedParties, false)
+	c.raw("businessPartners", v.BusinessPartners, false)
 	if v.TransactionLimits != nil {
 		c.push("transactionLimits")
 		v.TransactionLimits.validate(c)
@@ -1251,6 +1252,7 @@ func (v *BusinessUser) validate(c *vctx) {
 		v.SavedPaymentDetails[i].validate(c)
 		c.pop()
 	}
+	c.raw("mccDetails", v.MCCDetails, false)
 	for i := range v.Tags {
 		c.pushIndex("tags", i)
 		v.Tags[i].validate(c)

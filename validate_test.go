@@ -1,6 +1,7 @@
 package userevents
 
 import (
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"sort"
@@ -605,5 +606,71 @@ func TestVctxPath(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+}
+
+// TestGoBuiltValues: values built in Go, not decoded, are held to what the decoder
+// accepts, at both levels, so that a Store never keeps what it cannot read back: strings
+// are valid UTF-8, and raw JSON members are one well-formed value (each member of an
+// object once), a required one not null.
+func TestGoBuiltValues(t *testing.T) {
+	str := func(s string) *string { return &s }
+	tests := []struct {
+		name string
+		user func() any // a *ConsumerUser, *BusinessUser or *ConsumerUserEvent
+		want []fe
+	}{
+		// Invalid UTF-8 in a plain string member.
+		{"occupation", func() any { u := fullUser(); u.Occupation = str("caf\xe9"); return u },
+			[]fe{{"occupation", CodeInvalidFormat}}},
+		// In an element of an array, in a nested object.
+		{"tag value", func() any { u := fullUser(); u.Tags[0].Value = "a\xffb"; return u },
+			[]fe{{"tags[0].value", CodeInvalidFormat}}},
+		// In an event's update.
+		{"event first name", func() any {
+			e := fullEvent()
+			e.UpdatedConsumerUserAttributes.UserDetails.v.Name.v.FirstName.v = "\xc3"
+			return e
+		}, []fe{{"updatedConsumerUserAttributes.userDetails.name.firstName", CodeInvalidFormat}}},
+		// A required raw member given as null, or empty, or not JSON.
+		{"legalEntity null", func() any { b := fullBusiness(); b.LegalEntity = json.RawMessage(" null"); return b },
+			[]fe{{"legalEntity", CodeRequired}}},
+		{"legalEntity empty", func() any { b := fullBusiness(); b.LegalEntity = json.RawMessage{}; return b },
+			[]fe{{"legalEntity", CodeInvalidJSON}}},
+		{"legalEntity not JSON", func() any { b := fullBusiness(); b.LegalEntity = json.RawMessage(`{not json`); return b },
+			[]fe{{"legalEntity", CodeInvalidJSON}}},
+		// A member twice, or invalid UTF-8, inside raw JSON.
+		{"directors duplicate member", func() any { b := fullBusiness(); b.Directors = json.RawMessage(`[{"a":1,"a":2}]`); return b },
+			[]fe{{"directors", CodeDuplicateField}}},
+		{"shareHolders invalid UTF-8", func() any { b := fullBusiness(); b.ShareHolders = json.RawMessage("[\"\xff\"]"); return b },
+			[]fe{{"shareHolders", CodeInvalidJSON}}},
+		// An optional raw member may be null, and a value nested past the decoder's
+		// default depth is read back (stores read without limits).
+		{"optional null", func() any { b := fullBusiness(); b.MCCDetails = json.RawMessage(`null`); return b }, nil},
+		{"deep", func() any {
+			b := fullBusiness()
+			b.LegalEntity = json.RawMessage(strings.Repeat(`{"a":`, 300) + "1" + strings.Repeat("}", 300))
+			return b
+		}, nil},
+	}
+	for _, tt := range tests {
+		for _, level := range []Level{Strict, Compatible} {
+			var err error
+			switch v := tt.user().(type) {
+			case *ConsumerUser:
+				err = v.Validate(level)
+			case *BusinessUser:
+				err = v.Validate(level)
+			case *ConsumerUserEvent:
+				err = v.Validate(level)
+			}
+			var got []fe
+			if err != nil {
+				got = problemsOf(t, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s at level %v (-want +got):\n%s", tt.name, level, diff)
+			}
+		}
 	}
 }

@@ -121,7 +121,7 @@ func (g *gen) validateField(f *genFile, fl field, x string, patch bool) {
 		}
 		f.P("}")
 	case kRaw:
-		g.validateRequired(f, fl, x)
+		f.P("c.raw(", name, ", ", x, ", ", fl.rule("required"), ")")
 	case kDecimal:
 		f.P("c.decimal(", name, ", ", x, ")")
 	case kInt, kPtrInt, kBool, kPtrBool:
@@ -131,7 +131,7 @@ func (g *gen) validateField(f *genFile, fl field, x string, patch bool) {
 	}
 }
 
-// validateRequired writes the check that a required array or raw member is present.
+// validateRequired writes the check that a required array member is present.
 func (g *gen) validateRequired(f *genFile, fl field, x string) {
 	if fl.rule("required") {
 		f.P("if ", x, " == nil {")
