@@ -7,6 +7,7 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -439,8 +440,22 @@ func appendRecord(dst []byte, r userevents.Record) []byte {
 	return append(dst, '}')
 }
 
+// decodeRecord reads a record that appendRecord (or json.Marshal of a recordJSON) wrote.
+// The user may nest deeper than encoding/json reads (10,000 levels), so only the
+// members after it go through encoding/json: they are scalars, so the last
+// `,"version":` of the text is the record's own, and the user is what comes before it.
 func decodeRecord(data []byte) (userevents.Record, error) {
 	var j recordJSON[json.RawMessage, json.RawMessage]
+	const consumer, business = `{"consumer":`, `{"business":`
+	if i := bytes.LastIndex(data, []byte(`,"version":`)); i > len(consumer) {
+		user, rest := data[len(consumer):i], append([]byte{'{'}, data[i+1:]...)
+		switch {
+		case bytes.HasPrefix(data, []byte(consumer)):
+			j.Consumer, data = user, rest
+		case bytes.HasPrefix(data, []byte(business)):
+			j.Business, data = user, rest
+		}
+	}
 	if err := json.Unmarshal(data, &j); err != nil {
 		return userevents.Record{}, err
 	}

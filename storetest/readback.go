@@ -145,6 +145,13 @@ func limitCases() []limitCase {
 			b.LegalEntity = nested(500)
 			return userevents.Record{Business: b, Version: 1}
 		}},
+		// Past encoding/json's nesting limit (10,000), which a store must not read with.
+		{name: "user 10,050 levels deep", record: deepUser(10050)},
+		{name: "business user 10,050 levels deep", record: func(id string) userevents.Record {
+			b := business(id)
+			b.LegalEntity = nested(10050)
+			return userevents.Record{Business: b, Version: 1}
+		}},
 		{name: "event 500 levels deep", event: func(e *userevents.StoredEvent) {
 			e.ExecutedRules = []userevents.ExecutedRulesResult{{RuleInstanceID: "r1", RuleName: "n", RuleDescription: "d",
 				RuleAction: userevents.RuleActionFlag, Vars: []userevents.ExecutedLogicVars{{Value: nested(500)}}}}
