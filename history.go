@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 )
 
 // A user's history is the list of its history entries (StoredEvents), one per commit, in
@@ -283,8 +284,12 @@ func (r *replayer) window(window []*StoredEvent) (Record, error) {
 // since scores the displaced events otherwise). In both orders, the created
 // record, which no event dated, counts from the user's createdTimestamp: UserAsOf returns
 // ErrUserNotFound when no user has the id, or when timestamp is before its
-// createdTimestamp. It reads the user's history from its creation.
+// createdTimestamp. A NaN timestamp is refused (a *ValidationError on "timestamp"). It
+// reads the user's history from its creation.
 func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float64) (Record, error) {
+	if math.IsNaN(timestamp) {
+		return Record{}, &ValidationError{Fields: []FieldError{{Path: "timestamp", Code: CodeOutOfRange, Message: "must be a number, not NaN"}}}
+	}
 	rec, err := p.loadUser(ctx, userID)
 	if err != nil {
 		return Record{}, err

@@ -3,6 +3,7 @@ package userevents_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/compliancekit/userevents"
@@ -238,6 +239,12 @@ func TestUserAsOfTimestampOrder(t *testing.T) {
 		}
 		if got := status(t10h05); got != tc.at1005 {
 			t.Errorf("order %v: as of 10:05, %q, want %q", tc.order, got, tc.at1005)
+		}
+		// NaN is no time: refused, not taken for the newest.
+		_, err := p.UserAsOf(ctx, "u1", math.NaN())
+		var ve *userevents.ValidationError
+		if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Path != "timestamp" || ve.Fields[0].Code != userevents.CodeOutOfRange {
+			t.Errorf("order %v: as of NaN: %v, want an out_of_range timestamp", tc.order, err)
 		}
 	}
 }
