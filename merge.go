@@ -305,7 +305,13 @@ func equalRaw(a, b json.RawMessage) bool {
 
 // equalSlice reports whether a and b hold the same elements, nil only equal to nil.
 func equalSlice[S ~[]E, E comparable](a, b S) bool {
-	return (a == nil) == (b == nil) && slices.Equal(a, b)
+	return (a == nil) == (b == nil) && (sameArray(a, b) || slices.Equal(a, b))
+}
+
+// sameArray reports whether a and b are the same elements of the same array: a merge
+// shares the arrays it leaves as they were, and then comparing them costs nothing.
+func sameArray[E any](a, b []E) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }
 
 // equalStructs reports whether a and b hold equal elements, nil only equal to nil; with
@@ -316,6 +322,9 @@ func equalStructs[T any, P interface {
 }](a, b []T, wire bool) bool {
 	if (a == nil) != (b == nil) || len(a) != len(b) {
 		return false
+	}
+	if sameArray(a, b) {
+		return true
 	}
 	for i := range a {
 		if !P(&a[i]).equal(&b[i], wire) {
