@@ -339,32 +339,31 @@ func equalStructs[T any, P interface {
 // objects present on both sides (arrays and other values are compared whole, by their
 // text: the library's encoder writes a value one way only). Only the members that differ
 // are split further, so the cost is about one scan of each document. It serves the
-// changes judged between two whole users (a conversion, a late event under
-// TimestampOrder); documents that do not decode give "".
+// changes judged between a consumer and a business user (a conversion); recordChanges
+// finds the same paths between two users of one type without encoding them. An object
+// that encoding/json refuses (one nested deeper than it goes, or not JSON) is changed
+// whole, at its path ("" for a document).
 func changedPaths(a, b []byte) []string {
 	var out []string
-	if err := diffJSON("", a, b, &out); err != nil {
-		return []string{""}
-	}
+	diffJSON("", a, b, &out)
 	slices.Sort(out)
 	return out
 }
 
-// diffJSON appends to out the paths under path at which x and y differ.
-func diffJSON(path string, x, y []byte, out *[]string) error {
+// diffJSON appends to out the paths under path at which x and y differ; where one of
+// them is an object that encoding/json refuses, path itself.
+func diffJSON(path string, x, y []byte, out *[]string) {
 	if bytes.Equal(x, y) {
-		return nil
+		return
 	}
 	if len(x) == 0 || len(y) == 0 || x[0] != '{' || y[0] != '{' {
 		*out = append(*out, path)
-		return nil
+		return
 	}
 	var mx, my map[string]json.RawMessage
-	if err := json.Unmarshal(x, &mx); err != nil {
-		return err
-	}
-	if err := json.Unmarshal(y, &my); err != nil {
-		return err
+	if json.Unmarshal(x, &mx) != nil || json.Unmarshal(y, &my) != nil {
+		*out = append(*out, path)
+		return
 	}
 	join := func(k string) string {
 		if path == "" {
@@ -375,8 +374,8 @@ func diffJSON(path string, x, y []byte, out *[]string) error {
 	for k, vx := range mx {
 		if vy, ok := my[k]; !ok {
 			*out = append(*out, join(k))
-		} else if err := diffJSON(join(k), vx, vy, out); err != nil {
-			return err
+		} else {
+			diffJSON(join(k), vx, vy, out)
 		}
 	}
 	for k := range my {
@@ -384,5 +383,4 @@ func diffJSON(path string, x, y []byte, out *[]string) error {
 			*out = append(*out, join(k))
 		}
 	}
-	return nil
 }
