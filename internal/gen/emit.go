@@ -65,6 +65,7 @@ var concerns = []concern{
 	{"merge_gen.go", "The merge of a partial update into a stored value (see merge.go).", (*gen).genMerge},
 	{"names_gen.go", "The Unicode NFC normalisation of person names (check:\"name\").", (*gen).genNames},
 	{"equal_gen.go", "Exact and wire equality of the users and what they hold.", (*gen).genEqual},
+	{"diff_gen.go", "The paths at which two values of a type differ, as JSON (see diff.go).", (*gen).genDiff},
 	{"clone_gen.go", "Deep copies.", (*gen).genClone},
 	{"redact_gen.go", "The redacted forms of fmt and log/slog (see redact.go).", (*gen).genRedact},
 }

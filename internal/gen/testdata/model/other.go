@@ -20,10 +20,17 @@ const (
 	rId
 )
 
-// Record holds the user: equal is generated for what it holds.
+// Record holds the user: equal and diff are generated for what it holds. Its other
+// members make them cover every kind of member.
 type Record struct {
 	Consumer *ConsumerUser
 	Version  int64
+	Required *Required
+	Response *Response
+	Nonneg   *Nonneg
+	Ts       *Ts
+	Tsmax    *Tsmax
+	Item     *Item
 }
 
 // check is a hand-written check of ID.
