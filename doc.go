@@ -202,11 +202,12 @@
 // lists the events it went before (Replayed), the changes of the current record (which
 // may be none: a KYC IN_PROGRESS of 10:00 that arrives after the SUCCESSFUL of 10:05 is in
 // the history and leaves the user SUCCESSFUL), and its own transitions at its place. Its
-// cost grows with the events after it, not with the user's history. The events after it
-// are applied again as it is, with the Processor's Config of now (its Level, transition
-// rule, Scorer, and CanChangeUserID, which is asked again of a re-key among them): the
-// current record is what today's rules make of the timeline. For distinct
-// timestamps the final record does not depend on the arrival order. An event names its
+// cost grows with the events after it and what they change, not with the user or its
+// history: the changes are found by walking the two users, past what they share. The
+// events after it are applied again as it is, with the Processor's Config of now (its
+// Level, transition rule, Scorer, and CanChangeUserID, which is asked again of a re-key
+// among them): the current record is what today's rules make of the timeline. For
+// distinct timestamps the final record does not depend on the arrival order. An event names its
 // user by the user's current id (the Processor loads the user by it): an event sent
 // before a re-key and delivered after it must be sent to the new id; in the timeline it
 // still applies at its place. RejectStale refuses late events under either order.

@@ -81,7 +81,7 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 	final.HistoryID = current.HistoryID
 	final.SnapshotDue = snapshotDue(&final, p.cfg.ratio())
 	snap := final
-	changes := changedPaths(recordUserJSON(current), recordUserJSON(final))
+	changes := recordChanges(current, final)
 	if len(changes) == 0 {
 		changes = nil
 	}
