@@ -106,6 +106,7 @@ func sameNumber(a, b float64) bool {
 	return sameFloat(a, b) || !finite(a) && !finite(b)
 }
 
+// finite reports whether f is neither NaN nor infinite.
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // sameNumberPtr is sameNumber of optional numbers: nil is only the same as nil.

@@ -17,6 +17,7 @@ type frozenStore struct {
 	frozen bool
 }
 
+// Commit commits c, or once s is frozen drops it.
 func (s *frozenStore) Commit(ctx context.Context, c userevents.Commit) error {
 	if s.frozen {
 		return nil
