@@ -194,23 +194,24 @@
 // applied goes on top, as under ArrivalOrder and at the same cost. A late one takes
 // effect at its place: the Processor finds the newest committed version whose events all
 // come before it, and applies the late event and the events after it (from their stored
-// entries, with their own flags) on top of that version's record; the result is committed
-// as a new version, with a snapshot (history stays append-only: nothing committed before
-// changes). Every transition along the way is asked of the transition rule in timeline
-// order, and every merged user must be valid: if any later event is refused on top of the
-// late one, the late event is refused with that error and nothing changes. Its Result
-// lists the events it went before (Replayed), the changes of the current record (which
-// may be none: a KYC IN_PROGRESS of 10:00 that arrives after the SUCCESSFUL of 10:05 is in
-// the history and leaves the user SUCCESSFUL), and its own transitions at its place. Its
-// cost grows with the events after it and what they change, not with the user or its
-// history: the changes are found by walking the two users, past what they share. The
-// events after it are applied again as it is, with the Processor's Config of now (its
-// Level, transition rule, Scorer, and CanChangeUserID, which is asked again of a re-key
-// among them): the current record is what today's rules make of the timeline. For
-// distinct timestamps the final record does not depend on the arrival order. An event names its
-// user by the user's current id (the Processor loads the user by it): an event sent
-// before a re-key and delivered after it must be sent to the new id; in the timeline it
-// still applies at its place. RejectStale refuses late events under either order.
+// entries, with their own flags) on top of that version's record; the result is
+// committed as a new version, with a snapshot (history stays append-only: nothing
+// committed before changes). Every transition along the way is asked of the transition
+// rule in timeline order, and every merged user must be valid: if any later event is
+// refused on top of the late one, the late event is refused with that error and nothing
+// changes. Its Result lists the events it went before (Replayed), the changes of the
+// current record (which may be none: a KYC IN_PROGRESS of 10:00 that arrives after the
+// SUCCESSFUL of 10:05 is in the history and leaves the user SUCCESSFUL), and its own
+// transitions at its place. Its cost grows with the events after it and what they
+// change, not with the user or its history: the changes are found by walking the two
+// users, past what they share. The events after it are applied again as it is, with the
+// Processor's Config of now (its Level, transition rule, Scorer, and CanChangeUserID,
+// which is asked again of a re-key among them): the current record is what today's rules
+// make of the timeline. For distinct timestamps the final record does not depend on the
+// arrival order. An event names its user by the user's current id (the Processor loads
+// the user by it): an event sent before a re-key and delivered after it must be sent to
+// the new id; in the timeline it still applies at its place. RejectStale refuses late
+// events under either order.
 //
 // # Stores and the Processor
 //
