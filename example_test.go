@@ -164,3 +164,69 @@ func ExampleProcessor_UserAt() {
 	// kyc-1: version 2, [kycStatusDetails.status], KYC "" -> "IN_PROGRESS"
 	// kyc-2: version 3, [kycStatusDetails.status], KYC "IN_PROGRESS" -> "SUCCESSFUL"
 }
+
+// A batch as POST /batch/events/consumer/user receives it: a record that fails to decode
+// fails alone, in its place; the others apply, in input order.
+func ExampleProcessor_ApplyEventBatch() {
+	ctx := context.Background()
+	p := userevents.NewProcessor(memstore.New(), userevents.Config{})
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		panic(err)
+	}
+	batch, err := userevents.DecodeEventBatch([]byte(`{"batchId": "b1", "data": [
+		{"timestamp": 1700000000000, "userId": "u1", "eventId": "e1", "updatedConsumerUserAttributes": {"userStateDetails": {"state": "ACTIVE"}}},
+		{"timestamp": 1700000001000, "userId": "u1", "eventId": "e2", "colour": "blue"},
+		{"timestamp": 1700000002000, "userId": "nobody", "eventId": "e3"}
+	]}`))
+	if err != nil {
+		panic(err) // only a batch that is not JSON, or breaks a limit of its own
+	}
+	r, err := p.ApplyEventBatch(ctx, batch, userevents.Options{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.BatchID, r.Status, r.Successful, r.Failed)
+	for _, f := range r.FailedRecords {
+		fmt.Println(f.ID, f.ReasonCode)
+	}
+	// Output:
+	// b1 PARTIAL_FAILURE 1 2
+	// e2 INVALID_EVENT
+	// e3 ID_NOT_FOUND
+}
+
+// Under TimestampOrder a late event takes effect at its place in time: the KYC
+// IN_PROGRESS of 10:00 that arrives after the SUCCESSFUL of 10:05 is in the history, and
+// the user stays SUCCESSFUL.
+func ExampleConfig_timestampOrder() {
+	ctx := context.Background()
+	p := userevents.NewProcessor(memstore.New(), userevents.Config{Order: userevents.TimestampOrder})
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		panic(err)
+	}
+	kyc := func(id string, ts float64, status userevents.KYCStatus) *userevents.ConsumerUserEvent {
+		return &userevents.ConsumerUserEvent{Timestamp: ts, UserID: "u1", EventID: id,
+			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+				KYCStatusDetails: userevents.Set(&userevents.KYCStatusDetailsUpdate{Status: userevents.Set(status)})}}
+	}
+	const ten = 1700042400000 // 2023-11-15 10:00 UTC
+	for _, ev := range []*userevents.ConsumerUserEvent{
+		kyc("done", ten+5*60000, userevents.KYCStatusSuccessful),
+		kyc("started", ten, userevents.KYCStatusInProgress), // arrives late
+	} {
+		r, err := p.Apply(ctx, ev, userevents.Options{})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(ev.EventID, "version", r.Record.Version, "changes", r.Changes, "went before", r.Replayed)
+	}
+	now, _ := p.User(ctx, "u1")
+	fmt.Println("now:", now.Consumer.KYCStatusDetails.Status)
+	at1002, _ := p.UserAsOf(ctx, "u1", ten+2*60000)
+	fmt.Println("as of 10:02:", at1002.Consumer.KYCStatusDetails.Status)
+	// Output:
+	// done version 2 changes [kycStatusDetails.status] went before []
+	// started version 3 changes [] went before [done]
+	// now: SUCCESSFUL
+	// as of 10:02: IN_PROGRESS
+}
