@@ -198,9 +198,10 @@ func (c *vctx) str(name, s string, r rule) {
 	case s == "" && r&rNonempty != 0:
 		c.fail(name, CodeOutOfRange, "must not be empty")
 		return
-	case !utf8.ValidString(s):
+	case !c.strict() && !utf8.ValidString(s):
 		// At both levels, as the decoder: a value built in Go may hold any bytes, and
 		// a store that writes JSON or text would read back something else (U+FFFD).
+		// Strict finds it in the same pass as control characters, below.
 		c.fail(name, CodeInvalidFormat, "must be valid UTF-8")
 		return
 	case r&rMin4 != 0 && utf8.RuneCountInString(s) < 4:
@@ -221,10 +222,15 @@ func (c *vctx) str(name, s string, r rule) {
 			}
 		}
 		if r&rId != 0 {
-			if s != "" && !pathSafeID(s) {
-				c.fail(name, CodeInvalidFormat, `must be an id a REST path can carry: not "." or "..", not only white space, no control, format or line-separator characters`)
+			if s != "" && !pathSafeID(s) { // which is valid UTF-8 too
+				c.fail(name, CodeInvalidFormat, `must be an id a REST path can carry: not "." or "..", not only white space, valid UTF-8, no control, format or line-separator characters`)
 			}
-		} else if hasControl(s, r&rText != 0) {
+			return
+		}
+		switch textFault(s, r&rText != 0) {
+		case faultUTF8:
+			c.fail(name, CodeInvalidFormat, "must be valid UTF-8")
+		case faultControl:
 			if r&rText != 0 {
 				c.fail(name, CodeInvalidFormat, "must not contain control characters other than tab and newline")
 			} else {
@@ -268,7 +274,7 @@ func (c *vctx) raw(name string, raw json.RawMessage, required bool) {
 	}
 }
 
-// printableASCII tells the bytes from space to tilde, which hasControl passes over.
+// printableASCII tells the bytes from space to tilde, which textFault passes over.
 var printableASCII = func() (t [256]bool) {
 	for b := ' '; b <= '~'; b++ {
 		t[b] = true
@@ -276,27 +282,40 @@ var printableASCII = func() (t [256]bool) {
 	return t
 }()
 
-// hasControl reports whether s holds a control character (C0, DEL or C1); tab and
-// newline do not count when text is true.
-func hasControl(s string, text bool) bool {
+// fault is what textFault finds wrong with a string.
+type fault uint8
+
+const (
+	faultNone    fault = iota
+	faultControl       // a control character (C0, DEL or C1)
+	faultUTF8          // invalid UTF-8
+)
+
+// textFault reports the first fault of s: a control character, where tab and newline
+// do not count when text is true, or invalid UTF-8 from the first byte beyond ASCII on.
+// Printable ASCII, most of any string, costs one table lookup a byte.
+func textFault(s string, text bool) fault {
 	for i := 0; i < len(s); i++ {
 		b := s[i]
 		if printableASCII[b] {
 			continue
 		}
 		if b >= utf8.RuneSelf {
+			if !utf8.ValidString(s[i:]) {
+				return faultUTF8
+			}
 			for _, r := range s[i:] {
 				if unicode.IsControl(r) && !(text && (r == '\t' || r == '\n')) {
-					return true
+					return faultControl
 				}
 			}
-			return false
+			return faultNone
 		}
 		if (b < 0x20 || b == 0x7f) && !(text && (b == '\t' || b == '\n')) {
-			return true
+			return faultControl
 		}
 	}
-	return false
+	return faultNone
 }
 
 // pathSafeID reports whether id is one that a REST path (GET /events/consumer/user/{eventId})

@@ -512,31 +512,37 @@ func TestCodeSets(t *testing.T) {
 	check("CurrencyCode", currencies, func(s string) bool { return CurrencyCode(s).Valid() })
 }
 
-// TestHasControl checks the control character rule of strings and of text members.
-func TestHasControl(t *testing.T) {
+// TestTextFault checks the control character rule of strings and of text members, and
+// the UTF-8 rule that Strict checks in the same pass.
+func TestTextFault(t *testing.T) {
 	tests := []struct {
 		s          string
-		plain, txt bool // the results for strings and for text
+		plain, txt fault // the results for strings and for text
 	}{
-		{"Ada Lovelace", false, false}, // printable ASCII
-		{"Amélie 🙂", false, false},     // printable beyond ASCII
-		{"a\tb", true, false},          // tab: allowed in text only
-		{"a\nb", true, false},          // newline: allowed in text only
-		{"a\rb", true, true},           // carriage return
-		{"\x00", true, true},           // NUL
-		{"a\x7f", true, true},          // DEL
-		{"é\u0085", true, true},        // C1 after a non-ASCII letter
-		{"\u009f", true, true},         // last C1
-		{"~ \u00a0", false, false},     // tilde, space, no-break space
-		{"\u200b", false, false},       // a format character is not a control
-		{strings.Repeat("x", 100), false, false},
+		{"Ada Lovelace", faultNone, faultNone},  // printable ASCII
+		{"Amélie 🙂", faultNone, faultNone},      // printable beyond ASCII
+		{"a\tb", faultControl, faultNone},       // tab: allowed in text only
+		{"a\nb", faultControl, faultNone},       // newline: allowed in text only
+		{"a\rb", faultControl, faultControl},    // carriage return
+		{"\x00", faultControl, faultControl},    // NUL
+		{"a\x7f", faultControl, faultControl},   // DEL
+		{"é\u0085", faultControl, faultControl}, // C1 after a non-ASCII letter
+		{"\u009f", faultControl, faultControl},  // last C1
+		{"~ \u00a0", faultNone, faultNone},      // tilde, space, no-break space
+		{"\u200b", faultNone, faultNone},        // a format character is not a control
+		{"caf\xe9", faultUTF8, faultUTF8},       // a Latin-1 byte
+		{"é\xff", faultUTF8, faultUTF8},         // invalid after valid UTF-8
+		{"\xed\xa0\x80", faultUTF8, faultUTF8},  // a surrogate's encoding
+		{"\ufffd", faultNone, faultNone},        // U+FFFD itself is valid
+		{"a\tb\xff", faultControl, faultUTF8},   // the first fault counts
+		{strings.Repeat("x", 100), faultNone, faultNone},
 	}
 	for _, tt := range tests {
-		if got := hasControl(tt.s, false); got != tt.plain {
-			t.Errorf("hasControl(%q, false) = %v, want %v", tt.s, got, tt.plain)
+		if got := textFault(tt.s, false); got != tt.plain {
+			t.Errorf("textFault(%q, false) = %v, want %v", tt.s, got, tt.plain)
 		}
-		if got := hasControl(tt.s, true); got != tt.txt {
-			t.Errorf("hasControl(%q, true) = %v, want %v", tt.s, got, tt.txt)
+		if got := textFault(tt.s, true); got != tt.txt {
+			t.Errorf("textFault(%q, true) = %v, want %v", tt.s, got, tt.txt)
 		}
 	}
 }
