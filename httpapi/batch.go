@@ -118,9 +118,14 @@ func (h *handler) postBatch(w *response, r *http.Request, _ string) error {
 	// alone, as a failed record, and the others apply.
 	return post(h, r, userevents.ParseQuery, userevents.DecodeEventBatch, func(batch *userevents.EventBatch, opts userevents.Options) error {
 		res, err := h.p.ApplyEventBatch(r.Context(), batch, opts)
-		if err != nil {
+		if err != nil && r.Context().Err() == nil {
 			return err
 		}
+		// When the request ran out of time (or its client went away) the report says
+		// which events were applied and which were not (CANCELLED): it is the answer,
+		// and the applied ones are recorded, with a little time of their own.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), ReplyTimeout/2)
+		defer cancel()
 		if res.BatchID == "" {
 			res.BatchID = newBatchID()
 		}
@@ -130,7 +135,7 @@ func (h *handler) postBatch(w *response, r *http.Request, _ string) error {
 				ids = append(ids, item.Result.Event.EventID)
 			}
 		}
-		if err := h.batches.Add(r.Context(), res.BatchID, ids); err != nil {
+		if err := h.batches.Add(ctx, res.BatchID, ids); err != nil {
 			// The events are applied; sending the batch again is safe (they are
 			// duplicates).
 			return err

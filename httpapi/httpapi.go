@@ -24,7 +24,11 @@
 // answered 503 at once, with Retry-After, instead of queueing, so that a flood of stalled
 // large bodies pins at most that budget and small requests are still served. At most
 // Config.MaxInFlight requests are decoded and applied at once; the others wait (until
-// their context ends). NewServer adds the timeouts and LimitListener the cap on
+// their context ends). A request's work ends at Config.RequestTimeout (50 s by default),
+// and the handler keeps ReplyTimeout (10 s) after it to answer, moving the connection's
+// write deadline there: every request gets its answer, in JSON, even one that ran out of
+// time (503), and a batch cut short is answered with its report, its events not applied
+// failed as CANCELLED. NewServer adds the timeouts and LimitListener the cap on
 // connections that a server facing a network needs.
 //
 // The API key is compared in constant time (over SHA-256 digests, so its length does not
@@ -70,6 +74,15 @@ type Config struct {
 	// MaxInFlight bounds the requests decoded and applied at once; 0 means
 	// DefaultMaxInFlight.
 	MaxInFlight int
+	// RequestTimeout bounds a request's work, from the end of its headers: waiting among
+	// the requests in flight, decoding and applying (reading the body is bounded by the
+	// server's ReadTimeout, 30 s with NewServer). A request that
+	// runs out of it is answered 503, except a batch, answered with its report: the
+	// events applied by then, and the others failed as CANCELLED (nothing is dropped
+	// without a word). The handler then has ReplyTimeout more to write the answer: it
+	// moves the connection's write deadline there, so the answer goes out whatever the
+	// server's WriteTimeout. 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // Defaults of Config.
@@ -85,6 +98,12 @@ const (
 	// DefaultPageSize is the pageSize of GET /batch/events/consumer/user/{batchId} when
 	// the query has none (Flagright's default).
 	DefaultPageSize = 20
+	// DefaultRequestTimeout is the default Config.RequestTimeout: with ReplyTimeout, the
+	// WriteTimeout of NewServer.
+	DefaultRequestTimeout = WriteTimeout - ReplyTimeout
+	// ReplyTimeout is how long the handler has to answer once a request's work has
+	// ended or run out of time.
+	ReplyTimeout = 10 * time.Second
 )
 
 // DefaultMaxInFlight is the default Config.MaxInFlight: enough to keep a database busy,
@@ -92,6 +111,7 @@ const (
 var DefaultMaxInFlight = max(16, 8*runtime.GOMAXPROCS(0))
 
 type handler struct {
+	timeout  time.Duration
 	key      [sha256.Size]byte
 	p        *userevents.Processor
 	batches  BatchLog
@@ -126,6 +146,10 @@ func New(cfg Config) (http.Handler, error) {
 		n = DefaultMaxInFlight
 	}
 	h.inFlight = make(chan struct{}, n)
+	h.timeout = cfg.RequestTimeout
+	if h.timeout <= 0 {
+		h.timeout = DefaultRequestTimeout
+	}
 	return h, nil
 }
 
@@ -192,6 +216,12 @@ func match(escapedPath string) (matched []route, id string, ok bool) {
 
 func (h *handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// The work ends at the request's deadline, and the answer has ReplyTimeout after it
+	// (a writer without deadlines, such as a test's recorder, has nothing to move).
+	ctx, cancel := context.WithDeadline(r.Context(), start.Add(h.timeout))
+	defer cancel()
+	r = r.WithContext(ctx)
+	_ = http.NewResponseController(rw).SetWriteDeadline(start.Add(h.timeout + ReplyTimeout))
 	w := &response{ResponseWriter: rw}
 	pattern, id := "", ""
 	defer func() {

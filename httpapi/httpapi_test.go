@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -8,10 +9,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/httpapi"
@@ -461,5 +464,124 @@ func TestAccessLog(t *testing.T) {
 		if strings.Contains(buf.String(), pii) {
 			t.Errorf("the log holds %q", pii)
 		}
+	}
+}
+
+// slowStore is a memstore whose commits take delay (or until their context ends).
+type slowStore struct {
+	*memstore.Store
+	delay time.Duration
+}
+
+func (s slowStore) Commit(ctx context.Context, c userevents.Commit) error {
+	select {
+	case <-time.After(s.delay):
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.Store.Commit(ctx, c)
+}
+
+// TestRequestTimeout: a request's work ends at Config.RequestTimeout, and the answer
+// still goes out, as JSON, whatever the server's WriteTimeout: a single event is 503, a
+// batch its report, with the events not applied failed as CANCELLED and the applied ones
+// listed by GET.
+func TestRequestTimeout(t *testing.T) {
+	tests := []struct {
+		name         string
+		delay        time.Duration // of each commit
+		timeout      time.Duration // Config.RequestTimeout
+		writeTimeout time.Duration // the server's
+		events       int           // 1: POST an event; more: a batch
+		status       int
+		cut          bool // some events of the batch are not applied
+	}{
+		// A commit that outlasts the request's time: 503, nothing applied.
+		{"event", 300 * time.Millisecond, 100 * time.Millisecond, 0, 1, http.StatusServiceUnavailable, true},
+		// Ten commits of 40 ms in 150 ms: some applied, the rest reported CANCELLED.
+		{"batch cut short", 40 * time.Millisecond, 150 * time.Millisecond, 0, 10, http.StatusCreated, true},
+		// Work past the server's WriteTimeout (200 ms) but within the request's time:
+		// the handler moves the write deadline, and the whole report arrives.
+		{"batch past WriteTimeout", 60 * time.Millisecond, 2 * time.Second, 200 * time.Millisecond, 6, http.StatusCreated, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := memstore.New()
+			p := userevents.NewProcessor(slowStore{store, tt.delay}, userevents.Config{})
+			setup := userevents.NewProcessor(store, userevents.Config{})
+			if err := setup.CreateConsumerUser(context.Background(), &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+				t.Fatal(err)
+			}
+			h, err := httpapi.New(httpapi.Config{APIKey: key, Processor: p, RequestTimeout: tt.timeout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewUnstartedServer(h)
+			srv.Config.WriteTimeout = tt.writeTimeout
+			srv.Start()
+			defer srv.Close()
+			var events []string
+			for i := range tt.events {
+				events = append(events, fmt.Sprintf(`{"timestamp":1700000000000,"userId":"u1","eventId":"e%d"}`, i))
+			}
+			path, body := "/events/consumer/user", events[0]
+			if tt.events > 1 {
+				path, body = "/batch/events/consumer/user", `{"batchId":"B","data":[`+strings.Join(events, ",")+`]}`
+			}
+			status, header, data := do(t, "POST", srv.URL+path, body)
+			if status != tt.status || header.Get("Content-Type") != "application/json" {
+				t.Fatalf("status %d, %s (%s), want %d, JSON", status, header.Get("Content-Type"), data, tt.status)
+			}
+			if tt.events == 1 {
+				return
+			}
+			var got userevents.BatchResult
+			if err := json.Unmarshal(data, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Successful == 0 || got.Successful+got.Failed != tt.events || len(got.FailedRecords) != got.Failed || (got.Failed > 0) != tt.cut {
+				t.Errorf("report %+v: want some of %d events applied, every other one a failed record, and failures %v", got, tt.events, tt.cut)
+			}
+			for _, f := range got.FailedRecords {
+				if f.ReasonCode != userevents.ReasonCancelled {
+					t.Errorf("failed record %+v, want CANCELLED", f)
+				}
+			}
+			_, _, page := do(t, "GET", srv.URL+"/batch/events/consumer/user/B?pageSize=100", "")
+			var list userevents.EventList
+			if err := json.Unmarshal(page, &list); err != nil || len(list.ConsumerUserEvents) != got.Successful {
+				t.Errorf("GET batch: %d events (%v), want the %d applied", len(list.ConsumerUserEvents), err, got.Successful)
+			}
+		})
+	}
+}
+
+// TestNewServerOptionsStar: "OPTIONS *" reaches the handler through NewServer, and is
+// answered in JSON like any other request the API has no route for.
+func TestNewServerOptionsStar(t *testing.T) {
+	h, err := httpapi.New(httpapi.Config{APIKey: key, Processor: userevents.NewProcessor(memstore.New(), userevents.Config{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config = httpapi.NewServer(h, nil)
+	srv.Start()
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := fmt.Fprintf(conn, "OPTIONS * HTTP/1.1\r\nHost: api\r\nx-api-key: %s\r\n\r\n", key); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body userevents.APIErrorResponse
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != http.StatusNotFound || body.Message == "" {
+		t.Errorf("OPTIONS *: %d, %v, %+v: want a JSON 404", res.StatusCode, err, body)
 	}
 }
