@@ -59,6 +59,16 @@ func (k kind) check(data []byte, level userevents.Level) error {
 	return ev.Validate(level)
 }
 
+// checkLine checks a line of chunk.lines as check does; a nil line, one past maxLine, is
+// too_large.
+func (k kind) checkLine(line []byte, level userevents.Level) error {
+	if line == nil {
+		return &userevents.ValidationError{Fields: []userevents.FieldError{{Code: userevents.CodeTooLarge,
+			Message: "line longer than the document limit of " + strconv.Itoa(maxLine-1) + " bytes"}}}
+	}
+	return k.check(line, level)
+}
+
 // maxLine is the longest line validate reads as a document: one byte past the document
 // limit, so that the decoder reports a longer one as too_large.
 var maxLine = userevents.DefaultLimits().MaxBytes + 1
@@ -199,15 +209,10 @@ func validateLines(ctx context.Context, label string, r *bufio.Reader, k kind, l
 		wg.Go(func() {
 			for c := range jobs {
 				for i, line := range c.lines {
-					var err error
-					if line == nil {
-						err = &userevents.ValidationError{Fields: []userevents.FieldError{{Code: userevents.CodeTooLarge,
-							Message: "line longer than the document limit of " + strconv.Itoa(maxLine-1) + " bytes"}}}
-					} else if len(bytes.TrimSpace(line)) == 0 {
+					if line != nil && len(bytes.TrimSpace(line)) == 0 {
 						continue
-					} else {
-						err = k.check(line, level)
 					}
+					err := k.checkLine(line, level)
 					c.docs++
 					if err != nil {
 						c.bad++
