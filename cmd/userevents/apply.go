@@ -295,9 +295,9 @@ func idOf(u *userevents.BusinessUser) string {
 	return u.UserID
 }
 
-// eachLine calls f with each non-blank line of the file and its number, and advances
-// bar by the bytes read. A line over the document limit is passed cut at the limit, so
-// that its decoding fails with too_large.
+// eachLine calls f with each non-blank line of the file, without its terminator, and its
+// number, and advances bar by the bytes read. A line over the document limit is passed
+// cut at one byte past the limit, so that its decoding fails with too_large.
 func eachLine(ctx context.Context, name string, bar *progressbar.ProgressBar, f func(line int, data []byte)) error {
 	file, err := os.Open(name)
 	if err != nil {
@@ -310,20 +310,9 @@ func eachLine(ctx context.Context, name string, bar *progressbar.ProgressBar, f 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		buf = buf[:0]
+		var read int
 		var err error
-		read := 0
-		for {
-			var part []byte
-			part, err = r.ReadSlice('\n')
-			read += len(part)
-			if len(buf) < maxLine {
-				buf = append(buf, part[:min(len(part), maxLine-len(buf))]...)
-			}
-			if !errors.Is(err, bufio.ErrBufferFull) {
-				break
-			}
-		}
+		buf, read, _, err = readLine(r, buf[:0], maxLine)
 		if bar != nil {
 			bar.Add(read)
 		}

@@ -69,8 +69,9 @@ func (k kind) checkLine(line []byte, level userevents.Level) error {
 	return k.check(line, level)
 }
 
-// maxLine is the longest line validate reads as a document: one byte past the document
-// limit, so that the decoder reports a longer one as too_large.
+// maxLine is the longest line, without its terminator, that validate and apply read as a
+// document: one byte past the document limit, so that the decoder reports a longer one
+// as too_large.
 var maxLine = userevents.DefaultLimits().MaxBytes + 1
 
 func validate(ctx context.Context, args []string, e env) int {
@@ -265,6 +266,10 @@ func readChunks(ctx context.Context, r *bufio.Reader, send func(*chunk)) error {
 					break
 				}
 			}
+			if end == s {
+				c.lines = append(c.lines, []byte{}) // blank, not nil: nil is too long
+				continue
+			}
 			c.lines = append(c.lines, c.data[s:end])
 		}
 		send(c)
@@ -276,26 +281,16 @@ func readChunks(ctx context.Context, r *bufio.Reader, send func(*chunk)) error {
 			return err
 		}
 		start := len(c.data)
-		long := false
+		var n int
+		var long bool
 		var err error
-		for {
-			var part []byte
-			part, err = r.ReadSlice('\n')
-			if len(c.data)-start+len(part) > maxLine {
-				long = true
-				c.data = c.data[:start]
-			} else if !long {
-				c.data = append(c.data, part...)
-			}
-			if !errors.Is(err, bufio.ErrBufferFull) {
-				break
-			}
-		}
+		c.data, n, long, err = readLine(r, c.data, maxLine)
 		if err != nil && err != io.EOF {
 			return err
 		}
-		if len(c.data) > start || long {
+		if n > 0 {
 			if long {
+				c.data = c.data[:start]
 				starts = append(starts, -1)
 			} else {
 				starts = append(starts, start)
@@ -312,6 +307,38 @@ func readChunks(ctx context.Context, r *bufio.Reader, send func(*chunk)) error {
 			flush()
 		}
 	}
+}
+
+// readLine appends the next line of r to buf without its terminator, "\n" or "\r\n", so
+// that a line is held to limit as a document alone is, and returns buf, the bytes it read
+// from r (0: none left) and whether the line was longer than limit. A longer line is
+// appended cut to limit bytes: no more than limit+2 bytes of a line are held in memory.
+// err is nil when the line ended with "\n", io.EOF at the end of r.
+func readLine(r *bufio.Reader, buf []byte, limit int) (_ []byte, n int, long bool, err error) {
+	start := len(buf)
+	keep := limit + len("\r\n") // what a line of limit bytes and its terminator take
+	for {
+		var part []byte
+		part, err = r.ReadSlice('\n')
+		n += len(part)
+		if room := keep - (len(buf) - start); room < len(part) {
+			long = true
+			part = part[:room]
+		}
+		buf = append(buf, part...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			break
+		}
+	}
+	if err == nil && !long {
+		buf = bytes.TrimSuffix(buf, []byte("\n"))
+		buf = bytes.TrimSuffix(buf, []byte("\r"))
+	}
+	if len(buf)-start > limit {
+		long = true
+		buf = buf[:start+limit]
+	}
+	return buf, n, long, err
 }
 
 // appendProblems appends "label:line: path: message (code)" for each problem of err.
