@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,5 +180,55 @@ func checkCommands(t *testing.T, content string, want []lineResult) {
 	}
 	if diff := cmp.Diff(wantRefused, refused); diff != "" {
 		t.Errorf("apply: refused lines (-want +got):\n%s", diff)
+	}
+}
+
+// TestReadLine reads lines with readLine into one buffer, as readChunks does: each line
+// is appended without its terminator, and only its own.
+func TestReadLine(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		want    []string // the lines; "!" + the line cut: too long
+	}{
+		// LF and CRLF lines, the last without a terminator.
+		{"terminators", "a\nb\r\nc", []string{"a", "b", "c"}},
+		// A CR that is not before the LF stays; a blank line after it takes nothing
+		// from it.
+		{"lone CR", "a\r\r\n\nb\r", []string{"a\r", "", "b\r"}},
+		// Lines of the limit (4 here) with each terminator, and past it.
+		{"limit", "abcd\nabcd\r\nabcde\r\nabcdefgh\n", []string{"abcd", "abcd", "!abcd", "!abcd"}},
+		// Nothing: no line.
+		{"empty", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := bufio.NewReaderSize(strings.NewReader(tt.content), 16)
+			var buf []byte
+			var got []string
+			for {
+				start := len(buf)
+				var n int
+				var long bool
+				var err error
+				buf, n, long, err = readLine(r, buf, 4)
+				if n > 0 {
+					line := string(buf[start:])
+					if long {
+						line = "!" + line
+					}
+					got = append(got, line)
+				}
+				if err != nil {
+					if !errors.Is(err, io.EOF) {
+						t.Fatal(err)
+					}
+					break
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("lines (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

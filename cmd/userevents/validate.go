@@ -331,8 +331,8 @@ func readLine(r *bufio.Reader, buf []byte, limit int) (_ []byte, n int, long boo
 		}
 	}
 	if err == nil && !long {
-		buf = bytes.TrimSuffix(buf, []byte("\n"))
-		buf = bytes.TrimSuffix(buf, []byte("\r"))
+		line := bytes.TrimSuffix(buf[start:], []byte("\n"))
+		buf = buf[:start+len(bytes.TrimSuffix(line, []byte("\r")))]
 	}
 	if len(buf)-start > limit {
 		long = true
