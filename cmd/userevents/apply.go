@@ -22,11 +22,13 @@ import (
 const applyUsage = `usage: userevents apply --store memory|postgres://... [--level strict|compatible] [--report FILE] [--workers N] FILE...
 
 Applies NDJSON files to a store. Each line is a consumer user, a business user (it has
-legalEntity) or an event (it has timestamp). The users of every file are created first,
-then the events apply in file order (the events of one user in their order; different
-users in parallel). Running it again on the same files is safe: a user that exists is
-left as it is ("already present"), and an event whose eventId is stored is a duplicate,
-so an interrupted run is resumed by running it again (give events ids for that).
+legalEntity) or an event (it has timestamp), of at most 1 MiB without the "\n" or "\r\n"
+that ends it; a UTF-8 byte order mark at the start of a file is skipped. The users of
+every file are created first, then the events apply in file order (the events of one
+user in their order; different users in parallel). Running it again on the same files
+is safe: a user that exists is left as it is ("already present"), and an event whose
+eventId is stored is a duplicate, so an interrupted run is resumed by running it again
+(give events ids for that).
 
 It prints a summary (created, applied, duplicates, refused by reason code) and writes
 each refused line to the report file as a JSON line {file, line, id, reasonCode,
@@ -305,6 +307,13 @@ func eachLine(ctx context.Context, name string, bar *progressbar.ProgressBar, f 
 	}
 	defer file.Close()
 	r := bufio.NewReaderSize(file, 64<<10)
+	skipped, err := skipBOM(r)
+	if err != nil {
+		return err
+	}
+	if bar != nil && skipped {
+		bar.Add(len(utf8BOM))
+	}
 	var buf []byte
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {

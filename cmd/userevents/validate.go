@@ -83,7 +83,9 @@ func validate(ctx context.Context, args []string, e env) int {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: userevents validate [--level strict|compatible] [--kind event|consumer-user|business-user] FILE...   (- = stdin)\n\n"+
 			"A file is NDJSON (one document per line) when its first non-blank line is a whole JSON value,\n"+
-			"and one JSON document otherwise. Every problem is printed as file:line: path: message (code).\n\n")
+			"and one JSON document otherwise. A UTF-8 byte order mark at the start of a file is skipped.\n"+
+			"A document is at most 1 MiB; the \"\\n\" or \"\\r\\n\" ending an NDJSON line does not count.\n"+
+			"Every problem is printed as file:line: path: message (code).\n\n")
 		fs.PrintDefaults()
 	}
 	if code, ok := parseFlags(fs, args); !ok {
@@ -129,6 +131,9 @@ func validate(ctx context.Context, args []string, e env) int {
 // their problems to out. It returns how many documents it read and how many had problems.
 func validateStream(ctx context.Context, label string, r io.Reader, k kind, level userevents.Level, out io.Writer) (docs, bad int, err error) {
 	br := bufio.NewReaderSize(r, 64<<10)
+	if _, err := skipBOM(br); err != nil {
+		return 0, 0, err
+	}
 	nd, err := sniffNDJSON(br)
 	if err != nil {
 		return 0, 0, err
@@ -137,6 +142,25 @@ func validateStream(ctx context.Context, label string, r io.Reader, k kind, leve
 		return validateWhole(label, br, k, level, out)
 	}
 	return validateLines(ctx, label, br, k, level, out)
+}
+
+// utf8BOM is the UTF-8 byte order mark.
+const utf8BOM = "\xef\xbb\xbf"
+
+// skipBOM discards a UTF-8 byte order mark at the start of r, and reports whether there
+// was one. It is the rule of validate and apply: a BOM at the start of a file is an
+// encoding mark, not JSON, skipped in NDJSON and single-document files alike; anywhere
+// else it is a JSON error.
+func skipBOM(r *bufio.Reader) (bool, error) {
+	head, err := r.Peek(len(utf8BOM))
+	if err != nil && err != io.EOF {
+		return false, err
+	}
+	if string(head) != utf8BOM {
+		return false, nil
+	}
+	_, err = r.Discard(len(utf8BOM))
+	return true, err
 }
 
 // sniffNDJSON reports whether the first non-blank line of r is a whole JSON value, without
