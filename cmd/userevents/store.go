@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/compliancekit/userevents"
@@ -53,60 +54,140 @@ func openStore(ctx context.Context, spec string) (*stores, error) {
 }
 
 // pgBatches is the server's BatchLog in PostgreSQL, beside pgstore's tables: batches are
-// kept in the database, not in the server's memory.
+// kept in the database, not in the server's memory. Each batch row holds the number of
+// its ids, and each id its position in the batch (1, 2, ... in the order first added), so
+// that a page reads its own ids by index, whatever the size of the batch.
 type pgBatches struct{ pool *pgxpool.Pool }
 
+// batchSchema is the schema of pgBatches. seq, the order of insertion across batches,
+// is kept from the first schema; pages read pos.
 const batchSchema = `
 CREATE TABLE IF NOT EXISTS userevents_batches (
-	batch_id text PRIMARY KEY
+	batch_id    text PRIMARY KEY,
+	event_count bigint NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS userevents_batch_events (
 	batch_id text NOT NULL REFERENCES userevents_batches (batch_id),
 	seq      bigint GENERATED ALWAYS AS IDENTITY,
 	event_id text NOT NULL,
-	PRIMARY KEY (batch_id, event_id)
+	pos      bigint NOT NULL,
+	PRIMARY KEY (batch_id, event_id),
+	CONSTRAINT userevents_batch_events_pos UNIQUE (batch_id, pos)
 );
-CREATE INDEX IF NOT EXISTS userevents_batch_events_seq ON userevents_batch_events (batch_id, seq);
 `
 
-func (b *pgBatches) migrate(ctx context.Context) error {
-	_, err := b.pool.Exec(ctx, batchSchema)
-	return err
-}
+// batchUpgrade brings tables made by the first schema, without event_count and pos, to
+// batchSchema: the ids of each batch are numbered in their seq order, each batch counted.
+const batchUpgrade = `
+ALTER TABLE userevents_batches ADD COLUMN event_count bigint NOT NULL DEFAULT 0;
+ALTER TABLE userevents_batch_events ADD COLUMN pos bigint;
+UPDATE userevents_batch_events e SET pos = r.pos
+	FROM (SELECT batch_id, event_id, row_number() OVER (PARTITION BY batch_id ORDER BY seq) AS pos
+		FROM userevents_batch_events) r
+	WHERE e.batch_id = r.batch_id AND e.event_id = r.event_id;
+UPDATE userevents_batches b SET event_count = c.n
+	FROM (SELECT batch_id, count(*) AS n FROM userevents_batch_events GROUP BY batch_id) c
+	WHERE b.batch_id = c.batch_id;
+ALTER TABLE userevents_batch_events ALTER COLUMN pos SET NOT NULL;
+ALTER TABLE userevents_batch_events ADD CONSTRAINT userevents_batch_events_pos UNIQUE (batch_id, pos);
+DROP INDEX IF EXISTS userevents_batch_events_seq;
+`
 
-// Add implements httpapi.BatchLog: one statement per table, ids in order, those already
-// recorded skipped.
-func (b *pgBatches) Add(ctx context.Context, batchID string, eventIDs []string) error {
+// migrate creates the tables of pgBatches, or upgrades those of the first schema, in one
+// transaction, one process at a time.
+func (b *pgBatches) migrate(ctx context.Context) error {
 	return pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO userevents_batches (batch_id) VALUES ($1) ON CONFLICT DO NOTHING`, batchID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7271501321)`); err != nil {
 			return err
 		}
-		if len(eventIDs) == 0 {
-			return nil
+		if _, err := tx.Exec(ctx, batchSchema); err != nil {
+			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO userevents_batch_events (batch_id, event_id)
-			SELECT $1, id FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n
-			ON CONFLICT DO NOTHING`, batchID, eventIDs)
+		var old bool
+		err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM pg_attribute
+			WHERE attrelid = 'userevents_batch_events'::regclass AND attname = 'pos' AND NOT attisdropped)`).Scan(&old)
+		if err != nil || !old {
+			return err
+		}
+		_, err = tx.Exec(ctx, batchUpgrade)
 		return err
 	})
 }
 
-// Page implements httpapi.BatchLog.
+// batchAddSQL adds the ids $2 to batch $1, which has $3 ids: those not in the batch yet,
+// each once, numbered from $3+1 in the order of $2; and counts them in the batch row.
+const batchAddSQL = `
+WITH new AS (
+	SELECT t.id, min(t.n) AS n FROM unnest($2::text[]) WITH ORDINALITY AS t(id, n)
+	WHERE NOT EXISTS (SELECT 1 FROM userevents_batch_events e WHERE e.batch_id = $1 AND e.event_id = t.id)
+	GROUP BY t.id
+), added AS (
+	INSERT INTO userevents_batch_events (batch_id, event_id, pos)
+	SELECT $1, id, $3 + row_number() OVER (ORDER BY n) FROM new
+	RETURNING 1
+)
+UPDATE userevents_batches SET event_count = event_count + (SELECT count(*) FROM added) WHERE batch_id = $1`
+
+// Add implements httpapi.BatchLog. The batch row is written first: it is the lock that
+// makes the adds to one batch take their turns, so that positions are neither repeated
+// nor skipped, and it gives the count that the new positions follow.
+func (b *pgBatches) Add(ctx context.Context, batchID string, eventIDs []string) error {
+	return pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
+		// DO UPDATE (not DO NOTHING) locks an existing row, waiting for the adds before,
+		// and returns its count as they left it.
+		var count int64
+		err := tx.QueryRow(ctx, `INSERT INTO userevents_batches AS b (batch_id) VALUES ($1)
+			ON CONFLICT (batch_id) DO UPDATE SET batch_id = b.batch_id RETURNING b.event_count`, batchID).Scan(&count)
+		if err != nil || len(eventIDs) == 0 {
+			return err
+		}
+		_, err = tx.Exec(ctx, batchAddSQL, batchID, eventIDs, count)
+		return err
+	})
+}
+
+// batchPageSQL reads the ids of batch $1 at positions after $2 up to $3, with the
+// batch's count (one row with a NULL id when there are none); no row: no such batch.
+const batchPageSQL = `
+SELECT b.event_count, e.event_id FROM userevents_batches b
+LEFT JOIN LATERAL (
+	SELECT event_id, pos FROM userevents_batch_events
+	WHERE batch_id = b.batch_id AND pos > $2 AND pos <= $3
+) e ON true
+WHERE b.batch_id = $1
+ORDER BY e.pos`
+
+// Page implements httpapi.BatchLog: one statement, which reads the batch row and the
+// page's ids by position, so that its cost is the page's, not the batch's.
 func (b *pgBatches) Page(ctx context.Context, batchID string, offset, limit int) ([]string, int, error) {
-	var total int
-	err := b.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM userevents_batch_events WHERE batch_id = $1)
-		FROM userevents_batches WHERE batch_id = $1`, batchID).Scan(&total)
-	if errors.Is(err, pgx.ErrNoRows) {
+	first := int64(max(offset, 0))
+	last := first + int64(max(limit, 0))
+	if last < first {
+		last = math.MaxInt64 // past any batch
+	}
+	rows, err := b.pool.Query(ctx, batchPageSQL, batchID, first, last)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	found := false
+	var total int64
+	ids := []string{} // not nil, as before: an empty page is an empty list
+	for rows.Next() {
+		var id *string
+		if err := rows.Scan(&total, &id); err != nil {
+			return nil, 0, err
+		}
+		found = true
+		if id != nil {
+			ids = append(ids, *id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if !found {
 		return nil, 0, httpapi.ErrBatchNotFound
 	}
-	if err != nil {
-		return nil, 0, err
-	}
-	rows, err := b.pool.Query(ctx, `SELECT event_id FROM userevents_batch_events WHERE batch_id = $1
-		ORDER BY seq OFFSET $2 LIMIT $3`, batchID, offset, limit)
-	if err != nil {
-		return nil, 0, err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return ids, total, err
+	return ids, int(total), nil
 }
