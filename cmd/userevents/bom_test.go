@@ -23,25 +23,21 @@ func TestBOM(t *testing.T) {
 		data, _ := json.Marshal(map[string]any{"timestamp": ts, "userId": "u", "eventId": id})
 		return string(data)
 	}
-	type refused struct {
-		Line       int
-		ReasonCode string
-	}
 	tests := []struct {
 		name     string
 		kind     kind
 		content  string
-		problems []problem // validate's, with File left out
-		docs     int       // the documents validate counts
-		summary  string    // apply's first two summary lines; "": apply is not run
-		refused  []refused // apply's report
+		problems []problem     // validate's, with File left out
+		docs     int           // the documents validate counts
+		summary  string        // apply's first two summary lines; "": apply is not run
+		refused  []refusedLine // apply's report
 	}{
 		// NDJSON after a BOM: every line is checked (line 3's timestamp is out of range).
 		{name: "ndjson", kind: kindEvent,
 			content:  bom + ev("e1", 1700000001000) + "\n" + ev("e2", 1700000002000) + "\n" + ev("e3", 1) + "\n",
 			problems: []problem{{Line: 3, Path: "timestamp", Code: userevents.CodeOutOfRange}}, docs: 3,
 			summary: "users: 1 created, 0 already present\nevents: 2 applied, 0 duplicates\n",
-			refused: []refused{{3, userevents.ReasonInvalid}}},
+			refused: []refusedLine{{3, userevents.ReasonInvalid}}},
 		// NDJSON after a BOM, with CRLF lines.
 		{name: "ndjson crlf", kind: kindEvent,
 			content: bom + ev("e1", 1700000001000) + "\r\n" + ev("e2", 1700000002000) + "\r\n", docs: 2,
@@ -66,7 +62,7 @@ func TestBOM(t *testing.T) {
 			content:  ev("e1", 1700000001000) + "\n" + bom + ev("e2", 1700000002000) + "\n",
 			problems: []problem{{Line: 2, Path: "(document)", Code: userevents.CodeInvalidJSON}}, docs: 2,
 			summary: "users: 1 created, 0 already present\nevents: 1 applied, 0 duplicates\n",
-			refused: []refused{{2, userevents.ReasonInvalid}}},
+			refused: []refusedLine{{2, userevents.ReasonInvalid}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,28 +84,33 @@ func TestBOM(t *testing.T) {
 			if tt.summary == "" {
 				return
 			}
-			users := filepath.Join(dir, "users.ndjson")
-			os.WriteFile(users, []byte(`{"userId":"u","createdTimestamp":1700000000000}`+"\n"), 0o600)
-			report := filepath.Join(dir, "refused.ndjson")
-			_, out, stderr = runIn(context.Background(), "", nil, "apply", "--store", "memory", "--report", report, users, file)
-			if !strings.HasPrefix(out, tt.summary) {
-				t.Errorf("apply: summary %q, want it to start %q (%s)", out, tt.summary, stderr)
-			}
-			var got []refused
-			data, _ := os.ReadFile(report)
-			for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-				var r refusal
-				if line == "" {
-					continue
-				}
-				if err := json.Unmarshal([]byte(line), &r); err != nil {
-					t.Fatalf("apply: report line %q: %v", line, err)
-				}
-				got = append(got, refused{r.Line, r.ReasonCode})
-			}
-			if diff := cmp.Diff(tt.refused, got); diff != "" {
-				t.Errorf("apply: refused lines (-want +got):\n%s", diff)
-			}
+			checkApply(t, dir, file, tt.summary, tt.refused)
 		})
+	}
+}
+
+// refusedLine is a line of apply's report, its file and message left out.
+type refusedLine struct {
+	Line       int
+	ReasonCode string
+}
+
+// checkApply applies a file creating user u and file (in dir) on the memory store, and
+// compares the start of the summary and the refused lines of file with want.
+func checkApply(t *testing.T, dir, file, summary string, want []refusedLine) {
+	t.Helper()
+	users := filepath.Join(dir, "users.ndjson")
+	os.WriteFile(users, []byte(`{"userId":"u","createdTimestamp":1700000000000}`+"\n"), 0o600)
+	report := filepath.Join(dir, "refused.ndjson")
+	_, out, stderr := runIn(context.Background(), "", nil, "apply", "--store", "memory", "--report", report, users, file)
+	if !strings.HasPrefix(out, summary) {
+		t.Errorf("apply: summary %q, want it to start %q (%s)", out, summary, stderr)
+	}
+	var got []refusedLine
+	for _, r := range readReport(t, report) {
+		got = append(got, refusedLine{r.Line, r.ReasonCode})
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("apply: refused lines (-want +got):\n%s", diff)
 	}
 }

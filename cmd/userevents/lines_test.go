@@ -162,22 +162,7 @@ func checkCommands(t *testing.T, content string, want []lineResult) {
 	if code != wantCode {
 		t.Errorf("apply: exit code %d, want %d (%s)", code, wantCode, stderr)
 	}
-	var refused []refusal
-	data, err := os.ReadFile(report)
-	if err != nil {
-		t.Fatalf("apply: %v (%s)", err, stderr)
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		var r refusal
-		if line == "" {
-			continue
-		}
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("apply: report line %q: %v", line, err)
-		}
-		r.Error = "" // the message text is not compared
-		refused = append(refused, r)
-	}
+	refused := readReport(t, report)
 	if diff := cmp.Diff(wantRefused, refused); diff != "" {
 		t.Errorf("apply: refused lines (-want +got):\n%s", diff)
 	}
@@ -231,4 +216,26 @@ func TestReadLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readReport reads the report file of apply, its messages left out (not compared).
+func readReport(t *testing.T, report string) []refusal {
+	t.Helper()
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	var refused []refusal
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if line == "" {
+			continue
+		}
+		var r refusal
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("apply: report line %q: %v", line, err)
+		}
+		r.Error = ""
+		refused = append(refused, r)
+	}
+	return refused
 }
