@@ -254,7 +254,8 @@ func yieldRows(rows pgx.Rows, yield func(*userevents.StoredEvent, error) bool) (
 // transaction of its own: a data-modifying CTE writes the user's row, conditionally
 // (an update on the version; an insert for version 0; a delete at the version and an
 // insert for a re-key), and the history entry is inserted from the CTE's rows, so it is
-// written only when the user's row was. Unique violations become ErrUserExists and
+// written only when the user's row was; an update keeps the row's document when the user
+// is the one it holds (keepsDocument). Unique violations become ErrUserExists and
 // ErrEventIDConflict (the whole statement then writes nothing), and no row written
 // ErrVersionConflict (or ErrUserExists for a creation).
 func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
@@ -278,7 +279,11 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	bp := buffers.Get().(*[]byte)
 	defer putBuffer(bp)
 	buf := (*bp)[:0]
-	userType, buf := appendUser(buf, c.Record)
+	keep := s.keepsDocument(c)
+	userType := typeOf(c.Record)
+	if keep == nil {
+		_, buf = appendUser(buf, c.Record)
+	}
 	docEnd := len(buf)
 	var eventID *string
 	userID := newID
@@ -292,6 +297,9 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	}
 	*bp = buf
 	doc, event, snapshot := buf[:docEnd], buf[docEnd:eventEnd], buf[eventEnd:]
+	if keep != nil {
+		doc = nil
+	}
 	if e.EventID == "" {
 		event = nil
 	}
@@ -308,10 +316,13 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		sql = `WITH u AS (` + insertUser + ` VALUES ($9, $10, $11, $12, $13, $14, $15, $16, $17::json)
 			ON CONFLICT (user_id) DO NOTHING RETURNING 1) ` + insertEntry
 	case newID == c.UserID:
+		// With $19, the xmin of the row the stored user was read from or written as, the
+		// document is kept (see keepsDocument): the row must still be that one.
 		sql = `WITH u AS (UPDATE userevents_users SET version = $10, user_type = $11, kyc_risk_level_locked = $12,
-			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16, doc = $17::json
-			WHERE user_id = $9 AND version = $18 AND history_id = $15 RETURNING 1) ` + insertEntry
-		args = append(args, c.ExpectedVersion)
+			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16,
+			doc = CASE WHEN $19::xid IS NULL THEN $17::json ELSE doc END
+			WHERE user_id = $9 AND version = $18 AND history_id = $15 AND ($19::xid IS NULL OR xmin = $19::xid) RETURNING 1) ` + insertEntry
+		args = append(args, c.ExpectedVersion, keep)
 	default: // a re-key: delete the old row at the expected version, insert the new one
 		sql = `WITH u AS (DELETE FROM userevents_users WHERE user_id = $19 AND version = $18 AND history_id = $15 RETURNING 1),
 			n AS (` + insertUser + ` SELECT $9, $10, $11, $12, $13, $14, $15, $16, $17::json FROM u) ` + insertEntry
@@ -372,6 +383,31 @@ func decodeUser(userType string, doc []byte) (c *userevents.ConsumerUser, b *use
 		err = fmt.Errorf("unknown user type %q", userType)
 	}
 	return c, b, err
+}
+
+// keepsDocument returns, when the commit leaves the user's document as it is, the xmin of
+// the row that holds it, else nil. Records are shared, read-only values, and Apply
+// keeps the stored user itself when an event changes nothing of it (a state sent again,
+// a lock flag alone): then the cached record at the expected version holds the very
+// user the commit writes, and the update keeps the row's document (PostgreSQL then
+// keeps its TOAST data too) instead of writing 15 KB again. The update checks that the
+// row is still the one cached (its xmin); if it is not, the commit is refused as a
+// version conflict, and the Processor's reload reads the row again.
+func (s *Store) keepsDocument(c userevents.Commit) *uint32 {
+	cur, xmin, ok := s.cache.get(c.UserID)
+	if !ok || c.ExpectedVersion == 0 || cur.Version != c.ExpectedVersion || cur.HistoryID != c.Record.HistoryID ||
+		cur.Consumer != c.Record.Consumer || cur.Business != c.Record.Business || c.Record.UserID() != c.UserID {
+		return nil
+	}
+	return &xmin
+}
+
+// typeOf returns the user type of r as the user_type column holds it.
+func typeOf(r userevents.Record) string {
+	if r.Consumer != nil {
+		return typeConsumer
+	}
+	return typeBusiness
 }
 
 // appendUser appends the user of r with the library's encoder and returns its type.

@@ -43,9 +43,10 @@ CREATE INDEX IF NOT EXISTS userevents_history_snapshots ON userevents_history (h
 -- The entries of a history in event time.
 CREATE INDEX IF NOT EXISTS userevents_history_time ON userevents_history (history_id, timestamp, version);
 
--- The user's document is rewritten by every commit: lz4 compresses it (TOAST) several
--- times faster than the default pglz, for about as many bytes (docs/BENCHMARKS.md, issue
--- 15). Servers built without lz4, or before PostgreSQL 14, keep the default.
+-- The user's document is rewritten by every commit that changes the user: lz4 compresses
+-- it (TOAST) several times faster than the default pglz, for about as many bytes
+-- (docs/BENCHMARKS.md, issue 15). Servers built without lz4, or before PostgreSQL 14,
+-- keep the default.
 DO $$
 BEGIN
     EXECUTE 'ALTER TABLE userevents_users ALTER COLUMN doc SET COMPRESSION lz4';
