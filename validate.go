@@ -198,10 +198,22 @@ func (c *vctx) str(name, s string, r rule) {
 	case s == "" && r&rNonempty != 0:
 		c.fail(name, CodeOutOfRange, "must not be empty")
 		return
-	case !c.strict() && !utf8.ValidString(s):
-		// At both levels, as the decoder: a value built in Go may hold any bytes, and
-		// a store that writes JSON or text would read back something else (U+FFFD).
-		// Strict finds it in the same pass as control characters, below.
+	}
+	// Invalid UTF-8 first, and alone, at both levels, as the decoder: a value built in
+	// Go may hold any bytes, and a store that writes JSON or text would read back
+	// something else (U+FFFD). Strict looks for control characters in the same pass,
+	// and in an id pathSafeID looks for both.
+	f := faultNone
+	switch {
+	case !c.strict():
+		if !utf8.ValidString(s) {
+			f = faultUTF8
+		}
+	case r&rId == 0:
+		f = textFault(s, r&rText != 0)
+	}
+	switch {
+	case f == faultUTF8:
 		c.fail(name, CodeInvalidFormat, "must be valid UTF-8")
 		return
 	case r&rMin4 != 0 && utf8.RuneCountInString(s) < 4:
@@ -215,28 +227,21 @@ func (c *vctx) str(name, s string, r rule) {
 	if r&rDob != 0 {
 		c.dateOfBirth(name, s)
 	}
-	if c.strict() {
-		if r&rEmail != 0 {
-			if a, err := mail.ParseAddress(s); err != nil || a.Name != "" || a.Address != s {
-				c.fail(name, CodeInvalidFormat, "must be a bare email address such as name@example.com")
-			}
+	if !c.strict() {
+		return
+	}
+	if r&rEmail != 0 {
+		if a, err := mail.ParseAddress(s); err != nil || a.Name != "" || a.Address != s {
+			c.fail(name, CodeInvalidFormat, "must be a bare email address such as name@example.com")
 		}
-		if r&rId != 0 {
-			if s != "" && !pathSafeID(s) { // which is valid UTF-8 too
-				c.fail(name, CodeInvalidFormat, `must be an id a REST path can carry: not "." or "..", not only white space, valid UTF-8, no control, format or line-separator characters`)
-			}
-			return
-		}
-		switch textFault(s, r&rText != 0) {
-		case faultUTF8:
-			c.fail(name, CodeInvalidFormat, "must be valid UTF-8")
-		case faultControl:
-			if r&rText != 0 {
-				c.fail(name, CodeInvalidFormat, "must not contain control characters other than tab and newline")
-			} else {
-				c.fail(name, CodeInvalidFormat, "must not contain control characters")
-			}
-		}
+	}
+	switch {
+	case r&rId != 0 && s != "" && !pathSafeID(s):
+		c.fail(name, CodeInvalidFormat, `must be an id a REST path can carry: not "." or "..", not only white space, valid UTF-8, no control, format or line-separator characters`)
+	case f == faultControl && r&rText != 0:
+		c.fail(name, CodeInvalidFormat, "must not contain control characters other than tab and newline")
+	case f == faultControl:
+		c.fail(name, CodeInvalidFormat, "must not contain control characters")
 	}
 }
 
@@ -291,27 +296,28 @@ const (
 	faultUTF8          // invalid UTF-8
 )
 
-// textFault reports the first fault of s: a control character, where tab and newline
-// do not count when text is true, or invalid UTF-8 from the first byte beyond ASCII on.
-// Printable ASCII, most of any string, costs one table lookup a byte.
+// textFault reports what is wrong with s: faultUTF8 when it is not valid UTF-8, else
+// faultControl when it holds a control character (tab and newline do not count when text
+// is true), else faultNone. Printable ASCII, most of any string, costs one table lookup a
+// byte; the rest of the string from the first other byte on is looked at by textRest.
 func textFault(s string, text bool) fault {
-	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if printableASCII[b] {
-			continue
-		}
-		if b >= utf8.RuneSelf {
-			if !utf8.ValidString(s[i:]) {
-				return faultUTF8
-			}
-			for _, r := range s[i:] {
-				if unicode.IsControl(r) && !(text && (r == '\t' || r == '\n')) {
-					return faultControl
-				}
-			}
-			return faultNone
-		}
-		if (b < 0x20 || b == 0x7f) && !(text && (b == '\t' || b == '\n')) {
+	i := 0
+	for i < len(s) && printableASCII[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return faultNone
+	}
+	return textRest(s[i:], text)
+}
+
+// textRest is textFault of s from its first byte that is not printable ASCII on.
+func textRest(s string, text bool) fault {
+	if !utf8.ValidString(s) {
+		return faultUTF8
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(text && (r == '\t' || r == '\n')) {
 			return faultControl
 		}
 	}

@@ -534,7 +534,8 @@ func TestTextFault(t *testing.T) {
 		{"é\xff", faultUTF8, faultUTF8},         // invalid after valid UTF-8
 		{"\xed\xa0\x80", faultUTF8, faultUTF8},  // a surrogate's encoding
 		{"\ufffd", faultNone, faultNone},        // U+FFFD itself is valid
-		{"a\tb\xff", faultControl, faultUTF8},   // the first fault counts
+		{"a\tb\xff", faultUTF8, faultUTF8},      // invalid UTF-8 counts before a control character
+		{"\x01é", faultControl, faultControl},   // a control character before valid UTF-8
 		{strings.Repeat("x", 100), faultNone, faultNone},
 	}
 	for _, tt := range tests {
@@ -632,6 +633,11 @@ func TestGoBuiltValues(t *testing.T) {
 		// In an element of an array, in a nested object.
 		{"tag value", func() any { u := fullUser(); u.Tags[0].Value = "a\xffb"; return u },
 			[]fe{{"tags[0].value", CodeInvalidFormat}}},
+		// In a member with a format of its own (a date, an email): the UTF-8 problem alone.
+		{"date of birth", func() any { u := fullUser(); u.UserDetails.DateOfBirth = str("1990-01-0\xff"); return u },
+			[]fe{{"userDetails.dateOfBirth", CodeInvalidFormat}}},
+		{"email", func() any { u := fullUser(); u.ContactDetails.EmailIDs = []string{"a\xff@example.com"}; return u },
+			[]fe{{"contactDetails.emailIds[0]", CodeInvalidFormat}}},
 		// In an event's update.
 		{"event first name", func() any {
 			e := fullEvent()
