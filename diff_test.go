@@ -93,32 +93,43 @@ func TestDiffSameJSON(t *testing.T) {
 		name string
 		set  func(a, b *ConsumerUser)
 	}{
+		// nil and [] of omitempty members: omitted, and written [].
 		{"nil and empty arrays", func(a, b *ConsumerUser) {
 			a.Tags, b.Tags = nil, []UserTag{}
 			a.ExternalLinks, b.ExternalLinks = nil, []string{}
 		}},
+		// The same inside an array element, compared whole.
 		{"nil and empty arrays in an element", func(a, b *ConsumerUser) {
 			a.LegalDocuments = []LegalDocument{{DocumentType: "passport", DocumentNumber: "1", DocumentIssuedCountry: "DE"}}
 			b.LegalDocuments = []LegalDocument{{DocumentType: "passport", DocumentNumber: "1", DocumentIssuedCountry: "DE", Tags: []Tag{}}}
 		}},
+		// Arrays of the same length, one element changed: the array is the change.
 		{"one element of a shared array", func(a, b *ConsumerUser) {
 			a.Tags = []UserTag{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}}
 			b.Tags = slices.Clone(a.Tags)
 			b.Tags[1].Value = "3"
 		}},
+		// Two invalid bytes, both written U+FFFD: no change.
 		{"invalid UTF-8", func(a, b *ConsumerUser) { a.Occupation, b.Occupation = Ptr("x\xff"), Ptr("x\xfe") }},
+		// An invalid byte and U+FFFD itself: the same text.
 		{"invalid UTF-8 and U+FFFD", func(a, b *ConsumerUser) { a.Occupation, b.Occupation = Ptr("x\xff"), Ptr("x\uFFFD") }},
+		// Invalid bytes around text that differs: a change.
 		{"invalid UTF-8 that differs", func(a, b *ConsumerUser) { a.Occupation, b.Occupation = Ptr("x\xff"), Ptr("y\xff") }},
+		// -0 and 0 are written apart.
 		{"-0 and 0", func(a, b *ConsumerUser) { a.ActivatedTimestamp, b.ActivatedTimestamp = Ptr(negZero), Ptr(0.0) }},
+		// NaN and infinity are both written null.
 		{"NaN and infinity", func(a, b *ConsumerUser) { a.CreatedTimestamp, b.CreatedTimestamp = nan, inf }},
+		// Amounts compared as numbers: 1.50 is 1.5.
 		{"1.50 and 1.5", func(a, b *ConsumerUser) {
 			a.ExpectedIncome = &ExpectedIncome{DailyExpectedIncome: &Amount{Value: decimal.RequireFromString("1.50"), Currency: "EUR"}}
 			b.ExpectedIncome = &ExpectedIncome{DailyExpectedIncome: &Amount{Value: decimal.RequireFromString("1.5"), Currency: "EUR"}}
 		}},
+		// An amount that differs: the path goes down to its value.
 		{"an amount's value", func(a, b *ConsumerUser) {
 			a.ExpectedIncome = &ExpectedIncome{DailyExpectedIncome: &Amount{Value: decimal.RequireFromString("1.50"), Currency: "EUR"}}
 			b.ExpectedIncome = &ExpectedIncome{DailyExpectedIncome: &Amount{Value: decimal.RequireFromString("1.51"), Currency: "EUR"}}
 		}},
+		// An object on one side only: the member is the change.
 		{"an object and none", func(a, b *ConsumerUser) {
 			a.UserStateDetails, b.UserStateDetails = &UserStateDetails{State: "ACTIVE"}, nil
 		}},
@@ -130,10 +141,15 @@ func TestDiffSameJSON(t *testing.T) {
 		diffAgrees(t, tt.name+", reversed", Record{Consumer: b}, Record{Consumer: a})
 	}
 	raws := []struct{ name, a, b string }{
+		// Raw JSON objects are gone into, down to the member that differs.
 		{"a member of a raw object", `{"x":1,"y":{"z":[1]}}`, `{"x":1,"y":{"z":[2]}}`},
+		// White space around a raw value is not part of it.
 		{"white space around a raw value", ` {"x":1} `, `{"x":1}`},
+		// White space inside an object: its members are the same, no change.
 		{"white space within a raw value", `{"x": 1}`, `{"x":1}`},
+		// An object against an array: the member is the change.
 		{"a raw object and an array", `{"x":1}`, `[1]`},
+		// An empty raw value is written null.
 		{"empty and null", ``, `null`},
 	}
 	for _, tt := range raws {

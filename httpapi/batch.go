@@ -124,8 +124,12 @@ func (h *handler) postBatch(w *response, r *http.Request, _ string) error {
 		// When the request ran out of time (or its client went away) the report says
 		// which events were applied and which were not (CANCELLED): it is the answer,
 		// and the applied ones are recorded, with a little time of their own.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), ReplyTimeout/2)
-		defer cancel()
+		ctx := r.Context()
+		if ctx.Err() != nil {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), ReplyTimeout/2)
+			defer cancel()
+		}
 		if res.BatchID == "" {
 			res.BatchID = newBatchID()
 		}

@@ -17,7 +17,9 @@ const (
 	// 1 MiB body at 35 KiB/s.
 	ReadTimeout = 30 * time.Second
 	// WriteTimeout is how long a request may take from the end of its headers to the end
-	// of the response: a full batch on a slow database included.
+	// of the response: a full batch on a slow database included. The API's handler moves
+	// a request's write deadline to its Config.RequestTimeout plus ReplyTimeout, which by
+	// default add up to WriteTimeout.
 	WriteTimeout = 60 * time.Second
 	// IdleTimeout is how long a keep-alive connection may wait for its next request.
 	IdleTimeout = 60 * time.Second

@@ -282,7 +282,7 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	keep := s.keepsDocument(c)
 	userType := typeOf(c.Record)
 	if keep == nil {
-		_, buf = appendUser(buf, c.Record)
+		buf = appendUser(buf, c.Record)
 	}
 	docEnd := len(buf)
 	var eventID *string
@@ -310,26 +310,9 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	// $1-$8 are the history entry's, $9-$17 the user row's, $18-$19 the expected row's.
 	args := []any{e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot,
 		newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc}
-	var sql string
-	switch {
-	case c.ExpectedVersion == 0:
-		sql = `WITH u AS (` + insertUser + ` VALUES ($9, $10, $11, $12, $13, $14, $15, $16, $17::json)
-			ON CONFLICT (user_id) DO NOTHING RETURNING 1) ` + insertEntry
-	case newID == c.UserID:
-		// With $19, the xmin of the row the stored user was read from or written as, the
-		// document is kept (see keepsDocument): the row must still be that one.
-		sql = `WITH u AS (UPDATE userevents_users SET version = $10, user_type = $11, kyc_risk_level_locked = $12,
-			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16,
-			doc = CASE WHEN $19::xid IS NULL THEN $17::json ELSE doc END
-			WHERE user_id = $9 AND version = $18 AND history_id = $15 AND ($19::xid IS NULL OR xmin = $19::xid) RETURNING 1) ` + insertEntry
-		args = append(args, c.ExpectedVersion, keep)
-	default: // a re-key: delete the old row at the expected version, insert the new one
-		sql = `WITH u AS (DELETE FROM userevents_users WHERE user_id = $19 AND version = $18 AND history_id = $15 RETURNING 1),
-			n AS (` + insertUser + ` SELECT $9, $10, $11, $12, $13, $14, $15, $16, $17::json FROM u) ` + insertEntry
-		args = append(args, c.ExpectedVersion, c.UserID)
-	}
+	sql, expected := commitSQL(c, keep)
 	var xmin uint32
-	err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
+	err = s.pool.QueryRow(ctx, sql, append(args, expected...)...).Scan(&xmin)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows) && c.ExpectedVersion == 0:
 		err = fmt.Errorf("%w: %q", userevents.ErrUserExists, newID)
@@ -346,6 +329,30 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	}
 	s.cache.put(newID, c.Record, xmin)
 	return nil
+}
+
+// commitSQL returns the statement of commit c and its arguments after the first 17
+// ($18-$19, the expected row's): an insert for a creation, an update at the expected
+// version (which keeps the row's document when keep, the xmin of the row cached, is
+// set), or for a re-key a delete of the old row and an insert of the new one.
+func commitSQL(c userevents.Commit, keep *uint32) (string, []any) {
+	switch {
+	case c.ExpectedVersion == 0:
+		return `WITH u AS (` + insertUser + ` VALUES ($9, $10, $11, $12, $13, $14, $15, $16, $17::json)
+			ON CONFLICT (user_id) DO NOTHING RETURNING 1) ` + insertEntry, nil
+	case c.Record.UserID() == c.UserID:
+		// With $19, the xmin of the row the stored user was read from or written as, the
+		// document is kept (see keepsDocument): the row must still be that one.
+		return `WITH u AS (UPDATE userevents_users SET version = $10, user_type = $11, kyc_risk_level_locked = $12,
+			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16,
+			doc = CASE WHEN $19::xid IS NULL THEN $17::json ELSE doc END
+			WHERE user_id = $9 AND version = $18 AND history_id = $15 AND ($19::xid IS NULL OR xmin = $19::xid) RETURNING 1) ` + insertEntry,
+			[]any{c.ExpectedVersion, keep}
+	default:
+		return `WITH u AS (DELETE FROM userevents_users WHERE user_id = $19 AND version = $18 AND history_id = $15 RETURNING 1),
+			n AS (` + insertUser + ` SELECT $9, $10, $11, $12, $13, $14, $15, $16, $17::json FROM u) ` + insertEntry,
+			[]any{c.ExpectedVersion, c.UserID}
+	}
 }
 
 // insertUser is the INSERT of a user row, followed by its VALUES or SELECT of $9-$17.
@@ -410,14 +417,14 @@ func typeOf(r userevents.Record) string {
 	return typeBusiness
 }
 
-// appendUser appends the user of r with the library's encoder and returns its type.
-func appendUser(dst []byte, r userevents.Record) (string, []byte) {
+// appendUser appends the user of r with the library's encoder.
+func appendUser(dst []byte, r userevents.Record) []byte {
 	if r.Consumer != nil {
 		dst, _ = r.Consumer.AppendJSON(dst) // the error is always nil
-		return typeConsumer, dst
+		return dst
 	}
 	dst, _ = r.Business.AppendJSON(dst)
-	return typeBusiness, dst
+	return dst
 }
 
 // buffers are the buffers Commit encodes into: a 15 KB user is not allocated anew for

@@ -123,11 +123,11 @@ func TestPgBatchesUpgrade(t *testing.T) {
 		batch string
 		ids   []string
 	}{
-		{"A", ids("a", 1, 30)},
+		{"A", ids("a", 1, 30)},                              // a first batch
 		{"B", ids("b", 1, 7)},                               // between A's adds: seq interleaves the batches
 		{"A", append(ids("a", 1, 10), ids("a", 31, 10)...)}, // A resent with 10 new ids
-		{"E", nil}, // a batch without ids
-		{"BIG", ids("e", 1, 20000)},
+		{"E", nil},                  // a batch without ids
+		{"BIG", ids("e", 1, 20000)}, // a batch of many pages
 	}
 	for _, a := range adds {
 		if _, err := pool.Exec(ctx, v1AddBatch, a.batch); err != nil {
