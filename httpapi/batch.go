@@ -34,20 +34,29 @@ type BatchLog interface {
 const DefaultBatchMemory = 64 << 20
 
 // MemoryBatches is a BatchLog in memory, bounded: when its batches hold more than its
-// size in bytes (the ids plus 64 bytes of bookkeeping each), it forgets the oldest
-// batches (by their first Add) until they fit, and Page then reports them
-// ErrBatchNotFound.
+// size in bytes (the ids plus 64 bytes of bookkeeping each, and as much per Add), it
+// forgets the batches added to least recently until they fit, and Page then reports them
+// ErrBatchNotFound. The batch of the latest Add is never forgotten by it: a batch just
+// answered 201 can be read back.
 type MemoryBatches struct {
 	mu      sync.Mutex
 	max     int
 	size    int
 	batches map[string]*memoryBatch
-	order   []string // batch ids, oldest first
+	order   []added // the Adds, oldest first; an Add of a batch added to since is stale
+	adds    uint64  // the number of Adds so far
+}
+
+// added is one Add to a batch: its id and the Add's number.
+type added struct {
+	batchID string
+	n       uint64
 }
 
 type memoryBatch struct {
 	ids  []string
 	seen map[string]struct{}
+	last uint64 // the number of its latest Add
 }
 
 // idCost is the bytes MemoryBatches counts for an id it keeps.
@@ -66,9 +75,11 @@ func (m *MemoryBatches) Add(_ context.Context, batchID string, eventIDs []string
 	if b == nil {
 		b = &memoryBatch{seen: map[string]struct{}{}}
 		m.batches[batchID] = b
-		m.order = append(m.order, batchID)
-		m.size += idCost(batchID)
 	}
+	m.adds++
+	b.last = m.adds
+	m.order = append(m.order, added{batchID, m.adds})
+	m.size += idCost(batchID)
 	for _, id := range eventIDs {
 		if _, ok := b.seen[id]; ok {
 			continue
@@ -83,18 +94,20 @@ func (m *MemoryBatches) Add(_ context.Context, batchID string, eventIDs []string
 	return nil
 }
 
-// forget drops the oldest batch.
+// forget drops the oldest Add, and its batch when no Add to it came after.
 func (m *MemoryBatches) forget() {
-	id := m.order[0]
-	m.order[0] = ""
+	a := m.order[0]
+	m.order[0] = added{}
 	m.order = m.order[1:]
-	m.size -= idCost(id)
-	for _, e := range m.batches[id].ids {
-		m.size -= 2 * idCost(e)
+	m.size -= idCost(a.batchID)
+	if b := m.batches[a.batchID]; b != nil && b.last == a.n {
+		for _, e := range b.ids {
+			m.size -= 2 * idCost(e)
+		}
+		delete(m.batches, a.batchID)
 	}
-	delete(m.batches, id)
 	if cap(m.order) > 64 && len(m.order) < cap(m.order)/4 {
-		m.order = append([]string(nil), m.order...)
+		m.order = append([]added(nil), m.order...)
 	}
 }
 

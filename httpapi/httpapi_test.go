@@ -431,6 +431,28 @@ func TestMemoryBatchesBounded(t *testing.T) {
 	}
 }
 
+// TestMemoryBatchesKeepsLatest: the batch of the latest Add is never the one forgotten,
+// even when its first Add is the oldest: a batch resent with new events, answered 201,
+// is read back, and the batch added to least recently goes instead.
+func TestMemoryBatchesKeepsLatest(t *testing.T) {
+	ctx := context.Background()
+	m := httpapi.NewMemoryBatches(1_700) // room for 3 batches of 3 ids (461 bytes each), not for 3 ids more
+	for _, b := range []string{"A", "B", "C"} {
+		if err := m.Add(ctx, b, []string{b + "1", b + "2", b + "3"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Add(ctx, "A", []string{"A4", "A5", "A6"}); err != nil { // A, resent, grows past the size
+		t.Fatal(err)
+	}
+	if ids, total, err := m.Page(ctx, "A", 0, 10); err != nil || total != 6 {
+		t.Errorf("A after its latest Add: %v, %d, %v: want its 6 ids", ids, total, err)
+	}
+	if _, _, err := m.Page(ctx, "B", 0, 10); !errors.Is(err, httpapi.ErrBatchNotFound) {
+		t.Errorf("B, added to least recently: %v, want ErrBatchNotFound", err)
+	}
+}
+
 // TestAccessLog checks that every request leaves one record with its route and status,
 // and no personal data from the body.
 func TestAccessLog(t *testing.T) {
