@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -620,19 +619,11 @@ func TestApplyCostIndependentOfUser(t *testing.T) {
 		// of a snapshot (a copy of the record's size, once per that many bytes of
 		// events) is measured by the history's memory test.
 		rec := Record{Consumer: u, Version: 1, SnapshotDue: 1 << 40}
-		apply := func() {
+		return costPerRun(100, func() {
 			if _, err := Apply(rec, ev, Options{}, Config{}); err != nil {
 				t.Fatal(err)
 			}
-		}
-		allocs = testing.AllocsPerRun(100, apply)
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		for i := 0; i < 100; i++ {
-			apply()
-		}
-		runtime.ReadMemStats(&after)
-		return allocs, float64(after.TotalAlloc-before.TotalAlloc) / 100
+		})
 	}
 	tests := []struct {
 		name  string

@@ -22,5 +22,8 @@ func ExpectProblems(t testing.TB, err error, want []FE) bool {
 	return expectProblems(t, err, want)
 }
 
+// CostPerRun is costPerRun.
+func CostPerRun(n int, f func()) (allocs, bytes float64) { return costPerRun(n, f) }
+
 // Weight is u's weight.
 func Weight(u *ConsumerUser) int { return u.weight() }

@@ -2,7 +2,6 @@ package userevents_test
 
 import (
 	"context"
-	"runtime"
 	"strconv"
 	"testing"
 
@@ -58,14 +57,7 @@ func TestLateEventCostIndependentOfUser(t *testing.T) {
 				t.Fatalf("not applied late: replayed %v, changes %v", res.Replayed, res.Changes)
 			}
 		}
-		allocs = testing.AllocsPerRun(50, apply)
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		for i := 0; i < 50; i++ {
-			apply()
-		}
-		runtime.ReadMemStats(&after)
-		return allocs, float64(after.TotalAlloc-before.TotalAlloc) / 50
+		return userevents.CostPerRun(50, apply)
 	}
 	minAllocs, minBytes := cost(minimal)
 	fatAllocs, fatBytes := cost(fat)

@@ -25,6 +25,17 @@ func allocated(f func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
+// costPerRun returns what f allocates per call, over n calls: allocations (as
+// testing.AllocsPerRun counts them) and bytes.
+func costPerRun(n int, f func()) (allocs, bytes float64) {
+	allocs = testing.AllocsPerRun(n, f)
+	return allocs, float64(allocated(func() {
+		for range n {
+			f()
+		}
+	})) / float64(n)
+}
+
 // TestHostileInputs feeds documents built to exhaust a decoder and checks that each is
 // refused with the expected code, allocating less than twice the document limit in
 // force.

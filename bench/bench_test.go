@@ -46,6 +46,16 @@ func load(b *testing.B) (user []byte, events []input) {
 	}
 }
 
+// decodeUser decodes the stored user of the benchmarks, the shared full-user.json.
+func decodeUser(b *testing.B, doc []byte) *userevents.ConsumerUser {
+	b.Helper()
+	u, err := userevents.DecodeConsumerUser(doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return u
+}
+
 // encode is how a pipeline writes the resulting user into buf (which it may reuse):
 // appendJSON is the way the library tells servers to (ConsumerUser.AppendJSON, into a
 // reused buffer); marshal is json.Marshal, which re-reads and copies what the user's
@@ -86,10 +96,7 @@ func benchLibrary(b *testing.B, enc encode) {
 	perEvent(b, events, func(b *testing.B, event []byte) func() error {
 		ctx := context.Background()
 		p := userevents.NewProcessor(memstore.New(), userevents.Config{})
-		u, err := userevents.DecodeConsumerUser(userDoc)
-		if err != nil {
-			b.Fatal(err)
-		}
+		u := decodeUser(b, userDoc)
 		if err := p.CreateConsumerUser(ctx, u); err != nil {
 			b.Fatal(err)
 		}
@@ -117,10 +124,7 @@ func benchLibrary(b *testing.B, enc encode) {
 // every event).
 func BenchmarkLibraryApply(b *testing.B) {
 	userDoc, events := load(b)
-	u, err := userevents.DecodeConsumerUser(userDoc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	u := decodeUser(b, userDoc)
 	current := userevents.Record{Consumer: u, Version: 1}
 	perEvent(b, events, func(b *testing.B, event []byte) func() error {
 		var buf []byte
@@ -202,10 +206,7 @@ func BenchmarkFloorMarshal(b *testing.B) { benchFloor(b, marshal) }
 
 func benchFloor(b *testing.B, enc encode) {
 	userDoc, events := load(b)
-	u, err := userevents.DecodeConsumerUser(userDoc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	u := decodeUser(b, userDoc)
 	perEvent(b, events, func(b *testing.B, event []byte) func() error {
 		ev, err := userevents.DecodeEvent(event)
 		if err != nil {
@@ -235,10 +236,7 @@ func benchFloor(b *testing.B, enc encode) {
 // the budget these give.
 func BenchmarkStages(b *testing.B) {
 	userDoc, events := load(b)
-	u, err := userevents.DecodeConsumerUser(userDoc)
-	if err != nil {
-		b.Fatal(err)
-	}
+	u := decodeUser(b, userDoc)
 	current := userevents.Record{Consumer: u, Version: 1}
 	for _, in := range events {
 		ev, err := userevents.DecodeEvent(in.event)

@@ -63,10 +63,7 @@ func benchPostgres(b *testing.B, changing bool) {
 				pool := benchPool(b, g)
 				users := make([]*userevents.ConsumerUser, pgUsers)
 				for i := range users {
-					u, err := userevents.DecodeConsumerUser(userDoc)
-					if err != nil {
-						b.Fatal(err)
-					}
+					u := decodeUser(b, userDoc)
 					u.UserID = "u" + strconv.Itoa(i)
 					users[i] = u
 				}
