@@ -226,7 +226,7 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 	if err != nil {
 		return "", err
 	}
-	outcome, err := encodeOutcome(&userevents.StoredEvent{})
+	outcome, err := appendOutcome(nil, &userevents.StoredEvent{})
 	if err != nil {
 		return "", err
 	}
@@ -244,7 +244,7 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 		if err != nil {
 			return "", err
 		}
-		outcome, err := encodeOutcome(&userevents.StoredEvent{
+		outcome, err := appendOutcome(nil, &userevents.StoredEvent{
 			Options: e.o.options(),
 			Changes: e.o.Changes, StateTransition: e.o.StateTransition, KYCTransition: e.o.KYCTransition, Converted: e.o.Converted,
 		})

@@ -16,6 +16,7 @@ import (
 	"iter"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/compliancekit/userevents"
 	"github.com/jackc/pgx/v5"
@@ -270,15 +271,16 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 			c.Event.Version, c.Event.HistoryID, c.Record.Version, c.Record.HistoryID)
 	}
 	e := c.Event
-	outcome, err := encodeOutcome(e)
+	// The user, the event, the snapshot and the outcome are written without reflection
+	// (the users and the event with the library's encoder) into one pooled buffer, then
+	// sliced: pgx copies the arguments into its own buffer.
+	bp := buffers.Get().(*[]byte)
+	defer putBuffer(bp)
+	buf, err := appendOutcome((*bp)[:0], e)
 	if err != nil {
 		return fmt.Errorf("pgstore: encode outcome: %w", err)
 	}
-	// The user, the event and the snapshot are written with the library's encoder into
-	// one pooled buffer, then sliced: pgx copies the arguments into its own buffer.
-	bp := buffers.Get().(*[]byte)
-	defer putBuffer(bp)
-	buf := (*bp)[:0]
+	outcomeEnd := len(buf)
 	keep := s.keepsDocument(c)
 	userType := typeOf(c.Record)
 	if keep == nil {
@@ -296,7 +298,7 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		buf = appendRecord(buf, *e.Snapshot)
 	}
 	*bp = buf
-	doc, event, snapshot := buf[:docEnd], buf[docEnd:eventEnd], buf[eventEnd:]
+	outcome, doc, event, snapshot := buf[:outcomeEnd], buf[outcomeEnd:docEnd], buf[docEnd:eventEnd], buf[eventEnd:]
 	if keep != nil {
 		doc = nil
 	}
@@ -553,21 +555,126 @@ func (o optionsJSON) options() userevents.Options {
 // The levels in the outcome column, by name (a Level's number is not a stable format).
 var levels = map[userevents.Level]string{userevents.Strict: "strict", userevents.Compatible: "compatible"}
 
-func encodeOutcome(e *userevents.StoredEvent) ([]byte, error) {
+// appendOutcome appends the outcome column of e: the bytes json.Marshal writes for its
+// outcomeJSON (TestAppendOutcomeIsMarshal), without reflection.
+func appendOutcome(dst []byte, e *userevents.StoredEvent) ([]byte, error) {
 	level, ok := levels[e.Level]
 	if !ok {
 		return nil, fmt.Errorf("unknown level %v", e.Level)
 	}
-	return json.Marshal(outcomeJSON{
-		optionsJSON:     optionsOf(e.Options),
-		Level:           level,
-		Changes:         e.Changes,
-		StateTransition: e.StateTransition,
-		KYCTransition:   e.KYCTransition,
-		Converted:       e.Converted,
-		Replayed:        e.Replayed,
-		Late:            e.Replayed != nil,
-	})
+	start := len(dst)
+	dst = append(dst, '{')
+	member := func(name string) {
+		if len(dst) > start+1 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '"')
+		dst = append(dst, name...)
+		dst = append(dst, '"', ':')
+	}
+	flag := func(name string, v *bool) {
+		if v != nil {
+			member(name)
+			dst = strconv.AppendBool(dst, *v)
+		}
+	}
+	strs := func(name string, v []string) {
+		if len(v) > 0 {
+			member(name)
+			dst = append(dst, '[')
+			for i, s := range v {
+				if i > 0 {
+					dst = append(dst, ',')
+				}
+				dst = appendString(dst, s)
+			}
+			dst = append(dst, ']')
+		}
+	}
+	transition := func(name string, t *userevents.Transition) {
+		if t != nil {
+			member(name)
+			dst = append(dst, `{"From":`...)
+			dst = appendString(dst, t.From)
+			dst = append(dst, `,"To":`...)
+			dst = appendString(dst, t.To)
+			dst = append(dst, '}')
+		}
+	}
+	yes := true
+	o := e.Options
+	if o.AllowUserTypeConversion {
+		flag("allowUserTypeConversion", &yes)
+	}
+	flag("lockKycRiskLevel", o.LockKYCRiskLevel)
+	flag("lockCraRiskLevel", o.LockCRARiskLevel)
+	if o.ChangeUserID {
+		flag("changeUserId", &yes)
+	}
+	member("level")
+	dst = appendString(dst, level)
+	strs("changes", e.Changes)
+	transition("stateTransition", e.StateTransition)
+	transition("kycTransition", e.KYCTransition)
+	if e.Converted {
+		flag("converted", &yes)
+	}
+	strs("replayed", e.Replayed)
+	if e.Replayed != nil {
+		flag("late", &yes) // Replayed is set, maybe empty
+	}
+	return append(dst, '}'), nil
+}
+
+// appendString appends s as a JSON string the way encoding/json writes it: <, > and &
+// escaped for HTML, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
+func appendString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // decodeOutcome reads the outcome column into e.
