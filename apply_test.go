@@ -727,3 +727,35 @@ func TestStrictBoundsGrowingLists(t *testing.T) {
 		})
 	}
 }
+
+// TestUnchangedMembersAllocateNothing: an event that sends again what the user holds
+// (pointer members: device data, names, a jurisdiction) costs no more allocations than
+// one that sends the same objects empty: the merge allocates a member only when it
+// writes one (and the check of a name in ASCII allocates nothing).
+func TestUnchangedMembersAllocateNothing(t *testing.T) {
+	attrs := `{"metaData":{"batteryLevel":0.5,"deviceLatitude":52.5,"deviceLongitude":13.4,"ipAddress":"10.0.0.1"},` +
+		`"userDetails":{"name":{"firstName":"Ada","middleName":"B","lastName":"Lovelace"}},"jurisdiction":"DE"}`
+	user, err := DecodeConsumerUser([]byte(`{"userId":"u1","createdTimestamp":1700000000000,` + attrs[1:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := Record{Consumer: user, Version: 1}
+	event := func(attrs string) *ConsumerUserEvent {
+		ev, err := DecodeEvent([]byte(`{"timestamp":1700000001000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":` + attrs + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	same, empty := event(attrs), event(`{"metaData":{},"userDetails":{"name":{"firstName":"Ada"}}}`)
+	if res, err := Apply(current, same, Options{}, Config{}); err != nil || len(res.Changes) != 0 || res.User != user {
+		t.Fatalf("the event changes the user: %v, changes %q", err, res.Changes)
+	}
+	cost := func(ev *ConsumerUserEvent) float64 {
+		allocs, _ := costPerRun(100, func() { _, _ = Apply(current, ev, Options{}, Config{}) })
+		return allocs
+	}
+	if got, want := cost(same), cost(empty); got > want {
+		t.Errorf("Apply of an event sending what the user holds: %v allocations, an empty event %v", got, want)
+	}
+}

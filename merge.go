@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/text/unicode/norm"
@@ -77,7 +78,7 @@ func (m *merger) names(s []string) []string {
 		return s
 	}
 	for i, v := range s {
-		if !norm.NFC.IsNormalString(v) {
+		if !isNFC(v) {
 			c := append([]string(nil), s...)
 			for j := i; j < len(c); j++ {
 				c[j] = nfc(c[j])
@@ -89,7 +90,7 @@ func (m *merger) names(s []string) []string {
 }
 
 func nfc(s string) string {
-	if norm.NFC.IsNormalString(s) {
+	if isNFC(s) {
 		return s
 	}
 	return norm.NFC.String(s)
@@ -114,7 +115,16 @@ func normStructs[T any, P interface {
 	return c
 }
 
-func isNFC(s string) bool { return norm.NFC.IsNormalString(s) }
+// isNFC reports whether s is in NFC. Text in ASCII is, and is answered without
+// golang.org/x/text (whose check allocates).
+func isNFC(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return norm.NFC.IsNormalString(s)
+		}
+	}
+	return true
+}
 
 func allNFC(s []string) bool {
 	for _, v := range s {

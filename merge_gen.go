@@ -45,7 +45,7 @@ func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *Co
 	case optionalSet:
 		if x := m.name(p.MiddleName.v); n.MiddleName == nil || *n.MiddleName != x {
 			m.changed("middleName")
-			n.MiddleName = &x
+			n.MiddleName = new(x)
 			kept = false
 		}
 	}
@@ -59,7 +59,7 @@ func (m *merger) mergeConsumerName(cur *ConsumerName, p *ConsumerNameUpdate) *Co
 	case optionalSet:
 		if x := m.name(p.LastName.v); n.LastName == nil || *n.LastName != x {
 			m.changed("lastName")
-			n.LastName = &x
+			n.LastName = new(x)
 			kept = false
 		}
 	}
@@ -96,7 +96,7 @@ func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *Pl
 	case optionalSet:
 		if x := p.City.v; n.City == nil || *n.City != x {
 			m.changed("city")
-			n.City = &x
+			n.City = new(x)
 			kept = false
 		}
 	}
@@ -110,7 +110,7 @@ func (m *merger) mergePlaceOfBirth(cur *PlaceOfBirth, p *PlaceOfBirthUpdate) *Pl
 	case optionalSet:
 		if x := p.State.v; n.State == nil || *n.State != x {
 			m.changed("state")
-			n.State = &x
+			n.State = new(x)
 			kept = false
 		}
 	}
@@ -176,7 +176,7 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 	case optionalSet:
 		if x := p.DateOfBirth.v; n.DateOfBirth == nil || *n.DateOfBirth != x {
 			m.changed("dateOfBirth")
-			n.DateOfBirth = &x
+			n.DateOfBirth = new(x)
 			kept = false
 		}
 	}
@@ -190,7 +190,7 @@ func (m *merger) mergeUserDetails(cur *UserDetails, p *UserDetailsUpdate) *UserD
 	case optionalSet:
 		if x := p.UserCategory.v; n.UserCategory == nil || *n.UserCategory != x {
 			m.changed("userCategory")
-			n.UserCategory = &x
+			n.UserCategory = new(x)
 			kept = false
 		}
 	}
@@ -340,7 +340,7 @@ func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetail
 	case optionalSet:
 		if x := p.UserID.v; n.UserID == nil || *n.UserID != x {
 			m.changed("userId")
-			n.UserID = &x
+			n.UserID = new(x)
 			kept = false
 		}
 	}
@@ -354,7 +354,7 @@ func (m *merger) mergeUserStateDetails(cur *UserStateDetails, p *UserStateDetail
 	case optionalSet:
 		if x := p.Reason.v; n.Reason == nil || *n.Reason != x {
 			m.changed("reason")
-			n.Reason = &x
+			n.Reason = new(x)
 			kept = false
 		}
 	}
@@ -405,7 +405,7 @@ func (m *merger) mergeKYCStatusDetails(cur *KYCStatusDetails, p *KYCStatusDetail
 	case optionalSet:
 		if x := p.UserID.v; n.UserID == nil || *n.UserID != x {
 			m.changed("userId")
-			n.UserID = &x
+			n.UserID = new(x)
 			kept = false
 		}
 	}
@@ -419,7 +419,7 @@ func (m *merger) mergeKYCStatusDetails(cur *KYCStatusDetails, p *KYCStatusDetail
 	case optionalSet:
 		if x := p.Reason.v; n.Reason == nil || *n.Reason != x {
 			m.changed("reason")
-			n.Reason = &x
+			n.Reason = new(x)
 			kept = false
 		}
 	}
@@ -596,7 +596,7 @@ func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDet
 	case optionalSet:
 		if x := p.EmploymentSector.v; n.EmploymentSector == nil || *n.EmploymentSector != x {
 			m.changed("employmentSector")
-			n.EmploymentSector = &x
+			n.EmploymentSector = new(x)
 			kept = false
 		}
 	}
@@ -610,7 +610,7 @@ func (m *merger) mergeEmploymentDetails(cur *EmploymentDetails, p *EmploymentDet
 	case optionalSet:
 		if x := p.EmployerName.v; n.EmployerName == nil || *n.EmployerName != x {
 			m.changed("employerName")
-			n.EmployerName = &x
+			n.EmployerName = new(x)
 			kept = false
 		}
 	}
@@ -712,7 +712,7 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 	case optionalSet:
 		if x := p.Day.v; n.Day == nil || *n.Day != x {
 			m.changed("day")
-			n.Day = &x
+			n.Day = new(x)
 			kept = false
 		}
 	}
@@ -726,7 +726,7 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 	case optionalSet:
 		if x := p.Week.v; n.Week == nil || *n.Week != x {
 			m.changed("week")
-			n.Week = &x
+			n.Week = new(x)
 			kept = false
 		}
 	}
@@ -740,7 +740,7 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 	case optionalSet:
 		if x := p.Month.v; n.Month == nil || *n.Month != x {
 			m.changed("month")
-			n.Month = &x
+			n.Month = new(x)
 			kept = false
 		}
 	}
@@ -754,7 +754,7 @@ func (m *merger) mergeTransactionCountLimit(cur *TransactionCountLimit, p *Trans
 	case optionalSet:
 		if x := p.Year.v; n.Year == nil || *n.Year != x {
 			m.changed("year")
-			n.Year = &x
+			n.Year = new(x)
 			kept = false
 		}
 	}
@@ -1466,7 +1466,7 @@ func (m *merger) mergeUserEntityLink(cur *UserEntityLink, p *UserEntityLinkUpdat
 	case optionalSet:
 		if x := p.ParentUserID.v; n.ParentUserID == nil || *n.ParentUserID != x {
 			m.changed("parentUserId")
-			n.ParentUserID = &x
+			n.ParentUserID = new(x)
 			kept = false
 		}
 	}
@@ -1503,7 +1503,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.BatteryLevel.v; n.BatteryLevel == nil || *n.BatteryLevel != x {
 			m.changed("batteryLevel")
-			n.BatteryLevel = &x
+			n.BatteryLevel = new(x)
 			kept = false
 		}
 	}
@@ -1517,7 +1517,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.DeviceLatitude.v; n.DeviceLatitude == nil || *n.DeviceLatitude != x {
 			m.changed("deviceLatitude")
-			n.DeviceLatitude = &x
+			n.DeviceLatitude = new(x)
 			kept = false
 		}
 	}
@@ -1531,7 +1531,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.DeviceLongitude.v; n.DeviceLongitude == nil || *n.DeviceLongitude != x {
 			m.changed("deviceLongitude")
-			n.DeviceLongitude = &x
+			n.DeviceLongitude = new(x)
 			kept = false
 		}
 	}
@@ -1545,7 +1545,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.IPAddress.v; n.IPAddress == nil || *n.IPAddress != x {
 			m.changed("ipAddress")
-			n.IPAddress = &x
+			n.IPAddress = new(x)
 			kept = false
 		}
 	}
@@ -1573,7 +1573,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.DeviceIdentifier.v; n.DeviceIdentifier == nil || *n.DeviceIdentifier != x {
 			m.changed("deviceIdentifier")
-			n.DeviceIdentifier = &x
+			n.DeviceIdentifier = new(x)
 			kept = false
 		}
 	}
@@ -1587,7 +1587,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.VPNUsed.v; n.VPNUsed == nil || *n.VPNUsed != x {
 			m.changed("vpnUsed")
-			n.VPNUsed = &x
+			n.VPNUsed = new(x)
 			kept = false
 		}
 	}
@@ -1601,7 +1601,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.OperatingSystem.v; n.OperatingSystem == nil || *n.OperatingSystem != x {
 			m.changed("operatingSystem")
-			n.OperatingSystem = &x
+			n.OperatingSystem = new(x)
 			kept = false
 		}
 	}
@@ -1615,7 +1615,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.DeviceMaker.v; n.DeviceMaker == nil || *n.DeviceMaker != x {
 			m.changed("deviceMaker")
-			n.DeviceMaker = &x
+			n.DeviceMaker = new(x)
 			kept = false
 		}
 	}
@@ -1629,7 +1629,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.DeviceModel.v; n.DeviceModel == nil || *n.DeviceModel != x {
 			m.changed("deviceModel")
-			n.DeviceModel = &x
+			n.DeviceModel = new(x)
 			kept = false
 		}
 	}
@@ -1643,7 +1643,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.DeviceYear.v; n.DeviceYear == nil || *n.DeviceYear != x {
 			m.changed("deviceYear")
-			n.DeviceYear = &x
+			n.DeviceYear = new(x)
 			kept = false
 		}
 	}
@@ -1657,7 +1657,7 @@ func (m *merger) mergeDeviceData(cur *DeviceData, p *DeviceDataUpdate) *DeviceDa
 	case optionalSet:
 		if x := p.AppVersion.v; n.AppVersion == nil || *n.AppVersion != x {
 			m.changed("appVersion")
-			n.AppVersion = &x
+			n.AppVersion = new(x)
 			kept = false
 		}
 	}
@@ -1694,7 +1694,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 	case optionalSet:
 		if x := p.ActivatedTimestamp.v; n.ActivatedTimestamp == nil || *n.ActivatedTimestamp != x {
 			m.changed("activatedTimestamp")
-			n.ActivatedTimestamp = &x
+			n.ActivatedTimestamp = new(x)
 			kept = false
 		}
 	}
@@ -1753,7 +1753,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 	case optionalSet:
 		if x := p.EODDDate.v; n.EODDDate == nil || *n.EODDDate != x {
 			m.changed("eoddDate")
-			n.EODDDate = &x
+			n.EODDDate = new(x)
 			kept = false
 		}
 	}
@@ -1781,7 +1781,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 	case optionalSet:
 		if x := p.Occupation.v; n.Occupation == nil || *n.Occupation != x {
 			m.changed("occupation")
-			n.Occupation = &x
+			n.Occupation = new(x)
 			kept = false
 		}
 	}
@@ -2001,7 +2001,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 	case optionalSet:
 		if x := p.SanctionsStatus.v; n.SanctionsStatus == nil || *n.SanctionsStatus != x {
 			m.changed("sanctionsStatus")
-			n.SanctionsStatus = &x
+			n.SanctionsStatus = new(x)
 			kept = false
 		}
 	}
@@ -2015,7 +2015,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 	case optionalSet:
 		if x := p.AdverseMediaStatus.v; n.AdverseMediaStatus == nil || *n.AdverseMediaStatus != x {
 			m.changed("adverseMediaStatus")
-			n.AdverseMediaStatus = &x
+			n.AdverseMediaStatus = new(x)
 			kept = false
 		}
 	}
@@ -2045,7 +2045,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 	case optionalSet:
 		if x := p.LastTransactionTimestamp.v; n.LastTransactionTimestamp == nil || *n.LastTransactionTimestamp != x {
 			m.changed("lastTransactionTimestamp")
-			n.LastTransactionTimestamp = &x
+			n.LastTransactionTimestamp = new(x)
 			kept = false
 		}
 	}
@@ -2135,7 +2135,7 @@ func (m *merger) mergeConsumerUser(cur *ConsumerUser, p *ConsumerUserAttributes)
 	case optionalSet:
 		if x := p.Jurisdiction.v; n.Jurisdiction == nil || *n.Jurisdiction != x {
 			m.changed("jurisdiction")
-			n.Jurisdiction = &x
+			n.Jurisdiction = new(x)
 			kept = false
 		}
 	}

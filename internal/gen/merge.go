@@ -108,7 +108,7 @@ func (g *gen) mergeSet(f *genFile, fl field, val, na, name string) {
 		if fl.rule("name") {
 			val = "m.name(" + val + ")"
 		}
-		replace(f, "x := "+val+"; "+na+" == nil || *"+na+" != x", na, "&x", name)
+		replace(f, "x := "+val+"; "+na+" == nil || *"+na+" != x", na, "new(x)", name) // x is allocated only when written
 	case kInt, kBool:
 		replace(f, na+" != "+val+" || cur == nil", na, val, name)
 	case kFloat:
