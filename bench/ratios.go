@@ -15,6 +15,12 @@
 //	cd bench && go run ratios.go -rounds 8 -raw pipelines.txt
 //	cd bench && go run ratios.go -rounds 8 -warm -raw pipelines-warm.txt
 //	cd bench && go run ratios.go -rounds 20 -warm -only Library,LibraryApply,Floor
+//	cd bench && go run ratios.go -rounds 10 -warm -only Library,LibraryApply,Floor -gogc 100,off
+//
+// With -gogc, every sub-benchmark runs once per GOGC setting in each round, and the
+// tables come once per setting: with the collector off, what is left between the
+// library and the floor is the work of the code alone, without the marking of the heap
+// that the library's store keeps (every event) and the floor does not.
 package main
 
 import (
@@ -42,6 +48,7 @@ func main() {
 	benchtime := flag.String("benchtime", "1s", "-test.benchtime of each run")
 	raw := flag.String("raw", "", "also write the benchmark lines to this file")
 	only := flag.String("only", "", "run only these benchmarks, comma-separated (Library,LibraryApply,Floor for the library/floor ratios alone); the tables leave out the ratios they lack")
+	gogc := flag.String("gogc", "", "run every sub-benchmark under each of these GOGC settings, comma-separated (100,off), and give the tables per setting")
 	warm := flag.Bool("warm", false, "run each sub-benchmark twice in its process and keep the second: the first pays for the new process's first pages of heap, which the library's store (it keeps every event) grows into and the floor does not")
 	flag.Parse()
 	if *only != "" {
@@ -58,17 +65,26 @@ func main() {
 		log.Fatalf("go test -c: %v\n%s", err, out)
 	}
 
+	settings := []string{""} // the environment's GOGC
+	if *gogc != "" {
+		settings = strings.Split(*gogc, ",")
+	}
 	var lines bytes.Buffer
-	// ns[round][benchmark/input]
+	// ns[round][benchmark/input/GOGC]
 	ns := make([]map[string]float64, *rounds)
 	for r := range ns {
 		ns[r] = map[string]float64{}
 		for _, in := range inputs {
 			for _, b := range benchmarks {
-				pattern := fmt.Sprintf("^Benchmark%s$/^%s$", b, in)
-				line, v := run(bin, pattern, *benchtime, *warm)
-				lines.WriteString(line + "\n")
-				ns[r][b+"/"+in] = v
+				for _, g := range settings {
+					pattern := fmt.Sprintf("^Benchmark%s$/^%s$", b, in)
+					line, v := run(bin, pattern, *benchtime, *warm, g)
+					if g != "" {
+						lines.WriteString("gogc: " + g + "\n") // a benchstat configuration line
+					}
+					lines.WriteString(line + "\n")
+					ns[r][b+"/"+in+"/"+g] = v
+				}
 			}
 		}
 		fmt.Fprintf(os.Stderr, "round %d of %d done\n", r+1, *rounds)
@@ -82,7 +98,7 @@ func main() {
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
 	fmt.Fprintf(w, "%d rounds; median [min, max] of the per-round ratios\n\n", *rounds)
-	table := func(title string, columns [][2]string) {
+	table := func(title, g string, columns [][2]string) {
 		var have [][2]string
 		for _, c := range columns {
 			if slices.Contains(benchmarks, c[0]) && slices.Contains(benchmarks, c[1]) {
@@ -102,7 +118,7 @@ func main() {
 			for _, c := range columns {
 				var rs []float64
 				for _, m := range ns {
-					rs = append(rs, m[c[0]+"/"+in]/m[c[1]+"/"+in])
+					rs = append(rs, m[c[0]+"/"+in+"/"+g]/m[c[1]+"/"+in+"/"+g])
 				}
 				sort.Float64s(rs)
 				fmt.Fprintf(w, " %.2f× [%.2f, %.2f] |", median(rs), rs[0], rs[len(rs)-1])
@@ -111,21 +127,30 @@ func main() {
 		}
 		fmt.Fprintln(w)
 	}
-	table("The pipelines of issue 15 (the user written with AppendJSON into a reused buffer):", [][2]string{
-		{"Generic", "Library"}, {"Library", "Floor"}, {"LibraryApply", "Floor"}, {"Generic", "Floor"}})
-	table("The same writing the user with json.Marshal:", [][2]string{
-		{"Generic", "LibraryMarshal"}, {"LibraryMarshal", "FloorMarshal"}})
+	for _, g := range settings {
+		if g != "" {
+			fmt.Fprintf(w, "GOGC=%s:\n\n", g)
+		}
+		table("The pipelines of issue 15 (the user written with AppendJSON into a reused buffer):", g, [][2]string{
+			{"Generic", "Library"}, {"Library", "Floor"}, {"LibraryApply", "Floor"}, {"Generic", "Floor"}})
+		table("The same writing the user with json.Marshal:", g, [][2]string{
+			{"Generic", "LibraryMarshal"}, {"LibraryMarshal", "FloorMarshal"}})
+	}
 }
 
-// run runs the sub-benchmarks of pattern in a process of their own (twice with warm)
-// and returns the line of the last run and its ns/op.
-func run(bin, pattern, benchtime string, warm bool) (string, float64) {
+// run runs the sub-benchmarks of pattern in a process of their own (twice with warm),
+// under GOGC=gogc unless it is empty, and returns the line of the last run and its ns/op.
+func run(bin, pattern, benchtime string, warm bool, gogc string) (string, float64) {
 	count := "1"
 	if warm {
 		count = "2"
 	}
-	out, err := exec.Command(bin, "-test.run", "XXX", "-test.bench", pattern,
-		"-test.benchmem", "-test.benchtime", benchtime, "-test.count", count).Output()
+	cmd := exec.Command(bin, "-test.run", "XXX", "-test.bench", pattern,
+		"-test.benchmem", "-test.benchtime", benchtime, "-test.count", count)
+	if gogc != "" {
+		cmd.Env = append(os.Environ(), "GOGC="+gogc)
+	}
+	out, err := cmd.Output()
 	if err != nil {
 		log.Fatalf("%s: %v\n%s", pattern, err, out)
 	}
