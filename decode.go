@@ -97,6 +97,19 @@ type decoder struct {
 	perRecord bool
 	fatal     bool
 	buf       []byte // scratch space for unescaping strings
+	// amounts are the last amounts of the document with a coefficient that fits in an
+	// int64: an equal amount read again shares its decimal (a decimal.Decimal is an
+	// immutable value), so a document that repeats a limit allocates it once.
+	amounts    [4]amount
+	nextAmount int
+}
+
+// amount is a decimal read by the decoder, by its coefficient and exponent.
+type amount struct {
+	set  bool
+	coef int64
+	exp  int32
+	v    decimal.Decimal
 }
 
 // segment is one level of the path being decoded: an object (key gives the member being
@@ -383,7 +396,15 @@ func (d *decoder) decimal() decimal.Decimal {
 		d.fail(CodeOutOfRange, amountDigitsMessage)
 		return decimal.Decimal{}
 	}
-	if v, ok := p.smallDecimal(); ok {
+	if coef, exp, ok := p.small(); ok {
+		for _, a := range d.amounts {
+			if a.set && a.coef == coef && a.exp == exp {
+				return a.v
+			}
+		}
+		v := decimal.New(coef, exp)
+		d.amounts[d.nextAmount] = amount{true, coef, exp, v}
+		d.nextAmount = (d.nextAmount + 1) % len(d.amounts)
 		return v
 	}
 	v, err := decimal.NewFromString(string(s))
@@ -407,10 +428,19 @@ func smallDecimal(s []byte) (decimal.Decimal, bool) {
 }
 
 func (p numberParts) smallDecimal() (decimal.Decimal, bool) {
-	if len(p.intPart)+len(p.frac) > 18 || p.exp > 1000 || p.exp < -1000 {
+	coef, exp, ok := p.small()
+	if !ok {
 		return decimal.Decimal{}, false
 	}
-	var coef int64
+	return decimal.New(coef, exp), true
+}
+
+// small returns the coefficient and exponent of the decimal that decimal.NewFromString
+// gives for p, when its digits fit in an int64.
+func (p numberParts) small() (coef int64, exp int32, ok bool) {
+	if len(p.intPart)+len(p.frac) > 18 || p.exp > 1000 || p.exp < -1000 {
+		return 0, 0, false
+	}
 	for _, c := range p.intPart {
 		coef = coef*10 + int64(c-'0')
 	}
@@ -420,7 +450,7 @@ func (p numberParts) smallDecimal() (decimal.Decimal, bool) {
 	if p.neg {
 		coef = -coef
 	}
-	return decimal.New(coef, int32(p.exp-len(p.frac))), true
+	return coef, int32(p.exp - len(p.frac)), true
 }
 
 // amountInRange reports whether the JSON number s has at most maxAmountDigits

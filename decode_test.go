@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
 )
 
@@ -221,5 +223,49 @@ func TestDecodedValuesAreTheirOwn(t *testing.T) {
 		if got := second.appendJSON(nil); !bytes.Equal(got, doc) {
 			t.Fatalf("changing one decoded user changed another")
 		}
+	}
+}
+
+// TestRepeatedAmountsShareOneDecimal: within a document, an amount equal to one read
+// before (same coefficient and exponent) shares its decimal, so that a document that
+// repeats a limit allocates it once; the values read are those of the text, 800.0 and
+// 8E2 apart from 800.
+func TestRepeatedAmountsShareOneDecimal(t *testing.T) {
+	doc := func(values ...string) []byte {
+		var b strings.Builder
+		b.WriteString(`{"userId":"u1","createdTimestamp":1700000000000,"transactionLimits":{`)
+		for i, v := range values {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"%s":{"amountValue":%s,"amountCurrency":"EUR"}`,
+				[]string{"maximumDailyTransactionLimit", "maximumWeeklyTransactionLimit", "maximumMonthlyTransactionLimit",
+					"maximumQuarterlyTransactionLimit", "maximumTransactionLimit", "maximumYearlyTransactionLimit"}[i], v)
+		}
+		b.WriteString(`}}`)
+		return []byte(b.String())
+	}
+	repeated, distinct := doc("800", "800", "800", "800", "800", "800"), doc("801", "802", "803", "804", "805", "806")
+	cost := func(doc []byte) float64 {
+		allocs, _ := costPerRun(100, func() { _, _ = DecodeConsumerUser(doc) })
+		return allocs
+	}
+	// decimal.New allocates two objects (a big.Int and its word) per amount.
+	if got, want := cost(repeated), cost(distinct)-2*5; got > want {
+		t.Errorf("six equal amounts: %v allocations, want at most %v (six distinct ones less five amounts)", got, want)
+	}
+
+	u, err := DecodeConsumerUser(doc("800", "800.0", "8E2", "800", "1.5", "1.50"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := u.TransactionLimits
+	got := []string{}
+	for _, a := range []*Amount{l.MaximumDailyTransactionLimit, l.MaximumWeeklyTransactionLimit, l.MaximumMonthlyTransactionLimit,
+		l.MaximumQuarterlyTransactionLimit, l.MaximumTransactionLimit, l.MaximumYearlyTransactionLimit} {
+		got = append(got, fmt.Sprintf("%se%d", a.Value.Coefficient(), a.Value.Exponent()))
+	}
+	if diff := cmp.Diff([]string{"800e0", "8000e-1", "8e2", "800e0", "15e-1", "150e-2"}, got); diff != "" {
+		t.Errorf("amounts (-want +got):\n%s", diff)
 	}
 }
