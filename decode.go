@@ -415,28 +415,9 @@ func (d *decoder) decimal() decimal.Decimal {
 	return v
 }
 
-// smallDecimal converts the JSON number s to the decimal that decimal.NewFromString
-// gives (the same coefficient and exponent: 1.50 is 150e-2), when its digits fit in an
-// int64; it reports false otherwise. It saves the string and the second big.Int that
-// NewFromString allocates.
-func smallDecimal(s []byte) (decimal.Decimal, bool) {
-	p, _, ok := scanNumber(s)
-	if !ok {
-		return decimal.Decimal{}, false
-	}
-	return p.smallDecimal()
-}
-
-func (p numberParts) smallDecimal() (decimal.Decimal, bool) {
-	coef, exp, ok := p.small()
-	if !ok {
-		return decimal.Decimal{}, false
-	}
-	return decimal.New(coef, exp), true
-}
-
 // small returns the coefficient and exponent of the decimal that decimal.NewFromString
-// gives for p, when its digits fit in an int64.
+// gives for p (1.50 is 150e-2), when its digits fit in an int64; with decimal.New, it
+// saves the string and the second big.Int that NewFromString allocates.
 func (p numberParts) small() (coef int64, exp int32, ok bool) {
 	if len(p.intPart)+len(p.frac) > 18 || p.exp > 1000 || p.exp < -1000 {
 		return 0, 0, false

@@ -185,7 +185,15 @@ func TestSmallDecimal(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}
-		got, ok := smallDecimal([]byte(in))
+		var got decimal.Decimal
+		p, _, ok := scanNumber([]byte(in))
+		if ok {
+			var coef int64
+			var exp int32
+			if coef, exp, ok = p.small(); ok {
+				got = decimal.New(coef, exp)
+			}
+		}
 		if !ok {
 			mantissa, _, _ := strings.Cut(strings.ToLower(in), "e")
 			digits := 0

@@ -401,7 +401,7 @@ const maxScanExponent = 100000
 // scanNumber lexes the JSON number (RFC 8259's grammar) at the start of s and returns
 // its parts and its length. When s does not start with a number it returns ok false and
 // the length read up to the fault. It is the one number scanner of the package: the
-// decoder's, and the splitting of decimal text for smallDecimal and amountInRange.
+// decoder's, and the splitting of decimal text for numberParts.small and amountInRange.
 func scanNumber(s []byte) (p numberParts, n int, ok bool) {
 	i := 0
 	digits := func() int {
