@@ -3,6 +3,7 @@ package userevents
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -67,6 +68,9 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 	if err != nil {
 		return nil, err
 	}
+	if err := p.checkLateRekey(ctx, current, final, ev, opts); err != nil {
+		return nil, err
+	}
 	var own *Result
 	replayed := []string{} // late, even when no event comes after it once placed
 	for _, r := range steps {
@@ -105,6 +109,28 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 	}
 	return &Result{User: final.Consumer, Previous: current, Record: final, Changes: changes, StateTransition: own.StateTransition,
 		KYCTransition: own.KYCTransition, Converted: own.Converted, Replayed: replayed, Event: stored}, nil
+}
+
+// checkLateRekey refuses (ErrUserExists) a late event that re-keys the user to an id
+// that another user holds, as the Store refuses it for an event on top. When a later
+// re-key of the timeline takes the user on to another id, the commit moves the user only
+// to that one, and the Store would not see the late event's target: without this, the
+// user's history would hold, for a while, the id of another user, and whether the event
+// is accepted would depend on its arrival order.
+func (p *Processor) checkLateRekey(ctx context.Context, current, final Record, ev *ConsumerUserEvent, opts Options) error {
+	if !opts.ChangeUserID || ev.NewUserID == "" || final.UserID() == ev.NewUserID {
+		return nil // no re-key, or the commit's own (the Store checks it)
+	}
+	other, err := p.loadUser(ctx, ev.NewUserID)
+	switch {
+	case errors.Is(err, ErrUserNotFound):
+		return nil
+	case err != nil:
+		return err
+	case other.HistoryID != current.HistoryID:
+		return fmt.Errorf("%w: %q", ErrUserExists, ev.NewUserID)
+	}
+	return nil
 }
 
 // landing returns where an event of timestamp ts lands in the history of current: the

@@ -3,6 +3,7 @@ package userevents_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -356,5 +357,44 @@ func TestFold(t *testing.T) {
 		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{UserStateDetails: userevents.Set(&userevents.UserStateDetailsUpdate{State: userevents.Set(userevents.UserStateActive)})}}}
 	if rec, _, err := userevents.Fold(start, []*userevents.StoredEvent{state}, refuse); !errors.Is(err, userevents.ErrTransitionNotAllowed) || rec.Version != 0 {
 		t.Errorf("a refused step: %v, record version %d", err, rec.Version)
+	}
+}
+
+// TestLateRekeyToTakenID: a late event that re-keys the user to an id another user holds
+// is refused with ErrUserExists, as it is when it arrives in time, even when a later
+// re-key in the timeline takes the user on to a free id (so that the commit itself moves
+// the user to no taken id): otherwise the history would give the user, for a while, the
+// id of another user, and whether the event is accepted would depend on arrival order.
+func TestLateRekeyToTakenID(t *testing.T) {
+	ctx := context.Background()
+	for _, late := range []bool{false, true} {
+		p := userevents.NewProcessor(storetest.Checked(t, memstore.New()), userevents.Config{Order: userevents.TimestampOrder})
+		for _, id := range []string{"u1", "k2"} {
+			if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1600000000000}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rekey := userevents.Options{ChangeUserID: true}
+		toK2 := `{"timestamp":1700042400000,"userId":%q,"eventId":"toK2","newUserId":"k2"}`
+		toK3 := `{"timestamp":1700042700000,"userId":%q,"eventId":"toK3","newUserId":"k3"}`
+		var err error
+		if late {
+			// 10:05 first: u1 becomes k3; then the re-key of 10:00, sent to k3.
+			if _, err := p.Apply(ctx, mustEvent(t, fmt.Sprintf(toK3, "u1")), rekey); err != nil {
+				t.Fatal(err)
+			}
+			_, err = p.Apply(ctx, mustEvent(t, fmt.Sprintf(toK2, "k3")), rekey)
+		} else {
+			_, err = p.Apply(ctx, mustEvent(t, fmt.Sprintf(toK2, "u1")), rekey)
+		}
+		if !errors.Is(err, userevents.ErrUserExists) {
+			t.Errorf("late %v: re-key to the taken k2: %v, want ErrUserExists", late, err)
+		}
+		if late {
+			rec, err := p.User(ctx, "k3")
+			if err != nil || rec.Version != 2 {
+				t.Errorf("k3: version %d, %v; want 2 (nothing changed)", rec.Version, err)
+			}
+		}
 	}
 }
