@@ -23,9 +23,14 @@ import (
 // (a user's id changes at its re-keys; an event names the user by the id it had when the
 // event was sent). Events are not validated again (they were when accepted), but every
 // transition is asked of cfg.Transitions in timeline order, and the merged user of each
-// step must be valid: the first refusal is returned, with no record. The versions of the
-// results count from start.Version; their stored events keep the events' ids.
+// step must be valid: the first refusal is returned, with no record (a nil entry is a
+// *ValidationError). The versions of the results count from start.Version; their stored
+// events keep the events' ids.
 func Fold(start Record, timeline []*StoredEvent, cfg Config) (Record, []*Result, error) {
+	if slices.Contains(timeline, nil) {
+		// As Apply refuses a nil event, rather than panic in the sort.
+		return Record{}, nil, &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "a timeline entry is missing"}}}
+	}
 	events := slices.Clone(timeline)
 	sortTimeline(events)
 	cfg.StaleEvents = ApplyStale

@@ -398,3 +398,17 @@ func TestLateRekeyToTakenID(t *testing.T) {
 		}
 	}
 }
+
+// TestFoldNilEntry: a nil entry in the timeline given to Fold is refused with a
+// *ValidationError, as Apply refuses a nil event; it made the sort panic.
+func TestFoldNilEntry(t *testing.T) {
+	start := userevents.Record{Consumer: &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, Version: 1}
+	ok := &userevents.StoredEvent{Version: 2, ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: 1700042400000, UserID: "u1", EventID: "a"}}
+	for _, tl := range [][]*userevents.StoredEvent{{nil}, {ok, nil}, {nil, ok}} {
+		rec, steps, err := userevents.Fold(start, tl, userevents.Config{})
+		var ve *userevents.ValidationError
+		if !errors.As(err, &ve) || rec.Version != 0 || steps != nil {
+			t.Errorf("Fold of %d entries with a nil one: %v, version %d, %d steps; want a *ValidationError and nothing else", len(tl), err, rec.Version, len(steps))
+		}
+	}
+}
