@@ -283,6 +283,9 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 		}
 	}
 	appendEventLinks(&a.m, base, u, ev) // step 7
+	if !sameID && ev.UserID != base.UserID {
+		legacyIDsAt(&a.m, base, u)
+	}
 	if cfg.Level == Strict {
 		if err := checkGrowth(base, u, ev); err != nil {
 			return err
@@ -600,6 +603,29 @@ func removeString(s []string, x string) []string {
 		}
 	}
 	return out
+}
+
+// legacyIDsAt gives the legacy userId members that the event set in u (those that are not
+// base's) the id of the user at the event's place in a timeline (u.UserID). The event
+// names the user by the id it had when the event was sent, and validation held the
+// members to that id; at an earlier place, before a re-key, the user had another id, and
+// the merged user must be valid (the legacy members equal its id). Only objects the merge
+// made anew are rewritten, so nothing shared is written into.
+func legacyIDsAt(m *merger, base, u *ConsumerUser) {
+	if d := u.UserStateDetails; d != nil && d != base.UserStateDetails && d.UserID != nil && *d.UserID != u.UserID {
+		id := u.UserID
+		d.UserID = &id
+		if b := base.UserStateDetails; b != nil && equalPtr(b.UserID, d.UserID) {
+			m.changes = removeString(m.changes, "userStateDetails.userId")
+		}
+	}
+	if d := u.KYCStatusDetails; d != nil && d != base.KYCStatusDetails && d.UserID != nil && *d.UserID != u.UserID {
+		id := u.UserID
+		d.UserID = &id
+		if b := base.KYCStatusDetails; b != nil && equalPtr(b.UserID, d.UserID) {
+			m.changes = removeString(m.changes, "kycStatusDetails.userId")
+		}
+	}
 }
 
 // rekey gives u the id newID, in the legacy userId fields too.

@@ -210,7 +210,8 @@
 // make of the timeline. For distinct timestamps the final record does not depend on the
 // arrival order. An event names its user by the user's current id (the Processor loads
 // the user by it): an event sent before a re-key and delivered after it must be sent to
-// the new id; in the timeline it still applies at its place. A late event that re-keys
+// the new id; in the timeline it still applies at its place, where the legacy userId
+// members it sets take the id the user had there. A late event that re-keys
 // the user must name a free id (ErrUserExists), as an event on top must, even when a
 // later re-key of the timeline takes the user on to another id. RejectStale refuses late
 // events under either order.

@@ -412,3 +412,32 @@ func TestFoldNilEntry(t *testing.T) {
 		}
 	}
 }
+
+// TestLateLegacyUserIDBeforeRekey: a late event sent to the user's current id, which sets
+// the legacy userStateDetails.userId and kycStatusDetails.userId (validation holds them to
+// the event's userId), takes effect before a re-key, where the user had its former id:
+// there the members take that id, so that every record of the timeline is valid (UserAsOf
+// gave a user whose legacy ids were not its id), and the re-key carries them to the new id.
+func TestLateLegacyUserIDBeforeRekey(t *testing.T) {
+	ctx := context.Background()
+	p := userevents.NewProcessor(storetest.Checked(t, memstore.New()), userevents.Config{Order: userevents.TimestampOrder})
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(ctx, mustEvent(t, `{"timestamp":1700042700000,"userId":"u1","eventId":"rekey","newUserId":"k2"}`), userevents.Options{ChangeUserID: true}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Apply(ctx, mustEvent(t, `{"timestamp":1700042400000,"userId":"k2","eventId":"late","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE","userId":"k2"},"kycStatusDetails":{"status":"SUCCESSFUL","userId":"k2"}}}`), userevents.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameUser(t, `{"userId":"k2","createdTimestamp":1600000000000,"userStateDetails":{"userId":"k2","state":"ACTIVE"},"kycStatusDetails":{"userId":"k2","status":"SUCCESSFUL"}}`, res.User)
+	rec, err := p.UserAsOf(ctx, "k2", t10h00+60000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameUser(t, `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"userId":"u1","state":"ACTIVE"},"kycStatusDetails":{"userId":"u1","status":"SUCCESSFUL"}}`, rec.Consumer)
+	if err := rec.Consumer.Validate(userevents.Strict); err != nil {
+		t.Errorf("as of 10:01: %v", err)
+	}
+}
