@@ -167,7 +167,10 @@ type Result struct {
 	// User is the consumer user after the event.
 	User *ConsumerUser
 	// Previous is the record before the event: a business user when the event
-	// converted one.
+	// converted one. For a late event (Replayed set) it is the current record the
+	// outcome was committed on (Record's version follows it): the record before the
+	// event's own place in the timeline is in the history (UserAt, UserAsOf), a
+	// converted business user in the entry of the conversion.
 	Previous Record
 	// Record is the record after the event, as it is committed: User, the version
 	// after Previous.Version, the locks and the newest event timestamp.
