@@ -33,7 +33,7 @@ func TestAppendOutcomeIsMarshal(t *testing.T) {
 		// Strings that encoding/json escapes: quotes, backslash, controls, HTML, the
 		// JavaScript line separators, invalid UTF-8, and plain non-ASCII.
 		{"escapes", userevents.StoredEvent{Changes: []string{
-			`tags[key="a\b"]`, "tab\there\nnew\r\x00\x1f", "<script>&</script>", "\u2028\u2029", "bad\xffutf8\xc3", "Zoë 東京 🙂"},
+			`tags[key="a\b"]`, "tab\there\nnew\r\x00\x1f\b\f", "<script>&</script>", "\u2028\u2029", "bad\xffutf8\xc3", "Zoë 東京 🙂"},
 			Replayed: []string{"\x7f"}}},
 	}
 	for _, tt := range tests {

@@ -16,9 +16,9 @@ import (
 	"iter"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/internal/jsonstring"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -586,7 +586,7 @@ func appendOutcome(dst []byte, e *userevents.StoredEvent) ([]byte, error) {
 				if i > 0 {
 					dst = append(dst, ',')
 				}
-				dst = appendString(dst, s)
+				dst = jsonstring.Append(dst, s)
 			}
 			dst = append(dst, ']')
 		}
@@ -595,9 +595,9 @@ func appendOutcome(dst []byte, e *userevents.StoredEvent) ([]byte, error) {
 		if t != nil {
 			member(name)
 			dst = append(dst, `{"From":`...)
-			dst = appendString(dst, t.From)
+			dst = jsonstring.Append(dst, t.From)
 			dst = append(dst, `,"To":`...)
-			dst = appendString(dst, t.To)
+			dst = jsonstring.Append(dst, t.To)
 			dst = append(dst, '}')
 		}
 	}
@@ -612,7 +612,7 @@ func appendOutcome(dst []byte, e *userevents.StoredEvent) ([]byte, error) {
 		flag("changeUserId", &yes)
 	}
 	member("level")
-	dst = appendString(dst, level)
+	dst = jsonstring.Append(dst, level)
 	strs("changes", e.Changes)
 	transition("stateTransition", e.StateTransition)
 	transition("kycTransition", e.KYCTransition)
@@ -624,57 +624,6 @@ func appendOutcome(dst []byte, e *userevents.StoredEvent) ([]byte, error) {
 		flag("late", &yes) // Replayed is set, maybe empty
 	}
 	return append(dst, '}'), nil
-}
-
-// appendString appends s as a JSON string the way encoding/json writes it: <, > and &
-// escaped for HTML, U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // decodeOutcome reads the outcome column into e.
