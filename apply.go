@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -278,7 +279,8 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 		return fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
 	}
 	a.m.level = cfg.Level
-	u := mergeAttributes(&a.m, base, ev.UpdatedConsumerUserAttributes, writesUser(ev, opts, cfg, from != base)) // step 3
+	writes := writesUser(ev, opts, cfg, from != base)
+	u := mergeAttributes(&a.m, base, ev.UpdatedConsumerUserAttributes, writes) // step 3
 	// Step 4.
 	for i, f := range statusFields {
 		if a.transitions[i], err = f.apply(cfg, &a.m, from, base, u, ev); err != nil {
@@ -287,7 +289,7 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 	}
 	appendEventLinks(&a.m, base, u, ev) // step 7
 	if !sameID && ev.UserID != base.UserID {
-		legacyIDsAt(&a.m, base, u)
+		u = legacyIDsAt(&a.m, base, u, writes)
 	}
 	if cfg.Level == Strict {
 		if err := checkGrowth(base, u, ev); err != nil {
@@ -612,23 +614,49 @@ func removeString(s []string, x string) []string {
 // base's) the id of the user at the event's place in a timeline (u.UserID). The event
 // names the user by the id it had when the event was sent, and validation held the
 // members to that id; at an earlier place, before a re-key, the user had another id, and
-// the merged user must be valid (the legacy members equal its id). Only objects the merge
-// made anew are rewritten, so nothing shared is written into.
-func legacyIDsAt(m *merger, base, u *ConsumerUser) {
-	if d := u.UserStateDetails; d != nil && d != base.UserStateDetails && d.UserID != nil && *d.UserID != u.UserID {
-		id := u.UserID
-		d.UserID = &id
-		if b := base.UserStateDetails; b != nil && equalPtr(b.UserID, d.UserID) {
-			m.changes = removeString(m.changes, "userStateDetails.userId")
+// the merged user must be valid (the legacy members equal its id). The objects are
+// copied before they are written, as rekey does. When the rewrite gives back base's
+// member, the change goes, and base's object with it; when nothing is left changed and
+// no later step writes into the user (writes, writesUser), the result is base itself,
+// as for any event that changes nothing.
+func legacyIDsAt(m *merger, base, u *ConsumerUser, writes bool) *ConsumerUser {
+	id := u.UserID
+	if d, b := u.UserStateDetails, base.UserStateDetails; d != nil && d != b && d.UserID != nil && *d.UserID != id {
+		c := *d
+		c.UserID = &id
+		u.UserStateDetails = &c
+		if b != nil && equalPtr(b.UserID, c.UserID) && unchangedBut(m, "userStateDetails.", "userId") {
+			u.UserStateDetails = b
 		}
 	}
-	if d := u.KYCStatusDetails; d != nil && d != base.KYCStatusDetails && d.UserID != nil && *d.UserID != u.UserID {
-		id := u.UserID
-		d.UserID = &id
-		if b := base.KYCStatusDetails; b != nil && equalPtr(b.UserID, d.UserID) {
-			m.changes = removeString(m.changes, "kycStatusDetails.userId")
+	if d, b := u.KYCStatusDetails, base.KYCStatusDetails; d != nil && d != b && d.UserID != nil && *d.UserID != id {
+		c := *d
+		c.UserID = &id
+		u.KYCStatusDetails = &c
+		if b != nil && equalPtr(b.UserID, c.UserID) && unchangedBut(m, "kycStatusDetails.", "userId") {
+			u.KYCStatusDetails = b
 		}
 	}
+	if !writes && !m.quiet && len(m.changes) == 0 {
+		return base
+	}
+	return u
+}
+
+// unchangedBut removes the change prefix+leaf, which a rewrite undid, and reports
+// whether no other change under prefix is left (the object is then the stored one). A
+// quiet merger does not spell its changes: it reports false.
+func unchangedBut(m *merger, prefix, leaf string) bool {
+	if m.quiet {
+		return false
+	}
+	m.changes = removeString(m.changes, prefix+leaf)
+	for _, c := range m.changes {
+		if strings.HasPrefix(c, prefix) {
+			return false
+		}
+	}
+	return true
 }
 
 // rekey gives u the id newID, in the legacy userId fields too.

@@ -376,7 +376,8 @@ func (d *decoder) ptrBool() *bool {
 }
 
 // decimal reads a number as an exact decimal, refusing more than maxAmountDigits digits
-// before or after the decimal point.
+// before or after the decimal point. An amount equal to one of the last four read in the
+// document (same coefficient and exponent) gets that one's decimal, shared.
 func (d *decoder) decimal() decimal.Decimal {
 	if d.fatal {
 		return decimal.Decimal{}

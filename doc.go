@@ -213,7 +213,9 @@
 // the new id; in the timeline it still applies at its place, where the legacy userId
 // members it sets take the id the user had there. A late event that re-keys
 // the user must name a free id (ErrUserExists), as an event on top must, even when a
-// later re-key of the timeline takes the user on to another id. RejectStale refuses late
+// later re-key of the timeline takes the user on to another id; the Processor checks
+// that id when it applies the event (the Store checks only the id it commits), so a
+// user created under it by another process at that very moment is not seen. RejectStale refuses late
 // events under either order.
 //
 // # Stores and the Processor

@@ -121,7 +121,10 @@ func (p *Processor) applyLate(ctx context.Context, current Record, ev *ConsumerU
 // re-key of the timeline takes the user on to another id, the commit moves the user only
 // to that one, and the Store would not see the late event's target: without this, the
 // user's history would hold, for a while, the id of another user, and whether the event
-// is accepted would depend on its arrival order.
+// is accepted would depend on its arrival order. The check reads the id before the
+// commit, under the lock of the user's own id: it is not a uniqueness guarantee against
+// another process that takes the id in between (the commit moves the user only to the
+// final id, which the Store does check).
 func (p *Processor) checkLateRekey(ctx context.Context, current, final Record, ev *ConsumerUserEvent, opts Options) error {
 	if !opts.ChangeUserID || ev.NewUserID == "" || final.UserID() == ev.NewUserID {
 		return nil // no re-key, or the commit's own (the Store checks it)

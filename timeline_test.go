@@ -11,6 +11,7 @@ import (
 	"github.com/compliancekit/userevents/memstore"
 	"github.com/compliancekit/userevents/storetest"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // arrival is an event sent to the Processor, in arrival order.
@@ -439,5 +440,43 @@ func TestLateLegacyUserIDBeforeRekey(t *testing.T) {
 	sameUser(t, `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"userId":"u1","state":"ACTIVE"},"kycStatusDetails":{"userId":"u1","status":"SUCCESSFUL"}}`, rec.Consumer)
 	if err := rec.Consumer.Validate(userevents.Strict); err != nil {
 		t.Errorf("as of 10:01: %v", err)
+	}
+}
+
+// TestLateLegacyUserIDUnchanged: in a timeline, an event sent after a re-key (to k2) that
+// sets the legacy userId members and the status the user already had before the re-key
+// changes nothing at its place: the members take the id u1 there, the step reports no
+// change, and its user is the one before it, shared; a step that also changes the state
+// keeps the legacy member unchanged in its Changes.
+func TestLateLegacyUserIDUnchanged(t *testing.T) {
+	start := userevents.Record{Consumer: &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000,
+		UserStateDetails: &userevents.UserStateDetails{UserID: new("u1"), State: userevents.UserStateActive}}, Version: 1}
+	late := func(id string, ts float64, state string) *userevents.StoredEvent {
+		ev := mustEvent(t, `{"timestamp":`+fmt.Sprint(ts)+`,"userId":"k2","eventId":"`+id+`","updatedConsumerUserAttributes":{"userStateDetails":{"state":"`+state+`","userId":"k2"}}}`)
+		return &userevents.StoredEvent{ConsumerUserEvent: *ev, Version: 2}
+	}
+	rekey := &userevents.StoredEvent{ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: 1700042700000, UserID: "u1", EventID: "rekey", NewUserID: "k2"},
+		Options: userevents.Options{ChangeUserID: true}, Version: 3}
+	for _, tc := range []struct {
+		state   string
+		changes []string
+	}{
+		{"ACTIVE", nil}, // the state the user had: nothing changes
+		{"BLOCKED", []string{"userStateDetails.state"}}, // the state changes, the legacy id does not
+	} {
+		_, steps, err := userevents.Fold(start, []*userevents.StoredEvent{late("late", 1700042400000, tc.state), rekey}, userevents.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := steps[0]
+		if diff := cmp.Diff(tc.changes, s.Changes, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: changes of the late step (-want +got):\n%s", tc.state, diff)
+		}
+		if got := *s.User.UserStateDetails.UserID; got != "u1" {
+			t.Errorf("%s: legacy userId %q at the late step, want u1", tc.state, got)
+		}
+		if (tc.changes == nil) != (s.User == start.Consumer) {
+			t.Errorf("%s: the late step's user is shared with the one before it: %v", tc.state, s.User == start.Consumer)
+		}
 	}
 }

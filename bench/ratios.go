@@ -68,6 +68,12 @@ func main() {
 	settings := []string{""} // the environment's GOGC
 	if *gogc != "" {
 		settings = strings.Split(*gogc, ",")
+		for i, g := range settings {
+			settings[i] = strings.TrimSpace(g)
+			if _, err := strconv.Atoi(settings[i]); err != nil && settings[i] != "off" {
+				log.Fatalf("-gogc: %q is neither a percentage nor off", g)
+			}
+		}
 	}
 	var lines bytes.Buffer
 	// ns[round][benchmark/input/GOGC]

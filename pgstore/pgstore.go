@@ -298,7 +298,7 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		buf = appendRecord(buf, *e.Snapshot)
 	}
 	*bp = buf
-	outcome, doc, event, snapshot := buf[:outcomeEnd], buf[outcomeEnd:docEnd], buf[docEnd:eventEnd], buf[eventEnd:]
+	outcome, doc, event, snapshot := buf[:outcomeEnd:outcomeEnd], buf[outcomeEnd:docEnd:docEnd], buf[docEnd:eventEnd:eventEnd], buf[eventEnd:]
 	if keep != nil {
 		doc = nil
 	}
@@ -560,10 +560,11 @@ var levels = map[userevents.Level]string{userevents.Strict: "strict", userevents
 func appendOutcome(dst []byte, e *userevents.StoredEvent) ([]byte, error) {
 	level, ok := levels[e.Level]
 	if !ok {
-		return nil, fmt.Errorf("unknown level %v", e.Level)
+		return dst, fmt.Errorf("unknown level %v", e.Level)
 	}
 	start := len(dst)
 	dst = append(dst, '{')
+	// member writes the name of the next member, after a comma unless it is the first.
 	member := func(name string) {
 		if len(dst) > start+1 {
 			dst = append(dst, ',')
@@ -571,6 +572,14 @@ func appendOutcome(dst []byte, e *userevents.StoredEvent) ([]byte, error) {
 		dst = append(dst, '"')
 		dst = append(dst, name...)
 		dst = append(dst, '"', ':')
+	}
+	// The members in the order of outcomeJSON's fields, each left out when empty, as
+	// its omitempty tags say.
+	boolean := func(name string, v bool) {
+		if v {
+			member(name)
+			dst = append(dst, "true"...)
+		}
 	}
 	flag := func(name string, v *bool) {
 		if v != nil {
@@ -601,28 +610,19 @@ func appendOutcome(dst []byte, e *userevents.StoredEvent) ([]byte, error) {
 			dst = append(dst, '}')
 		}
 	}
-	yes := true
 	o := e.Options
-	if o.AllowUserTypeConversion {
-		flag("allowUserTypeConversion", &yes)
-	}
+	boolean("allowUserTypeConversion", o.AllowUserTypeConversion)
 	flag("lockKycRiskLevel", o.LockKYCRiskLevel)
 	flag("lockCraRiskLevel", o.LockCRARiskLevel)
-	if o.ChangeUserID {
-		flag("changeUserId", &yes)
-	}
+	boolean("changeUserId", o.ChangeUserID)
 	member("level")
 	dst = jsonstring.Append(dst, level)
 	strs("changes", e.Changes)
 	transition("stateTransition", e.StateTransition)
 	transition("kycTransition", e.KYCTransition)
-	if e.Converted {
-		flag("converted", &yes)
-	}
+	boolean("converted", e.Converted)
 	strs("replayed", e.Replayed)
-	if e.Replayed != nil {
-		flag("late", &yes) // Replayed is set, maybe empty
-	}
+	boolean("late", e.Replayed != nil) // Replayed is set, maybe empty
 	return append(dst, '}'), nil
 }
 
