@@ -227,6 +227,36 @@ func benchFloor(b *testing.B, enc encode) {
 	})
 }
 
+// BenchmarkFloorRetain is BenchmarkFloor keeping every decoded event in a slice, as a
+// store keeps its history: the control that shows how much of the distance from the
+// floor to BenchmarkLibrary is the collector marking what is kept (docs/BENCHMARKS.md,
+// sixth pass).
+func BenchmarkFloorRetain(b *testing.B) {
+	userDoc, events := load(b)
+	u := decodeUser(b, userDoc)
+	perEvent(b, events, func(b *testing.B, event []byte) func() error {
+		ev, err := userevents.DecodeEvent(event)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := userevents.Apply(userevents.Record{Consumer: u, Version: 1}, ev, userevents.Options{}, userevents.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var buf []byte
+		var kept []*userevents.ConsumerUserEvent
+		return func() error {
+			ev, err := userevents.DecodeEvent(event)
+			if err != nil {
+				return err
+			}
+			kept = append(kept, ev)
+			buf, err = res.User.AppendJSON(buf[:0])
+			return err
+		}
+	})
+}
+
 // BenchmarkStages times, on the same inputs, each stage of the library's pipeline
 // alone: decode (DecodeEvent), validate (ConsumerUserEvent.Validate, Strict), apply
 // (the pure Apply against the stored record, validation included) and encode
