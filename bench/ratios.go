@@ -16,6 +16,7 @@
 //	cd bench && go run ratios.go -rounds 8 -warm -raw pipelines-warm.txt
 //	cd bench && go run ratios.go -rounds 20 -warm -only Library,LibraryApply,Floor
 //	cd bench && go run ratios.go -rounds 10 -warm -only Library,LibraryApply,Floor -gogc 100,off
+//	cd bench && go run ratios.go -rounds 10 -runs 4 -only Library,LibraryApply,Floor -gogc 100,off
 //
 // With -gogc, every sub-benchmark runs once per GOGC setting in each round, and the
 // tables come once per setting: with the collector off, what is left between the
@@ -49,7 +50,8 @@ func main() {
 	raw := flag.String("raw", "", "also write the benchmark lines to this file")
 	only := flag.String("only", "", "run only these benchmarks, comma-separated (Library,LibraryApply,Floor for the library/floor ratios alone); the tables leave out the ratios they lack")
 	gogc := flag.String("gogc", "", "run every sub-benchmark under each of these GOGC settings, comma-separated (100,off), and give the tables per setting")
-	warm := flag.Bool("warm", false, "run each sub-benchmark twice in its process and keep the second: the first pays for the new process's first pages of heap, which the library's store (it keeps every event) grows into and the floor does not")
+	warm := flag.Bool("warm", false, "run each sub-benchmark twice in its process and keep the second: the first pays for the new process's first pages of heap, which the library's store (it keeps every event) grows into and the floor does not (-runs 2)")
+	runs := flag.Int("runs", 1, "run each sub-benchmark this many times in its process and keep the last (the steady state of a process whose heap has grown)")
 	flag.Parse()
 	if *only != "" {
 		benchmarks = strings.Split(*only, ",")
@@ -65,6 +67,9 @@ func main() {
 		log.Fatalf("go test -c: %v\n%s", err, out)
 	}
 
+	if *warm && *runs < 2 {
+		*runs = 2
+	}
 	settings := []string{""} // the environment's GOGC
 	if *gogc != "" {
 		settings = strings.Split(*gogc, ",")
@@ -84,7 +89,7 @@ func main() {
 			for _, b := range benchmarks {
 				for _, g := range settings {
 					pattern := fmt.Sprintf("^Benchmark%s$/^%s$", b, in)
-					line, v := run(bin, pattern, *benchtime, *warm, g)
+					line, v := run(bin, pattern, *benchtime, *runs, g)
 					if g != "" {
 						lines.WriteString("gogc: " + g + "\n") // a benchstat configuration line
 					}
@@ -144,13 +149,10 @@ func main() {
 	}
 }
 
-// run runs the sub-benchmarks of pattern in a process of their own (twice with warm),
+// run runs the sub-benchmarks of pattern in a process of their own, runs times,
 // under GOGC=gogc unless it is empty, and returns the line of the last run and its ns/op.
-func run(bin, pattern, benchtime string, warm bool, gogc string) (string, float64) {
-	count := "1"
-	if warm {
-		count = "2"
-	}
+func run(bin, pattern, benchtime string, runs int, gogc string) (string, float64) {
+	count := strconv.Itoa(max(runs, 1))
 	cmd := exec.Command(bin, "-test.run", "XXX", "-test.bench", pattern,
 		"-test.benchmem", "-test.benchtime", benchtime, "-test.count", count)
 	if gogc != "" {
