@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/internal/benchdata"
@@ -193,5 +194,39 @@ func TestHistoryQueryPlan(t *testing.T) {
 	if len(plan) < 2 || !strings.Contains(plan[0], "Index Scan") || !strings.Contains(plan[1], "Index Cond") ||
 		!strings.Contains(plan[1], "version <= $2") || !strings.Contains(plan[1], "version >= ") {
 		t.Errorf("generic plan:\n%s\nwant an index scan bounded by both versions", strings.Join(plan, "\n"))
+	}
+}
+
+// TestHistoryLoopUsesStore: LoadHistory gives its connection back to the pool before it
+// yields, so that a loop over a history may use the store: on a pool of one connection
+// (or a pool whose connections all serve such loops) it waited for itself before.
+func TestHistoryLoopUsesStore(t *testing.T) {
+	pool := newPool(t)
+	cfg := pool.Config()
+	cfg.MaxConns = 1
+	one, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	p := userevents.NewProcessor(pgstore.New(one), userevents.Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range []userevents.UserState{userevents.UserStateActive, userevents.UserStateSuspended} {
+		if _, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000 + float64(i), UserID: "u1", EventID: string(s),
+			UpdatedConsumerUserAttributes: state(s)}, userevents.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for e, err := range p.History(ctx, "u1") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Event(ctx, e.EventID); err != nil {
+			t.Fatalf("Event(%s) inside the History loop: %v", e.EventID, err)
+		}
 	}
 }

@@ -133,16 +133,32 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 // entryColumns are the columns scanEntry reads.
 const entryColumns = `history_id, version, event, outcome, snapshot`
 
+// rawEntry is a row of entryColumns, not decoded yet.
+type rawEntry struct {
+	historyID                string
+	version                  int64
+	event, outcome, snapshot []byte
+}
+
+// scanRaw reads a row of entryColumns (the byte slices are copies: they outlive the row).
+func scanRaw(row pgx.Row) (rawEntry, error) {
+	var r rawEntry
+	err := row.Scan(&r.historyID, &r.version, &r.event, &r.outcome, &r.snapshot)
+	return r, err
+}
+
 // scanEntry decodes a row of entryColumns.
 func scanEntry(row pgx.Row) (*userevents.StoredEvent, error) {
-	var (
-		historyID                string
-		version                  int64
-		event, outcome, snapshot []byte
-	)
-	if err := row.Scan(&historyID, &version, &event, &outcome, &snapshot); err != nil {
+	r, err := scanRaw(row)
+	if err != nil {
 		return nil, err
 	}
+	return r.decode()
+}
+
+// decode decodes the entry.
+func (r rawEntry) decode() (*userevents.StoredEvent, error) {
+	historyID, version, event, outcome, snapshot := r.historyID, r.version, r.event, r.outcome, r.snapshot
 	e := new(userevents.StoredEvent)
 	if event != nil {
 		var err error
@@ -228,15 +244,30 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 	}
 }
 
-// yieldRows yields the entries of rows and closes them. It returns the number of
-// entries yielded, the version of the last one, and false when it yielded an error or
-// the caller stopped.
+// yieldRows reads the entries of rows and closes them, so that the connection goes
+// back to the pool before the caller sees an entry (the caller may use the store, or
+// the pool, in its loop: holding the connection meanwhile deadlocked a loop that did so
+// on a pool whose connections were all held by such loops); then it decodes and yields
+// them, as far as the caller goes. It returns the number of entries yielded, the
+// version of the last one, and false when it yielded an error or the caller stopped.
 func yieldRows(rows pgx.Rows, yield func(*userevents.StoredEvent, error) bool) (n int, last int64, ok bool) {
-	defer rows.Close()
+	var page []rawEntry
+	var err error
 	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			yield(nil, err)
+		var r rawEntry
+		if r, err = scanRaw(rows); err != nil {
+			break
+		}
+		page = append(page, r)
+	}
+	rows.Close()
+	if err == nil {
+		err = rows.Err()
+	}
+	for _, r := range page {
+		e, derr := r.decode()
+		if derr != nil {
+			yield(nil, derr)
 			return n, last, false
 		}
 		n, last = n+1, e.Version
@@ -244,7 +275,7 @@ func yieldRows(rows pgx.Rows, yield func(*userevents.StoredEvent, error) bool) (
 			return n, last, false
 		}
 	}
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		yield(nil, fmt.Errorf("pgstore: load history: %w", err))
 		return n, last, false
 	}
