@@ -206,39 +206,14 @@ func BenchmarkGeneric(b *testing.B) {
 // BenchmarkFloor: only what no implementation avoids: decoding the event bytes and
 // writing the resulting user (computed once, before timing) with the same encoder into a
 // reused buffer; no validation, no apply, no store.
-func BenchmarkFloor(b *testing.B) { benchFloor(b, appendJSON) }
+func BenchmarkFloor(b *testing.B) { benchFloor(b, appendJSON, false) }
 
 // BenchmarkFloorMarshal is BenchmarkFloor writing the user with json.Marshal.
-func BenchmarkFloorMarshal(b *testing.B) { benchFloor(b, marshal) }
+func BenchmarkFloorMarshal(b *testing.B) { benchFloor(b, marshal, false) }
 
-func benchFloor(b *testing.B, enc encode) {
-	userDoc, events := load(b)
-	u := decodeUser(b, userDoc)
-	perEvent(b, events, func(b *testing.B, event []byte) func() error {
-		ev, err := userevents.DecodeEvent(event)
-		if err != nil {
-			b.Fatal(err)
-		}
-		res, err := userevents.Apply(userevents.Record{Consumer: u, Version: 1}, ev, userevents.Options{}, userevents.Config{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		var buf []byte
-		return func() error {
-			if _, err := userevents.DecodeEvent(event); err != nil {
-				return err
-			}
-			buf, err = enc(res.User, buf)
-			return err
-		}
-	})
-}
-
-// BenchmarkFloorRetain is BenchmarkFloor keeping every decoded event in a slice, as a
-// store keeps its history: the control for what keeping costs by itself, a heap that
-// grows (new pages to fault in, more to mark), apart from the library's work
-// (docs/BENCHMARKS.md, sixth pass).
-func BenchmarkFloorRetain(b *testing.B) {
+// benchFloor is the floor writing the user with enc; with keep, it keeps every event it
+// decodes.
+func benchFloor(b *testing.B, enc encode, keep bool) {
 	userDoc, events := load(b)
 	u := decodeUser(b, userDoc)
 	perEvent(b, events, func(b *testing.B, event []byte) func() error {
@@ -257,12 +232,20 @@ func BenchmarkFloorRetain(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			kept = append(kept, ev)
-			buf, err = res.User.AppendJSON(buf[:0])
+			if keep {
+				kept = append(kept, ev)
+			}
+			buf, err = enc(res.User, buf)
 			return err
 		}
 	})
 }
+
+// BenchmarkFloorRetain is BenchmarkFloor keeping every decoded event in a slice, as a
+// store keeps its history: the control for what keeping costs by itself, a heap that
+// grows (new pages to fault in, more to mark), apart from the library's work
+// (docs/BENCHMARKS.md, sixth pass).
+func BenchmarkFloorRetain(b *testing.B) { benchFloor(b, appendJSON, true) }
 
 // BenchmarkStages times, on the same inputs, each stage of the library's pipeline
 // alone: decode (DecodeEvent), validate (ConsumerUserEvent.Validate, Strict), apply
