@@ -620,27 +620,33 @@ func removeString(s []string, x string) []string {
 // no later step writes into the user (writes, writesUser), the result is base itself,
 // as for any event that changes nothing.
 func legacyIDsAt(m *merger, base, u *ConsumerUser, writes bool) *ConsumerUser {
-	id := u.UserID
-	if d, b := u.UserStateDetails, base.UserStateDetails; d != nil && d != b && d.UserID != nil && *d.UserID != id {
-		c := *d
-		c.UserID = &id
-		u.UserStateDetails = &c
-		if b != nil && equalPtr(b.UserID, c.UserID) && unchangedBut(m, "userStateDetails.", "userId") {
-			u.UserStateDetails = b
-		}
+	// u is written only where it is not base (the merge made it anew): base is shared.
+	if d := legacyIDAt(m, u.UserStateDetails, base.UserStateDetails, u.UserID, "userStateDetails.",
+		func(d *UserStateDetails) **string { return &d.UserID }); d != u.UserStateDetails {
+		u.UserStateDetails = d
 	}
-	if d, b := u.KYCStatusDetails, base.KYCStatusDetails; d != nil && d != b && d.UserID != nil && *d.UserID != id {
-		c := *d
-		c.UserID = &id
-		u.KYCStatusDetails = &c
-		if b != nil && equalPtr(b.UserID, c.UserID) && unchangedBut(m, "kycStatusDetails.", "userId") {
-			u.KYCStatusDetails = b
-		}
+	if d := legacyIDAt(m, u.KYCStatusDetails, base.KYCStatusDetails, u.UserID, "kycStatusDetails.",
+		func(d *KYCStatusDetails) **string { return &d.UserID }); d != u.KYCStatusDetails {
+		u.KYCStatusDetails = d
 	}
 	if !writes && !m.quiet && len(m.changes) == 0 {
 		return base
 	}
 	return u
+}
+
+// legacyIDAt is legacyIDsAt for one status object: d, the merged one, and b, base's; the
+// object's legacy member is userID's, its changes are under prefix.
+func legacyIDAt[T any](m *merger, d, b *T, id, prefix string, userID func(*T) **string) *T {
+	if d == nil || d == b || *userID(d) == nil || **userID(d) == id {
+		return d
+	}
+	c := *d
+	*userID(&c) = &id
+	if b != nil && equalPtr(*userID(b), *userID(&c)) && unchangedBut(m, prefix, "userId") {
+		return b
+	}
+	return &c
 }
 
 // unchangedBut removes the change prefix+leaf, which a rewrite undid, and reports
