@@ -258,9 +258,10 @@ func TestRepeatedAmountsShareOneDecimal(t *testing.T) {
 		allocs, _ := costPerRun(100, func() { _, _ = DecodeConsumerUser(doc) })
 		return allocs
 	}
-	// decimal.New allocates two objects (a big.Int and its word) per amount.
-	if got, want := cost(repeated), cost(distinct)-2*5; got > want {
-		t.Errorf("six equal amounts: %v allocations, want at most %v (six distinct ones less five amounts)", got, want)
+	// decimal.New allocates two objects (a big.Int and its word) per amount; the margin
+	// of 2 is the pooled decoder, which the race detector's sync.Pool drops at random.
+	if got, want := cost(repeated), cost(distinct)-2*5+2; got > want {
+		t.Errorf("six equal amounts: %v allocations, want at most %v (six distinct ones less five amounts, and a margin of 2)", got, want)
 	}
 
 	u, err := DecodeConsumerUser(doc("800", "800.0", "8E2", "800", "1.5", "1.50"))
