@@ -642,7 +642,7 @@ func legacyIDAt[T any](m *merger, d, b *T, id, prefix string, userID func(*T) **
 		return d
 	}
 	c := *d
-	*userID(&c) = &id
+	*userID(&c) = new(id)
 	if b != nil && equalPtr(*userID(b), *userID(&c)) && unchangedBut(m, prefix, "userId") {
 		return b
 	}
