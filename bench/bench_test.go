@@ -93,16 +93,20 @@ func perEvent(b *testing.B, events []input, setup func(b *testing.B, event []byt
 
 // BenchmarkLibrary: DecodeEvent, Processor.Apply with memstore, and the user written with
 // AppendJSON into a reused buffer.
-func BenchmarkLibrary(b *testing.B) { benchLibrary(b, appendJSON) }
+func BenchmarkLibrary(b *testing.B) { benchLibrary(b, appendJSON, newMemstore) }
 
 // BenchmarkLibraryMarshal is BenchmarkLibrary writing the user with json.Marshal.
-func BenchmarkLibraryMarshal(b *testing.B) { benchLibrary(b, marshal) }
+func BenchmarkLibraryMarshal(b *testing.B) { benchLibrary(b, marshal, newMemstore) }
 
-func benchLibrary(b *testing.B, enc encode) {
+func newMemstore() userevents.Store { return memstore.New() }
+
+// benchLibrary is the library over the stores newStore returns, one per sub-benchmark,
+// writing the user with enc.
+func benchLibrary(b *testing.B, enc encode, newStore func() userevents.Store) {
 	userDoc, events := load(b)
 	perEvent(b, events, func(b *testing.B, event []byte) func() error {
 		ctx := context.Background()
-		p := userevents.NewProcessor(memstore.New(), userevents.Config{})
+		p := userevents.NewProcessor(newStore(), userevents.Config{})
 		u := decodeUser(b, userDoc)
 		if err := p.CreateConsumerUser(ctx, u); err != nil {
 			b.Fatal(err)

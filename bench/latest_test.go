@@ -52,25 +52,5 @@ func (s *latestStore) Commit(_ context.Context, c userevents.Commit) error {
 // pure Apply without a store that keeps every event, so without the growing heap
 // (docs/BENCHMARKS.md, sixth pass).
 func BenchmarkLibraryLatest(b *testing.B) {
-	userDoc, events := load(b)
-	perEvent(b, events, func(b *testing.B, event []byte) func() error {
-		ctx := context.Background()
-		p := userevents.NewProcessor(&latestStore{users: map[string]userevents.Record{}}, userevents.Config{})
-		if err := p.CreateConsumerUser(ctx, decodeUser(b, userDoc)); err != nil {
-			b.Fatal(err)
-		}
-		var buf []byte
-		return func() error {
-			ev, err := userevents.DecodeEvent(event)
-			if err != nil {
-				return err
-			}
-			res, err := p.Apply(ctx, ev, userevents.Options{})
-			if err != nil {
-				return err
-			}
-			buf, err = res.User.AppendJSON(buf[:0])
-			return err
-		}
-	})
+	benchLibrary(b, appendJSON, func() userevents.Store { return &latestStore{users: map[string]userevents.Record{}} })
 }
