@@ -341,11 +341,11 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	}
 	r := c.Record
 	// $1-$8 are the history entry's, $9-$17 the user row's, $18-$19 the expected row's.
-	args := []any{e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot,
-		newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc}
-	sql, expected := commitSQL(c, keep)
+	args := append(make([]any, 0, 19), e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot,
+		newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc)
+	sql, args := commitSQL(c, keep, args)
 	var xmin uint32
-	err = s.pool.QueryRow(ctx, sql, append(args, expected...)...).Scan(&xmin)
+	err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows) && c.ExpectedVersion == 0:
 		err = fmt.Errorf("%w: %q", userevents.ErrUserExists, newID)
@@ -364,15 +364,16 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	return nil
 }
 
-// commitSQL returns the statement of commit c and its arguments after the first 17
-// ($18-$19, the expected row's): an insert for a creation, an update at the expected
-// version (which keeps the row's document when keep, the xmin of the row cached, is
-// set), or for a re-key a delete of the old row and an insert of the new one.
-func commitSQL(c userevents.Commit, keep *uint32) (string, []any) {
+// commitSQL returns the statement of commit c and args, its first 17 arguments, with
+// those after them appended ($18-$19, the expected row's): an insert for a creation, an
+// update at the expected version (which keeps the row's document when keep, the xmin of
+// the row cached, is set), or for a re-key a delete of the old row and an insert of the
+// new one.
+func commitSQL(c userevents.Commit, keep *uint32, args []any) (string, []any) {
 	switch {
 	case c.ExpectedVersion == 0:
 		return `WITH u AS (` + insertUser + ` VALUES ($9, $10, $11, $12, $13, $14, $15, $16, $17::json)
-			ON CONFLICT (user_id) DO NOTHING RETURNING 1) ` + insertEntry, nil
+			ON CONFLICT (user_id) DO NOTHING RETURNING 1) ` + insertEntry, args
 	case c.Record.UserID() == c.UserID:
 		// With $19, the xmin of the row the stored user was read from or written as, the
 		// document is kept (see keepsDocument): the row must still be that one.
@@ -380,11 +381,11 @@ func commitSQL(c userevents.Commit, keep *uint32) (string, []any) {
 			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16,
 			doc = CASE WHEN $19::xid IS NULL THEN $17::json ELSE doc END
 			WHERE user_id = $9 AND version = $18 AND history_id = $15 AND ($19::xid IS NULL OR xmin = $19::xid) RETURNING 1) ` + insertEntry,
-			[]any{c.ExpectedVersion, keep}
+			append(args, c.ExpectedVersion, keep)
 	default:
 		return `WITH u AS (DELETE FROM userevents_users WHERE user_id = $19 AND version = $18 AND history_id = $15 RETURNING 1),
 			n AS (` + insertUser + ` SELECT $9, $10, $11, $12, $13, $14, $15, $16, $17::json FROM u) ` + insertEntry,
-			[]any{c.ExpectedVersion, c.UserID}
+			append(args, c.ExpectedVersion, c.UserID)
 	}
 }
 
