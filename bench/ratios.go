@@ -29,6 +29,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/exec"
@@ -70,26 +71,46 @@ func main() {
 	if *warm && *runs < 2 {
 		*runs = 2
 	}
-	settings := []string{""} // the environment's GOGC
-	if *gogc != "" {
-		settings = strings.Split(*gogc, ",")
-		for i, g := range settings {
-			settings[i] = strings.TrimSpace(g)
-			if _, err := strconv.Atoi(settings[i]); err != nil && settings[i] != "off" {
-				log.Fatalf("-gogc: %q is neither a percentage nor off", g)
-			}
+	settings := gogcSettings(*gogc)
+	ns, lines := measure(bin, *rounds, *benchtime, *runs, settings)
+	if *raw != "" {
+		if err := os.WriteFile(*raw, lines, 0o644); err != nil {
+			log.Fatal(err)
 		}
 	}
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	writeTables(w, ns, settings)
+}
+
+// gogcSettings parses -gogc: the GOGC settings to run under, or one empty setting (the
+// environment's GOGC).
+func gogcSettings(list string) []string {
+	if list == "" {
+		return []string{""}
+	}
+	settings := strings.Split(list, ",")
+	for i, g := range settings {
+		settings[i] = strings.TrimSpace(g)
+		if _, err := strconv.Atoi(settings[i]); err != nil && settings[i] != "off" {
+			log.Fatalf("-gogc: %q is neither a percentage nor off", g)
+		}
+	}
+	return settings
+}
+
+// measure runs every sub-benchmark under every setting, rounds times, and returns
+// ns[round][benchmark/input/GOGC] and the benchmark lines (benchstat's input).
+func measure(bin string, rounds int, benchtime string, runs int, settings []string) ([]map[string]float64, []byte) {
 	var lines bytes.Buffer
-	// ns[round][benchmark/input/GOGC]
-	ns := make([]map[string]float64, *rounds)
+	ns := make([]map[string]float64, rounds)
 	for r := range ns {
 		ns[r] = map[string]float64{}
 		for _, in := range inputs {
 			for _, b := range benchmarks {
 				for _, g := range settings {
 					pattern := fmt.Sprintf("^Benchmark%s$/^%s$", b, in)
-					line, v := run(bin, pattern, *benchtime, *runs, g)
+					line, v := run(bin, pattern, benchtime, runs, g)
 					if g != "" {
 						lines.WriteString("gogc: " + g + "\n") // a benchstat configuration line
 					}
@@ -98,17 +119,14 @@ func main() {
 				}
 			}
 		}
-		fmt.Fprintf(os.Stderr, "round %d of %d done\n", r+1, *rounds)
+		fmt.Fprintf(os.Stderr, "round %d of %d done\n", r+1, rounds)
 	}
-	if *raw != "" {
-		if err := os.WriteFile(*raw, lines.Bytes(), 0o644); err != nil {
-			log.Fatal(err)
-		}
-	}
+	return ns, lines.Bytes()
+}
 
-	w := bufio.NewWriter(os.Stdout)
-	defer w.Flush()
-	fmt.Fprintf(w, "%d rounds; median [min, max] of the per-round ratios\n\n", *rounds)
+// writeTables writes the ratio tables of ns, one set per GOGC setting.
+func writeTables(w io.Writer, ns []map[string]float64, settings []string) {
+	fmt.Fprintf(w, "%d rounds; median [min, max] of the per-round ratios\n\n", len(ns))
 	table := func(title, g string, columns [][2]string) {
 		var have [][2]string
 		for _, c := range columns {
