@@ -67,6 +67,12 @@ func TestDecodeEventBatchRecords(t *testing.T) {
 			errs: []fe{{"extra", CodeUnknownField}}},
 		// data is required.
 		{name: "no data", doc: `{"batchId":"b"}`, errs: []fe{{"data", CodeRequired}}},
+		// batchId is an id, which a store keeps as a key: no NUL, at both levels ...
+		{name: "batchId with NUL", doc: `{"batchId":"b\u0000x","data":[` + rec("") + `]}`,
+			errs: []fe{{"batchId", CodeInvalidFormat}}},
+		// ... and no longer than an id (a PostgreSQL index entry holds about 2.7 KB).
+		{name: "257-byte batchId", doc: `{"batchId":"` + longID + `","data":[` + rec("") + `]}`,
+			errs: []fe{{"batchId", CodeTooLong}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/shopspring/decimal"
@@ -268,6 +269,9 @@ func (d *decoder) idStr() string {
 	s := d.str()
 	if len(s) > d.lim.MaxIDBytes {
 		d.fail(CodeTooLong, "id exceeds the length limit of "+strconv.Itoa(d.lim.MaxIDBytes)+" bytes")
+	} else if strings.IndexByte(s, 0) >= 0 {
+		// As validation does, at both levels: an id is a key, which a store keeps as text.
+		d.fail(CodeInvalidFormat, "an id must not contain NUL (U+0000)")
 	}
 	return s
 }

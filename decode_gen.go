@@ -3778,7 +3778,7 @@ func (d *decoder) decodeEventBatch(v *EventBatch) {
 			if d.dup(&seen, 1<<0) {
 				continue
 			}
-			v.BatchID = d.optStr(false)
+			v.BatchID = d.optStr(true)
 		case "data":
 			if d.dup(&seen, 1<<1) {
 				continue

@@ -121,8 +121,11 @@
 // duplicate_field), and not null when required.
 //
 // At both levels newUserId must differ from userId when ChangeUserID is set, and ids
-// (userId, eventId, newUserId, the legacy userId members) hold no NUL (U+0000;
-// invalid_format): an id is a key, and a key must be storable as text by any database.
+// (userId, eventId, newUserId, the legacy userId members, a batch's batchId) hold no
+// NUL (U+0000; invalid_format, from the decoders as they read): an id is a key, and a
+// key must be storable as text by any database. The queries (Processor.User, Event,
+// History, UserAt, UserAsOf) answer not found for an id with NUL or invalid UTF-8
+// without asking the Store, since no commit can have stored it.
 // Elsewhere NUL is accepted as the level says (Compatible anywhere, Strict only inside
 // raw JSON such as a business user's legalEntity), and every shipped Store stores it.
 //
@@ -314,7 +317,7 @@
 // nothing is dropped silently, and what is left of such a record in EventBatch.Data
 // (its eventId alone) cannot be applied by mistake. The batch fails whole only when it
 // is not well-formed JSON, breaks a limit of its own (size, number of records), or its
-// own members are wrong.
+// own members are wrong (a batchId is an id: at most Limits.MaxIDBytes, no NUL).
 //
 // ApplyBatch applies events in input order and reports like Flagright's batch: status
 // SUCCESS, PARTIAL_FAILURE or FAILURE, successful and failed counts, failedRecords with

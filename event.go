@@ -63,7 +63,7 @@ type StoredEvent struct {
 // EventBatch is the body of POST /batch/events/consumer/user (Flagright's
 // ConsumerUserEventBatchRequest).
 type EventBatch struct {
-	BatchID string              `json:"batchId,omitempty"`
+	BatchID string              `json:"batchId,omitempty" check:"id"`
 	Data    []ConsumerUserEvent `json:"data" check:"required" decode:"hook"` // decodeEventBatchData
 	// RecordErrors, when DecodeEventBatch found problems in some records, has one entry
 	// per record of Data: nil for a record that decoded, its *ValidationError for one

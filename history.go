@@ -332,8 +332,12 @@ func createdAt(r Record) float64 {
 	return 0
 }
 
-// loadUser is Store.LoadUser, with what the store cannot read marked ErrStoredData.
+// loadUser is Store.LoadUser, with what the store cannot read marked ErrStoredData; an id
+// no commit can have stored is not found, without asking the store.
 func (p *Processor) loadUser(ctx context.Context, userID string) (Record, error) {
+	if !storableID(userID) {
+		return Record{}, fmt.Errorf("%w: %q cannot be a user id (NUL or invalid UTF-8)", ErrUserNotFound, userID)
+	}
 	rec, err := p.store.LoadUser(ctx, userID)
 	if err != nil {
 		return Record{}, storeReadError(err)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/memstore"
@@ -202,5 +203,69 @@ func TestStoreSnapshotRatio(t *testing.T) {
 	}
 	if count["1"] > 5 || count["64"] < 40 || count["64"] > 150 {
 		t.Errorf("snapshots by ratio %v: want at most 5 at ratio 1 and 40 to 150 at 64", count)
+	}
+}
+
+// textKeyStore is a memstore that fails, as a database keeping ids as text does, when it
+// is asked for an id with NUL or invalid UTF-8.
+type textKeyStore struct{ *memstore.Store }
+
+func (s textKeyStore) check(id string) error {
+	if !utf8.ValidString(id) || strings.Contains(id, "\x00") {
+		return errors.New("invalid byte sequence for encoding UTF8")
+	}
+	return nil
+}
+
+func (s textKeyStore) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
+	if err := s.check(userID); err != nil {
+		return userevents.Record{}, err
+	}
+	return s.Store.LoadUser(ctx, userID)
+}
+
+func (s textKeyStore) LoadEvent(ctx context.Context, eventID string) (*userevents.StoredEvent, error) {
+	if err := s.check(eventID); err != nil {
+		return nil, err
+	}
+	return s.Store.LoadEvent(ctx, eventID)
+}
+
+// TestQueriesOfUnstorableIDs checks that every query answers not found for an id that no
+// commit can have stored (NUL, invalid UTF-8: the id rule at both levels), without asking
+// the Store, whose database may fail on it (an HTTP server would answer 500).
+func TestQueriesOfUnstorableIDs(t *testing.T) {
+	ctx := context.Background()
+	p := userevents.NewProcessor(textKeyStore{memstore.New()}, userevents.Config{})
+	queries := []struct {
+		name string
+		run  func(id string) error
+		want error
+	}{
+		{"User", func(id string) error { _, err := p.User(ctx, id); return err }, userevents.ErrUserNotFound},
+		{"UserAt", func(id string) error { _, err := p.UserAt(ctx, id, 1); return err }, userevents.ErrUserNotFound},
+		{"UserAsOf", func(id string) error { _, err := p.UserAsOf(ctx, id, 1e12); return err }, userevents.ErrUserNotFound},
+		{"History", func(id string) error {
+			for _, err := range p.History(ctx, id) {
+				return err
+			}
+			return nil
+		}, userevents.ErrUserNotFound},
+		{"Event", func(id string) error { _, err := p.Event(ctx, id); return err }, userevents.ErrEventNotFound},
+	}
+	ids := []struct {
+		name, id string
+	}{
+		{"NUL", "a\x00b"},           // %00 in a path
+		{"invalid UTF-8", "a\xffb"}, // %FF in a path
+	}
+	for _, q := range queries {
+		for _, id := range ids {
+			t.Run(q.name+"/"+id.name, func(t *testing.T) {
+				if err := q.run(id.id); !errors.Is(err, q.want) {
+					t.Errorf("got %v, want %v", err, q.want)
+				}
+			})
+		}
 	}
 }

@@ -202,6 +202,9 @@ func newUUID() string {
 
 // Event returns the event stored under eventID, or ErrEventNotFound.
 func (p *Processor) Event(ctx context.Context, eventID string) (*StoredEvent, error) {
+	if !storableID(eventID) {
+		return nil, fmt.Errorf("%w: %q cannot be an event id (NUL or invalid UTF-8)", ErrEventNotFound, eventID)
+	}
 	e, err := p.store.LoadEvent(ctx, eventID)
 	if err != nil {
 		return nil, storeReadError(err)

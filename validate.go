@@ -324,6 +324,13 @@ func textRest(s string, text bool) fault {
 	return faultNone
 }
 
+// storableID reports whether id is one a commit can have stored: valid UTF-8 without NUL
+// (the rule of every id at both levels). The queries answer not found for any other
+// without asking the Store, where a database keeping ids as text would fail on it.
+func storableID(id string) bool {
+	return utf8.ValidString(id) && strings.IndexByte(id, 0) < 0
+}
+
 // pathSafeID reports whether id is one that a REST path (GET /events/consumer/user/{eventId})
 // and a log line can carry as it is: not "." or ".." (which a URL path resolves away),
 // not only white space, valid UTF-8, and no control characters (C0, DEL, C1), format

@@ -1340,7 +1340,7 @@ func (v *StoredEvent) validate(c *vctx) {
 }
 
 func (v *EventBatch) validate(c *vctx) {
-	c.str("batchId", v.BatchID, 0)
+	c.str("batchId", v.BatchID, rId)
 	if v.Data == nil {
 		c.fail("data", CodeRequired, "required field is missing")
 	}

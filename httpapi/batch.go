@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/compliancekit/userevents"
 )
@@ -195,6 +197,11 @@ func parsePageQuery(rawQuery string) (pageQuery, error) {
 
 func (h *handler) getBatch(w *response, r *http.Request, id string) error {
 	return get(h, w, r, parsePageQuery, func(ctx context.Context, q pageQuery) (userevents.EventList, error) {
+		if !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 {
+			// No batch can have this id (a batchId is an id): not found, without asking
+			// the BatchLog, whose database may fail on it.
+			return userevents.EventList{}, statusError{status: http.StatusNotFound, message: "batch not found"}
+		}
 		ids, total, err := h.batches.Page(ctx, id, q.offset, q.limit)
 		if errors.Is(err, ErrBatchNotFound) {
 			// Only here: the same error from Add, on POST, is the server's fault (500).

@@ -336,6 +336,10 @@ func TestBatchLogErrors(t *testing.T) {
 		{"get unknown", httpapi.ErrBatchNotFound, "GET", "/batch/events/consumer/user/B1", "", http.StatusNotFound},
 		// A BatchLog that cannot answer.
 		{"get broken", errors.New("disk full"), "GET", "/batch/events/consumer/user/B1", "", http.StatusInternalServerError},
+		// An id no batch can have (a batchId is an id: no NUL, valid UTF-8) is not found,
+		// without asking the BatchLog, whose database may fail on it.
+		{"get NUL id", errors.New("invalid byte sequence"), "GET", "/batch/events/consumer/user/a%00b", "", http.StatusNotFound},
+		{"get non-UTF-8 id", errors.New("invalid byte sequence"), "GET", "/batch/events/consumer/user/a%FFb", "", http.StatusNotFound},
 		// Add returning ErrBatchNotFound is not the caller's missing batch.
 		{"post not found", httpapi.ErrBatchNotFound, "POST", "/batch/events/consumer/user", `{"batchId":"B1","data":[]}`, http.StatusInternalServerError},
 		// Add failing.
