@@ -83,7 +83,9 @@ func validate(ctx context.Context, args []string, e env) int {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: userevents validate [--level strict|compatible] [--kind event|consumer-user|business-user] FILE...   (- = stdin)\n\n"+
 			"A file is NDJSON (one document per line) when its first non-blank line is a whole JSON value,\n"+
-			"and one JSON document otherwise. A UTF-8 byte order mark at the start of a file is skipped.\n"+
+			"or a later line in its first 64 KiB is a whole JSON object from its first column (the first\n"+
+			"line is broken), and one JSON document otherwise. A UTF-8 byte order mark at the start of a\n"+
+			"file is skipped.\n"+
 			"A document is at most 1 MiB; the \"\\n\" or \"\\r\\n\" ending an NDJSON line does not count.\n"+
 			"Every problem is printed as file:line: path: message (code).\n\n")
 		fs.PrintDefaults()
@@ -163,8 +165,11 @@ func skipBOM(r *bufio.Reader) (bool, error) {
 	return true, err
 }
 
-// sniffNDJSON reports whether the first non-blank line of r is a whole JSON value, without
-// consuming it. A file with no such line (empty, blank) is NDJSON without documents.
+// sniffNDJSON reports whether r holds NDJSON, without consuming it: its first non-blank
+// line is a whole JSON value, or, when that line is not (cut short, say), a later line in
+// the first 64 KiB is a whole JSON object from its first column, which the lines of a
+// pretty-printed document (indented members, closing brackets) never are. A file with no
+// such line (empty, blank) is NDJSON without documents.
 func sniffNDJSON(r *bufio.Reader) (bool, error) {
 	// Peek grows one byte past what is buffered, so it never waits for more input than
 	// the first line needs; lines longer than the buffer are read into a copy.
@@ -189,8 +194,29 @@ func sniffNDJSON(r *bufio.Reader) (bool, error) {
 			return false, err
 		}
 	}
-	line = bytes.TrimSpace(line)
-	return len(line) == 0 || json.Valid(line), nil
+	if line = bytes.TrimSpace(line); len(line) == 0 || json.Valid(line) {
+		return true, nil
+	}
+	buf, err := r.Peek(r.Size())
+	if err != nil && err != io.EOF {
+		return false, err
+	}
+	return laterObjectLine(buf), nil
+}
+
+// laterObjectLine reports whether a line of buf after its first is a whole JSON object
+// from its first column (the last line, which the buffer may cut, included: cut, it is
+// not whole).
+func laterObjectLine(buf []byte) bool {
+	_, rest, _ := bytes.Cut(buf, []byte("\n"))
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if line = bytes.TrimRight(line, " \t\r"); len(line) > 0 && line[0] == '{' && json.Valid(line) {
+			return true
+		}
+	}
+	return false
 }
 
 // validateWhole validates r as one JSON document; its problems are reported at the line

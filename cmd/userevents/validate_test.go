@@ -58,6 +58,10 @@ func TestValidate(t *testing.T) {
 		`{"timestamp":1700000000000,`+"\n"+ // not JSON
 		`{"timestamp":1700000000000,"userId":"u1","reason":"`+strings.Repeat("r", 1<<20)+`"}`+"\n"+ // over the limit
 		good) // no final newline
+	brokenFirst := write("broken-first.ndjson", `{"timestamp":1700000000000,"userId":"u1"`+"\n"+ // cut short
+		`{"timestamp":1.1,"userId":"u1"}`+"\n"+ // out of range
+		good+"\n")
+	brokenPretty := write("broken.json", "{\n  \"userId\": \"u1\",\n  \"createdTimestamp\": 17,,\n  \"tags\": [\n    {\"key\": \"k\", \"value\": \"v\"}\n  ]\n}\n")
 	pretty := write("user.json", "\n{\n  \"userId\": \"u1\",\n  \"createdTimestamp\": 1700000000000,\n  \"userDetails\": {\"dateOfBirth\": \"1990-02-30\"}\n}\n")
 	tests := []struct {
 		name  string
@@ -76,6 +80,17 @@ func TestValidate(t *testing.T) {
 		// A pretty-printed document: one document, its problems at the line it starts on.
 		{name: "pretty json", args: []string{"--kind", "consumer-user", pretty}, code: 1, want: []problem{
 			{pretty, 2, "userDetails.dateOfBirth", userevents.CodeInvalidFormat},
+		}},
+		// NDJSON whose first line is broken: still read line by line, every line checked
+		// (it was read as one document, the other lines never checked).
+		{name: "ndjson, first line broken", args: []string{brokenFirst}, code: 1, want: []problem{
+			{brokenFirst, 1, "userId", userevents.CodeInvalidJSON},
+			{brokenFirst, 2, "timestamp", userevents.CodeOutOfRange},
+		}},
+		// A broken pretty-printed document stays one document: its indented object line
+		// is no NDJSON line.
+		{name: "pretty json, broken", args: []string{"--kind", "consumer-user", brokenPretty}, code: 1, want: []problem{
+			{brokenPretty, 1, "createdTimestamp", userevents.CodeInvalidJSON},
 		}},
 		// Compatible does not check calendar dates.
 		{name: "compatible", args: []string{"--kind", "consumer-user", "--level", "compatible", pretty}, code: 0},
