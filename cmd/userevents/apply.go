@@ -32,7 +32,8 @@ eventId is stored is a duplicate, so an interrupted run is resumed by running it
 
 It prints a summary (created, applied, duplicates, refused by reason code) and writes
 each refused line to the report file as a JSON line {file, line, id, reasonCode,
-error}. With --store memory nothing is kept: a dry run.
+error}; a report file that is one of the inputs is refused (it would be truncated
+before it is read). With --store memory nothing is kept: a dry run.
 
 `
 
@@ -61,7 +62,7 @@ func apply(ctx context.Context, args []string, e env) int {
 	case *workers < 1:
 		return e.fail("apply", "--workers must be at least 1")
 	}
-	total, err := totalSize(fs.Args())
+	total, err := inputSize(fs.Args(), *report)
 	if err != nil {
 		return e.fail("apply", err)
 	}
@@ -104,12 +105,16 @@ func apply(ctx context.Context, args []string, e env) int {
 }
 
 // totalSize returns the bytes of the files.
-func totalSize(names []string) (int64, error) {
+func inputSize(names []string, report string) (int64, error) {
+	rfi, rerr := os.Stat(report) // a report not there yet is no input
 	var total int64
 	for _, name := range names {
 		fi, err := os.Stat(name)
 		if err != nil {
 			return 0, err
+		}
+		if rerr == nil && os.SameFile(fi, rfi) {
+			return 0, fmt.Errorf("the report file %s is the input %s, which it would truncate before it is read: give another --report", report, name)
 		}
 		total += fi.Size()
 	}

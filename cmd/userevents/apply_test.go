@@ -96,8 +96,14 @@ func TestApply(t *testing.T) {
 // TestApplyUsage checks the usage errors of apply: exit code 2, and one line on standard
 // error in the program's form, "userevents apply: problem".
 func TestApplyUsage(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "e.ndjson")
-	if err := os.WriteFile(f, nil, 0o600); err != nil {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "e.ndjson")
+	const content = `{"timestamp":1700000000000,"userId":"u1"}` + "\n"
+	if err := os.WriteFile(f, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.ndjson")
+	if err := os.Symlink(f, link); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -112,12 +118,20 @@ func TestApplyUsage(t *testing.T) {
 		{"stdin", []string{"--store", "memory", "-"}},
 		// A missing file.
 		{"missing", []string{"--store", "memory", f + ".nope"}},
+		// The report file is an input: it would be truncated before it is read (the
+		// default, refused.ndjson, given as an input is the same case).
+		{"report is an input", []string{"--store", "memory", "--report", f, f}},
+		// ... under another name.
+		{"report links to an input", []string{"--store", "memory", "--report", link, f}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := runIn(context.Background(), "", nil, append([]string{"apply", "--report", filepath.Join(t.TempDir(), "r")}, tt.args...)...)
 			if code != 2 || !strings.HasPrefix(stderr, "userevents apply: ") || strings.Count(stderr, "\n") != 1 {
 				t.Errorf("exit code %d, stderr %q; want 2 and one line \"userevents apply: ...\"", code, stderr)
+			}
+			if data, err := os.ReadFile(f); err != nil || string(data) != content {
+				t.Fatalf("the input is now %q (%v), want it unchanged", data, err)
 			}
 		})
 	}
