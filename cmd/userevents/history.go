@@ -12,9 +12,13 @@ import (
 
 const historyUsage = `usage: userevents history --store memory|postgres://... USERID [--at VERSION | --as-of TIMESTAMP]
 
-Without --at or --as-of, prints the user's events in commit order, oldest first, one JSON
-line each (Flagright's ConsumerUserEventWithRulesResult), with those from before a re-key
-or a conversion. With --at, prints the record as committed at that version; with --as-of,
+Without --at or --as-of, prints the user's events in commit order, oldest first, with
+those from before a re-key or a conversion, one JSON line each: {"version" (the version
+the event made), "flags" (the query flags it was applied with, as sent: true or false),
+"level" (Strict or Compatible), "converted" (it converted a business user), "changes"
+(the changed field paths), "stateTransition" and "kycTransition" ({"from", "to"}),
+"replayed" (under timestamp order, the events that took effect after this late one),
+"event" (Flagright's ConsumerUserEventWithRulesResult)}. With --at, prints the record as committed at that version; with --as-of,
 the record as of that event time (milliseconds since the Unix epoch): one JSON line
 {"version", "userType", "kycRiskLevelLocked", "craRiskLevelLocked", "lastEventTimestamp",
 "user"}. Exit code 1 when the user, or that version, does not exist.
@@ -29,6 +33,51 @@ type historyRecord struct {
 	CRARiskLevelLocked bool            `json:"craRiskLevelLocked"`
 	LastEventTimestamp float64         `json:"lastEventTimestamp,omitempty"`
 	User               json.RawMessage `json:"user"`
+}
+
+// historyEvent is the line history prints for an event: the event and its outcome.
+type historyEvent struct {
+	Version         int64           `json:"version"`
+	Flags           map[string]bool `json:"flags,omitempty"`
+	Level           string          `json:"level"`
+	Converted       bool            `json:"converted,omitempty"`
+	Changes         []string        `json:"changes"`
+	StateTransition *transition     `json:"stateTransition,omitempty"`
+	KYCTransition   *transition     `json:"kycTransition,omitempty"`
+	Replayed        []string        `json:"replayed,omitempty"`
+	Event           json.RawMessage `json:"event"`
+}
+
+// transition is a userevents.Transition as history prints it.
+type transition struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+func newTransition(t *userevents.Transition) *transition {
+	if t == nil {
+		return nil
+	}
+	return &transition{From: t.From, To: t.To}
+}
+
+// newHistoryEvent returns the line of e.
+func newHistoryEvent(e *userevents.StoredEvent) (historyEvent, error) {
+	out := historyEvent{Version: e.Version, Level: e.Level.String(), Converted: e.Converted,
+		Changes: e.Changes, StateTransition: newTransition(e.StateTransition),
+		KYCTransition: newTransition(e.KYCTransition), Replayed: e.Replayed}
+	if out.Changes == nil {
+		out.Changes = []string{}
+	}
+	for name, v := range e.Options.Query() {
+		if out.Flags == nil {
+			out.Flags = map[string]bool{}
+		}
+		out.Flags[name] = v[0] == "true"
+	}
+	var err error
+	out.Event, err = e.AppendJSON(nil)
+	return out, err
 }
 
 func history(ctx context.Context, args []string, e env) int {
@@ -77,13 +126,17 @@ func history(ctx context.Context, args []string, e env) int {
 		rec, err := p.UserAsOf(ctx, userID, *asOf)
 		return printRecord(e, rec, err)
 	}
-	var line []byte
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false) // the event as AppendJSON wrote it
 	for ev, err := range p.History(ctx, userID) {
-		if err != nil {
-			return historyError(e, err)
+		var line historyEvent
+		if err == nil {
+			line, err = newHistoryEvent(ev)
 		}
-		line, _ = ev.AppendJSON(line[:0])
-		if _, err := e.stdout.Write(append(line, '\n')); err != nil {
+		if err == nil {
+			err = enc.Encode(line)
+		}
+		if err != nil {
 			return historyError(e, err)
 		}
 	}

@@ -8,8 +8,39 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compliancekit/userevents"
 	"github.com/google/go-cmp/cmp"
 )
+
+// event is what the tests read of a line of history's events.
+type event struct {
+	Version         int64
+	Flags           map[string]bool
+	Level           string
+	Converted       bool
+	Changes         []string
+	StateTransition *transition
+	KYCTransition   *transition
+	EventID         string
+}
+
+// parseEvents reads the event lines of history's output.
+func parseEvents(t *testing.T, out string) []event {
+	t.Helper()
+	var evs []event
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev struct {
+			event
+			Event struct{ EventID string }
+		}
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("event line %q: %v", line, err)
+		}
+		ev.event.EventID = ev.Event.EventID
+		evs = append(evs, ev.event)
+	}
+	return evs
+}
 
 // TestHistory loads a user and three events into PostgreSQL with apply, and reads them
 // back with history: the events, the record at a version, as of a time.
@@ -46,11 +77,17 @@ func TestHistory(t *testing.T) {
 		name   string
 		args   []string
 		code   int
-		events []string // the event ids printed, without --at or --as-of
-		record *record  // the record printed, with one of them
+		events []event // the events printed, without --at or --as-of
+		record *record // the record printed, with one of them
 	}{
-		// Every event, oldest first (flags after the id).
-		{name: "events", args: []string{"u1"}, events: []string{"e1", "e2", "e3"}},
+		// Every event, oldest first, with its outcome (flags after the id).
+		{name: "events", args: []string{"u1"}, events: []event{
+			{Version: 2, Level: "Strict", Changes: []string{"userStateDetails.state"},
+				StateTransition: &transition{"CREATED", "ACTIVE"}, EventID: "e1"},
+			{Version: 3, Level: "Strict", Changes: []string{"riskLevel"}, EventID: "e2"},
+			{Version: 4, Level: "Strict", Changes: []string{"userStateDetails.state"},
+				StateTransition: &transition{"ACTIVE", "BLOCKED"}, EventID: "e3"},
+		}},
 		// The creation.
 		{name: "at 1", args: []string{"u1", "--at", "1"}, record: &record{1, "CONSUMER", "CREATED"}},
 		// After the first event (flags before the id).
@@ -82,15 +119,7 @@ func TestHistory(t *testing.T) {
 					t.Errorf("record (-want +got):\n%s", diff)
 				}
 			case tt.code == 0:
-				var ids []string
-				for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-					var ev struct{ EventID string }
-					if err := json.Unmarshal([]byte(line), &ev); err != nil {
-						t.Fatalf("event line %q: %v", line, err)
-					}
-					ids = append(ids, ev.EventID)
-				}
-				if diff := cmp.Diff(tt.events, ids); diff != "" {
+				if diff := cmp.Diff(tt.events, parseEvents(t, out)); diff != "" {
 					t.Errorf("events (-want +got):\n%s", diff)
 				}
 			}
@@ -99,5 +128,55 @@ func TestHistory(t *testing.T) {
 	// Without --store: usage.
 	if code, _, _ := runIn(context.Background(), "", nil, "history", "u1"); code != 2 {
 		t.Errorf("no store: exit code %d, want 2", code)
+	}
+}
+
+// TestHistoryFlags: each event line says the query flags it was applied with and whether
+// it converted a business user (the lines were the events alone: a conversion and a lock
+// read as events that changed nothing).
+func TestHistoryFlags(t *testing.T) {
+	ctx := context.Background()
+	store := pgSchema(t)
+	st, err := openStore(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	p := userevents.NewProcessor(st.store, userevents.Config{})
+	b := &userevents.BusinessUser{UserID: "b1", CreatedTimestamp: 1700000000000,
+		LegalEntity: json.RawMessage(`{"companyGeneralDetails":{"legalName":"ACME"}}`)}
+	if err := p.CreateBusinessUser(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	yes, no := true, false
+	for _, step := range []struct {
+		event string
+		opts  userevents.Options
+	}{
+		{`{"timestamp":1700000001000,"userId":"b1","eventId":"conv"}`, userevents.Options{AllowUserTypeConversion: true}},
+		{`{"timestamp":1700000002000,"userId":"b1","eventId":"lock"}`, userevents.Options{LockKYCRiskLevel: &yes, LockCRARiskLevel: &no}},
+	} {
+		ev, err := userevents.DecodeEvent([]byte(step.event))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Apply(ctx, ev, step.opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, stderr := runIn(ctx, "", nil, "history", "--store", store, "b1")
+	if code != 0 {
+		t.Fatalf("history: exit %d %s", code, stderr)
+	}
+	want := []event{
+		// The conversion: its flag, and what it removed from the business record.
+		{Version: 2, Flags: map[string]bool{"allowUserTypeConversion": true}, Level: "Strict", Converted: true,
+			Changes: []string{"legalEntity"}, EventID: "conv"},
+		// The locks, both of them, as sent.
+		{Version: 3, Flags: map[string]bool{"lockKycRiskLevel": true, "lockCraRiskLevel": false}, Level: "Strict",
+			Changes: []string{}, EventID: "lock"},
+	}
+	if diff := cmp.Diff(want, parseEvents(t, out)); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
 	}
 }
