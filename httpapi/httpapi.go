@@ -16,7 +16,12 @@
 // 404 and a known path with another method a 405 (with Allow), in JSON, and paths are
 // matched as sent, so that "/events/consumer/user/." or "//consumer/users" get their
 // answer in one exchange instead of a redirect. Query parameters a route does not know
-// are refused (400, unknown_field), as userevents.ParseQuery does.
+// are refused (400, unknown_field), as userevents.ParseQuery does. What net/http answers
+// itself, before any handler runs, is its own plain text: a request it cannot parse as
+// HTTP (a malformed request line or header, a bad percent-escape in the path, two Host
+// headers or two different Content-Length headers: 400), headers over MaxHeaderBytes
+// (431), an unknown Transfer-Encoding (501) or protocol version (505). No HTTP client
+// sends those, and no handler can answer them.
 //
 // The handler holds bounded resources. A request body is read up to the library's document
 // limit (1 MiB); its first SmallBody bytes are free, the rest comes from a budget shared
