@@ -95,6 +95,9 @@ func apply(ctx context.Context, args []string, e env) int {
 		err = cerr
 	}
 	a.summary(e.stdout, *report)
+	if errors.Is(err, context.Canceled) {
+		return e.fail("apply", "interrupted before the end of the input (the lines not reached are in neither count): run the same command again to resume, the applied events are duplicates")
+	}
 	if err != nil {
 		return e.fail("apply", err)
 	}
@@ -104,7 +107,8 @@ func apply(ctx context.Context, args []string, e env) int {
 	return exitOK
 }
 
-// totalSize returns the bytes of the files.
+// inputSize returns the bytes of the input files, or an error when one is missing or is
+// the report file (which apply creates, or truncates, before it reads them).
 func inputSize(names []string, report string) (int64, error) {
 	rfi, rerr := os.Stat(report) // a report not there yet is no input
 	var total int64

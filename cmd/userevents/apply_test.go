@@ -136,3 +136,20 @@ func TestApplyUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyInterrupted: an apply interrupted (SIGINT, SIGTERM: its context ends) prints
+// its summary and says that the run stopped before the end and is resumed by running it
+// again, with the usage exit code.
+func TestApplyInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "e.ndjson")
+	if err := os.WriteFile(f, []byte(`{"timestamp":1700000000000,"userId":"u1"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, out, stderr := runIn(ctx, "", nil, "apply", "--store", "memory", "--report", filepath.Join(dir, "r"), f)
+	if code != 2 || !strings.Contains(out, "events: 0 applied") || !strings.HasPrefix(stderr, "userevents apply: ") || !strings.Contains(stderr, "resume") {
+		t.Errorf("exit code %d, stdout %q, stderr %q; want 2, the summary, and how to resume", code, out, stderr)
+	}
+}
