@@ -32,8 +32,16 @@ func (d *decoder) peek() byte {
 	return 0
 }
 
-// mismatch reports a value of the wrong JSON type and skips it.
+// mismatch reports a value of the wrong JSON type and skips it. A value that is not
+// well-formed ("nope", an unterminated string) is reported by its syntax error alone,
+// which says more than its type.
 func (d *decoder) mismatch(want string) {
+	n := len(d.errs)
+	defer func() {
+		if len(d.errs) >= n+2 && d.errs[n].Code == CodeInvalidType && d.errs[len(d.errs)-1].Code == CodeInvalidJSON {
+			d.errs = append(d.errs[:n], d.errs[n+1:]...)
+		}
+	}()
 	switch c := d.peek(); {
 	case c == 0:
 		d.syntax("unexpected end of input")

@@ -195,6 +195,13 @@ var badInputs = []badInput{
 		both: []fe{{"", CodeInvalidJSON}}},
 	{name: "missing value", doc: `{"timestamp":,"userId":"u1"}`,
 		both: []fe{{"timestamp", CodeInvalidJSON}}},
+	// A value of the wrong type that is not well-formed either: its syntax error alone.
+	{name: "not JSON at all", doc: `not json`,
+		both: []fe{{"", CodeInvalidJSON}}},
+	{name: "broken literal for a string", doc: `{"timestamp":1700000000000,"userId":tru}`,
+		both: []fe{{"userId", CodeInvalidJSON}}},
+	{name: "unterminated string for a number", doc: `{"timestamp":"17000`,
+		both: []fe{{"timestamp", CodeInvalidJSON}}},
 	{name: "number with a leading zero", doc: `{"timestamp":01700000000000,"userId":"u1"}`,
 		both: []fe{{"timestamp", CodeInvalidJSON}}},
 	{name: "empty document", doc: ``,
