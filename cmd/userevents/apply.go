@@ -32,7 +32,8 @@ eventId is stored is a duplicate, so an interrupted run is resumed by running it
 
 It prints a summary (created, applied, duplicates, refused by reason code) and writes
 each refused line to the report file as a JSON line {file, line, id, reasonCode,
-error}; a report file that is one of the inputs is refused (it would be truncated
+error}, in the order they were refused (with several workers not quite line order:
+sort by file and line); a report file that is one of the inputs is refused (it would be truncated
 before it is read). With --store memory nothing is kept: a dry run.
 
 `
