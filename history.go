@@ -190,6 +190,40 @@ func (r *replayer) merge(prev Record, e *StoredEvent) (Record, error) {
 	return a.next, nil
 }
 
+// Replay returns the record after the last of entries, replayed on start: the replay
+// Processor.UserAt makes. An entry that holds a Snapshot is that snapshot; any other is
+// its event merged as it was applied, at its level, with its flags and the risk scores
+// it stored, and no rule asked again, so that a replay never depends on today's Config.
+// start is the record at the version before the first entry, or the zero Record when
+// the first entry holds a snapshot; the entries follow one another in one history
+// (versions without a gap). The record is the one committed at the last entry,
+// bookkeeping (SnapshotDue) included. Entries that do not fit (a gap, another history,
+// nothing to start from) or no longer apply give an error wrapping ErrStoredData.
+//
+// It is for a Store that keeps a user's current record as its history and rebuilds it
+// on load, from the newest snapshot or from a record it cached and the entries
+// committed since (pgstore), so that a commit writes the event, not the user.
+func Replay(start Record, entries []*StoredEvent) (Record, error) {
+	rec, prev := start, start.Version
+	r := replayer{ratio: snapshotRatio}
+	for i, e := range entries {
+		switch {
+		case e == nil:
+			return Record{}, fmt.Errorf("%w: replay: entry %d is nil", ErrStoredData, i)
+		case e.Snapshot == nil && rec.Consumer == nil && rec.Business == nil:
+			return Record{}, fmt.Errorf("%w: replay: entry %d (version %d of %q) holds no snapshot, and there is no record before it", ErrStoredData, i, e.Version, e.HistoryID)
+		case (i > 0 || rec.HistoryID != "") && (e.Version != prev+1 || e.HistoryID != rec.HistoryID):
+			return Record{}, fmt.Errorf("%w: replay: entry %d is version %d of %q, after version %d of %q", ErrStoredData, i, e.Version, e.HistoryID, prev, rec.HistoryID)
+		}
+		var err error
+		if rec, err = r.entry(rec, e); err != nil {
+			return Record{}, err
+		}
+		prev = e.Version
+	}
+	return rec, nil
+}
+
 // User returns the current record of userID (ErrUserNotFound): a shared, read-only
 // value.
 func (p *Processor) User(ctx context.Context, userID string) (Record, error) {

@@ -269,3 +269,145 @@ func TestQueriesOfUnstorableIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestReplay checks Replay against UserAt on a history with snapshots, late events (under
+// TimestampOrder: random timestamps) and lock flags: for every version, the window from
+// the newest snapshot at or before it, and the entries since a record a few versions
+// older, both give the record committed at that version.
+func TestReplay(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewSource(3))
+	s := memstore.New()
+	p := userevents.NewProcessor(s, userevents.Config{Order: userevents.TimestampOrder})
+	u := userevents.StoredUsers(t)["full"]
+	if u == nil {
+		t.Fatal("no stored user named full")
+	}
+	if err := p.CreateConsumerUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 300; i++ {
+		ev := userevents.RandomEvent(r)
+		ev.EventID, ev.Timestamp = "e"+strconv.Itoa(i), 1700000000000+float64(r.Intn(1000000))
+		var opts userevents.Options
+		if r.Intn(8) == 0 {
+			opts.LockKYCRiskLevel = new(r.Intn(2) == 0)
+		}
+		if _, err := p.Apply(ctx, ev, opts); err != nil && !errors.As(err, new(*userevents.ValidationError)) {
+			t.Fatalf("#%d: %v", i, err)
+		}
+	}
+	cur, err := p.User(ctx, u.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []*userevents.StoredEvent // entries[v-1] is version v
+	late, snapshots := 0, 0
+	for e, err := range s.LoadHistory(ctx, cur.HistoryID, 1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, e)
+		if len(e.Replayed) > 0 {
+			late++
+		}
+		if e.Snapshot != nil {
+			snapshots++
+		}
+	}
+	if int64(len(entries)) != cur.Version || late < 20 || snapshots < late+2 {
+		t.Fatalf("%d entries for version %d, %d late, %d snapshots: want every version, late events and other snapshots",
+			len(entries), cur.Version, late, snapshots)
+	}
+	for v := int64(1); v <= cur.Version; v++ {
+		want, err := p.UserAt(ctx, u.UserID, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		from := v - 1
+		for entries[from].Snapshot == nil {
+			from--
+		}
+		got, err := userevents.Replay(userevents.Record{}, entries[from:v])
+		if err != nil {
+			t.Fatalf("version %d from the snapshot at %d: %v", v, from+1, err)
+		}
+		if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+			t.Fatalf("version %d from the snapshot at %d:\n got %s\nwant %s", v, from+1, g, w)
+		}
+		older := max(1, v-5)
+		start, err := p.UserAt(ctx, u.UserID, older)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err = userevents.Replay(start, entries[older:v])
+		if err != nil {
+			t.Fatalf("version %d from version %d: %v", v, older, err)
+		}
+		if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+			t.Fatalf("version %d from version %d:\n got %s\nwant %s", v, older, g, w)
+		}
+	}
+}
+
+// TestReplayRefusesWhatDoesNotFit: entries that do not follow one another, or with
+// nothing to start from, are stored data gone wrong (ErrStoredData), never a record.
+func TestReplayRefusesWhatDoesNotFit(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	p := userevents.NewProcessor(s, userevents.Config{})
+	u := &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}
+	for i := 0; i < 1000; i++ { // a user large enough that three small events keep no snapshot
+		u.ExternalLinks = append(u.ExternalLinks, "https://example.com/"+strconv.Itoa(i))
+	}
+	if err := p.CreateConsumerUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	for i, state := range []string{"ACTIVE", "BLOCKED", "ACTIVE"} {
+		ev := mustDecode(t, userevents.DecodeEvent, `{"timestamp":`+strconv.Itoa(1700000000000+i)+`,"userId":"u1","eventId":"e`+strconv.Itoa(i)+`","updatedConsumerUserAttributes":{"userStateDetails":{"state":"`+state+`"}}}`)
+		if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cur, _ := p.User(ctx, "u1")
+	var h []*userevents.StoredEvent // h[v-1] is version v; only the creation has a snapshot
+	for e, err := range s.LoadHistory(ctx, cur.HistoryID, 1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Snapshot != nil && e.Version > 1 {
+			t.Fatalf("version %d keeps a snapshot", e.Version)
+		}
+		h = append(h, e)
+	}
+	v1, _ := p.UserAt(ctx, "u1", 1)
+	other := *h[2]
+	other.HistoryID = "another"
+	tests := []struct {
+		name    string
+		start   userevents.Record
+		entries []*userevents.StoredEvent
+	}{
+		// No snapshot first, and no record to start from.
+		{"nothing to start from", userevents.Record{}, h[1:]},
+		// Version 3 after version 1: a gap.
+		{"a gap", userevents.Record{}, []*userevents.StoredEvent{h[0], h[2]}},
+		// The record at version 1, then the entry of version 3.
+		{"a gap after start", v1, h[2:]},
+		// An entry of another history.
+		{"another history", userevents.Record{}, []*userevents.StoredEvent{h[0], h[1], &other}},
+		// A nil entry.
+		{"nil entry", userevents.Record{}, []*userevents.StoredEvent{h[0], nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if rec, err := userevents.Replay(tt.start, tt.entries); !errors.Is(err, userevents.ErrStoredData) {
+				t.Errorf("got version %d, %v; want ErrStoredData", rec.Version, err)
+			}
+		})
+	}
+	// The whole history does fit.
+	if rec, err := userevents.Replay(userevents.Record{}, h); err != nil || rec.Version != cur.Version {
+		t.Errorf("the whole history: version %d, %v; want version %d", rec.Version, err, cur.Version)
+	}
+}
