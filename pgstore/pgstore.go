@@ -84,11 +84,17 @@ const (
 	typeBusiness = "BUSINESS"
 )
 
-// LoadUser returns the record of userID, or userevents.ErrUserNotFound. It reads the
-// row in one query; when the cache holds a record of userID, the query compares the
-// row's xmin with the cached one and leaves the document out when they are equal (the
-// row is then the one the cached record was read from or written as), and the cached
-// record is returned.
+// LoadUser returns the record of userID, or userevents.ErrUserNotFound. The user's row
+// holds the record's columns (version, type, locks, newest event timestamp, history,
+// snapshot bookkeeping) and no user: a commit writes the event, not the user (see
+// Commit), and the user is the replay of the history (userevents.Replay). LoadUser reads
+// the row in one query; when the cache holds a record of userID and the row's xmin is the
+// cached one (the row is the one the cached record was read from or written as), the
+// cached record is returned. Otherwise the user is the cached one (when the cache holds
+// an earlier version of the same history, at most catchUp versions behind) with the
+// entries committed since replayed on it, or the newest snapshot at or before the row's
+// version with the entries after it: a second query. A row written by an earlier
+// release still holds its user (doc), which is read as it is.
 func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
 	var (
 		rec       userevents.Record
@@ -109,8 +115,8 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 	if err != nil {
 		return userevents.Record{}, fmt.Errorf("pgstore: load user: %w", err)
 	}
-	if hit && doc == nil {
-		if xmin == cachedXmin && rec.Version == cachedRec.Version {
+	if hit && xmin == cachedXmin {
+		if rec.Version == cachedRec.Version {
 			return cachedRec, nil
 		}
 		// The same xmin at another version: transaction ids wrapped around. Read again
@@ -122,12 +128,63 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 		return userevents.Record{}, fmt.Errorf("%w: pgstore: user %q has no history (run Migrate)", userevents.ErrStoredData, userID)
 	}
 	rec.HistoryID = *historyID
-	rec.Consumer, rec.Business, err = decodeUser(userType, doc)
-	if err != nil {
-		return userevents.Record{}, fmt.Errorf("%w: pgstore: user %q: %w", userevents.ErrStoredData, userID, err)
+	if doc != nil {
+		rec.Consumer, rec.Business, err = decodeUser(userType, doc)
+		if err != nil {
+			return userevents.Record{}, fmt.Errorf("%w: pgstore: user %q: %w", userevents.ErrStoredData, userID, err)
+		}
+	} else {
+		var start userevents.Record
+		if hit && cachedRec.HistoryID == rec.HistoryID && cachedRec.Version < rec.Version && rec.Version-cachedRec.Version <= catchUp {
+			start = cachedRec
+		}
+		replayed, err := s.replay(ctx, start, rec.HistoryID, rec.Version)
+		if err == nil && typeOf(replayed) != userType {
+			err = fmt.Errorf("%w: pgstore: user %q is a %s user, and its history replays to a %s user", userevents.ErrStoredData, userID, userType, typeOf(replayed))
+		}
+		if err != nil {
+			return userevents.Record{}, fmt.Errorf("pgstore: load user %q: %w", userID, err)
+		}
+		rec.Consumer, rec.Business = replayed.Consumer, replayed.Business
 	}
 	s.cache.put(userID, rec, xmin)
 	return rec, nil
+}
+
+// catchUp is the most versions LoadUser replays on a cached record; a record further
+// behind is rebuilt from the newest snapshot instead.
+const catchUp = historyPage
+
+// replay returns the record of history historyID at version: start, a record of the
+// history at an earlier version, with the entries after it replayed; or, when start is
+// the zero Record, the newest snapshot at or before version with the entries after it.
+func (s *Store) replay(ctx context.Context, start userevents.Record, historyID string, version int64) (userevents.Record, error) {
+	var rows pgx.Rows
+	var err error
+	if start.Version > 0 {
+		rows, err = s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history
+			WHERE history_id = $1 AND version > $2 AND version <= $3 ORDER BY version`, historyID, start.Version, version)
+	} else {
+		rows, err = s.pool.Query(ctx, historyToQuery, historyID, version)
+	}
+	if err != nil {
+		return userevents.Record{}, fmt.Errorf("pgstore: load history: %w", err)
+	}
+	var entries []*userevents.StoredEvent
+	yieldRows(rows, func(e *userevents.StoredEvent, yerr error) bool {
+		if err = yerr; err != nil {
+			return false
+		}
+		entries = append(entries, e)
+		return true
+	})
+	switch {
+	case err != nil:
+		return userevents.Record{}, err
+	case len(entries) == 0 || entries[len(entries)-1].Version != version:
+		return userevents.Record{}, fmt.Errorf("%w: pgstore: history %q has no entries through version %d", userevents.ErrStoredData, historyID, version)
+	}
+	return userevents.Replay(start, entries)
 }
 
 // entryColumns are the columns scanEntry reads.
@@ -286,10 +343,13 @@ func yieldRows(rows pgx.Rows, yield func(*userevents.StoredEvent, error) bool) (
 // transaction of its own: a data-modifying CTE writes the user's row, conditionally
 // (an update on the version; an insert for version 0; a delete at the version and an
 // insert for a re-key), and the history entry is inserted from the CTE's rows, so it is
-// written only when the user's row was; an update keeps the row's document when the user
-// is the one it holds (keepsDocument). Unique violations become ErrUserExists and
-// ErrEventIDConflict (the whole statement then writes nothing), and no row written
-// ErrVersionConflict (or ErrUserExists for a creation).
+// written only when the user's row was. The row gets the record's columns, not its user:
+// the user after an entry is the replay of the entry on the user before it (the
+// library's invariant, userevents.Replay), so the entry, which holds the event and, now
+// and then, a snapshot, is all a commit writes that grows with the user; LoadUser
+// replays it. Unique violations become ErrUserExists and ErrEventIDConflict (the whole
+// statement then writes nothing), and no row written ErrVersionConflict (or
+// ErrUserExists for a creation).
 func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	newID := c.Record.UserID()
 	switch {
@@ -300,11 +360,13 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	case c.Event.Version != c.Record.Version || c.Event.HistoryID != c.Record.HistoryID || c.Record.HistoryID == "":
 		return fmt.Errorf("pgstore: the history entry (version %d of %q) is not the record's (version %d of %q)",
 			c.Event.Version, c.Event.HistoryID, c.Record.Version, c.Record.HistoryID)
+	case c.Event.Snapshot == nil && c.ExpectedVersion == 0:
+		return errors.New("pgstore: the creation's entry holds no snapshot")
 	}
 	e := c.Event
-	// The user, the event, the snapshot and the outcome are written without reflection
-	// (the users and the event with the library's encoder) into one pooled buffer, then
-	// sliced: pgx copies the arguments into its own buffer.
+	// The event, the snapshot and the outcome are written without reflection (the
+	// event with the library's encoder) into one pooled buffer, then sliced: pgx copies
+	// the arguments into its own buffer.
 	bp := buffers.Get().(*[]byte)
 	defer putBuffer(bp)
 	buf, err := appendOutcome((*bp)[:0], e)
@@ -312,12 +374,6 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		return fmt.Errorf("pgstore: encode outcome: %w", err)
 	}
 	outcomeEnd := len(buf)
-	keep := s.keepsDocument(c)
-	userType := typeOf(c.Record)
-	if keep == nil {
-		buf = appendUser(buf, c.Record)
-	}
-	docEnd := len(buf)
 	var eventID *string
 	userID := newID
 	if e.EventID != "" {
@@ -329,10 +385,7 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		buf = appendRecord(buf, *e.Snapshot)
 	}
 	*bp = buf
-	outcome, doc, event, snapshot := buf[:outcomeEnd:outcomeEnd], buf[outcomeEnd:docEnd:docEnd], buf[docEnd:eventEnd:eventEnd], buf[eventEnd:]
-	if keep != nil {
-		doc = nil
-	}
+	outcome, event, snapshot := buf[:outcomeEnd:outcomeEnd], buf[outcomeEnd:eventEnd:eventEnd], buf[eventEnd:]
 	if e.EventID == "" {
 		event = nil
 	}
@@ -340,10 +393,10 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		snapshot = nil
 	}
 	r := c.Record
-	// $1-$8 are the history entry's, $9-$17 the user row's, $18-$19 the expected row's.
-	args := append(make([]any, 0, 19), e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot,
-		newID, r.Version, userType, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue, doc)
-	sql, args := commitSQL(c, keep, args)
+	// $1-$8 are the history entry's, $9-$16 the user row's, $17-$18 the expected row's.
+	args := append(make([]any, 0, 18), e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot,
+		newID, r.Version, typeOf(r), r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue)
+	sql, args := commitSQL(c, args)
 	var xmin uint32
 	err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
 	switch {
@@ -364,32 +417,30 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	return nil
 }
 
-// commitSQL returns the statement of commit c and args, its first 17 arguments, with
-// those after them appended ($18-$19, the expected row's): an insert for a creation, an
-// update at the expected version (which keeps the row's document when keep, the xmin of
-// the row cached, is set), or for a re-key a delete of the old row and an insert of the
-// new one.
-func commitSQL(c userevents.Commit, keep *uint32, args []any) (string, []any) {
+// commitSQL returns the statement of commit c and args, its first 16 arguments, with
+// those after them appended ($17-$18, the expected row's): an insert for a creation, an
+// update at the expected version, or for a re-key a delete of the old row and an insert
+// of the new one. The row's doc, the user as an earlier release wrote it, is set to
+// NULL: the row no longer holds its user.
+func commitSQL(c userevents.Commit, args []any) (string, []any) {
 	switch {
 	case c.ExpectedVersion == 0:
-		return `WITH u AS (` + insertUser + ` VALUES ($9, $10, $11, $12, $13, $14, $15, $16, $17::json)
+		return `WITH u AS (` + insertUser + ` VALUES ($9, $10, $11, $12, $13, $14, $15, $16, NULL)
 			ON CONFLICT (user_id) DO NOTHING RETURNING 1) ` + insertEntry, args
 	case c.Record.UserID() == c.UserID:
-		// With $19, the xmin of the row the stored user was read from or written as, the
-		// document is kept (see keepsDocument): the row must still be that one.
 		return `WITH u AS (UPDATE userevents_users SET version = $10, user_type = $11, kyc_risk_level_locked = $12,
-			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16,
-			doc = CASE WHEN $19::xid IS NULL THEN $17::json ELSE doc END
-			WHERE user_id = $9 AND version = $18 AND history_id = $15 AND ($19::xid IS NULL OR xmin = $19::xid) RETURNING 1) ` + insertEntry,
-			append(args, c.ExpectedVersion, keep)
+			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16, doc = NULL
+			WHERE user_id = $9 AND version = $17 AND history_id = $15 RETURNING 1) ` + insertEntry,
+			append(args, c.ExpectedVersion)
 	default:
-		return `WITH u AS (DELETE FROM userevents_users WHERE user_id = $19 AND version = $18 AND history_id = $15 RETURNING 1),
-			n AS (` + insertUser + ` SELECT $9, $10, $11, $12, $13, $14, $15, $16, $17::json FROM u) ` + insertEntry,
+		return `WITH u AS (DELETE FROM userevents_users WHERE user_id = $18 AND version = $17 AND history_id = $15 RETURNING 1),
+			n AS (` + insertUser + ` SELECT $9, $10, $11, $12, $13, $14, $15, $16, NULL FROM u) ` + insertEntry,
 			append(args, c.ExpectedVersion, c.UserID)
 	}
 }
 
-// insertUser is the INSERT of a user row, followed by its VALUES or SELECT of $9-$17.
+// insertUser is the INSERT of a user row, followed by its VALUES or SELECT of $9-$16 and
+// a NULL doc.
 const insertUser = `INSERT INTO userevents_users
 		(user_id, version, user_type, kyc_risk_level_locked, cra_risk_level_locked, last_event_timestamp, history_id, snapshot_due, doc)`
 
@@ -426,23 +477,6 @@ func decodeUser(userType string, doc []byte) (c *userevents.ConsumerUser, b *use
 	return c, b, err
 }
 
-// keepsDocument returns, when the commit leaves the user's document as it is, the xmin of
-// the row that holds it, else nil. Records are shared, read-only values, and Apply
-// keeps the stored user itself when an event changes nothing of it (a state sent again,
-// a lock flag alone): then the cached record at the expected version holds the very
-// user the commit writes, and the update keeps the row's document (PostgreSQL then
-// keeps its TOAST data too) instead of writing 15 KB again. The update checks that the
-// row is still the one cached (its xmin); if it is not, the commit is refused as a
-// version conflict, and the Processor's reload reads the row again.
-func (s *Store) keepsDocument(c userevents.Commit) *uint32 {
-	cur, xmin, ok := s.cache.get(c.UserID)
-	if !ok || c.ExpectedVersion == 0 || cur.Version != c.ExpectedVersion || cur.HistoryID != c.Record.HistoryID ||
-		cur.Consumer != c.Record.Consumer || cur.Business != c.Record.Business || c.Record.UserID() != c.UserID {
-		return nil
-	}
-	return &xmin
-}
-
 // typeOf returns the user type of r as the user_type column holds it.
 func typeOf(r userevents.Record) string {
 	if r.Consumer != nil {
@@ -451,18 +485,8 @@ func typeOf(r userevents.Record) string {
 	return typeBusiness
 }
 
-// appendUser appends the user of r with the library's encoder.
-func appendUser(dst []byte, r userevents.Record) []byte {
-	if r.Consumer != nil {
-		dst, _ = r.Consumer.AppendJSON(dst) // the error is always nil
-		return dst
-	}
-	dst, _ = r.Business.AppendJSON(dst)
-	return dst
-}
-
-// buffers are the buffers Commit encodes into: a 15 KB user is not allocated anew for
-// every event.
+// buffers are the buffers Commit encodes into: a snapshot of a 15 KB user is not
+// allocated anew every time.
 var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
 
 func putBuffer(bp *[]byte) {

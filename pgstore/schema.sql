@@ -7,7 +7,10 @@
 -- string the library accepts, U+0000 (\u0000) included, which jsonb refuses (SQLSTATE
 -- 22P05). The store reads documents back whole and queries only the columns.
 
--- One row per user id: the current record, its user in Flagright's wire format.
+-- One row per user id: the current record's columns. Its user is the replay of its history
+-- (from the newest snapshot), so that a commit writes the event, not the user; doc, the
+-- user in Flagright's wire format, is what an earlier release wrote (and read), kept
+-- until the user's next commit sets it to NULL.
 CREATE TABLE IF NOT EXISTS userevents_users (
     user_id               text PRIMARY KEY,
     version               bigint NOT NULL CHECK (version > 0),
@@ -20,6 +23,8 @@ CREATE TABLE IF NOT EXISTS userevents_users (
 -- Columns added by the history schema (Record.HistoryID and Record.SnapshotDue).
 ALTER TABLE userevents_users ADD COLUMN IF NOT EXISTS history_id text;
 ALTER TABLE userevents_users ADD COLUMN IF NOT EXISTS snapshot_due bigint NOT NULL DEFAULT 0;
+-- The row no longer holds its user (Commit sets doc to NULL).
+ALTER TABLE userevents_users ALTER COLUMN doc DROP NOT NULL;
 
 -- One row per commit: the entries of each user's history, compact. An applied event
 -- has its id (unique across users), the event as Flagright returns it
@@ -43,8 +48,8 @@ CREATE INDEX IF NOT EXISTS userevents_history_snapshots ON userevents_history (h
 -- The entries of a history in event time.
 CREATE INDEX IF NOT EXISTS userevents_history_time ON userevents_history (history_id, timestamp, version);
 
--- The user's document is rewritten by every commit that changes the user: lz4 compresses
--- it (TOAST) several times faster than the default pglz, for about as many bytes
+-- Snapshots (and the documents of an earlier release) are compressed (TOAST) with lz4,
+-- several times faster than the default pglz, for about as many bytes
 -- (docs/BENCHMARKS.md, issue 15). Servers built without lz4, or before PostgreSQL 14,
 -- keep the default.
 DO $$

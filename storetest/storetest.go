@@ -102,9 +102,15 @@ func user(id string) *userevents.ConsumerUser {
 		UserStateDetails: &userevents.UserStateDetails{State: userevents.UserStateActive, Reason: userevents.Ptr("onboarded")},
 		TransactionLimits: &userevents.TransactionLimits{MaximumDailyTransactionLimit: &userevents.Amount{
 			Value: decimal.RequireFromString("1000.50"), Currency: "GBP"}},
-		Tags: []userevents.UserTag{{Key: "tier", Value: "gold"}},
+		Tags:          []userevents.UserTag{{Key: "tier", Value: "gold"}},
+		ExternalLinks: []string{caseLink},
 	}
 }
+
+// caseLink is the link of every event the suite commits, which every user it creates
+// already has: so the user after an event is the event's replay on the user before it,
+// whatever that was (a Store may keep a user as its history: userevents.Replay).
+const caseLink = "https://example.com/case"
 
 func business(id string) *userevents.BusinessUser {
 	return &userevents.BusinessUser{
@@ -162,7 +168,7 @@ func event(id, userID string, version int64) *userevents.StoredEvent {
 		ConsumerUserEvent: userevents.ConsumerUserEvent{
 			Timestamp: 1700000000000, UserID: userID, EventID: id, Reason: userevents.Ptr("test"),
 			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{Occupation: userevents.Set("engineer " + id)},
-			ExternalLinks:                 []string{"https://example.com/" + id},
+			ExternalLinks:                 []string{caseLink},
 		},
 		Options:         userevents.Options{LockKYCRiskLevel: userevents.Ptr(true)},
 		Version:         version,

@@ -1,0 +1,123 @@
+package pgstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"math"
+	"strconv"
+	"testing"
+
+	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/pgstore"
+	gocmp "github.com/google/go-cmp/cmp"
+)
+
+// stateEvent returns an event of user id that sets its state.
+func stateEvent(id string, s userevents.UserState, i int) *userevents.ConsumerUserEvent {
+	return &userevents.ConsumerUserEvent{UserID: id, Timestamp: 1700000000000 + float64(i),
+		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+			UserStateDetails: userevents.Set(&userevents.UserStateDetailsUpdate{State: userevents.Set(s)})}}
+}
+
+// TestCommitCostGrowsWithTheEvent: a one-field event writes about as much WAL for a user
+// of about a megabyte (8,000 tags of random text, which no compression shrinks) as for a
+// user of a few hundred bytes: a commit writes the event and the record's columns, not
+// the user, which LoadUser replays from the history. (It wrote the whole user, so about
+// the user's compressed size, every event.) What was committed reads back through a
+// store with nothing cached, and through one that catches its cached record up.
+func TestCommitCostGrowsWithTheEvent(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t)
+	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	big := &userevents.ConsumerUser{UserID: "big", CreatedTimestamp: 1600000000000}
+	for i := range 8000 {
+		noise := make([]byte, 48)
+		rand.Read(noise)
+		big.Tags = append(big.Tags, userevents.UserTag{Key: "k" + strconv.Itoa(i), Value: hex.EncodeToString(noise)})
+	}
+	for _, u := range []*userevents.ConsumerUser{{UserID: "small", CreatedTimestamp: 1600000000000}, big} {
+		if err := p.CreateConsumerUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A second store on the same database, which caches both users now.
+	other := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	for _, id := range []string{"small", "big"} {
+		if _, err := other.User(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	states := []userevents.UserState{userevents.UserStateActive, userevents.UserStateBlocked}
+	next := 0
+	wal := func(id string) float64 {
+		var start string
+		if err := pool.QueryRow(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&start); err != nil {
+			t.Fatal(err)
+		}
+		const n = 20
+		for range n {
+			next++
+			if _, err := p.Apply(ctx, stateEvent(id, states[next%2], next), userevents.Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var bytes float64
+		if err := pool.QueryRow(ctx, `SELECT pg_current_wal_lsn() - $1::pg_lsn`, start).Scan(&bytes); err != nil {
+			t.Fatal(err)
+		}
+		return bytes / n
+	}
+	// The WAL position is the whole server's: the least of three windows each leaves out
+	// a checkpoint's page images or another session's writes.
+	small, large := math.Inf(1), math.Inf(1)
+	for range 3 {
+		small, large = min(small, wal("small")), min(large, wal("big"))
+	}
+	t.Logf("WAL per state change: %.0f bytes for a minimal user, %.0f for a user of 8,000 tags", small, large)
+	if large > 2*small+2048 {
+		t.Errorf("WAL per state change: %.0f bytes for a user of 8,000 tags, %.0f for a minimal user: want about the same", large, small)
+	}
+
+	for _, id := range []string{"small", "big"} {
+		want, err := p.User(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+		for name, q := range map[string]*userevents.Processor{"nothing cached": fresh, "cached 60 versions back": other} {
+			got, err := q.User(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := gocmp.Diff(want, got); diff != "" {
+				t.Errorf("%s, %s: read back (-committed +read):\n%s", id, name, diff)
+			}
+		}
+	}
+}
+
+// TestRowChangedByHand: a row changed behind the store's back (by hand, at the same
+// version) is read again, not served from the cache: the cache is keyed by the row's
+// xmin, whoever wrote it.
+func TestRowChangedByHand(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t)
+	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(ctx, stateEvent("u1", userevents.UserStateActive, 1), userevents.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE userevents_users SET kyc_risk_level_locked = true WHERE user_id = 'u1'`); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := p.User(ctx, "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rec.KYCRiskLevelLocked || rec.Version != 2 || rec.Consumer.UserStateDetails == nil || rec.Consumer.UserStateDetails.State != userevents.UserStateActive {
+		t.Errorf("after a lock set by hand: version %d, locked %v, user %+v; want version 2, locked, ACTIVE", rec.Version, rec.KYCRiskLevelLocked, rec.Consumer)
+	}
+}
