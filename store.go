@@ -18,7 +18,11 @@ import (
 // A Store keeps each user's history: one entry (a StoredEvent) per commit, found by
 // Record.HistoryID and version. The library decides what an entry holds (compact
 // effects, now and then a whole record as a Snapshot) and builds every history query on
-// LoadHistory: Processor.History, UserAt, UserAsOf, and the replays of duplicates. A
+// LoadHistory: Processor.History, UserAt, UserAsOf, and the replays of duplicates. Of
+// every commit it makes, the user of c.Record is the replay (Replay) of c.Event on the
+// user at c.ExpectedVersion, or c.Event's Snapshot: so a Store may keep a record's
+// columns and its history instead of its user, and rebuild the user on load (pgstore
+// does, so that a commit writes the event, not the user). A
 // Store may have a method SnapshotRatio() int to choose how often a history keeps a
 // snapshot (see History in the package documentation; memstore.Store.SnapshotRatio); a
 // Store that wraps another forwards it (the function SnapshotRatio).

@@ -20,9 +20,10 @@ type Options struct {
 	//
 	// The cache never serves a record that is not the stored one: LoadUser always asks
 	// the database for the row's xmin (the id of the transaction that last wrote it,
-	// whoever wrote it: this store, another process, or an UPDATE by hand), and the
-	// server sends the document only when it differs from the cached record's; so a
-	// cache hit saves the transfer and the decoding of the user, not the round trip.
+	// whoever wrote it: this store, another process, or an UPDATE by hand), and
+	// rebuilds the user from its history only when it differs from the cached record's
+	// (replaying on the cached record the entries committed since, when it is of the
+	// same history); so a cache hit saves the rebuild of the user, not the round trip.
 	CacheSize int
 }
 

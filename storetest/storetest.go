@@ -7,7 +7,10 @@
 //
 // and under the race detector (go test -race), which the concurrency properties need
 // to mean anything. Each property runs in its own subtest with a fresh store from
-// newStore, and reports every misbehaviour it sees, not only the first.
+// newStore, and reports every misbehaviour it sees, not only the first. The commits the
+// suite makes hold what the library's do: the user of each record is the replay of its
+// entry on the user before it (userevents.Replay), so a Store that keeps a user as its
+// history passes as well as one that keeps the user.
 //
 // The package also has, for tests of a Store or of code that uses one: Checked, a wrapper
 // (CheckedStore) that fingerprints every committed record and entry and fails the test
