@@ -121,6 +121,13 @@ func TestUnreadableRowsAre500(t *testing.T) {
 				_, err := p.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e2"}, userevents.Options{})
 				return err
 			}},
+		// The history a user is rebuilt from (the row touched, so that the cached record
+		// is not the row's): a snapshot that does not decode, and an entry missing.
+		{"snapshot, LoadUser", `WITH h AS (UPDATE userevents_history SET snapshot = '{"version":1,"consumer":{"userId":7}}' WHERE snapshot IS NOT NULL RETURNING 1)
+			UPDATE userevents_users SET doc = NULL`,
+			func(s *pgstore.Store, p *userevents.Processor) error { _, err := s.LoadUser(ctx, "u1"); return err }},
+		{"entry missing, User", `WITH h AS (DELETE FROM userevents_history WHERE version = 2 RETURNING 1) UPDATE userevents_users SET doc = NULL`,
+			func(s *pgstore.Store, p *userevents.Processor) error { _, err := p.User(ctx, "u1"); return err }},
 		// An event without its required userId: LoadEvent and Processor.Event.
 		{"event, Event", `UPDATE userevents_history SET event = '{"timestamp":1700000000000}' WHERE event_id = 'e1'`,
 			func(s *pgstore.Store, p *userevents.Processor) error { _, err := p.Event(ctx, "e1"); return err }},
