@@ -364,7 +364,7 @@ func TestReplayRefusesWhatDoesNotFit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, state := range []string{"ACTIVE", "BLOCKED", "ACTIVE"} {
-		ev := mustDecode(t, userevents.DecodeEvent, `{"timestamp":`+strconv.Itoa(1700000000000+i)+`,"userId":"u1","eventId":"e`+strconv.Itoa(i)+`","updatedConsumerUserAttributes":{"userStateDetails":{"state":"`+state+`"}}}`)
+		ev := mustDecode(t, userevents.DecodeEvent, `{"timestamp":`+strconv.FormatInt(1700000000000+int64(i), 10)+`,"userId":"u1","eventId":"e`+strconv.Itoa(i)+`","updatedConsumerUserAttributes":{"userStateDetails":{"state":"`+state+`"}}}`)
 		if _, err := p.Apply(ctx, ev, userevents.Options{}); err != nil {
 			t.Fatal(err)
 		}
