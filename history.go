@@ -204,22 +204,22 @@ func (r *replayer) merge(prev Record, e *StoredEvent) (Record, error) {
 // on load, from the newest snapshot or from a record it cached and the entries
 // committed since (pgstore), so that a commit writes the event, not the user.
 func Replay(start Record, entries []*StoredEvent) (Record, error) {
-	rec, prev := start, start.Version
+	rec := start
 	r := replayer{ratio: snapshotRatio}
 	for i, e := range entries {
+		before := rec.Consumer != nil || rec.Business != nil
 		switch {
 		case e == nil:
 			return Record{}, fmt.Errorf("%w: replay: entry %d is nil", ErrStoredData, i)
-		case e.Snapshot == nil && rec.Consumer == nil && rec.Business == nil:
+		case e.Snapshot == nil && !before:
 			return Record{}, fmt.Errorf("%w: replay: entry %d (version %d of %q) holds no snapshot, and there is no record before it", ErrStoredData, i, e.Version, e.HistoryID)
-		case (i > 0 || rec.HistoryID != "") && (e.Version != prev+1 || e.HistoryID != rec.HistoryID):
-			return Record{}, fmt.Errorf("%w: replay: entry %d is version %d of %q, after version %d of %q", ErrStoredData, i, e.Version, e.HistoryID, prev, rec.HistoryID)
+		case before && (e.Version != rec.Version+1 || rec.HistoryID != "" && e.HistoryID != rec.HistoryID):
+			return Record{}, fmt.Errorf("%w: replay: entry %d is version %d of %q, after version %d of %q", ErrStoredData, i, e.Version, e.HistoryID, rec.Version, rec.HistoryID)
 		}
 		var err error
 		if rec, err = r.entry(rec, e); err != nil {
 			return Record{}, err
 		}
-		prev = e.Version
 	}
 	return rec, nil
 }
@@ -284,24 +284,11 @@ func (p *Processor) rebuild(ctx context.Context, historyID string, version int64
 	if err != nil {
 		return Record{}, err
 	}
-	return p.replayer().window(window)
+	return Replay(Record{}, window)
 }
 
 // replayer returns a replayer at the Processor's snapshot ratio.
 func (p *Processor) replayer() *replayer { return &replayer{ratio: p.cfg.ratio()} }
-
-// window returns the record after the last entry of window, which starts with a
-// snapshot (Processor.window).
-func (r *replayer) window(window []*StoredEvent) (Record, error) {
-	var rec Record
-	for _, e := range window {
-		var err error
-		if rec, err = r.entry(rec, e); err != nil {
-			return Record{}, err
-		}
-	}
-	return rec, nil
-}
 
 // UserAsOf returns the record of userID as of event time timestamp (milliseconds since
 // the Unix epoch). Under ArrivalOrder it is the record at the last version whose newest

@@ -381,6 +381,7 @@ func TestReplayRefusesWhatDoesNotFit(t *testing.T) {
 		h = append(h, e)
 	}
 	v1, _ := p.UserAt(ctx, "u1", 1)
+	noHistory := func(r userevents.Record) userevents.Record { r.HistoryID = ""; return r }
 	other := *h[2]
 	other.HistoryID = "another"
 	tests := []struct {
@@ -394,6 +395,8 @@ func TestReplayRefusesWhatDoesNotFit(t *testing.T) {
 		{"a gap", userevents.Record{}, []*userevents.StoredEvent{h[0], h[2]}},
 		// The record at version 1, then the entry of version 3.
 		{"a gap after start", v1, h[2:]},
+		// The same with a start record of no history id (one built in Go).
+		{"a gap after a start of no history", noHistory(v1), h[2:]},
 		// An entry of another history.
 		{"another history", userevents.Record{}, []*userevents.StoredEvent{h[0], h[1], &other}},
 		// A nil entry.
@@ -406,8 +409,11 @@ func TestReplayRefusesWhatDoesNotFit(t *testing.T) {
 			}
 		})
 	}
-	// The whole history does fit.
+	// The whole history does fit, and so do the entries after a start of no history id.
 	if rec, err := userevents.Replay(userevents.Record{}, h); err != nil || rec.Version != cur.Version {
 		t.Errorf("the whole history: version %d, %v; want version %d", rec.Version, err, cur.Version)
+	}
+	if rec, err := userevents.Replay(noHistory(v1), h[1:]); err != nil || rec.Version != cur.Version {
+		t.Errorf("the history after a start of no history id: version %d, %v; want version %d", rec.Version, err, cur.Version)
 	}
 }

@@ -178,7 +178,7 @@ func (p *Processor) landing(ctx context.Context, current Record, ts float64) (Re
 			continue
 		}
 		// The record at window[i].Version: the snapshot, and the entries to i replayed.
-		rec, err := p.replayer().window(window[:i+1])
+		rec, err := Replay(Record{}, window[:i+1])
 		return rec, after, err
 	}
 }
