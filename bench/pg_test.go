@@ -32,9 +32,8 @@ import (
 //	go test -run XXX -bench Postgres -benchtime 3000x
 //
 // The events are the same state change each time: the first for a user changes its
-// state, the ones after it change nothing (with 2,000 events, half of them), which
-// pgstore commits without writing the user's document again. BenchmarkPostgresChanging
-// is the same with events that each change the user.
+// state, the ones after it change nothing (with 2,000 events, half of them).
+// BenchmarkPostgresChanging is the same with events that each change the user.
 func BenchmarkPostgres(b *testing.B) { benchPostgres(b, false) }
 
 // BenchmarkPostgresChanging is BenchmarkPostgres with a state that alternates, user by

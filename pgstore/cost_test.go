@@ -42,7 +42,8 @@ func TestCommitCostGrowsWithTheEvent(t *testing.T) {
 		}
 	}
 	// A second store on the same database, which caches both users now.
-	other := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	otherStore := pgstore.New(pool)
+	other := userevents.NewProcessor(otherStore, userevents.Config{})
 	for _, id := range []string{"small", "big"} {
 		if _, err := other.User(ctx, id); err != nil {
 			t.Fatal(err)
@@ -79,20 +80,34 @@ func TestCommitCostGrowsWithTheEvent(t *testing.T) {
 		t.Errorf("WAL per state change: %.0f bytes for a user of 8,000 tags, %.0f for a minimal user: want about the same", large, small)
 	}
 
+	// Read back by a store with nothing cached (from the newest snapshot), and by one
+	// that cached version 1 (from it, unless a snapshot was kept since: the big user
+	// keeps none in 60 small events, the minimal one a snapshot almost every event).
 	for _, id := range []string{"small", "big"} {
 		want, err := p.User(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
-		for name, q := range map[string]*userevents.Processor{"nothing cached": fresh, "cached 60 versions back": other} {
-			got, err := q.User(ctx, id)
+		freshStore := pgstore.New(pool)
+		fresh := userevents.NewProcessor(freshStore, userevents.Config{})
+		replayed := map[string]int64{}
+		for name, q := range map[string]struct {
+			p *userevents.Processor
+			s *pgstore.Store
+		}{"nothing cached": {fresh, freshStore}, "cached 60 versions back": {other, otherStore}} {
+			before := pgstore.Replayed(q.s)
+			got, err := q.p.User(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if diff := gocmp.Diff(want, got); diff != "" {
 				t.Errorf("%s, %s: read back (-committed +read):\n%s", id, name, diff)
 			}
+			replayed[name] = pgstore.Replayed(q.s) - before
+		}
+		cached, rebuilt := replayed["cached 60 versions back"], replayed["nothing cached"]
+		if id == "big" && (cached != 60 || rebuilt != 61) || cached > rebuilt {
+			t.Errorf("%s: %d entries replayed on the cached record, %d to rebuild from the snapshot; want at most as many (big: 60 and 61)", id, cached, rebuilt)
 		}
 	}
 }

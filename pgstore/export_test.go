@@ -12,3 +12,9 @@ func CacheLen(s *Store) int {
 
 // HistoryToQuery is the first query of LoadHistory with a version to rebuild.
 const HistoryToQuery = historyToQuery
+
+// ReplayQuery is the query of LoadUser's rebuild.
+const ReplayQuery = replayQuery
+
+// Replayed returns the number of history entries s's LoadUser has replayed.
+func Replayed(s *Store) int64 { return s.replayed.Load() }

@@ -173,27 +173,39 @@ func TestHistoryQueryPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Release()
-	for _, q := range []string{
-		"SET plan_cache_mode = force_generic_plan",
-		"PREPARE history_to(text, bigint) AS " + pgstore.HistoryToQuery,
+	for _, tc := range []struct {
+		name, types, query, args string
+		upper                    string // the index condition's upper bound
+	}{
+		// LoadHistory's rebuild window.
+		{"history_to", "text, bigint", pgstore.HistoryToQuery, "'h', 5000", "version <= $2"},
+		// LoadUser's replay, here from a cached record at version 4000.
+		{"replay", "text, bigint, bigint", pgstore.ReplayQuery, "'h', 4000, 5000", "version <= $3"},
 	} {
-		if _, err := conn.Exec(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	defer conn.Exec(ctx, "DEALLOCATE history_to; RESET plan_cache_mode")
-	rows, err := conn.Query(ctx, "EXPLAIN EXECUTE history_to('h', 5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The outer scan is the first line; its index condition the next.
-	if len(plan) < 2 || !strings.Contains(plan[0], "Index Scan") || !strings.Contains(plan[1], "Index Cond") ||
-		!strings.Contains(plan[1], "version <= $2") || !strings.Contains(plan[1], "version >= ") {
-		t.Errorf("generic plan:\n%s\nwant an index scan bounded by both versions", strings.Join(plan, "\n"))
+		t.Run(tc.name, func(t *testing.T) {
+			for _, q := range []string{
+				"SET plan_cache_mode = force_generic_plan",
+				"PREPARE " + tc.name + "(" + tc.types + ") AS " + tc.query,
+			} {
+				if _, err := conn.Exec(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			defer conn.Exec(ctx, "DEALLOCATE "+tc.name+"; RESET plan_cache_mode")
+			rows, err := conn.Query(ctx, "EXPLAIN EXECUTE "+tc.name+"("+tc.args+")")
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The outer scan is the first line; its index condition the next.
+			if len(plan) < 2 || !strings.Contains(plan[0], "Index Scan") || !strings.Contains(plan[1], "Index Cond") ||
+				!strings.Contains(plan[1], tc.upper) || !strings.Contains(plan[1], "version >= ") {
+				t.Errorf("generic plan:\n%s\nwant an index scan bounded by both versions", strings.Join(plan, "\n"))
+			}
+		})
 	}
 }
 

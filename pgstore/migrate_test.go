@@ -286,7 +286,7 @@ func TestMigrateBrokenChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, state := range []string{"ACTIVE", "BLOCKED", "ACTIVE"} {
-		fx.apply(`{"timestamp":`+strconv.Itoa(1700000000000+i)+`,"userId":"u1","eventId":"u1-`+
+		fx.apply(`{"timestamp":`+strconv.FormatInt(1700000000000+int64(i), 10)+`,"userId":"u1","eventId":"u1-`+
 			string(rune('a'+i))+`","updatedConsumerUserAttributes":{"userStateDetails":{"state":"`+state+`"}}}`, userevents.Options{})
 	}
 	fx.write([]string{"u1"}, "u1-b")

@@ -16,6 +16,7 @@ import (
 	"iter"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/internal/jsonstring"
@@ -58,8 +59,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 
 // Store is a userevents.Store on PostgreSQL. It is safe for concurrent use.
 type Store struct {
-	pool  *pgxpool.Pool
-	cache *recordCache // nil: none
+	pool     *pgxpool.Pool
+	cache    *recordCache // nil: none
+	replayed atomic.Int64 // the entries LoadUser has replayed, for tests
 }
 
 // New returns a Store on pool, whose tables Migrate has created, with the default
@@ -90,10 +92,10 @@ const (
 // Commit), and the user is the replay of the history (userevents.Replay). LoadUser reads
 // the row in one query; when the cache holds a record of userID and the row's xmin is the
 // cached one (the row is the one the cached record was read from or written as), the
-// cached record is returned. Otherwise the user is the cached one (when the cache holds
-// an earlier version of the same history, at most catchUp versions behind) with the
-// entries committed since replayed on it, or the newest snapshot at or before the row's
-// version with the entries after it: a second query. A row written by an earlier
+// cached record is returned. Otherwise the user is the newest snapshot at or before the
+// row's version with the entries after it replayed, or, when the cache holds an earlier
+// version of the same history after that snapshot, the cached user with the entries
+// committed since: a second query (replayQuery). A row written by an earlier
 // release still holds its user (doc), which is read as it is.
 func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record, error) {
 	var (
@@ -135,7 +137,7 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 		}
 	} else {
 		var start userevents.Record
-		if hit && cachedRec.HistoryID == rec.HistoryID && cachedRec.Version < rec.Version && rec.Version-cachedRec.Version <= catchUp {
+		if hit && cachedRec.HistoryID == rec.HistoryID && cachedRec.Version < rec.Version {
 			start = cachedRec
 		}
 		replayed, err := s.replay(ctx, start, rec.HistoryID, rec.Version)
@@ -151,22 +153,21 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 	return rec, nil
 }
 
-// catchUp is the most versions LoadUser replays on a cached record; a record further
-// behind is rebuilt from the newest snapshot instead.
-const catchUp = historyPage
+// replayQuery reads the entries of history $1 through version $3 from the newest
+// snapshot at or before $3, or from version $2+1 when that is later: the entries a
+// record of the history at version $2 (cached; 0 for none) needs to be brought to $3,
+// and never more than a rebuild from the snapshot reads.
+const replayQuery = `SELECT ` + entryColumns + ` FROM userevents_history
+	WHERE history_id = $1 AND version <= $3 AND version >= GREATEST($2::bigint + 1, COALESCE((SELECT max(version)
+		FROM userevents_history WHERE history_id = $1 AND version <= $3 AND snapshot IS NOT NULL), 1))
+	ORDER BY version`
 
-// replay returns the record of history historyID at version: start, a record of the
-// history at an earlier version, with the entries after it replayed; or, when start is
-// the zero Record, the newest snapshot at or before version with the entries after it.
+// replay returns the record of history historyID at version: the newest snapshot at or
+// before it with the entries after it replayed, or, when start (a record of the history
+// at an earlier version, or the zero Record) is later than that snapshot, start with the
+// entries after it.
 func (s *Store) replay(ctx context.Context, start userevents.Record, historyID string, version int64) (userevents.Record, error) {
-	var rows pgx.Rows
-	var err error
-	if start.Version > 0 {
-		rows, err = s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history
-			WHERE history_id = $1 AND version > $2 AND version <= $3 ORDER BY version`, historyID, start.Version, version)
-	} else {
-		rows, err = s.pool.Query(ctx, historyToQuery, historyID, version)
-	}
+	rows, err := s.pool.Query(ctx, replayQuery, historyID, start.Version, version)
 	if err != nil {
 		return userevents.Record{}, fmt.Errorf("pgstore: load history: %w", err)
 	}
@@ -183,7 +184,10 @@ func (s *Store) replay(ctx context.Context, start userevents.Record, historyID s
 		return userevents.Record{}, err
 	case len(entries) == 0 || entries[len(entries)-1].Version != version:
 		return userevents.Record{}, fmt.Errorf("%w: pgstore: history %q has no entries through version %d", userevents.ErrStoredData, historyID, version)
+	case entries[0].Snapshot != nil:
+		start = userevents.Record{} // a snapshot kept after start, or no start
 	}
+	s.replayed.Add(int64(len(entries)))
 	return userevents.Replay(start, entries)
 }
 
@@ -360,8 +364,8 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	case c.Event.Version != c.Record.Version || c.Event.HistoryID != c.Record.HistoryID || c.Record.HistoryID == "":
 		return fmt.Errorf("pgstore: the history entry (version %d of %q) is not the record's (version %d of %q)",
 			c.Event.Version, c.Event.HistoryID, c.Record.Version, c.Record.HistoryID)
-	case c.Event.Snapshot == nil && c.ExpectedVersion == 0:
-		return errors.New("pgstore: the creation's entry holds no snapshot")
+	case c.Event.Snapshot == nil && (c.ExpectedVersion == 0 || c.Event.EventID == ""):
+		return errors.New("pgstore: the history entry holds neither an event nor a snapshot (a creation's holds a snapshot)")
 	}
 	e := c.Event
 	// The event, the snapshot and the outcome are written without reflection (the
