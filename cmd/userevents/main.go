@@ -27,7 +27,8 @@
 // history prints a user's events, or its record at a version or as of a time.
 //
 // Exit codes: 0 success; 1 the input had problems (validate found some, apply refused
-// lines); 2 bad usage or a failure to start.
+// lines); 2 bad usage, a failure to start, or a run that could not finish (the store
+// failed, or it was interrupted: apply is then resumed by running it again).
 //
 // From a clone: cd cmd/userevents && go install . (or go run . serve).
 package main

@@ -83,9 +83,9 @@ func validate(ctx context.Context, args []string, e env) int {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: userevents validate [--level strict|compatible] [--kind event|consumer-user|business-user] FILE...   (- = stdin)\n\n"+
 			"A file is NDJSON (one document per line) when its first non-blank line is a whole JSON value,\n"+
-			"or a later line in its first 64 KiB is a whole JSON object from its first column (the first\n"+
-			"line is broken), and one JSON document otherwise. A UTF-8 byte order mark at the start of a\n"+
-			"file is skipped.\n"+
+			"or (the first line being broken) a later line in its first 64 KiB is a whole JSON object from\n"+
+			"its first column that the line before it does not lead into (ending with : , [ or {), and one\n"+
+			"JSON document otherwise. A UTF-8 byte order mark at the start of a file is skipped.\n"+
 			"A document is at most 1 MiB; the \"\\n\" or \"\\r\\n\" ending an NDJSON line does not count.\n"+
 			"Every problem is printed as file:line: path: message (code).\n\n")
 		fs.PrintDefaults()
@@ -166,10 +166,11 @@ func skipBOM(r *bufio.Reader) (bool, error) {
 }
 
 // sniffNDJSON reports whether r holds NDJSON, without consuming it: its first non-blank
-// line is a whole JSON value, or, when that line is not (cut short, say), a later line in
-// the first 64 KiB is a whole JSON object from its first column, which the lines of a
-// pretty-printed document (indented members, closing brackets) never are. A file with no
-// such line (empty, blank) is NDJSON without documents.
+// line is a whole JSON value, or, when that line is not (cut short, say) and the file is
+// not one JSON value over several lines, a later line in the first 64 KiB is a whole JSON
+// object from its first column that does not continue the line before it (laterObjectLine),
+// which the lines of a pretty-printed document (indented members, closing brackets) never
+// are. A file with no such line (empty, blank) is NDJSON without documents.
 func sniffNDJSON(r *bufio.Reader) (bool, error) {
 	// Peek grows one byte past what is buffered, so it never waits for more input than
 	// the first line needs; lines longer than the buffer are read into a copy.
@@ -197,26 +198,42 @@ func sniffNDJSON(r *bufio.Reader) (bool, error) {
 	if line = bytes.TrimSpace(line); len(line) == 0 || json.Valid(line) {
 		return true, nil
 	}
+	// Up to 64 KiB ahead (on a pipe, it waits for them or the end of the input).
 	buf, err := r.Peek(r.Size())
 	if err != nil && err != io.EOF {
 		return false, err
+	}
+	if err == io.EOF && json.Valid(buf) {
+		return false, nil // the whole file is one document, over several lines
 	}
 	return laterObjectLine(buf), nil
 }
 
 // laterObjectLine reports whether a line of buf after its first is a whole JSON object
-// from its first column (the last line, which the buffer may cut, included: cut, it is
-// not whole).
+// from its first column that no value before it continues into: the line before it
+// (blank lines aside) does not end with ':', ',', '[' or '{'. (The last line, which the
+// buffer may cut, is included: cut, it is not whole.)
 func laterObjectLine(buf []byte) bool {
-	_, rest, _ := bytes.Cut(buf, []byte("\n"))
+	prev, rest, _ := bytes.Cut(buf, []byte("\n"))
 	for len(rest) > 0 {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))
-		if line = bytes.TrimRight(line, " \t\r"); len(line) > 0 && line[0] == '{' && json.Valid(line) {
+		line = bytes.TrimRight(line, " \t\r")
+		if len(line) == 0 {
+			continue
+		}
+		if line[0] == '{' && json.Valid(line) && !continues(prev) {
 			return true
 		}
+		prev = line
 	}
 	return false
+}
+
+// continues reports whether line ends inside a value that the next line goes on with.
+func continues(line []byte) bool {
+	line = bytes.TrimRight(line, " \t\r")
+	return len(line) > 0 && bytes.IndexByte([]byte(":,[{"), line[len(line)-1]) >= 0
 }
 
 // validateWhole validates r as one JSON document; its problems are reported at the line

@@ -62,6 +62,8 @@ func TestValidate(t *testing.T) {
 		`{"timestamp":1.1,"userId":"u1"}`+"\n"+ // out of range
 		good+"\n")
 	brokenPretty := write("broken.json", "{\n  \"userId\": \"u1\",\n  \"createdTimestamp\": 17,,\n  \"tags\": [\n    {\"key\": \"k\", \"value\": \"v\"}\n  ]\n}\n")
+	flushLeft := write("flush-left.json", "{\"timestamp\": 1700000000000,\n\"userId\": \"u1\",\n\"updatedConsumerUserAttributes\":\n{\"userStateDetails\": {\"state\": \"ACTIVE\"}}\n}\n")
+	flushLeftBad := write("flush-left-bad.json", "{\"timestamp\": 1700000000000,\n\"userId\": \"u1\",\n\"updatedConsumerUserAttributes\":\n{\"userStateDetails\": {\"state\": \"ACTIVE\"}}\n\"x\": 1\n}\n")
 	pretty := write("user.json", "\n{\n  \"userId\": \"u1\",\n  \"createdTimestamp\": 1700000000000,\n  \"userDetails\": {\"dateOfBirth\": \"1990-02-30\"}\n}\n")
 	tests := []struct {
 		name  string
@@ -91,6 +93,13 @@ func TestValidate(t *testing.T) {
 		// is no NDJSON line.
 		{name: "pretty json, broken", args: []string{"--kind", "consumer-user", brokenPretty}, code: 1, want: []problem{
 			{brokenPretty, 1, "createdTimestamp", userevents.CodeInvalidJSON},
+		}},
+		// A document written without indentation, a nested object on a line of its own:
+		// one document, whether it is whole ...
+		{name: "flush-left json", args: []string{flushLeft}, code: 0},
+		// ... or not (the object line continues the line before it).
+		{name: "flush-left json, broken", args: []string{flushLeftBad}, code: 1, want: []problem{
+			{flushLeftBad, 1, "updatedConsumerUserAttributes", userevents.CodeInvalidJSON},
 		}},
 		// Compatible does not check calendar dates.
 		{name: "compatible", args: []string{"--kind", "consumer-user", "--level", "compatible", pretty}, code: 0},
