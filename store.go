@@ -22,10 +22,10 @@ import (
 // every commit it makes, the user of c.Record is the replay (Replay) of c.Event on the
 // user at c.ExpectedVersion, or c.Event's Snapshot: so a Store may keep a record's
 // columns and its history instead of its user, and rebuild the user on load (pgstore
-// does, so that a commit writes the event, not the user). A
-// Store may have a method SnapshotRatio() int to choose how often a history keeps a
-// snapshot (see History in the package documentation; memstore.Store.SnapshotRatio); a
-// Store that wraps another forwards it (the function SnapshotRatio).
+// does, so that a commit writes the event, not the user). A Store may have a method
+// SnapshotRatio() int to choose how often a history keeps a snapshot (see History in
+// the package documentation; memstore.Store.SnapshotRatio); a Store that wraps another
+// forwards it (the function SnapshotRatio).
 //
 // What a Store accepted it must read back. The decoding limits (Limits) guard input from
 // outside and do not bound stored data: a user outgrows them event by event, and values

@@ -18,8 +18,9 @@ the event made), "flags" (the query flags it was applied with, as sent: true or 
 "level" (Strict or Compatible), "converted" (it converted a business user), "changes"
 (the changed field paths), "stateTransition" and "kycTransition" ({"from", "to"}),
 "replayed" (under timestamp order, the events that took effect after this late one),
-"event" (Flagright's ConsumerUserEventWithRulesResult)}. With --at, prints the record as committed at that version; with --as-of,
-the record as of that event time (milliseconds since the Unix epoch): one JSON line
+"event" (Flagright's ConsumerUserEventWithRulesResult)}. With --at, prints the record as
+committed at that version; with --as-of, the record as of that event time (milliseconds
+since the Unix epoch): one JSON line
 {"version", "userType", "kycRiskLevelLocked", "craRiskLevelLocked", "lastEventTimestamp",
 "user"}. Exit code 1 when the user, or that version, does not exist.
 
