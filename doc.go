@@ -118,7 +118,10 @@
 // so that a store can read back what it was given: strings are valid UTF-8
 // (invalid_format), and a raw JSON member (a business user's legalEntity, a rule's vars)
 // is one well-formed value, each member of an object once (invalid_json,
-// duplicate_field), and not null when required.
+// duplicate_field), and not null when required; and a member of a partial update is
+// never set to a nil pointer or list (Set(nil); invalid_type: the decoder reads null as
+// Null, which removes a value), since it would be stored as {} or [] and read back as
+// another update than the one applied.
 //
 // At both levels newUserId must differ from userId when ChangeUserID is set, and ids
 // (userId, eventId, newUserId, the legacy userId members, a batch's batchId) hold no

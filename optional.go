@@ -19,7 +19,8 @@ const (
 	optionalSet
 )
 
-// Set returns an Optional that holds v.
+// Set returns an Optional that holds v. A nil pointer or list is not a value: an update
+// that sets one is refused (invalid_type); Null removes a value.
 func Set[T any](v T) Optional[T] { return Optional[T]{v: v, state: optionalSet} }
 
 // Null returns an Optional that is an explicit null: it removes the stored value.

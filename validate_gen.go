@@ -1612,6 +1612,9 @@ func (v *PlaceOfBirthUpdate) validate(c *vctx) {
 func (v *UserDetailsUpdate) validate(c *vctx) {
 	switch v.Name.state {
 	case optionalSet:
+		if v.Name.v == nil {
+			c.fail("name", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Name.v != nil {
 			c.push("name")
 			v.Name.v.validate(c)
@@ -1640,6 +1643,9 @@ func (v *UserDetailsUpdate) validate(c *vctx) {
 	}
 	switch v.SecondaryCountryOfNationality.state {
 	case optionalSet:
+		if v.SecondaryCountryOfNationality.v == nil {
+			c.fail("secondaryCountryOfNationality", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i, e := range v.SecondaryCountryOfNationality.v {
 			if !e.Valid() {
 				c.pushIndex("secondaryCountryOfNationality", i)
@@ -1658,6 +1664,9 @@ func (v *UserDetailsUpdate) validate(c *vctx) {
 	}
 	switch v.PlaceOfBirth.state {
 	case optionalSet:
+		if v.PlaceOfBirth.v == nil {
+			c.fail("placeOfBirth", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.PlaceOfBirth.v != nil {
 			c.push("placeOfBirth")
 			v.PlaceOfBirth.v.validate(c)
@@ -1666,6 +1675,9 @@ func (v *UserDetailsUpdate) validate(c *vctx) {
 	}
 	switch v.Alias.state {
 	case optionalSet:
+		if v.Alias.v == nil {
+			c.fail("alias", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		c.strs("alias", v.Alias.v, rName)
 	}
 }
@@ -1707,22 +1719,37 @@ func (v *KYCStatusDetailsUpdate) validate(c *vctx) {
 func (v *ContactDetailsUpdate) validate(c *vctx) {
 	switch v.EmailIDs.state {
 	case optionalSet:
+		if v.EmailIDs.v == nil {
+			c.fail("emailIds", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		c.strs("emailIds", v.EmailIDs.v, rEmail)
 	}
 	switch v.ContactNumbers.state {
 	case optionalSet:
+		if v.ContactNumbers.v == nil {
+			c.fail("contactNumbers", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		c.strs("contactNumbers", v.ContactNumbers.v, 0)
 	}
 	switch v.FaxNumbers.state {
 	case optionalSet:
+		if v.FaxNumbers.v == nil {
+			c.fail("faxNumbers", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		c.strs("faxNumbers", v.FaxNumbers.v, 0)
 	}
 	switch v.Websites.state {
 	case optionalSet:
+		if v.Websites.v == nil {
+			c.fail("websites", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		c.strs("websites", v.Websites.v, 0)
 	}
 	switch v.Addresses.state {
 	case optionalSet:
+		if v.Addresses.v == nil {
+			c.fail("addresses", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.Addresses.v {
 			c.pushIndex("addresses", i)
 			v.Addresses.v[i].validate(c)
@@ -1731,6 +1758,9 @@ func (v *ContactDetailsUpdate) validate(c *vctx) {
 	}
 	switch v.Name.state {
 	case optionalSet:
+		if v.Name.v == nil {
+			c.fail("name", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Name.v != nil {
 			c.push("name")
 			v.Name.v.validate(c)
@@ -1739,6 +1769,9 @@ func (v *ContactDetailsUpdate) validate(c *vctx) {
 	}
 	switch v.Tags.state {
 	case optionalSet:
+		if v.Tags.v == nil {
+			c.fail("tags", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.Tags.v {
 			c.pushIndex("tags", i)
 			v.Tags.v[i].validate(c)
@@ -1758,6 +1791,9 @@ func (v *EmploymentDetailsUpdate) validate(c *vctx) {
 	}
 	switch v.BusinessIndustry.state {
 	case optionalSet:
+		if v.BusinessIndustry.v == nil {
+			c.fail("businessIndustry", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		c.strs("businessIndustry", v.BusinessIndustry.v, 0)
 	}
 }
@@ -1803,24 +1839,36 @@ func (v *TransactionCountLimitUpdate) validate(c *vctx) {
 func (v *TransactionAmountLimitUpdate) validate(c *vctx) {
 	switch v.Day.state {
 	case optionalSet:
+		if v.Day.v == nil {
+			c.fail("day", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Day.v != nil {
 			c.amountUpdate("day", v.Day.v, rNonneg)
 		}
 	}
 	switch v.Week.state {
 	case optionalSet:
+		if v.Week.v == nil {
+			c.fail("week", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Week.v != nil {
 			c.amountUpdate("week", v.Week.v, rNonneg)
 		}
 	}
 	switch v.Month.state {
 	case optionalSet:
+		if v.Month.v == nil {
+			c.fail("month", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Month.v != nil {
 			c.amountUpdate("month", v.Month.v, rNonneg)
 		}
 	}
 	switch v.Year.state {
 	case optionalSet:
+		if v.Year.v == nil {
+			c.fail("year", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Year.v != nil {
 			c.amountUpdate("year", v.Year.v, rNonneg)
 		}
@@ -1830,6 +1878,9 @@ func (v *TransactionAmountLimitUpdate) validate(c *vctx) {
 func (v *TransactionLimitUpdate) validate(c *vctx) {
 	switch v.TransactionCountLimit.state {
 	case optionalSet:
+		if v.TransactionCountLimit.v == nil {
+			c.fail("transactionCountLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.TransactionCountLimit.v != nil {
 			c.push("transactionCountLimit")
 			v.TransactionCountLimit.v.validate(c)
@@ -1838,6 +1889,9 @@ func (v *TransactionLimitUpdate) validate(c *vctx) {
 	}
 	switch v.TransactionAmountLimit.state {
 	case optionalSet:
+		if v.TransactionAmountLimit.v == nil {
+			c.fail("transactionAmountLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.TransactionAmountLimit.v != nil {
 			c.push("transactionAmountLimit")
 			v.TransactionAmountLimit.v.validate(c)
@@ -1846,6 +1900,9 @@ func (v *TransactionLimitUpdate) validate(c *vctx) {
 	}
 	switch v.AverageTransactionAmountLimit.state {
 	case optionalSet:
+		if v.AverageTransactionAmountLimit.v == nil {
+			c.fail("averageTransactionAmountLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.AverageTransactionAmountLimit.v != nil {
 			c.push("averageTransactionAmountLimit")
 			v.AverageTransactionAmountLimit.v.validate(c)
@@ -1857,6 +1914,9 @@ func (v *TransactionLimitUpdate) validate(c *vctx) {
 func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	switch v.ACH.state {
 	case optionalSet:
+		if v.ACH.v == nil {
+			c.fail("ACH", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.ACH.v != nil {
 			c.push("ACH")
 			v.ACH.v.validate(c)
@@ -1865,6 +1925,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.Card.state {
 	case optionalSet:
+		if v.Card.v == nil {
+			c.fail("CARD", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Card.v != nil {
 			c.push("CARD")
 			v.Card.v.validate(c)
@@ -1873,6 +1936,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.IBAN.state {
 	case optionalSet:
+		if v.IBAN.v == nil {
+			c.fail("IBAN", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.IBAN.v != nil {
 			c.push("IBAN")
 			v.IBAN.v.validate(c)
@@ -1881,6 +1947,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.UPI.state {
 	case optionalSet:
+		if v.UPI.v == nil {
+			c.fail("UPI", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.UPI.v != nil {
 			c.push("UPI")
 			v.UPI.v.validate(c)
@@ -1889,6 +1958,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.GenericBankAccount.state {
 	case optionalSet:
+		if v.GenericBankAccount.v == nil {
+			c.fail("GENERIC_BANK_ACCOUNT", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.GenericBankAccount.v != nil {
 			c.push("GENERIC_BANK_ACCOUNT")
 			v.GenericBankAccount.v.validate(c)
@@ -1897,6 +1969,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.Mpesa.state {
 	case optionalSet:
+		if v.Mpesa.v == nil {
+			c.fail("MPESA", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Mpesa.v != nil {
 			c.push("MPESA")
 			v.Mpesa.v.validate(c)
@@ -1905,6 +1980,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.Swift.state {
 	case optionalSet:
+		if v.Swift.v == nil {
+			c.fail("SWIFT", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Swift.v != nil {
 			c.push("SWIFT")
 			v.Swift.v.validate(c)
@@ -1913,6 +1991,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.Wallet.state {
 	case optionalSet:
+		if v.Wallet.v == nil {
+			c.fail("WALLET", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Wallet.v != nil {
 			c.push("WALLET")
 			v.Wallet.v.validate(c)
@@ -1921,6 +2002,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.Check.state {
 	case optionalSet:
+		if v.Check.v == nil {
+			c.fail("CHECK", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Check.v != nil {
 			c.push("CHECK")
 			v.Check.v.validate(c)
@@ -1929,6 +2013,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.Cash.state {
 	case optionalSet:
+		if v.Cash.v == nil {
+			c.fail("CASH", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.Cash.v != nil {
 			c.push("CASH")
 			v.Cash.v.validate(c)
@@ -1937,6 +2024,9 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 	}
 	switch v.NPP.state {
 	case optionalSet:
+		if v.NPP.v == nil {
+			c.fail("NPP", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.NPP.v != nil {
 			c.push("NPP")
 			v.NPP.v.validate(c)
@@ -1948,42 +2038,63 @@ func (v *PaymentMethodLimitsUpdate) validate(c *vctx) {
 func (v *TransactionLimitsUpdate) validate(c *vctx) {
 	switch v.MaximumDailyTransactionLimit.state {
 	case optionalSet:
+		if v.MaximumDailyTransactionLimit.v == nil {
+			c.fail("maximumDailyTransactionLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.MaximumDailyTransactionLimit.v != nil {
 			c.amountUpdate("maximumDailyTransactionLimit", v.MaximumDailyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumWeeklyTransactionLimit.state {
 	case optionalSet:
+		if v.MaximumWeeklyTransactionLimit.v == nil {
+			c.fail("maximumWeeklyTransactionLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.MaximumWeeklyTransactionLimit.v != nil {
 			c.amountUpdate("maximumWeeklyTransactionLimit", v.MaximumWeeklyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumMonthlyTransactionLimit.state {
 	case optionalSet:
+		if v.MaximumMonthlyTransactionLimit.v == nil {
+			c.fail("maximumMonthlyTransactionLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.MaximumMonthlyTransactionLimit.v != nil {
 			c.amountUpdate("maximumMonthlyTransactionLimit", v.MaximumMonthlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumQuarterlyTransactionLimit.state {
 	case optionalSet:
+		if v.MaximumQuarterlyTransactionLimit.v == nil {
+			c.fail("maximumQuarterlyTransactionLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.MaximumQuarterlyTransactionLimit.v != nil {
 			c.amountUpdate("maximumQuarterlyTransactionLimit", v.MaximumQuarterlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumTransactionLimit.state {
 	case optionalSet:
+		if v.MaximumTransactionLimit.v == nil {
+			c.fail("maximumTransactionLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.MaximumTransactionLimit.v != nil {
 			c.amountUpdate("maximumTransactionLimit", v.MaximumTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.MaximumYearlyTransactionLimit.state {
 	case optionalSet:
+		if v.MaximumYearlyTransactionLimit.v == nil {
+			c.fail("maximumYearlyTransactionLimit", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.MaximumYearlyTransactionLimit.v != nil {
 			c.amountUpdate("maximumYearlyTransactionLimit", v.MaximumYearlyTransactionLimit.v, rNonneg)
 		}
 	}
 	switch v.PaymentMethodLimits.state {
 	case optionalSet:
+		if v.PaymentMethodLimits.v == nil {
+			c.fail("paymentMethodLimits", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.PaymentMethodLimits.v != nil {
 			c.push("paymentMethodLimits")
 			v.PaymentMethodLimits.v.validate(c)
@@ -1995,30 +2106,45 @@ func (v *TransactionLimitsUpdate) validate(c *vctx) {
 func (v *ExpectedIncomeUpdate) validate(c *vctx) {
 	switch v.DailyExpectedIncome.state {
 	case optionalSet:
+		if v.DailyExpectedIncome.v == nil {
+			c.fail("dailyExpectedIncome", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.DailyExpectedIncome.v != nil {
 			c.amountUpdate("dailyExpectedIncome", v.DailyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.WeeklyExpectedIncome.state {
 	case optionalSet:
+		if v.WeeklyExpectedIncome.v == nil {
+			c.fail("weeklyExpectedIncome", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.WeeklyExpectedIncome.v != nil {
 			c.amountUpdate("weeklyExpectedIncome", v.WeeklyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.MonthlyExpectedIncome.state {
 	case optionalSet:
+		if v.MonthlyExpectedIncome.v == nil {
+			c.fail("monthlyExpectedIncome", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.MonthlyExpectedIncome.v != nil {
 			c.amountUpdate("monthlyExpectedIncome", v.MonthlyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.QuarterlyExpectedIncome.state {
 	case optionalSet:
+		if v.QuarterlyExpectedIncome.v == nil {
+			c.fail("quarterlyExpectedIncome", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.QuarterlyExpectedIncome.v != nil {
 			c.amountUpdate("quarterlyExpectedIncome", v.QuarterlyExpectedIncome.v, rNonneg)
 		}
 	}
 	switch v.YearlyExpectedIncome.state {
 	case optionalSet:
+		if v.YearlyExpectedIncome.v == nil {
+			c.fail("yearlyExpectedIncome", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.YearlyExpectedIncome.v != nil {
 			c.amountUpdate("yearlyExpectedIncome", v.YearlyExpectedIncome.v, rNonneg)
 		}
@@ -2028,6 +2154,9 @@ func (v *ExpectedIncomeUpdate) validate(c *vctx) {
 func (v *ExpectedTransactionCountriesUpdate) validate(c *vctx) {
 	switch v.Incoming.state {
 	case optionalSet:
+		if v.Incoming.v == nil {
+			c.fail("incoming", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.Incoming.v {
 			c.pushIndex("incoming", i)
 			v.Incoming.v[i].validate(c)
@@ -2036,6 +2165,9 @@ func (v *ExpectedTransactionCountriesUpdate) validate(c *vctx) {
 	}
 	switch v.Outgoing.state {
 	case optionalSet:
+		if v.Outgoing.v == nil {
+			c.fail("outgoing", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.Outgoing.v {
 			c.pushIndex("outgoing", i)
 			v.Outgoing.v[i].validate(c)
@@ -2047,6 +2179,9 @@ func (v *ExpectedTransactionCountriesUpdate) validate(c *vctx) {
 func (v *ExpectedTransactionCurrenciesUpdate) validate(c *vctx) {
 	switch v.Incoming.state {
 	case optionalSet:
+		if v.Incoming.v == nil {
+			c.fail("incoming", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.Incoming.v {
 			c.pushIndex("incoming", i)
 			v.Incoming.v[i].validate(c)
@@ -2055,6 +2190,9 @@ func (v *ExpectedTransactionCurrenciesUpdate) validate(c *vctx) {
 	}
 	switch v.Outgoing.state {
 	case optionalSet:
+		if v.Outgoing.v == nil {
+			c.fail("outgoing", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.Outgoing.v {
 			c.pushIndex("outgoing", i)
 			v.Outgoing.v[i].validate(c)
@@ -2127,6 +2265,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.UserDetails.state {
 	case optionalSet:
+		if v.UserDetails.v == nil {
+			c.fail("userDetails", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.UserDetails.v != nil {
 			c.push("userDetails")
 			v.UserDetails.v.validate(c)
@@ -2135,6 +2276,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.UserStateDetails.state {
 	case optionalSet:
+		if v.UserStateDetails.v == nil {
+			c.fail("userStateDetails", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.UserStateDetails.v != nil {
 			c.push("userStateDetails")
 			v.UserStateDetails.v.validate(c)
@@ -2143,6 +2287,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.KYCStatusDetails.state {
 	case optionalSet:
+		if v.KYCStatusDetails.v == nil {
+			c.fail("kycStatusDetails", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.KYCStatusDetails.v != nil {
 			c.push("kycStatusDetails")
 			v.KYCStatusDetails.v.validate(c)
@@ -2163,6 +2310,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.LegalDocuments.state {
 	case optionalSet:
+		if v.LegalDocuments.v == nil {
+			c.fail("legalDocuments", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.LegalDocuments.v {
 			c.pushIndex("legalDocuments", i)
 			v.LegalDocuments.v[i].validate(c)
@@ -2171,6 +2321,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.ContactDetails.state {
 	case optionalSet:
+		if v.ContactDetails.v == nil {
+			c.fail("contactDetails", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.ContactDetails.v != nil {
 			c.push("contactDetails")
 			v.ContactDetails.v.validate(c)
@@ -2179,6 +2332,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.EmploymentDetails.state {
 	case optionalSet:
+		if v.EmploymentDetails.v == nil {
+			c.fail("employmentDetails", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.EmploymentDetails.v != nil {
 			c.push("employmentDetails")
 			v.EmploymentDetails.v.validate(c)
@@ -2187,6 +2343,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.TransactionLimits.state {
 	case optionalSet:
+		if v.TransactionLimits.v == nil {
+			c.fail("transactionLimits", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.TransactionLimits.v != nil {
 			c.push("transactionLimits")
 			v.TransactionLimits.v.validate(c)
@@ -2195,6 +2354,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.ExpectedIncome.state {
 	case optionalSet:
+		if v.ExpectedIncome.v == nil {
+			c.fail("expectedIncome", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.ExpectedIncome.v != nil {
 			c.push("expectedIncome")
 			v.ExpectedIncome.v.validate(c)
@@ -2203,6 +2365,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.ExpectedTransactionCountries.state {
 	case optionalSet:
+		if v.ExpectedTransactionCountries.v == nil {
+			c.fail("expectedTransactionCountries", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.ExpectedTransactionCountries.v != nil {
 			c.push("expectedTransactionCountries")
 			v.ExpectedTransactionCountries.v.validate(c)
@@ -2211,6 +2376,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.ExpectedTransactionCurrencies.state {
 	case optionalSet:
+		if v.ExpectedTransactionCurrencies.v == nil {
+			c.fail("expectedTransactionCurrencies", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.ExpectedTransactionCurrencies.v != nil {
 			c.push("expectedTransactionCurrencies")
 			v.ExpectedTransactionCurrencies.v.validate(c)
@@ -2231,10 +2399,16 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.ReasonForAccountOpening.state {
 	case optionalSet:
+		if v.ReasonForAccountOpening.v == nil {
+			c.fail("reasonForAccountOpening", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		c.strs("reasonForAccountOpening", v.ReasonForAccountOpening.v, 0)
 	}
 	switch v.SourceOfFunds.state {
 	case optionalSet:
+		if v.SourceOfFunds.v == nil {
+			c.fail("sourceOfFunds", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i, e := range v.SourceOfFunds.v {
 			if !e.Valid() {
 				c.pushIndex("sourceOfFunds", i)
@@ -2249,6 +2423,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.PEPStatus.state {
 	case optionalSet:
+		if v.PEPStatus.v == nil {
+			c.fail("pepStatus", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.PEPStatus.v {
 			c.pushIndex("pepStatus", i)
 			v.PEPStatus.v[i].validate(c)
@@ -2263,6 +2440,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.CorporateEntities.state {
 	case optionalSet:
+		if v.CorporateEntities.v == nil {
+			c.fail("corporateEntities", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.CorporateEntities.v {
 			c.pushIndex("corporateEntities", i)
 			v.CorporateEntities.v[i].validate(c)
@@ -2275,6 +2455,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.LinkedEntities.state {
 	case optionalSet:
+		if v.LinkedEntities.v == nil {
+			c.fail("linkedEntities", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.LinkedEntities.v != nil {
 			c.push("linkedEntities")
 			v.LinkedEntities.v.validate(c)
@@ -2283,6 +2466,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.SavedPaymentDetails.state {
 	case optionalSet:
+		if v.SavedPaymentDetails.v == nil {
+			c.fail("savedPaymentDetails", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.SavedPaymentDetails.v {
 			c.pushIndex("savedPaymentDetails", i)
 			v.SavedPaymentDetails.v[i].validate(c)
@@ -2291,6 +2477,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.Tags.state {
 	case optionalSet:
+		if v.Tags.v == nil {
+			c.fail("tags", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.Tags.v {
 			c.pushIndex("tags", i)
 			v.Tags.v[i].validate(c)
@@ -2299,6 +2488,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.Attachments.state {
 	case optionalSet:
+		if v.Attachments.v == nil {
+			c.fail("attachments", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.Attachments.v {
 			c.pushIndex("attachments", i)
 			v.Attachments.v[i].validate(c)
@@ -2307,6 +2499,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.MetaData.state {
 	case optionalSet:
+		if v.MetaData.v == nil {
+			c.fail("metaData", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		if v.MetaData.v != nil {
 			c.push("metaData")
 			v.MetaData.v.validate(c)
@@ -2319,6 +2514,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.ProductsEnabled.state {
 	case optionalSet:
+		if v.ProductsEnabled.v == nil {
+			c.fail("productsEnabled", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		for i := range v.ProductsEnabled.v {
 			c.pushIndex("productsEnabled", i)
 			v.ProductsEnabled.v[i].validate(c)
@@ -2327,6 +2525,9 @@ func (v *ConsumerUserAttributes) validate(c *vctx) {
 	}
 	switch v.ExternalLinks.state {
 	case optionalSet:
+		if v.ExternalLinks.v == nil {
+			c.fail("externalLinks", CodeInvalidType, "a value set to nil: Null removes a value")
+		}
 		c.strs("externalLinks", v.ExternalLinks.v, 0)
 	}
 }

@@ -49,6 +49,14 @@ func (g *gen) validatePatchField(f *genFile, fl field) {
 		f.P("c.fail(", strconv.Quote(fl.JSON), `, CodeRequired, "required field must not be null")`)
 	}
 	f.P("case optionalSet:")
+	switch fl.Kind {
+	case kPtrStruct, kPtrPatch, kStrings, kEnums, kStructs, kRaw:
+		// Only Go can set a nil value (the decoder reads null as Null): it would be
+		// written as {} or [], and read back as another update than the one applied.
+		f.P("if ", acc, ".v == nil {")
+		f.P("c.fail(", strconv.Quote(fl.JSON), `, CodeInvalidType, "a value set to nil: Null removes a value")`)
+		f.P("}")
+	}
 	switch {
 	case g.isAmount(fl):
 		// Amount updates are checked after the merge, with the stored currency.
