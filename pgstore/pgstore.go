@@ -54,8 +54,28 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := migrateEvents(ctx, tx); err != nil {
 		return fmt.Errorf("pgstore: migrate: %w", err)
 	}
+	if _, err := tx.Exec(ctx, migrateDocs); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
 	return tx.Commit(ctx)
 }
+
+// migrateDocs moves the users that rows of an earlier release hold (doc) into their
+// histories: the record of such a row (its user and its columns, as appendRecord writes
+// a record) becomes the snapshot of the history's entry at the row's version, and doc
+// NULL. So the row's user, whatever wrote it, is what LoadUser rebuilds, now and after
+// the next commits.
+const migrateDocs = `WITH moved AS (
+	UPDATE userevents_history h SET snapshot = ('{"' || CASE WHEN u.user_type = 'CONSUMER' THEN 'consumer' ELSE 'business' END
+		|| '":' || u.doc::text || ',"version":' || u.version
+		|| CASE WHEN u.kyc_risk_level_locked THEN ',"kycRiskLevelLocked":true' ELSE '' END
+		|| CASE WHEN u.cra_risk_level_locked THEN ',"craRiskLevelLocked":true' ELSE '' END
+		|| CASE WHEN u.last_event_timestamp <> 0 THEN ',"lastEventTimestamp":' || u.last_event_timestamp::text ELSE '' END
+		|| CASE WHEN u.snapshot_due <> 0 THEN ',"snapshotDue":' || u.snapshot_due::text ELSE '' END || '}')::json
+	FROM userevents_users u
+	WHERE u.doc IS NOT NULL AND u.history_id IS NOT NULL AND h.history_id = u.history_id AND h.version = u.version
+	RETURNING u.user_id)
+UPDATE userevents_users SET doc = NULL WHERE user_id IN (SELECT user_id FROM moved)`
 
 // Store is a userevents.Store on PostgreSQL. It is safe for concurrent use.
 type Store struct {
@@ -149,7 +169,7 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 		}
 		rec.Consumer, rec.Business = replayed.Consumer, replayed.Business
 	}
-	s.cache.put(userID, rec, xmin)
+	s.cache.put(userID, rec, xmin, doc != nil)
 	return rec, nil
 }
 
@@ -385,15 +405,21 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		eventID, userID = &e.EventID, e.UserID
 	}
 	eventEnd := len(buf)
-	if e.Snapshot != nil {
+	switch {
+	case e.Snapshot != nil:
 		buf = appendRecord(buf, *e.Snapshot)
+	case s.cache.fromDoc(c.UserID, c.ExpectedVersion):
+		// The user before the entry was read from the row's doc (a row an earlier
+		// release, or a hand, wrote since Migrate), which the history need not replay
+		// to: the entry keeps the record after it, so that the next rebuilds start here.
+		buf = appendRecord(buf, c.Record)
 	}
 	*bp = buf
 	outcome, event, snapshot := buf[:outcomeEnd:outcomeEnd], buf[outcomeEnd:eventEnd:eventEnd], buf[eventEnd:]
 	if e.EventID == "" {
 		event = nil
 	}
-	if e.Snapshot == nil {
+	if len(snapshot) == 0 {
 		snapshot = nil
 	}
 	r := c.Record
@@ -417,7 +443,7 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	if newID != c.UserID {
 		s.cache.remove(c.UserID)
 	}
-	s.cache.put(newID, c.Record, xmin)
+	s.cache.put(newID, c.Record, xmin, false)
 	return nil
 }
 
