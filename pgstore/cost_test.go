@@ -136,3 +136,61 @@ func TestRowChangedByHand(t *testing.T) {
 		t.Errorf("after a lock set by hand: version %d, locked %v, user %+v; want version 2, locked, ACTIVE", rec.Version, rec.KYCRiskLevelLocked, rec.Consumer)
 	}
 }
+
+// TestLegacyDocRows: a row whose doc holds its user, as an earlier release wrote it (here
+// a user the history does not replay to, as a hand could have left it), is read from doc;
+// the next commit keeps a snapshot, and Migrate moves such users into their histories;
+// either way what doc held, with the events after it, is what every store reads.
+func TestLegacyDocRows(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t)
+	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	for _, id := range []string{"runtime", "migrated"} {
+		u := &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1600000000000}
+		for i := range 1000 { // so large that the events below keep no snapshot of their own
+			u.ExternalLinks = append(u.ExternalLinks, "https://example.com/"+strconv.Itoa(i))
+		}
+		if err := p.CreateConsumerUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Apply(ctx, stateEvent(id, userevents.UserStateActive, 1), userevents.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `UPDATE userevents_users SET doc = json_build_object('userId', user_id, 'createdTimestamp', 1600000000000,
+			'userStateDetails', json_build_object('state', 'BLOCKED'), 'tags', json_build_array(json_build_object('key', 'fraud', 'value', 'yes')))
+			WHERE user_id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pgstore.Migrate(ctx, pool); err != nil { // moves "migrated" (and "runtime", which is put back below)
+		t.Fatal(err)
+	}
+	var left int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM userevents_users WHERE doc IS NOT NULL`).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("after Migrate, %d rows hold a doc (%v)", left, err)
+	}
+	// A row an earlier release writes after the migration (still running, say).
+	if _, err := pool.Exec(ctx, `UPDATE userevents_users SET doc = json_build_object('userId', user_id, 'createdTimestamp', 1600000000000,
+		'userStateDetails', json_build_object('state', 'DORMANT'), 'tags', json_build_array(json_build_object('key', 'fraud', 'value', 'yes')))
+		WHERE user_id = 'runtime'`); err != nil {
+		t.Fatal(err)
+	}
+	for id, state := range map[string]userevents.UserState{"runtime": userevents.UserStateDormant, "migrated": userevents.UserStateBlocked} {
+		a := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+		name := &userevents.ConsumerUserEvent{UserID: id, Timestamp: 1700000000100, EventID: id + "-name",
+			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{Occupation: userevents.Set("pilot")}}
+		if _, err := a.Apply(ctx, name, userevents.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		fresh := userevents.NewProcessor(pgstore.NewWithOptions(pool, pgstore.Options{CacheSize: -1}), userevents.Config{})
+		rec, err := fresh.User(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u := rec.Consumer
+		if u.UserStateDetails == nil || u.UserStateDetails.State != state || len(u.Tags) != 1 || u.Occupation == nil || *u.Occupation != "pilot" {
+			b, _ := u.AppendJSON(nil)
+			t.Errorf("%s: rebuilt %s; want what doc held (%s, the tag fraud) and the event after it (occupation pilot)", id, b, state)
+		}
+	}
+}
