@@ -139,13 +139,15 @@ func TestRowChangedByHand(t *testing.T) {
 
 // TestLegacyDocRows: a row whose doc holds its user, as an earlier release wrote it (here
 // a user the history does not replay to, as a hand could have left it), is read from doc;
-// the next commit keeps a snapshot, and Migrate moves such users into their histories;
-// either way what doc held, with the events after it, is what every store reads.
+// the next commit keeps a snapshot (a store whose cache says the user came from doc sends
+// one; any other finds the row holds a doc and commits again with one), and Migrate moves
+// such users into their histories; either way what doc held, with the events after it,
+// is what every store reads.
 func TestLegacyDocRows(t *testing.T) {
 	ctx := context.Background()
 	pool := newPool(t)
 	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
-	for _, id := range []string{"runtime", "migrated"} {
+	for _, id := range []string{"runtime", "nocache", "migrated"} {
 		u := &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1600000000000}
 		for i := range 1000 { // so large that the events below keep no snapshot of their own
 			u.ExternalLinks = append(u.ExternalLinks, "https://example.com/"+strconv.Itoa(i))
@@ -172,11 +174,16 @@ func TestLegacyDocRows(t *testing.T) {
 	// A row an earlier release writes after the migration (still running, say).
 	if _, err := pool.Exec(ctx, `UPDATE userevents_users SET doc = json_build_object('userId', user_id, 'createdTimestamp', 1600000000000,
 		'userStateDetails', json_build_object('state', 'DORMANT'), 'tags', json_build_array(json_build_object('key', 'fraud', 'value', 'yes')))
-		WHERE user_id = 'runtime'`); err != nil {
+		WHERE user_id IN ('runtime', 'nocache')`); err != nil {
 		t.Fatal(err)
 	}
-	for id, state := range map[string]userevents.UserState{"runtime": userevents.UserStateDormant, "migrated": userevents.UserStateBlocked} {
-		a := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	for id, state := range map[string]userevents.UserState{"runtime": userevents.UserStateDormant, "nocache": userevents.UserStateDormant,
+		"migrated": userevents.UserStateBlocked} {
+		store := pgstore.New(pool)
+		if id == "nocache" { // the commit cannot know from a cache that the user came from doc
+			store = pgstore.NewWithOptions(pool, pgstore.Options{CacheSize: -1})
+		}
+		a := userevents.NewProcessor(store, userevents.Config{})
 		name := &userevents.ConsumerUserEvent{UserID: id, Timestamp: 1700000000100, EventID: id + "-name",
 			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{Occupation: userevents.Set("pilot")}}
 		if _, err := a.Apply(ctx, name, userevents.Options{}); err != nil {

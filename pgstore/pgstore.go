@@ -54,6 +54,10 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := migrateEvents(ctx, tx); err != nil {
 		return fmt.Errorf("pgstore: migrate: %w", err)
 	}
+	// float8 text exact (shortest round trip) whatever the session's setting.
+	if _, err := tx.Exec(ctx, `SET LOCAL extra_float_digits = 3`); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
 	if _, err := tx.Exec(ctx, migrateDocs); err != nil {
 		return fmt.Errorf("pgstore: migrate: %w", err)
 	}
@@ -64,7 +68,10 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 // histories: the record of such a row (its user and its columns, as appendRecord writes
 // a record) becomes the snapshot of the history's entry at the row's version, and doc
 // NULL. So the row's user, whatever wrote it, is what LoadUser rebuilds, now and after
-// the next commits.
+// the next commits. A doc that is no object (which LoadUser reports as ErrStoredData),
+// or a row whose history has no entry at its version, is left as it is: the next commit
+// to the row keeps a snapshot (Commit). The floats are written exactly
+// (extra_float_digits), whatever the session's setting.
 const migrateDocs = `WITH moved AS (
 	UPDATE userevents_history h SET snapshot = ('{"' || CASE WHEN u.user_type = 'CONSUMER' THEN 'consumer' ELSE 'business' END
 		|| '":' || u.doc::text || ',"version":' || u.version
@@ -73,7 +80,8 @@ const migrateDocs = `WITH moved AS (
 		|| CASE WHEN u.last_event_timestamp <> 0 THEN ',"lastEventTimestamp":' || u.last_event_timestamp::text ELSE '' END
 		|| CASE WHEN u.snapshot_due <> 0 THEN ',"snapshotDue":' || u.snapshot_due::text ELSE '' END || '}')::json
 	FROM userevents_users u
-	WHERE u.doc IS NOT NULL AND u.history_id IS NOT NULL AND h.history_id = u.history_id AND h.version = u.version
+	WHERE u.doc IS NOT NULL AND json_typeof(u.doc) = 'object' AND u.history_id IS NOT NULL
+		AND h.history_id = u.history_id AND h.version = u.version
 	RETURNING u.user_id)
 UPDATE userevents_users SET doc = NULL WHERE user_id IN (SELECT user_id FROM moved)`
 
@@ -429,6 +437,18 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	sql, args := commitSQL(c, args)
 	var xmin uint32
 	err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
+	if errors.Is(err, pgx.ErrNoRows) && c.ExpectedVersion != 0 && snapshot == nil {
+		// The statement writes no entry without a snapshot over a row that holds a doc
+		// (an earlier release's user, which the history need not replay to). The cache
+		// did not say the user came from one: when the row does hold one, commit again
+		// with the record as the entry's snapshot.
+		var hasDoc bool
+		if qerr := s.pool.QueryRow(ctx, `SELECT doc IS NOT NULL FROM userevents_users WHERE user_id = $1 AND version = $2 AND history_id = $3`,
+			c.UserID, c.ExpectedVersion, r.HistoryID).Scan(&hasDoc); qerr == nil && hasDoc {
+			args[7] = appendRecord(nil, c.Record)
+			err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
+		}
+	}
 	switch {
 	case errors.Is(err, pgx.ErrNoRows) && c.ExpectedVersion == 0:
 		err = fmt.Errorf("%w: %q", userevents.ErrUserExists, newID)
@@ -460,10 +480,10 @@ func commitSQL(c userevents.Commit, args []any) (string, []any) {
 	case c.Record.UserID() == c.UserID:
 		return `WITH u AS (UPDATE userevents_users SET version = $10, user_type = $11, kyc_risk_level_locked = $12,
 			cra_risk_level_locked = $13, last_event_timestamp = $14, snapshot_due = $16, doc = NULL
-			WHERE user_id = $9 AND version = $17 AND history_id = $15 RETURNING 1) ` + insertEntry,
+			WHERE user_id = $9 AND version = $17 AND history_id = $15 AND ($8::json IS NOT NULL OR doc IS NULL) RETURNING 1) ` + insertEntry,
 			append(args, c.ExpectedVersion)
 	default:
-		return `WITH u AS (DELETE FROM userevents_users WHERE user_id = $18 AND version = $17 AND history_id = $15 RETURNING 1),
+		return `WITH u AS (DELETE FROM userevents_users WHERE user_id = $18 AND version = $17 AND history_id = $15 AND ($8::json IS NOT NULL OR doc IS NULL) RETURNING 1),
 			n AS (` + insertUser + ` SELECT $9, $10, $11, $12, $13, $14, $15, $16, NULL FROM u) ` + insertEntry,
 			append(args, c.ExpectedVersion, c.UserID)
 	}

@@ -211,10 +211,14 @@ func sniffNDJSON(r *bufio.Reader) (bool, error) {
 
 // laterObjectLine reports whether a line of buf after its first is a whole JSON object
 // from its first column that no value before it continues into: the line before it
-// (blank lines aside) does not end with ':', ',', '[' or '{'. (The last line, which the
-// buffer may cut, is included: cut, it is not whole.)
+// (blank lines aside; the first line, broken, leads into nothing) does not end with ':',
+// ',', '[' or '{'. (The last line, which the buffer may cut, is included: cut, it is not
+// whole.)
 func laterObjectLine(buf []byte) bool {
-	prev, rest, _ := bytes.Cut(buf, []byte("\n"))
+	// After the first non-blank line, which is broken: whatever it ends with, an NDJSON
+	// line after it is its own document.
+	_, rest, _ := bytes.Cut(bytes.TrimLeft(buf, " \t\r\n"), []byte("\n"))
+	var prev []byte
 	for len(rest) > 0 {
 		var line []byte
 		line, rest, _ = bytes.Cut(rest, []byte("\n"))

@@ -61,6 +61,8 @@ func TestValidate(t *testing.T) {
 	brokenFirst := write("broken-first.ndjson", `{"timestamp":1700000000000,"userId":"u1"`+"\n"+ // cut short
 		`{"timestamp":1.1,"userId":"u1"}`+"\n"+ // out of range
 		good+"\n")
+	brokenComma := write("broken-comma.ndjson", `{"timestamp":1700000000000,`+"\n"+ // cut short after a comma
+		`{"timestamp":1.1,"userId":"u1"}`+"\n") // out of range, and the only other line
 	brokenPretty := write("broken.json", "{\n  \"userId\": \"u1\",\n  \"createdTimestamp\": 17,,\n  \"tags\": [\n    {\"key\": \"k\", \"value\": \"v\"}\n  ]\n}\n")
 	flushLeft := write("flush-left.json", "{\"timestamp\": 1700000000000,\n\"userId\": \"u1\",\n\"updatedConsumerUserAttributes\":\n{\"userStateDetails\": {\"state\": \"ACTIVE\"}}\n}\n")
 	flushLeftBad := write("flush-left-bad.json", "{\"timestamp\": 1700000000000,\n\"userId\": \"u1\",\n\"updatedConsumerUserAttributes\":\n{\"userStateDetails\": {\"state\": \"ACTIVE\"}}\n\"x\": 1\n}\n")
@@ -88,6 +90,11 @@ func TestValidate(t *testing.T) {
 		{name: "ndjson, first line broken", args: []string{brokenFirst}, code: 1, want: []problem{
 			{brokenFirst, 1, "userId", userevents.CodeInvalidJSON},
 			{brokenFirst, 2, "timestamp", userevents.CodeOutOfRange},
+		}},
+		// ... whatever the broken line ends with.
+		{name: "ndjson, first line broken after a comma", args: []string{brokenComma}, code: 1, want: []problem{
+			{brokenComma, 1, "timestamp", userevents.CodeInvalidJSON},
+			{brokenComma, 2, "timestamp", userevents.CodeOutOfRange},
 		}},
 		// A broken pretty-printed document stays one document: its indented object line
 		// is no NDJSON line.
