@@ -311,3 +311,56 @@ func userIDOf(doc json.RawMessage) (string, error) {
 	}
 	return u.UserID, nil
 }
+
+// migrateDocs moves the users that rows of an earlier release hold (doc) into their
+// histories: the record of such a row (its user and its columns, as a v1Record, which
+// decodeRecord reads) becomes the snapshot of the history's entry at the row's version,
+// and doc NULL. So the row's user, whatever wrote it, is what LoadUser rebuilds, now and
+// after the next commits. A doc that is no object (which LoadUser reports as
+// ErrStoredData), or a row whose history has no entry at its version, is left as it is:
+// the next commit to the row keeps a snapshot (Commit).
+func migrateDocs(ctx context.Context, tx pgx.Tx) error {
+	rows, err := tx.Query(ctx, `SELECT u.user_id, u.version, u.user_type, u.kyc_risk_level_locked, u.cra_risk_level_locked,
+		u.last_event_timestamp, u.snapshot_due, u.history_id, u.doc FROM userevents_users u
+		WHERE u.doc IS NOT NULL AND json_typeof(u.doc) = 'object' AND EXISTS (SELECT 1 FROM userevents_history h
+			WHERE h.history_id = u.history_id AND h.version = u.version)`)
+	if err != nil {
+		return err
+	}
+	type moved struct {
+		userID, historyID string
+		rec               v1Record
+	}
+	var all []moved
+	for rows.Next() {
+		var m moved
+		var userType string
+		var doc json.RawMessage
+		if err := rows.Scan(&m.userID, &m.rec.Version, &userType, &m.rec.KYCRiskLevelLocked, &m.rec.CRARiskLevelLocked,
+			&m.rec.LastEventTimestamp, &m.rec.SnapshotDue, &m.historyID, &doc); err != nil {
+			rows.Close()
+			return err
+		}
+		if userType == typeBusiness {
+			m.rec.Business = doc
+		} else {
+			m.rec.Consumer = doc
+		}
+		all = append(all, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, m := range all {
+		snapshot, err := json.Marshal(m.rec)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `WITH h AS (UPDATE userevents_history SET snapshot = $3 WHERE history_id = $1 AND version = $2)
+			UPDATE userevents_users SET doc = NULL WHERE user_id = $4`, m.historyID, m.rec.Version, snapshot, m.userID); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -54,36 +54,11 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := migrateEvents(ctx, tx); err != nil {
 		return fmt.Errorf("pgstore: migrate: %w", err)
 	}
-	// float8 text exact (shortest round trip) whatever the session's setting.
-	if _, err := tx.Exec(ctx, `SET LOCAL extra_float_digits = 3`); err != nil {
-		return fmt.Errorf("pgstore: migrate: %w", err)
-	}
-	if _, err := tx.Exec(ctx, migrateDocs); err != nil {
+	if err := migrateDocs(ctx, tx); err != nil {
 		return fmt.Errorf("pgstore: migrate: %w", err)
 	}
 	return tx.Commit(ctx)
 }
-
-// migrateDocs moves the users that rows of an earlier release hold (doc) into their
-// histories: the record of such a row (its user and its columns, as appendRecord writes
-// a record) becomes the snapshot of the history's entry at the row's version, and doc
-// NULL. So the row's user, whatever wrote it, is what LoadUser rebuilds, now and after
-// the next commits. A doc that is no object (which LoadUser reports as ErrStoredData),
-// or a row whose history has no entry at its version, is left as it is: the next commit
-// to the row keeps a snapshot (Commit). The floats are written exactly
-// (extra_float_digits), whatever the session's setting.
-const migrateDocs = `WITH moved AS (
-	UPDATE userevents_history h SET snapshot = ('{"' || CASE WHEN u.user_type = 'CONSUMER' THEN 'consumer' ELSE 'business' END
-		|| '":' || u.doc::text || ',"version":' || u.version
-		|| CASE WHEN u.kyc_risk_level_locked THEN ',"kycRiskLevelLocked":true' ELSE '' END
-		|| CASE WHEN u.cra_risk_level_locked THEN ',"craRiskLevelLocked":true' ELSE '' END
-		|| CASE WHEN u.last_event_timestamp <> 0 THEN ',"lastEventTimestamp":' || u.last_event_timestamp::text ELSE '' END
-		|| CASE WHEN u.snapshot_due <> 0 THEN ',"snapshotDue":' || u.snapshot_due::text ELSE '' END || '}')::json
-	FROM userevents_users u
-	WHERE u.doc IS NOT NULL AND json_typeof(u.doc) = 'object' AND u.history_id IS NOT NULL
-		AND h.history_id = u.history_id AND h.version = u.version
-	RETURNING u.user_id)
-UPDATE userevents_users SET doc = NULL WHERE user_id IN (SELECT user_id FROM moved)`
 
 // Store is a userevents.Store on PostgreSQL. It is safe for concurrent use.
 type Store struct {
