@@ -41,9 +41,6 @@ type cached struct {
 	userID string
 	rec    userevents.Record
 	xmin   uint32
-	// fromDoc: the user was read from the row's doc, which an earlier release wrote
-	// (or a hand), not rebuilt from the history.
-	fromDoc bool
 }
 
 func newRecordCache(size int) *recordCache {
@@ -72,37 +69,24 @@ func (c *recordCache) get(userID string) (userevents.Record, uint32, bool) {
 	return e.rec, e.xmin, true
 }
 
-// put keeps rec, read from or written as the row of userID with the given xmin (its
-// user read from the row's doc when fromDoc).
-func (c *recordCache) put(userID string, rec userevents.Record, xmin uint32, fromDoc bool) {
+// put keeps rec, read from or written as the row of userID with the given xmin.
+func (c *recordCache) put(userID string, rec userevents.Record, xmin uint32) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.byID[userID]; ok {
-		el.Value = &cached{userID, rec, xmin, fromDoc}
+		el.Value = &cached{userID, rec, xmin}
 		c.order.MoveToFront(el)
 		return
 	}
-	c.byID[userID] = c.order.PushFront(&cached{userID, rec, xmin, fromDoc})
+	c.byID[userID] = c.order.PushFront(&cached{userID, rec, xmin})
 	if c.order.Len() > c.size {
 		last := c.order.Back()
 		c.order.Remove(last)
 		delete(c.byID, last.Value.(*cached).userID)
 	}
-}
-
-// fromDoc reports whether the cached record of userID is at version and was read from
-// its row's doc.
-func (c *recordCache) fromDoc(userID string, version int64) bool {
-	if c == nil {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.byID[userID]
-	return ok && el.Value.(*cached).fromDoc && el.Value.(*cached).rec.Version == version
 }
 
 // remove drops the record of userID.

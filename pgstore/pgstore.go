@@ -152,7 +152,7 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 		}
 		rec.Consumer, rec.Business = replayed.Consumer, replayed.Business
 	}
-	s.cache.put(userID, rec, xmin, doc != nil)
+	s.cache.put(userID, rec, xmin)
 	return rec, nil
 }
 
@@ -388,25 +388,20 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		eventID, userID = &e.EventID, e.UserID
 	}
 	eventEnd := len(buf)
-	switch {
-	case e.Snapshot != nil:
+	if e.Snapshot != nil {
 		buf = appendRecord(buf, *e.Snapshot)
-	case s.cache.fromDoc(c.UserID, c.ExpectedVersion):
-		// The user before the entry was read from the row's doc (a row an earlier
-		// release, or a hand, wrote since Migrate), which the history need not replay
-		// to: the entry keeps the record after it, so that the next rebuilds start here.
-		buf = appendRecord(buf, c.Record)
 	}
 	*bp = buf
 	outcome, event, snapshot := buf[:outcomeEnd:outcomeEnd], buf[outcomeEnd:eventEnd:eventEnd], buf[eventEnd:]
 	if e.EventID == "" {
 		event = nil
 	}
-	if len(snapshot) == 0 {
+	if e.Snapshot == nil {
 		snapshot = nil
 	}
 	r := c.Record
-	// $1-$8 are the history entry's, $9-$16 the user row's, $17-$18 the expected row's.
+	// $1-$8 are the history entry's ($8, args[argSnapshot], the snapshot), $9-$16 the user
+	// row's, $17-$18 the expected row's.
 	args := append(make([]any, 0, 18), e.HistoryID, e.Version, eventID, userID, e.Timestamp, event, outcome, snapshot,
 		newID, r.Version, typeOf(r), r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.HistoryID, r.SnapshotDue)
 	sql, args := commitSQL(c, args)
@@ -414,14 +409,18 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
 	if errors.Is(err, pgx.ErrNoRows) && c.ExpectedVersion != 0 && snapshot == nil {
 		// The statement writes no entry without a snapshot over a row that holds a doc
-		// (an earlier release's user, which the history need not replay to). The cache
-		// did not say the user came from one: when the row does hold one, commit again
-		// with the record as the entry's snapshot.
+		// (an earlier release's user, which the history need not replay to): when the
+		// row does hold one, commit again with the record as the entry's snapshot, so
+		// that the next rebuilds start from it.
 		var hasDoc bool
-		if qerr := s.pool.QueryRow(ctx, `SELECT doc IS NOT NULL FROM userevents_users WHERE user_id = $1 AND version = $2 AND history_id = $3`,
-			c.UserID, c.ExpectedVersion, r.HistoryID).Scan(&hasDoc); qerr == nil && hasDoc {
-			args[7] = appendRecord(nil, c.Record)
+		qerr := s.pool.QueryRow(ctx, `SELECT doc IS NOT NULL FROM userevents_users WHERE user_id = $1 AND version = $2 AND history_id = $3`,
+			c.UserID, c.ExpectedVersion, r.HistoryID).Scan(&hasDoc)
+		switch {
+		case qerr == nil && hasDoc:
+			args[argSnapshot] = appendRecord(nil, c.Record)
 			err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
+		case qerr != nil && !errors.Is(qerr, pgx.ErrNoRows):
+			err = fmt.Errorf("pgstore: commit: %w", qerr) // not a version conflict: the check failed
 		}
 	}
 	switch {
@@ -438,9 +437,12 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	if newID != c.UserID {
 		s.cache.remove(c.UserID)
 	}
-	s.cache.put(newID, c.Record, xmin, false)
+	s.cache.put(newID, c.Record, xmin)
 	return nil
 }
+
+// argSnapshot is the index in Commit's arguments of the entry's snapshot ($8).
+const argSnapshot = 7
 
 // commitSQL returns the statement of commit c and args, its first 16 arguments, with
 // those after them appended ($17-$18, the expected row's): an insert for a creation, an
