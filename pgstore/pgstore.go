@@ -298,8 +298,9 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 			}
 			n, last, ok := yieldRows(rows, yield)
 			// A short page limited to historyPage is the end; the first page for at > 1
-			// stops at at, so it says nothing about what follows.
-			if !ok || n == 0 || ((page > 0 || at <= 1) && n < historyPage) {
+			// stops at at, so it says nothing about what follows, unless it ended before
+			// at: then the history did.
+			if !ok || n == 0 || ((page > 0 || at <= 1) && n < historyPage) || (page == 0 && at > 1 && last < at) {
 				return
 			}
 			rows, err = s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history
