@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/compliancekit/userevents"
@@ -234,10 +235,10 @@ func laterObjectLine(buf []byte) bool {
 	return false
 }
 
-// continues reports whether line ends inside a value that the next line goes on with.
+// continues reports whether line (trimmed) ends inside a value that the next line goes
+// on with.
 func continues(line []byte) bool {
-	line = bytes.TrimRight(line, " \t\r")
-	return len(line) > 0 && bytes.IndexByte([]byte(":,[{"), line[len(line)-1]) >= 0
+	return len(line) > 0 && strings.IndexByte(":,[{", line[len(line)-1]) >= 0
 }
 
 // validateWhole validates r as one JSON document; its problems are reported at the line
