@@ -264,7 +264,8 @@ func TestRepeatedAmountsShareOneDecimal(t *testing.T) {
 		t.Errorf("six equal amounts: %v allocations, want at most %v (six distinct ones less five amounts, and a margin of 2)", got, want)
 	}
 
-	u, err := DecodeConsumerUser(doc("800", "800.0", "8E2", "800", "1.5", "1.50"))
+	// 8.00 has 800's coefficient and another exponent: another amount.
+	u, err := DecodeConsumerUser(doc("800", "8.00", "8E2", "800", "1.5", "1.50"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +275,7 @@ func TestRepeatedAmountsShareOneDecimal(t *testing.T) {
 		l.MaximumQuarterlyTransactionLimit, l.MaximumTransactionLimit, l.MaximumYearlyTransactionLimit} {
 		got = append(got, fmt.Sprintf("%se%d", a.Value.Coefficient(), a.Value.Exponent()))
 	}
-	if diff := cmp.Diff([]string{"800e0", "8000e-1", "8e2", "800e0", "15e-1", "150e-2"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"800e0", "800e-2", "8e2", "800e0", "15e-1", "150e-2"}, got); diff != "" {
 		t.Errorf("amounts (-want +got):\n%s", diff)
 	}
 }
