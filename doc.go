@@ -288,6 +288,11 @@
 //   - the retry of an applied event (same id, same event and flags): the same outcome as
 //     the first time, its records rebuilt from the history.
 //
+// That replay is the function Replay. Of every commit the Processor makes, the user of
+// the record is the replay of its entry on the user before it, so a Store may keep a
+// user as its history and rebuild it on load with Replay (pgstore does: a commit then
+// writes the event, not the user).
+//
 // For example, a user created on 1 March (version 1), given a KYC IN_PROGRESS on 2 March
 // (version 2) and SUCCESSFUL on 5 March (version 3): UserAt(2) and UserAsOf(3 March)
 // both give the record with the status IN_PROGRESS; History lists the two events, each
