@@ -372,33 +372,16 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 		return errors.New("pgstore: the history entry holds neither an event nor a snapshot (a creation's holds a snapshot)")
 	}
 	e := c.Event
-	// The event, the snapshot and the outcome are written without reflection (the
-	// event with the library's encoder) into one pooled buffer, then sliced: pgx copies
-	// the arguments into its own buffer.
 	bp := buffers.Get().(*[]byte)
 	defer putBuffer(bp)
-	buf, err := appendOutcome((*bp)[:0], e)
+	outcome, event, snapshot, err := writeEntry(bp, e)
 	if err != nil {
-		return fmt.Errorf("pgstore: encode outcome: %w", err)
+		return err
 	}
-	outcomeEnd := len(buf)
 	var eventID *string
 	userID := newID
 	if e.EventID != "" {
-		buf, _ = e.AppendJSON(buf)
 		eventID, userID = &e.EventID, e.UserID
-	}
-	eventEnd := len(buf)
-	if e.Snapshot != nil {
-		buf = appendRecord(buf, *e.Snapshot)
-	}
-	*bp = buf
-	outcome, event, snapshot := buf[:outcomeEnd:outcomeEnd], buf[outcomeEnd:eventEnd:eventEnd], buf[eventEnd:]
-	if e.EventID == "" {
-		event = nil
-	}
-	if e.Snapshot == nil {
-		snapshot = nil
 	}
 	r := c.Record
 	// $1-$8 are the history entry's ($8, args[argSnapshot], the snapshot), $9-$16 the user
@@ -409,20 +392,7 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	var xmin uint32
 	err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
 	if errors.Is(err, pgx.ErrNoRows) && c.ExpectedVersion != 0 && snapshot == nil {
-		// The statement writes no entry without a snapshot over a row that holds a doc
-		// (an earlier release's user, which the history need not replay to): when the
-		// row does hold one, commit again with the record as the entry's snapshot, so
-		// that the next rebuilds start from it.
-		var hasDoc bool
-		qerr := s.pool.QueryRow(ctx, `SELECT doc IS NOT NULL FROM userevents_users WHERE user_id = $1 AND version = $2 AND history_id = $3`,
-			c.UserID, c.ExpectedVersion, r.HistoryID).Scan(&hasDoc)
-		switch {
-		case qerr == nil && hasDoc:
-			args[argSnapshot] = appendRecord(nil, c.Record)
-			err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
-		case qerr != nil && !errors.Is(qerr, pgx.ErrNoRows):
-			err = fmt.Errorf("pgstore: commit: %w", qerr) // not a version conflict: the check failed
-		}
+		xmin, err = s.commitOverDoc(ctx, c, sql, args)
 	}
 	switch {
 	case errors.Is(err, pgx.ErrNoRows) && c.ExpectedVersion == 0:
@@ -440,6 +410,55 @@ func (s *Store) Commit(ctx context.Context, c userevents.Commit) (err error) {
 	}
 	s.cache.put(newID, c.Record, xmin)
 	return nil
+}
+
+// writeEntry writes the outcome, the event and the snapshot columns of e without
+// reflection (the event with the library's encoder) into the pooled buffer *bp, and
+// returns them as slices of it (pgx copies the arguments into its own buffer): event is
+// nil for a creation, snapshot nil for an entry without one.
+func writeEntry(bp *[]byte, e *userevents.StoredEvent) (outcome, event, snapshot []byte, err error) {
+	buf, err := appendOutcome((*bp)[:0], e)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pgstore: encode outcome: %w", err)
+	}
+	outcomeEnd := len(buf)
+	if e.EventID != "" {
+		buf, _ = e.AppendJSON(buf)
+	}
+	eventEnd := len(buf)
+	if e.Snapshot != nil {
+		buf = appendRecord(buf, *e.Snapshot)
+	}
+	*bp = buf
+	outcome, event, snapshot = buf[:outcomeEnd:outcomeEnd], buf[outcomeEnd:eventEnd:eventEnd], buf[eventEnd:]
+	if e.EventID == "" {
+		event = nil
+	}
+	if e.Snapshot == nil {
+		snapshot = nil
+	}
+	return outcome, event, snapshot, nil
+}
+
+// commitOverDoc is Commit's second try when its statement, for an entry without a
+// snapshot, matched no row. The statement writes no such entry over a row that holds a
+// doc (an earlier release's user, which the history need not replay to): when the row
+// does hold one, it commits again with the record as the entry's snapshot, so that the
+// next rebuilds start from it. It returns pgx.ErrNoRows when the row is not at the
+// expected version (a version conflict), and its own error when the check failed.
+func (s *Store) commitOverDoc(ctx context.Context, c userevents.Commit, sql string, args []any) (xmin uint32, err error) {
+	var hasDoc bool
+	err = s.pool.QueryRow(ctx, `SELECT doc IS NOT NULL FROM userevents_users WHERE user_id = $1 AND version = $2 AND history_id = $3`,
+		c.UserID, c.ExpectedVersion, c.Record.HistoryID).Scan(&hasDoc)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) || err == nil && !hasDoc:
+		return 0, pgx.ErrNoRows
+	case err != nil:
+		return 0, fmt.Errorf("pgstore: commit: %w", err) // not a version conflict: the check failed
+	}
+	args[argSnapshot] = appendRecord(nil, c.Record)
+	err = s.pool.QueryRow(ctx, sql, args...).Scan(&xmin)
+	return xmin, err
 }
 
 // argSnapshot is the index in Commit's arguments of the entry's snapshot ($8).
