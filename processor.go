@@ -85,6 +85,14 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 			}
 		}
 		current, err := p.loadUser(ctx, ev.UserID)
+		if errors.Is(err, ErrUserNotFound) && lookup {
+			// Another process may have committed this very event since replay looked,
+			// re-keying the user away (a client's retry sent elsewhere): the stored
+			// outcome, when there is one, is the answer.
+			if res, rerr := p.replay(ctx, ev, opts); res != nil || rerr != nil {
+				return res, rerr
+			}
+		}
 		if err != nil {
 			return nil, err
 		}

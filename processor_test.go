@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -199,6 +200,50 @@ func TestProcessorReplayOfChangedUser(t *testing.T) {
 				t.Errorf("%d commits for the replay, want none", got-committed)
 			}
 		})
+	}
+}
+
+// missThenCommit is a Store whose first LoadEvent misses and, before it answers, lets
+// another process commit: the window between a Processor's look for the event id and
+// its load of the user.
+type missThenCommit struct {
+	userevents.Store
+	once    sync.Once
+	between func()
+}
+
+func (m *missThenCommit) LoadEvent(ctx context.Context, id string) (*userevents.StoredEvent, error) {
+	missed := false
+	m.once.Do(func() { missed = true; m.between() })
+	if missed {
+		return nil, userevents.ErrEventNotFound
+	}
+	return m.Store.LoadEvent(ctx, id)
+}
+
+// TestProcessorRekeyRetriedElsewhere: a re-key event sent to two processes at once (a
+// client's retry) is applied by one; the other, which looked for the id before the
+// commit and then finds the old id gone, answers the stored outcome (Duplicate), not
+// ErrUserNotFound.
+func TestProcessorRekeyRetriedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	const rekey = `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`
+	opts := userevents.Options{ChangeUserID: true}
+	s := memstore.New()
+	other := userevents.NewProcessor(s, userevents.Config{})
+	if err := other.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+		t.Fatal(err)
+	}
+	var first *userevents.Result
+	p := userevents.NewProcessor(&missThenCommit{Store: s, between: func() {
+		var err error
+		if first, err = other.Apply(ctx, mustEvent(t, rekey), opts); err != nil {
+			t.Error(err)
+		}
+	}}, userevents.Config{})
+	res, err := p.Apply(ctx, mustEvent(t, rekey), opts)
+	if err != nil || !res.Duplicate || first == nil || res.Record.Version != first.Record.Version || res.User.UserID != "u9" {
+		t.Errorf("the retried re-key: %+v, %v; want the stored outcome (Duplicate, version 2 of u9)", res, err)
 	}
 }
 
