@@ -103,8 +103,12 @@ func (p *Processor) ApplyBatch(ctx context.Context, events []*ConsumerUserEvent,
 // except that a record that failed to decode (b.RecordErrors[i] is not nil) is not
 // applied: it fails with its *ValidationError (reason INVALID_EVENT), under its eventId
 // when that decoded cleanly and "" otherwise, in its place in input order. The
-// result's BatchID is b.BatchID.
+// result's BatchID is b.BatchID. A nil b is refused with a *ValidationError (code
+// required) and no result.
 func (p *Processor) ApplyEventBatch(ctx context.Context, b *EventBatch, opts Options) (*BatchResult, error) {
+	if b == nil {
+		return nil, &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "batch is missing"}}}
+	}
 	events := make([]*ConsumerUserEvent, len(b.Data))
 	for i := range b.Data {
 		events[i] = &b.Data[i]

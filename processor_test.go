@@ -877,6 +877,20 @@ func TestApplyEventBatch(t *testing.T) {
 	}
 }
 
+// TestApplyEventBatchNil: a nil batch is refused as a nil event is (a *ValidationError,
+// code required), without a panic or a commit.
+func TestApplyEventBatchNil(t *testing.T) {
+	p, s := newProcessor(t, userevents.Config{})
+	res, err := p.ApplyEventBatch(context.Background(), nil, userevents.Options{})
+	var ve *userevents.ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Code != userevents.CodeRequired || res != nil {
+		t.Errorf("got %v, %v; want a required *ValidationError", res, err)
+	}
+	if got := s.commits.Load(); got != 0 {
+		t.Errorf("%d commits", got)
+	}
+}
+
 func hasPath(ve *userevents.ValidationError, path string) bool {
 	for _, f := range ve.Fields {
 		if f.Path == path {
