@@ -59,6 +59,54 @@ func TestStdlibIsLenient(t *testing.T) {
 	}
 }
 
+// TestLongEscapedStrings: a string over the length limit is too_long however it is
+// written (the decoder stops growing it at the limit, which may cut a character in
+// two), and only invalid UTF-8 written in the document is a syntax error.
+func TestLongEscapedStrings(t *testing.T) {
+	over := DefaultLimits().MaxStringBytes/2 + 100 // characters of two bytes or more: over the limit
+	tests := []struct {
+		name string
+		text string // the JSON text of eventDescription, quotes excluded
+		code string
+	}{
+		// Escapes of two-byte characters: the limit falls inside one.
+		{"escaped é", strings.Repeat(`\u00e9`, over), CodeTooLong},
+		// The same characters written as they are.
+		{"raw é", strings.Repeat("é", over), CodeTooLong},
+		// Escaped surrogate pairs (four bytes each), with an odd prefix to move the cut.
+		{"escaped pairs", "a" + strings.Repeat(`\ud83d\ude00`, over/2+1), CodeTooLong},
+		// Raw characters and escapes mixed.
+		{"mixed", strings.Repeat(`é\u00e9`, over/2+1), CodeTooLong},
+		// Invalid UTF-8 past the limit is still a syntax error.
+		{"invalid past the limit", strings.Repeat(`\u00e9`, over) + "\xff", CodeInvalidJSON},
+		// And before it, in a short string with escapes.
+		{"invalid in a short string", "\\n\xc3x", CodeInvalidJSON},
+		// A character cut in two by an escape.
+		{"cut by an escape", "\xc3\\u00a9", CodeInvalidJSON},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := `{"timestamp":1700000000000,"userId":"a","eventDescription":"` + tt.text + `"}`
+			_, err := DecodeEvent([]byte(doc))
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Code != tt.code {
+				t.Fatalf("DecodeEvent: got %v, want one problem of code %s", err, tt.code)
+			}
+			if tt.code == CodeInvalidJSON {
+				return
+			}
+			if ve.Fields[0].Path != "eventDescription" {
+				t.Errorf("path %q, want eventDescription", ve.Fields[0].Path)
+			}
+			// In a batch, the record fails alone and the next one decodes.
+			b, err := DecodeEventBatch([]byte(`{"data":[` + doc + `,{"timestamp":1700000000000,"userId":"a","eventId":"e2"}]}`))
+			if err != nil || len(b.RecordErrors) != 2 || b.RecordErrors[0] == nil || b.RecordErrors[1] != nil {
+				t.Errorf("DecodeEventBatch: %v, record errors %v; want the first record alone to fail", err, b)
+			}
+		})
+	}
+}
+
 // TestLimitsConfigurable checks that WithLimits changes each limit, and that a zero
 // field keeps its default.
 func TestLimitsConfigurable(t *testing.T) {

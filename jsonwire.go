@@ -262,7 +262,7 @@ func (d *decoder) readString() ([]byte, bool) {
 			d.i = i + 1
 			return s, true
 		case c == '\\':
-			return d.readEscaped(start, i)
+			return d.readEscaped(start, i, high)
 		case c < 0x20:
 			d.i = i
 			d.syntax("control character in string")
@@ -277,10 +277,13 @@ func (d *decoder) readString() ([]byte, bool) {
 	return nil, false
 }
 
-// readEscaped finishes readString for a string with escapes, from data[i] == '\\'.
-// It stops growing the result one byte past the string limit (the caller reports the
-// string as too long) but reads the rest, to check its syntax.
-func (d *decoder) readEscaped(start, i int) ([]byte, bool) {
+// readEscaped finishes readString for a string with escapes, from data[i] == '\\';
+// high reports a byte of 0x80 or more in data[start:i]. It stops growing the result one
+// byte past the string limit (the caller reports the string as too long), which may cut
+// a character, but reads the rest, to check its syntax. The UTF-8 check is of the
+// string as written: an escape stands for a whole character (a lone surrogate is
+// refused), so the result is valid exactly when the bytes between the escapes are.
+func (d *decoder) readEscaped(start, i int, high bool) ([]byte, bool) {
 	b := append(d.buf[:0], d.data[start:i]...)
 	for i < len(d.data) {
 		if len(b) > d.lim.MaxStringBytes+utf8.UTFMax {
@@ -291,7 +294,7 @@ func (d *decoder) readEscaped(start, i int) ([]byte, bool) {
 		case c == '"':
 			d.i = i + 1
 			d.buf = b
-			if !utf8.Valid(b) {
+			if high && !utf8.Valid(d.data[start:i]) {
 				d.syntax("invalid UTF-8 in string")
 				return nil, false
 			}
@@ -301,6 +304,7 @@ func (d *decoder) readEscaped(start, i int) ([]byte, bool) {
 			d.syntax("control character in string")
 			return nil, false
 		case c != '\\':
+			high = high || c >= 0x80
 			b = append(b, c)
 			i++
 			continue
