@@ -315,11 +315,31 @@ func (d *decoder) num() float64 {
 		return 0
 	}
 	f, err := strconv.ParseFloat(string(s), 64)
-	if err != nil {
+	switch {
+	case err != nil:
 		d.fail(CodeOutOfRange, "number is beyond the range of a double")
+		return 0
+	case f == 0 && nonZero(s):
+		// ParseFloat rounds what is below the smallest double to 0 without an error:
+		// stored, the number would read back as 0.
+		d.fail(CodeOutOfRange, "number is too close to 0 for a double")
 		return 0
 	}
 	return f
+}
+
+// nonZero reports whether the JSON number s has a digit other than 0 before its
+// exponent.
+func nonZero(s []byte) bool {
+	for _, c := range s {
+		switch {
+		case c == 'e' || c == 'E':
+			return false
+		case c >= '1' && c <= '9':
+			return true
+		}
+	}
+	return false
 }
 
 func (d *decoder) ptrNum() *float64 {

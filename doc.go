@@ -45,7 +45,9 @@
 // "required" problem, elsewhere a type problem); no empty string where "" would mean
 // absent (eventId, newUserId, optional enums); and within Limits: 1 MiB document,
 // nesting depth 64, 10,000 elements per array, 64 KiB per string, 256 bytes per user or
-// event id, amount values of at most 30 digits before and 30 after the point. Decoding
+// event id, amount values of at most 30 digits before and 30 after the point; other
+// numbers within the range of a double (out_of_range beyond it, and for a number that is
+// not 0 but below the smallest double, which would read back as 0). Decoding
 // collects every structural problem it meets; a syntax error or a limit ends it. A path
 // repeats an unknown member's name (and ParseOptions and ParseQuery an unknown
 // parameter's) at most 64 bytes long: backslashes and characters that are not printable

@@ -224,6 +224,16 @@ var badInputs = []badInput{
 		both: []fe{{a + ".expectedIncome.dailyExpectedIncome.amountValue", CodeOutOfRange}}},
 	{name: "number beyond a double", doc: `{"timestamp":1e400,"userId":"u1"}`,
 		both: []fe{{"timestamp", CodeOutOfRange}}},
+	// A number below the smallest double would read back as 0.
+	{name: "number below the smallest double", doc: ev(`{"eoddDate":1e-400}`),
+		both: []fe{{a + ".eoddDate", CodeOutOfRange}}},
+	// The same, written with its digits.
+	{name: "number below the smallest double, digits", doc: ev(`{"eoddDate":0.` + strings.Repeat("0", 400) + `1}`),
+		both: []fe{{a + ".eoddDate", CodeOutOfRange}}},
+	// The smallest double itself reads back as written.
+	{name: "smallest double", doc: ev(`{"eoddDate":5e-324}`)},
+	// Zero written with a tiny exponent is zero.
+	{name: "zero with an exponent", doc: ev(`{"eoddDate":0.0e-400}`)},
 
 	// --- Empty values that stand for absent.
 	{name: "empty eventId", doc: `{"timestamp":1700000000000,"userId":"u1","eventId":""}`,
