@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -206,6 +207,70 @@ func TestHistoryQueryPlan(t *testing.T) {
 				t.Errorf("generic plan:\n%s\nwant an index scan bounded by both versions", strings.Join(plan, "\n"))
 			}
 		})
+	}
+}
+
+// rowCounter is a pgx tracer that counts the rows the server sent for SELECTs.
+type rowCounter struct{ rows atomic.Int64 }
+
+func (c *rowCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	return ctx
+}
+
+func (c *rowCounter) TraceQueryEnd(_ context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
+	if d.CommandTag.Select() {
+		c.rows.Add(d.CommandTag.RowsAffected())
+	}
+}
+
+// TestEarlyWindowsReadTheirRows: the rebuild of the first versions of a long history
+// reads the window from the snapshot through the version asked, not a page: the
+// creation alone for version 1 (UserAt(1), and the duplicate of a user's first event,
+// read 256 entries).
+func TestEarlyWindowsReadTheirRows(t *testing.T) {
+	ctx := context.Background()
+	p, pool := withHistory(t, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, 300)
+	cfg := pool.Config()
+	counter := new(rowCounter)
+	cfg.ConnConfig.Tracer = counter
+	traced, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer traced.Close()
+	rec, err := p.User(ctx, "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := pgstore.New(traced)
+	for _, at := range []int64{0, 1, 2, 3} {
+		counter.rows.Store(0)
+		var versions []int64
+		for e, err := range s.LoadHistory(ctx, rec.HistoryID, at) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			versions = append(versions, e.Version)
+			if e.Version >= at {
+				break
+			}
+		}
+		// The window: from the newest snapshot at or before at (the creation for at
+		// <= 1) through at, every row of it yielded.
+		if got := counter.rows.Load(); got != int64(len(versions)) || versions[len(versions)-1] != max(at, 1) || at <= 1 && got != 1 {
+			t.Errorf("LoadHistory at %d: %d rows read, versions %v yielded", at, got, versions)
+		}
+	}
+	// The rest of the history still follows, page by page, to the newest entry.
+	n := 0
+	for _, err := range s.LoadHistory(ctx, rec.HistoryID, 1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 301 {
+		t.Errorf("LoadHistory from 1 yields %d entries, want 301", n)
 	}
 }
 

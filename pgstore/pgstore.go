@@ -258,14 +258,15 @@ func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.Stor
 }
 
 // historyToQuery reads the entries of history $1 from the newest snapshot at or before
-// version $2 through $2; historyFirstQuery reads its first $2 entries.
+// version $2 through $2; historyFirstQuery reads its first entry (version 1, or the
+// first a migration could keep of a broken chain: pgstore/README.md).
 const (
 	historyToQuery = `SELECT ` + entryColumns + ` FROM userevents_history
 		WHERE history_id = $1 AND version <= $2 AND version >= COALESCE((SELECT max(version) FROM userevents_history
 			WHERE history_id = $1 AND version <= $2 AND snapshot IS NOT NULL), 1)
 		ORDER BY version`
 	historyFirstQuery = `SELECT ` + entryColumns + ` FROM userevents_history
-		WHERE history_id = $1 ORDER BY version LIMIT $2`
+		WHERE history_id = $1 ORDER BY version LIMIT 1`
 )
 
 // historyPage is the number of entries LoadHistory reads per query, after the first.
@@ -273,8 +274,9 @@ const historyPage = 256
 
 // LoadHistory yields the entries of history historyID from the newest snapshot at or
 // before version at, in pages. The first query, which the snapshot index serves, reads
-// from that snapshot through version at (with at <= 1, the first historyPage entries):
-// what a rebuild of version at needs, and no more. One query to the newest entry would
+// from that snapshot through version at (with at <= 1, the first entry): what a rebuild
+// of version at needs, and no more (a first page of 256 entries for at <= 1 had the
+// duplicate of a user's first event read 256 entries to rebuild its creation). One query to the newest entry would
 // have the server read, detoast and send every later entry, snapshots included, to a
 // caller that stops at at (UserAt of an early version cost the whole history). The next
 // queries read the entries after the last one yielded, historyPage at a time, as long
@@ -289,7 +291,7 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 		if at > 1 {
 			rows, err = s.pool.Query(ctx, historyToQuery, historyID, at)
 		} else {
-			rows, err = s.pool.Query(ctx, historyFirstQuery, historyID, historyPage)
+			rows, err = s.pool.Query(ctx, historyFirstQuery, historyID)
 		}
 		for page := 0; ; page++ {
 			if err != nil {
@@ -297,10 +299,10 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 				return
 			}
 			n, last, ok := yieldRows(rows, yield)
-			// A short page limited to historyPage is the end; the first page for at > 1
-			// stops at at, so it says nothing about what follows, unless it ended before
-			// at: then the history did.
-			if !ok || n == 0 || ((page > 0 || at <= 1) && n < historyPage) || (page == 0 && at > 1 && last < at) {
+			// A short page limited to historyPage is the end; the first page stops at
+			// at (or at the first entry), so it says nothing about what follows, unless
+			// it ended before at: then the history did.
+			if !ok || n == 0 || (page > 0 && n < historyPage) || (page == 0 && at > 1 && last < at) {
 				return
 			}
 			rows, err = s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history
