@@ -291,7 +291,7 @@ var applyRows = []applyRow{
 	{name: "a business user with the flag is converted", business: true, opts: Options{AllowUserTypeConversion: true},
 		event:    event(`"reason":"now a person","updatedConsumerUserAttributes":{"userStateDetails":{"state":"ACTIVE"},"userDetails":{"name":{"firstName":"Wile"}}}`),
 		wantUser: `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"ACTIVE"},"userDetails":{"name":{"firstName":"Wile"}}}`,
-		changes:  []string{"directors", "legalEntity", "tags", "userDetails"}, converted: true,
+		changes:  []string{"directors", "legalEntity", "tags", "userDetails.name.firstName"}, converted: true,
 		check: func(t *testing.T, r *Result) {
 			if r.Previous.Business == nil {
 				t.Fatal("the previous business record is lost")
@@ -338,21 +338,21 @@ var applyRows = []applyRow{
 	// ConsumerUserEventWithRulesResult does.
 	{name: "the scorer sets riskScoreDetails", cfg: scorer(85, 30), event: event(""),
 		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":30,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"LOW"}}`,
-		changes: []string{"riskScoreDetails"}, check: eventRiskDetails(`{"kycRiskScore":85,"craRiskScore":30,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"LOW"}`)},
+		changes: []string{"riskScoreDetails.craRiskLevel", "riskScoreDetails.craRiskScore", "riskScoreDetails.kycRiskLevel", "riskScoreDetails.kycRiskScore"}, check: eventRiskDetails(`{"kycRiskScore":85,"craRiskScore":30,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"LOW"}`)},
 	// A locked level keeps its score with it: score and level never contradict.
 	{name: "the scorer cannot change a locked CRA level", stored: mustMergePatch(baseUser, lockedLevel), record: Record{CRARiskLevelLocked: true}, cfg: scorer(85, 90), event: event(""),
 		want:    `{"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":10,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"VERY_LOW"}}`,
-		changes: []string{"riskScoreDetails"}, check: eventRiskDetails(`{"kycRiskScore":85,"craRiskScore":10,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"VERY_LOW"}`)},
+		changes: []string{"riskScoreDetails.kycRiskLevel", "riskScoreDetails.kycRiskScore"}, check: eventRiskDetails(`{"kycRiskScore":85,"craRiskScore":10,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"VERY_LOW"}`)},
 	{name: "the scorer cannot change a level locked by the same event", stored: mustMergePatch(baseUser, lockedLevel), opts: Options{LockKYCRiskLevel: &yes}, cfg: scorer(85, 90), event: event(""),
 		want:    `{"riskScoreDetails":{"kycRiskScore":10,"craRiskScore":90,"kycRiskLevel":"VERY_LOW","craRiskLevel":"VERY_HIGH"}}`,
-		changes: []string{"riskScoreDetails"}, check: func(t *testing.T, r *Result) {
+		changes: []string{"riskScoreDetails.craRiskLevel", "riskScoreDetails.craRiskScore"}, check: func(t *testing.T, r *Result) {
 			locks(true, false)(t, r)
 			eventRiskDetails(`{"kycRiskScore":10,"craRiskScore":90,"kycRiskLevel":"VERY_LOW","craRiskLevel":"VERY_HIGH"}`)(t, r)
 		}},
 	// A locked level with no stored score keeps having none.
 	{name: "a lock on a user without scores keeps the level scoreless", record: Record{KYCRiskLevelLocked: true}, cfg: scorer(85, 90), event: event(""),
 		want:    `{"riskScoreDetails":{"craRiskScore":90,"craRiskLevel":"VERY_HIGH"}}`,
-		changes: []string{"riskScoreDetails"}},
+		changes: []string{"riskScoreDetails.craRiskLevel", "riskScoreDetails.craRiskScore"}},
 	// Without a scorer, the stored event has no riskScoreDetails.
 	{name: "no scorer, no riskScoreDetails on the event", event: event(""), want: `{}`, check: eventRiskDetails("")},
 	{name: "a scorer giving the same scores is no change", stored: mustMergePatch(baseUser, lockedLevel), cfg: scorer(10, 10), event: event(""),

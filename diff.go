@@ -64,15 +64,25 @@ func rawText(r json.RawMessage) []byte {
 }
 
 // diffPtr records the paths at which the objects a and b, member name of the current
-// path, differ: the member when only one is set, or the paths within both.
+// path, differ: the member when b is removed, the members b sets when a was absent (as
+// the merge of an update reports an object it creates; the member itself when b is
+// empty), or the paths within both.
 func diffPtr[T any, P interface {
 	*T
 	diff(*T, *differ)
 }](d *differ, name string, a, b P) {
 	switch {
 	case a == b:
-	case a == nil || b == nil:
+	case b == nil:
 		d.changed(name)
+	case a == nil:
+		n := len(d.out)
+		d.push(name)
+		P(new(T)).diff(b, d)
+		d.pop()
+		if len(d.out) == n { // an empty object
+			d.changed(name)
+		}
 	default:
 		d.push(name)
 		a.diff(b, d)

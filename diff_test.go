@@ -61,7 +61,8 @@ func TestDiffLeaves(t *testing.T) {
 }
 
 // TestDiffEvents compares the generated diff with changedPaths on every pair of the
-// property tests' users, and on each of them before and after random events.
+// property tests' users, and on each of them before and after random events, and the
+// changes the merge reports with the diff's.
 func TestDiffEvents(t *testing.T) {
 	users := storedUsers(t)
 	names := slices.Sorted(maps.Keys(users))
@@ -80,6 +81,11 @@ func TestDiffEvents(t *testing.T) {
 			}
 			diffAgrees(t, name+" after a random event", Record{Consumer: u}, res.Record)
 			diffAgrees(t, name+" before a random event", res.Record, Record{Consumer: u})
+			// The merge reports the paths the diff finds: an event's changes do not
+			// depend on whether it was merged (in order) or folded (late).
+			if got := recordChanges(Record{Consumer: u}, res.Record); !slices.Equal(res.Changes, got) {
+				t.Errorf("%s after a random event: the merge's changes %q, the diff's %q", name, res.Changes, got)
+			}
 		}
 	}
 }

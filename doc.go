@@ -182,6 +182,10 @@
 //     (sorted, rooted at the user: "userStateDetails.state", "legalDocuments"), the state
 //     and KYC transitions, whether it converted, and the event as stored. A member is
 //     changed when its JSON value changes: an amount of 1.50 set to 1.5 is no change.
+//     Objects are compared member by member and arrays whole; an object the event
+//     creates lists the members it holds ("userDetails.name.firstName", and
+//     "riskScoreDetails.craRiskScore" for the Scorer's), one it removes is its own path.
+//     The paths are the same whether the event was merged in order or folded late.
 //  9. The merged user is valid: every value the update sets is validated (before step 1), and
 //     merged objects keep their required members. The parts of the stored user that the
 //     event does not touch are not validated again: they were when written. So the cost

@@ -345,9 +345,10 @@ func equalStructs[T any, P interface {
 }
 
 // changedPaths returns the sorted paths at which the JSON documents a and b differ:
-// members present on one side only, and members whose values differ, descending into
-// objects present on both sides (arrays and other values are compared whole, by their
-// text: the library's encoder writes a value one way only). Only the members that differ
+// members b removes, the members within an object b adds (the object's own path when
+// it is empty), and members whose values differ, descending into objects present on
+// both sides (arrays and other values are compared whole, by their text: the library's
+// encoder writes a value one way only). Only the members that differ
 // are split further, so the cost is about one scan of each document. It serves the
 // changes judged between a consumer and a business user (a conversion); recordChanges
 // finds the same paths between two users of one type without encoding them. An object
@@ -388,9 +389,22 @@ func diffJSON(path string, x, y []byte, out *[]string) {
 			diffJSON(join(k), vx, vy, out)
 		}
 	}
-	for k := range my {
+	for k, vy := range my {
 		if _, ok := mx[k]; !ok {
-			*out = append(*out, join(k))
+			appendAdded(join(k), vy, out)
 		}
+	}
+}
+
+// appendAdded appends to out the paths of the member at path that y adds: when y is an
+// object, the members it holds, at every depth (as the merge of an update reports an
+// object it creates), else, or when it holds none, path itself.
+func appendAdded(path string, y []byte, out *[]string) {
+	n := len(*out)
+	if len(y) > 0 && y[0] == '{' {
+		diffJSON(path, []byte("{}"), y, out)
+	}
+	if len(*out) == n {
+		*out = append(*out, path)
 	}
 }

@@ -55,7 +55,7 @@ func TestMergeShares(t *testing.T) {
 			shared: []func(*ConsumerUser) any{limits, contact, docs}, changes: []string{"userId"}},
 		// The scorer's scores go into a copy.
 		{name: "scorer", event: event(""), cfg: scorer,
-			shared: []func(*ConsumerUser) any{limits, contact, docs}, changes: []string{"riskScoreDetails"}},
+			shared: []func(*ConsumerUser) any{limits, contact, docs}, changes: []string{"riskScoreDetails.craRiskScore"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

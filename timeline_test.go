@@ -480,3 +480,63 @@ func TestLateLegacyUserIDUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// TestLateChangesAsInOrder: an event reports the same changed paths whether it arrives
+// in order or late (after an event dated later that touches something else): a late
+// event's changes are found by comparing records, an event's in order by the merge,
+// and both name the members within an object the event creates.
+func TestLateChangesAsInOrder(t *testing.T) {
+	ctx := context.Background()
+	scorer := func(u *userevents.ConsumerUser) (*userevents.UserRiskScoreDetails, error) {
+		if u.UserStateDetails == nil {
+			return nil, nil
+		}
+		return &userevents.UserRiskScoreDetails{CRARiskScore: userevents.Ptr(42.0)}, nil
+	}
+	for _, tc := range []struct {
+		name, update string
+		cfg          userevents.Config
+	}{
+		// A state on a user without userStateDetails: the object is created.
+		{name: "state created", update: `{"userStateDetails":{"state":"ACTIVE"}}`},
+		// A name, two objects deep.
+		{name: "name created", update: `{"userDetails":{"name":{"firstName":"Ada","lastName":"L"}}}`},
+		// An amount inside a new object.
+		{name: "limit created", update: `{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":10,"amountCurrency":"EUR"}}}`},
+		// An array inside a new object.
+		{name: "emails created", update: `{"contactDetails":{"emailIds":["a@example.com"]}}`},
+		// riskScoreDetails set by the Scorer.
+		{name: "scores", update: `{"userStateDetails":{"state":"ACTIVE"}}`, cfg: userevents.Config{Scorer: scorer}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			changes := func(late bool) []string {
+				cfg := tc.cfg
+				cfg.Order = userevents.TimestampOrder
+				p := userevents.NewProcessor(storetest.Checked(t, memstore.New()), cfg)
+				if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u", CreatedTimestamp: 1600000000000}); err != nil {
+					t.Fatal(err)
+				}
+				ev := mustEvent(t, `{"timestamp":1700000000100,"userId":"u","eventId":"e","updatedConsumerUserAttributes":`+tc.update+`}`)
+				other := mustEvent(t, `{"timestamp":1700000000300,"userId":"u","eventId":"o","updatedConsumerUserAttributes":{"occupation":"x"}}`)
+				order := []*userevents.ConsumerUserEvent{ev, other}
+				if late {
+					order = []*userevents.ConsumerUserEvent{other, ev}
+				}
+				var got []string
+				for _, e := range order {
+					res, err := p.Apply(ctx, e, userevents.Options{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if e == ev {
+						got = res.Changes
+					}
+				}
+				return got
+			}
+			if diff := cmp.Diff(changes(false), changes(true)); diff != "" {
+				t.Errorf("changes in order (-) and late (+):\n%s", diff)
+			}
+		})
+	}
+}
