@@ -40,7 +40,7 @@ func Example() {
 	//
 	// == the same, allowing the conversion and keeping the user ACTIVE
 	// converted business user "acme" to a consumer user
-	// applied ev-8: version 2, changed legalEntity, userDetails
+	// applied ev-8: version 2, changed legalEntity, userDetails.name.firstName, userDetails.name.lastName
 	//
 	// event ev-2 as stored: version 3, changes kycStatusDetails.reason, kycStatusDetails.status, legalDocuments
 }
