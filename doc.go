@@ -216,7 +216,9 @@
 // SUCCESSFUL of 10:05 is in the history and leaves the user SUCCESSFUL), and its own
 // transitions at its place. Its cost grows with the events after it and what they
 // change, not with the user or its history: the changes are found by walking the two
-// users, past what they share. The events after it are applied again as it is, with the
+// users, past what they share. (It is committed with its record as a snapshot, which
+// memstore keeps as shared values but a Store that writes records, such as pgstore,
+// writes whole: see pgstore's README.) The events after it are applied again as it is, with the
 // Processor's Config of now (its Level, transition rule, Scorer, and CanChangeUserID,
 // which is asked again of a re-key among them): the current record is what today's rules
 // make of the timeline. For distinct timestamps the final record does not depend on the
