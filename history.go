@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"strconv"
 )
 
 // A user's history is the list of its history entries (StoredEvents), one per commit, in
@@ -305,7 +306,8 @@ func (p *Processor) replayer() *replayer { return &replayer{ratio: p.cfg.ratio()
 // since scores the displaced events otherwise). In both orders, the created
 // record, which no event dated, counts from the user's createdTimestamp: UserAsOf returns
 // ErrUserNotFound when no user has the id, or when timestamp is before its
-// createdTimestamp. A NaN timestamp is refused (a *ValidationError on "timestamp"). It
+// createdTimestamp (the error gives timestamp exactly, not rounded: 1689999999999.9 is
+// not 1690000000000). A NaN timestamp is refused (a *ValidationError on "timestamp"). It
 // reads the user's history from its creation.
 func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float64) (Record, error) {
 	if math.IsNaN(timestamp) {
@@ -316,7 +318,7 @@ func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float
 		return Record{}, err
 	}
 	if timestamp < createdAt(rec) {
-		return Record{}, fmt.Errorf("%w: %q as of %.0f, before its creation", ErrUserNotFound, userID, timestamp)
+		return Record{}, fmt.Errorf("%w: %q as of %s, before its creation", ErrUserNotFound, userID, strconv.FormatFloat(timestamp, 'f', -1, 64))
 	}
 	if rec.LastEventTimestamp <= timestamp {
 		return rec, nil

@@ -22,7 +22,8 @@ the event made), "flags" (the query flags it was applied with, as sent: true or 
 committed at that version; with --as-of, the record as of that event time (milliseconds
 since the Unix epoch): one JSON line
 {"version", "userType", "kycRiskLevelLocked", "craRiskLevelLocked", "lastEventTimestamp",
-"user"}. Exit code 1 when the user, or that version, does not exist.
+"user"}. Exit code 1 when the user, or that version, does not exist (or the time is
+before the user's creation: the message gives the time exactly as given, unrounded).
 
 `
 

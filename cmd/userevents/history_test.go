@@ -79,6 +79,7 @@ func TestHistory(t *testing.T) {
 		code   int
 		events []event // the events printed, without --at or --as-of
 		record *record // the record printed, with one of them
+		stderr string  // a part of standard error, when there is one to check
 	}{
 		// Every event, oldest first, with its outcome (flags after the id).
 		{name: "events", args: []string{"u1"}, events: []event{
@@ -96,6 +97,9 @@ func TestHistory(t *testing.T) {
 		{name: "as of", args: []string{"u1", "--as-of", "1700000002500"}, record: &record{3, "CONSUMER", "ACTIVE"}},
 		// The current record, as of the end of time.
 		{name: "as of now", args: []string{"u1", "--as-of", "4000000000000"}, record: &record{4, "CONSUMER", "BLOCKED"}},
+		// A tenth of a millisecond before the creation: not found, and the time is the
+		// one given (rounded, it was the creation time itself).
+		{name: "as of before creation", args: []string{"u1", "--as-of", "1699999999999.9"}, code: 1, stderr: " as of 1699999999999.9,"},
 		// No such version: exit 1.
 		{name: "at 9", args: []string{"u1", "--at", "9"}, code: 1},
 		// No such user: exit 1.
@@ -112,6 +116,9 @@ func TestHistory(t *testing.T) {
 			code, out, stderr := runIn(context.Background(), "", nil, append([]string{"history", "--store", store}, tt.args...)...)
 			if code != tt.code {
 				t.Fatalf("exit code %d, want %d (%s)", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("standard error %q, want it to contain %q", stderr, tt.stderr)
 			}
 			switch {
 			case tt.record != nil:

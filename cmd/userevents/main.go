@@ -24,7 +24,8 @@
 // apply loads NDJSON files into a store: users first (the lines that are users, from
 // every file), then events in file order; see the apply command's help.
 //
-// history prints a user's events, or its record at a version or as of a time.
+// history prints a user's events, or its record at a version or as of a time (a time
+// before the user's creation is exit 1, its message giving the time exactly as given).
 //
 // Exit codes: 0 success; 1 the input had problems (validate found some, apply refused
 // lines); 2 bad usage, a failure to start, or a run that could not finish (the store
