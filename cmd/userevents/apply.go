@@ -36,6 +36,9 @@ error}, in the order they were refused (with several workers not quite line orde
 sort by file and line); a report file that is one of the inputs is refused (it would be truncated
 before it is read). With --store memory nothing is kept: a dry run.
 
+Flags may come before, between or after the file names; "--" ends them (a file named
+--x is given as -- --x).
+
 `
 
 func apply(ctx context.Context, args []string, e env) int {
@@ -50,20 +53,21 @@ func apply(ctx context.Context, args []string, e env) int {
 		fmt.Fprint(fs.Output(), applyUsage)
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	files, code, ok := parseArgs(fs, args)
+	if !ok {
 		return code
 	}
 	switch {
 	case *storeSpec == "":
 		return e.fail("apply", "--store is required")
-	case fs.NArg() == 0:
+	case len(files) == 0:
 		return e.fail("apply", "no files")
-	case slices.Contains(fs.Args(), "-"):
+	case slices.Contains(files, "-"):
 		return e.fail("apply", "files only (it reads them twice: users, then events)")
 	case *workers < 1:
 		return e.fail("apply", "--workers must be at least 1")
 	}
-	total, err := inputSize(fs.Args(), *report)
+	total, err := inputSize(files, *report)
 	if err != nil {
 		return e.fail("apply", err)
 	}
@@ -85,7 +89,7 @@ func apply(ctx context.Context, args []string, e env) int {
 	if e.terminal && !*noProgress {
 		a.bar = newProgressBar(e, 2*total) // every file is read twice
 	}
-	err = a.run(ctx, fs.Args(), *workers)
+	err = a.run(ctx, files, *workers)
 	if a.bar != nil {
 		a.bar.Finish()
 	}

@@ -92,28 +92,23 @@ func history(ctx context.Context, args []string, e env) int {
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after USERID.
-	if code, ok := parseFlags(fs, args); !ok {
+	ids, code, ok := parseArgs(fs, args)
+	if !ok {
 		return code
-	}
-	var userID string
-	if fs.NArg() > 0 {
-		userID = fs.Arg(0)
-		if code, ok := parseFlags(fs, fs.Args()[1:]); !ok {
-			return code
-		}
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	switch {
 	case *storeSpec == "":
 		return e.fail("history", "--store is required")
-	case userID == "" || fs.NArg() > 0:
+	case len(ids) != 1 || ids[0] == "":
 		return e.fail("history", "want one USERID")
 	case set["at"] && set["as-of"]:
 		return e.fail("history", "--at or --as-of, not both")
 	case set["at"] && *at < 1:
 		return e.fail("history", "--at must be a version from 1")
 	}
+	userID := ids[0]
 	st, err := openStore(ctx, *storeSpec)
 	if err != nil {
 		return e.fail("history", err)

@@ -6,6 +6,10 @@
 //	userevents apply    --store ... [--level ...] [--report FILE] FILE...
 //	userevents history  --store ... USERID [--at VERSION | --as-of TIMESTAMP]
 //
+// The flags of validate, apply and history may come before, between or after the file
+// names (or USERID); "--" ends the flags, so that "validate -- --x.json" validates a file
+// named --x.json ("--" as the value of a flag, as in "--report --", is that value).
+//
 // serve answers the routes of package httpapi on 127.0.0.1:8080 by default, on the
 // in-memory store (lost when it stops) or on PostgreSQL (migrated at start). The API key
 // comes from the environment variable USEREVENTS_API_KEY or from the file named by
@@ -43,6 +47,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/compliancekit/userevents"
@@ -90,6 +95,7 @@ const usage = `usage:
   userevents validate [--level strict|compatible] [--kind event|consumer-user|business-user] FILE...   (- = stdin)
   userevents apply    --store memory|postgres://... [--level ...] [--report FILE] FILE...
   userevents history  --store memory|postgres://... USERID [--at VERSION | --as-of TIMESTAMP]
+Flags may also come after the file names (or USERID); "--" ends them.
 Run "userevents COMMAND -h" for a command's flags.
 `
 
@@ -132,6 +138,49 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 		return exitUsage, false
 	}
 	return 0, true
+}
+
+// parseArgs parses args, whose flags may come before, between and after the positional
+// arguments, which it returns in order; "--" ends the flags (what follows it is
+// positional, "--x" included), and "-" is positional. ok is false after -h (code 0) or
+// an error (code 2).
+func parseArgs(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool) {
+	for {
+		if code, ok := parseFlags(fs, args); !ok {
+			return nil, code, false
+		}
+		rest := fs.Args()
+		if endsWithTerminator(fs, args[:len(args)-len(rest)]) {
+			return append(pos, rest...), 0, true
+		}
+		if len(rest) == 0 {
+			return pos, 0, true
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// endsWithTerminator reports whether the flags that fs parsed, parsed, ended with "--"
+// (which the flag package drops), not with a "--" that was the value of a flag.
+func endsWithTerminator(fs *flag.FlagSet, parsed []string) bool {
+	for i := 0; i < len(parsed); i++ {
+		a := parsed[i]
+		if a == "--" {
+			return true // the terminator: the flag package stops after it
+		}
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // not parsed without an error: cannot happen
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			i++ // the flag's value is the next argument
+		}
+	}
+	return false
 }
 
 // levelFlag is the --level flag.

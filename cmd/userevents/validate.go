@@ -89,19 +89,21 @@ func validate(ctx context.Context, args []string, e env) int {
 			"JSON document otherwise. A UTF-8 byte order mark at the start of a file is skipped.\n"+
 			"A document is at most 1 MiB; the \"\\n\" or \"\\r\\n\" ending an NDJSON line does not count, nor\n"+
 			"does the whitespace before and after a file's one document (blank lines, the final newline).\n"+
-			"Every problem is printed as file:line: path: message (code).\n\n")
+			"Every problem is printed as file:line: path: message (code).\n"+
+			"Flags may come before, between or after the file names; \"--\" ends them.\n\n")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
+	files, code, ok := parseArgs(fs, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		return e.fail("validate", "no files (use - for standard input)")
 	}
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	defer out.Flush()
 	var docs, bad int
-	for _, name := range fs.Args() {
+	for _, name := range files {
 		var r io.Reader
 		label := name
 		closeFile := func() {}
