@@ -32,7 +32,8 @@ eventId is stored is a duplicate, so an interrupted run is resumed by running it
 
 It prints a summary (created, applied, duplicates, refused by reason code) and writes
 each refused line to the report file as a JSON line {file, line, id, reasonCode,
-error}, in the order they were refused (with several workers not quite line order:
+error} (id: the userId of a user, the eventId of an event, also of one that failed to
+decode when its eventId decoded, as in a batch response), in the order they were refused (with several workers not quite line order:
 sort by file and line); a report file that is one of the inputs is refused (it would be truncated
 before it is read). With --store memory nothing is kept: a dry run.
 
@@ -265,11 +266,7 @@ func (a *applier) run(ctx context.Context, files []string, workers int) error {
 			}
 			ev, derr := userevents.DecodeEvent(data)
 			if derr != nil {
-				id := ""
-				if ev != nil {
-					id = ev.EventID
-				}
-				a.refuse(name, line, id, derr)
+				a.refuse(name, line, failedEventID(data), derr)
 				return
 			}
 			queues[maphash.String(seed, ev.UserID)%uint64(workers)] <- job{file: name, line: line, ev: ev}
@@ -283,6 +280,28 @@ func (a *applier) run(ctx context.Context, files []string, workers int) error {
 	}
 	wg.Wait()
 	return err
+}
+
+// Around an event line, batchHead and batchTail make it the one record of a batch.
+const batchHead, batchTail = `{"data":[`, `]}`
+
+// failedEventID returns the eventId of an event line that DecodeEvent refused, as
+// DecodeEventBatch reports a record that failed (userevents.EventBatch.RecordErrors):
+// the line decoded as the one record of a batch, with limits widened by what the batch
+// adds around it, keeps nothing but its eventId, when that decoded cleanly. It is "" for
+// a line that is not one JSON value (cut short, two objects), which no batch holds alone.
+func failedEventID(line []byte) string {
+	if !json.Valid(line) {
+		return ""
+	}
+	lim := userevents.DefaultLimits()
+	lim.MaxBytes += len(batchHead) + len(batchTail)
+	lim.MaxDepth += 2 // the batch object and its data array
+	b, err := userevents.DecodeEventBatch(slices.Concat([]byte(batchHead), line, []byte(batchTail)), userevents.WithLimits(lim))
+	if err != nil || len(b.Data) != 1 {
+		return ""
+	}
+	return b.Data[0].EventID
 }
 
 // createUser creates the user of a line, and returns its id.

@@ -69,7 +69,7 @@ func TestApply(t *testing.T) {
 			want := []row{
 				{users, 3, "u3", userevents.ReasonInvalid},
 				{events, 2, "e2", userevents.ReasonIDNotFound},
-				{events, 4, "", userevents.ReasonInvalid},
+				{events, 4, "e3", userevents.ReasonInvalid}, // not decoded, reported under its eventId
 				{events, 5, "e4", userevents.ReasonUserTypeMismatch},
 			}
 			less := func(a, b row) bool { return a.File < b.File || a.File == b.File && a.Line < b.Line }

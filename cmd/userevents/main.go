@@ -27,7 +27,9 @@
 // validate reads as one document, without the whitespace before and after it).
 //
 // apply loads NDJSON files into a store: users first (the lines that are users, from
-// every file), then events in file order; see the apply command's help.
+// every file), then events in file order; see the apply command's help. Its report
+// names each refused line by its id, an event that failed to decode by its eventId
+// when that decoded (as a batch response does).
 //
 // history prints a user's events, or its record at a version or as of a time (a time
 // before the user's creation is exit 1, its message giving the time exactly as given).
