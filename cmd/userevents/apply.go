@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/memstore"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -26,9 +27,11 @@ legalEntity) or an event (it has timestamp), of at most 1 MiB without the "\n" o
 that ends it; a UTF-8 byte order mark at the start of a file is skipped. The users of
 every file are created first, then the events apply in file order (the events of one
 user in their order; different users in parallel). Running it again on the same files
-is safe: a user that exists is left as it is ("already present"), and an event whose
-eventId is stored is a duplicate, so an interrupted run is resumed by running it again
-(give events ids for that).
+is safe: a user line whose id is taken by the user created from that line is left as it
+is ("already present": its record at version 1 is the line's user as this --level
+stores it, whatever events changed since), and an event whose eventId is stored is a
+duplicate, so an interrupted run is resumed by running it again (give events ids for
+that). A user line whose id another user has is refused (USER_ID_TAKEN).
 
 It prints a summary (created, applied, duplicates, refused by reason code) and writes
 each refused line to the report file as a JSON line {file, line, id, reasonCode,
@@ -77,20 +80,38 @@ func apply(ctx context.Context, args []string, e env) int {
 		return e.fail("apply", err)
 	}
 	defer st.close()
-	rf, err := os.Create(*report)
+	o := applyOptions{files: files, report: *report, level: level.level, workers: *workers}
+	if e.terminal && !*noProgress {
+		o.progress = 2 * total // every file is read twice
+	}
+	return applyTo(ctx, e, st.store, o)
+}
+
+// applyOptions are what apply does, its flags read.
+type applyOptions struct {
+	files    []string
+	report   string
+	level    userevents.Level
+	workers  int
+	progress int64 // the bytes of the progress bar; 0: no bar
+}
+
+// applyTo applies the files of o to store, prints the summary and returns the exit code.
+func applyTo(ctx context.Context, e env, store userevents.Store, o applyOptions) int {
+	rf, err := os.Create(o.report)
 	if err != nil {
 		return e.fail("apply", err)
 	}
 	a := &applier{
-		p:       userevents.NewProcessor(st.store, userevents.Config{Level: level.level}),
-		level:   level.level,
+		p:       userevents.NewProcessor(store, userevents.Config{Level: o.level}),
+		level:   o.level,
 		report:  bufio.NewWriter(rf),
 		refused: map[string]int{},
 	}
-	if e.terminal && !*noProgress {
-		a.bar = newProgressBar(e, 2*total) // every file is read twice
+	if o.progress > 0 {
+		a.bar = newProgressBar(e, o.progress)
 	}
-	err = a.run(ctx, files, *workers)
+	err = a.run(ctx, o.files, o.workers)
 	if a.bar != nil {
 		a.bar.Finish()
 	}
@@ -100,7 +121,7 @@ func apply(ctx context.Context, args []string, e env) int {
 	if cerr := rf.Close(); err == nil {
 		err = cerr
 	}
-	a.summary(e.stdout, *report)
+	a.summary(e.stdout, o.report)
 	if errors.Is(err, context.Canceled) {
 		return e.fail("apply", "interrupted before the end of the input (the lines not reached are in neither count): run the same command again to resume, the applied events are duplicates")
 	}
@@ -154,6 +175,13 @@ type applier struct {
 	created, present    int
 	applied, duplicates int
 	refused             map[string]int // by reason code
+}
+
+// count adds one to *n, a count of a.
+func (a *applier) count(n *int) {
+	a.mu.Lock()
+	*n++
+	a.mu.Unlock()
 }
 
 // refusal is one line of the report file.
@@ -211,22 +239,7 @@ func (a *applier) run(ctx context.Context, files []string, workers int) error {
 	// Users first, from every file.
 	for _, name := range files {
 		err := eachLine(ctx, name, a.bar, func(line int, data []byte) {
-			k := lineKind(data)
-			if k == kindEvent {
-				return
-			}
-			id, err := a.createUser(ctx, k, data)
-			a.mu.Lock()
-			switch {
-			case err == nil:
-				a.created++
-			case errors.Is(err, userevents.ErrUserExists):
-				a.present++
-			}
-			a.mu.Unlock()
-			if err != nil && !errors.Is(err, userevents.ErrUserExists) {
-				a.refuse(name, line, id, err)
-			}
+			a.userLine(ctx, name, line, data)
 		})
 		if err != nil {
 			return err
@@ -242,18 +255,7 @@ func (a *applier) run(ctx context.Context, files []string, workers int) error {
 		queues[i] = make(chan job, 64)
 		wg.Go(func() {
 			for j := range queues[i] {
-				res, err := a.p.Apply(ctx, j.ev, userevents.Options{})
-				if err != nil {
-					a.refuse(j.file, j.line, j.ev.EventID, err)
-					continue
-				}
-				a.mu.Lock()
-				if res.Duplicate {
-					a.duplicates++
-				} else {
-					a.applied++
-				}
-				a.mu.Unlock()
+				a.applyJob(ctx, j)
 			}
 		})
 	}
@@ -304,30 +306,100 @@ func failedEventID(line []byte) string {
 	return b.Data[0].EventID
 }
 
-// createUser creates the user of a line, and returns its id.
-func (a *applier) createUser(ctx context.Context, k kind, data []byte) (string, error) {
+// userLine creates the user of a line that is a user, and counts the outcome.
+func (a *applier) userLine(ctx context.Context, name string, line int, data []byte) {
+	k := lineKind(data)
+	if k == kindEvent {
+		return
+	}
+	id, present, err := a.createUser(ctx, k, data)
+	switch {
+	case present:
+		a.count(&a.present)
+	case err == nil:
+		a.count(&a.created)
+	default:
+		a.refuse(name, line, id, err)
+	}
+}
+
+// applyJob applies the event of j, and counts the outcome.
+func (a *applier) applyJob(ctx context.Context, j job) {
+	res, err := a.p.Apply(ctx, j.ev, userevents.Options{})
+	switch {
+	case err == nil && res.Duplicate:
+		a.count(&a.duplicates)
+	case err == nil:
+		a.count(&a.applied)
+	default:
+		a.refuse(j.file, j.line, j.ev.EventID, err)
+	}
+}
+
+// createUser creates the user of a line, and returns its id. present is true when the
+// id is taken by the user of the line, already created from it (a run resumed, or the
+// line given twice); a different user under the id is ErrUserExists.
+func (a *applier) createUser(ctx context.Context, k kind, data []byte) (id string, present bool, err error) {
+	var create func(*userevents.Processor) error
 	if k == kindBusiness {
 		u, err := userevents.DecodeBusinessUser(data)
 		if err != nil {
-			return idOf(u), err
+			return "", false, err
 		}
-		return u.UserID, a.p.CreateBusinessUser(ctx, u)
-	}
-	u, err := userevents.DecodeConsumerUser(data)
-	if err != nil {
-		if u != nil {
-			return u.UserID, err
+		id, create = u.UserID, func(p *userevents.Processor) error { return p.CreateBusinessUser(ctx, u) }
+	} else {
+		u, err := userevents.DecodeConsumerUser(data)
+		if err != nil {
+			return "", false, err
 		}
-		return "", err
+		id, create = u.UserID, func(p *userevents.Processor) error { return p.CreateConsumerUser(ctx, u) }
 	}
-	return u.UserID, a.p.CreateConsumerUser(ctx, u)
+	err = create(a.p)
+	if !errors.Is(err, userevents.ErrUserExists) {
+		return id, false, err
+	}
+	same, serr := a.createdAs(ctx, id, create)
+	switch {
+	case serr != nil:
+		return id, false, serr
+	case same:
+		return id, true, nil
+	}
+	return id, false, fmt.Errorf("%w (another user than this line's: its record at version 1 differs)", err)
 }
 
-func idOf(u *userevents.BusinessUser) string {
-	if u == nil {
-		return ""
+// createdAs reports whether the user stored under id was created as create creates it:
+// whether its record at version 1 (before the events applied since, and a conversion)
+// holds the user that create stores, created on an empty memory store at a's level
+// (names normalised as the library does). The users are compared as the library's JSON
+// encoding writes them, the text that a store must read back unchanged.
+func (a *applier) createdAs(ctx context.Context, id string, create func(*userevents.Processor) error) (bool, error) {
+	scratch := userevents.NewProcessor(memstore.New(), userevents.Config{Level: a.level})
+	if err := create(scratch); err != nil {
+		return false, err
 	}
-	return u.UserID
+	want, err := scratch.User(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	got, err := a.p.UserAt(ctx, id, 1)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(userJSON(got), userJSON(want)), nil
+}
+
+// userJSON returns the user of r as its JSON encoding, after a byte naming its type.
+func userJSON(r userevents.Record) []byte {
+	if r.Business != nil {
+		b, _ := r.Business.AppendJSON([]byte{'B'})
+		return b
+	}
+	if r.Consumer != nil {
+		b, _ := r.Consumer.AppendJSON([]byte{'C'})
+		return b
+	}
+	return nil
 }
 
 // eachLine calls f with each non-blank line of the file, without its terminator, and its
@@ -370,6 +442,7 @@ func eachLine(ctx context.Context, name string, bar *progressbar.ProgressBar, f 
 	}
 }
 
+// summary prints the counts of a.
 func (a *applier) summary(w io.Writer, report string) {
 	fmt.Fprintf(w, "users: %d created, %d already present\n", a.created, a.present)
 	fmt.Fprintf(w, "events: %d applied, %d duplicates\n", a.applied, a.duplicates)

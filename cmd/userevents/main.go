@@ -27,7 +27,10 @@
 // validate reads as one document, without the whitespace before and after it).
 //
 // apply loads NDJSON files into a store: users first (the lines that are users, from
-// every file), then events in file order; see the apply command's help. Its report
+// every file), then events in file order; see the apply command's help. A user line
+// whose id is taken is "already present" when the stored user was created from that line
+// (its record at version 1 is the line's user, events since aside), and refused
+// (USER_ID_TAKEN) when it is another user. Its report
 // names each refused line by its id, an event that failed to decode by its eventId
 // when that decoded (as a batch response does).
 //
