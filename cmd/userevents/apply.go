@@ -33,12 +33,15 @@ stores it, whatever events changed since), and an event whose eventId is stored 
 duplicate, so an interrupted run is resumed by running it again (give events ids for
 that). A user line whose id another user has is refused (USER_ID_TAKEN).
 
-It prints a summary (created, applied, duplicates, refused by reason code) and writes
-each refused line to the report file as a JSON line {file, line, id, reasonCode,
-error} (id: the userId of a user, the eventId of an event, also of one that failed to
-decode when its eventId decoded, as in a batch response), in the order they were refused (with several workers not quite line order:
-sort by file and line); a report file that is one of the inputs is refused (it would be truncated
-before it is read). With --store memory nothing is kept: a dry run.
+It prints a summary (created, applied, duplicates, refused by reason code; after an
+interruption, a last line "interrupted: N not confirmed": the lines whose commit the
+interruption cut, stored or not, which are no refusals and not in the report) and
+writes each refused line to the report file as a JSON line {file, line, id,
+reasonCode, error} (id: the userId of a user, the eventId of an event, also of one
+that failed to decode when its eventId decoded, as in a batch response), in the order
+they were refused (with several workers not quite line order: sort by file and line);
+a report file that is one of the inputs is refused (it would be truncated before it is
+read). With --store memory nothing is kept: a dry run.
 
 Flags may come before, between or after the file names; "--" ends them (a file named
 --x is given as -- --x).
@@ -121,9 +124,10 @@ func applyTo(ctx context.Context, e env, store userevents.Store, o applyOptions)
 	if cerr := rf.Close(); err == nil {
 		err = cerr
 	}
-	a.summary(e.stdout, o.report)
-	if errors.Is(err, context.Canceled) {
-		return e.fail("apply", "interrupted before the end of the input (the lines not reached are in neither count): run the same command again to resume, the applied events are duplicates")
+	interrupted := ctx.Err() != nil && errors.Is(err, ctx.Err())
+	a.summary(e.stdout, o.report, interrupted)
+	if interrupted {
+		return e.fail("apply", "interrupted before the end of the input (the lines not reached are in no count, those not confirmed in the last line): run the same command again to resume, the users created are then already present and the events applied duplicates")
 	}
 	if err != nil {
 		return e.fail("apply", err)
@@ -175,6 +179,9 @@ type applier struct {
 	created, present    int
 	applied, duplicates int
 	refused             map[string]int // by reason code
+	// unconfirmed counts the lines whose commit an interruption left unknown, skipped
+	// those queued but not reached when it came.
+	unconfirmed, skipped int
 }
 
 // count adds one to *n, a count of a.
@@ -182,6 +189,20 @@ func (a *applier) count(n *int) {
 	a.mu.Lock()
 	*n++
 	a.mu.Unlock()
+}
+
+// unconfirmed reports whether err leaves the outcome of a line unknown because the run
+// was interrupted: ctx is done, and err is the context's or a failure of the store
+// (the commit may have happened all the same), not a refusal of the line.
+func unconfirmed(ctx context.Context, err error) bool {
+	if ctx.Err() == nil {
+		return false
+	}
+	switch userevents.ReasonCode(err) {
+	case userevents.ReasonCancelled, userevents.ReasonInternal:
+		return true
+	}
+	return false
 }
 
 // refusal is one line of the report file.
@@ -281,6 +302,9 @@ func (a *applier) run(ctx context.Context, files []string, workers int) error {
 		close(q)
 	}
 	wg.Wait()
+	if err == nil && a.unconfirmed+a.skipped > 0 {
+		err = ctx.Err() // every line read, not every event applied
+	}
 	return err
 }
 
@@ -318,19 +342,28 @@ func (a *applier) userLine(ctx context.Context, name string, line int, data []by
 		a.count(&a.present)
 	case err == nil:
 		a.count(&a.created)
+	case unconfirmed(ctx, err):
+		a.count(&a.unconfirmed)
 	default:
 		a.refuse(name, line, id, err)
 	}
 }
 
-// applyJob applies the event of j, and counts the outcome.
+// applyJob applies the event of j, and counts the outcome. After an interruption it
+// skips j, which is then not reached.
 func (a *applier) applyJob(ctx context.Context, j job) {
+	if ctx.Err() != nil {
+		a.count(&a.skipped)
+		return
+	}
 	res, err := a.p.Apply(ctx, j.ev, userevents.Options{})
 	switch {
 	case err == nil && res.Duplicate:
 		a.count(&a.duplicates)
 	case err == nil:
 		a.count(&a.applied)
+	case unconfirmed(ctx, err):
+		a.count(&a.unconfirmed)
 	default:
 		a.refuse(j.file, j.line, j.ev.EventID, err)
 	}
@@ -442,10 +475,19 @@ func eachLine(ctx context.Context, name string, bar *progressbar.ProgressBar, f 
 	}
 }
 
-// summary prints the counts of a.
-func (a *applier) summary(w io.Writer, report string) {
+// summary prints the counts of a, and after an interruption how many lines it left
+// unconfirmed.
+func (a *applier) summary(w io.Writer, report string, interrupted bool) {
 	fmt.Fprintf(w, "users: %d created, %d already present\n", a.created, a.present)
 	fmt.Fprintf(w, "events: %d applied, %d duplicates\n", a.applied, a.duplicates)
+	a.summaryRefused(w, report)
+	if interrupted {
+		fmt.Fprintf(w, "interrupted: %d not confirmed (stored or not: run again, they are then counted)\n", a.unconfirmed)
+	}
+}
+
+// summaryRefused prints the line of the refused lines.
+func (a *applier) summaryRefused(w io.Writer, report string) {
 	n := a.refusedTotal()
 	if n == 0 {
 		fmt.Fprintln(w, "refused: 0")

@@ -30,16 +30,19 @@
 // every file), then events in file order; see the apply command's help. A user line
 // whose id is taken is "already present" when the stored user was created from that line
 // (its record at version 1 is the line's user, events since aside), and refused
-// (USER_ID_TAKEN) when it is another user. Its report
-// names each refused line by its id, an event that failed to decode by its eventId
-// when that decoded (as a batch response does).
+// (USER_ID_TAKEN) when it is another user. Its report names each refused line by its
+// id, an event that failed to decode by its eventId when that decoded (as a batch
+// response does).
 //
 // history prints a user's events, or its record at a version or as of a time (a time
 // before the user's creation is exit 1, its message giving the time exactly as given).
 //
 // Exit codes: 0 success; 1 the input had problems (validate found some, apply refused
 // lines); 2 bad usage, a failure to start, or a run that could not finish (the store
-// failed, or it was interrupted: apply is then resumed by running it again).
+// failed, or it was interrupted: apply is then resumed by running it again). An
+// interrupted apply ends its summary with "interrupted: N not confirmed": the lines
+// whose commit the interruption cut, stored or not, which are neither refused nor in
+// the report (the next run finds them already present or duplicates, or applies them).
 //
 // From a clone: cd cmd/userevents && go install . (or go run . serve).
 package main
