@@ -276,7 +276,7 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 		return err
 	}
 	if cfg.StaleEvents == RejectStale && ev.Timestamp < current.LastEventTimestamp {
-		return fmt.Errorf("%w: timestamp %.0f is before %.0f", ErrStaleEvent, ev.Timestamp, current.LastEventTimestamp)
+		return fmt.Errorf("%w: timestamp %s is before %s", ErrStaleEvent, formatTimestamp(ev.Timestamp), formatTimestamp(current.LastEventTimestamp))
 	}
 	a.m.level = cfg.Level
 	writes := writesUser(ev, opts, cfg, from != base)

@@ -318,7 +318,7 @@ func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float
 		return Record{}, err
 	}
 	if timestamp < createdAt(rec) {
-		return Record{}, fmt.Errorf("%w: %q as of %s, before its creation", ErrUserNotFound, userID, strconv.FormatFloat(timestamp, 'f', -1, 64))
+		return Record{}, fmt.Errorf("%w: %q as of %s, before its creation", ErrUserNotFound, userID, formatTimestamp(timestamp))
 	}
 	if rec.LastEventTimestamp <= timestamp {
 		return rec, nil
@@ -343,6 +343,10 @@ func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float
 	}
 	return p.rebuild(ctx, rec.HistoryID, last)
 }
+
+// formatTimestamp writes a timestamp for an error message as it is, not rounded (an
+// event of 1689999999999.9 is not one of 1690000000000).
+func formatTimestamp(ts float64) string { return strconv.FormatFloat(ts, 'f', -1, 64) }
 
 // createdAt returns the createdTimestamp of the record's user.
 func createdAt(r Record) float64 {

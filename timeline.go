@@ -39,7 +39,7 @@ func Fold(start Record, timeline []*StoredEvent, cfg Config) (Record, []*Result,
 	for _, e := range events {
 		res, err := applyTo(rec, &e.ConsumerUserEvent, e.Options, cfg, false)
 		if err != nil {
-			return Record{}, nil, fmt.Errorf("event %q at %.0f in the timeline: %w", e.EventID, e.Timestamp, err)
+			return Record{}, nil, fmt.Errorf("event %q at %s in the timeline: %w", e.EventID, formatTimestamp(e.Timestamp), err)
 		}
 		rec = res.Record
 		results = append(results, res)
@@ -173,7 +173,7 @@ func (p *Processor) landing(ctx context.Context, current Record, ts float64) (Re
 		}
 		if i < 0 {
 			if at = window[0].Version - 1; at < 1 {
-				return Record{}, nil, fmt.Errorf("%w: history %q has no version before an event of %.0f", ErrStoredData, current.HistoryID, ts)
+				return Record{}, nil, fmt.Errorf("%w: history %q has no version before an event of %s", ErrStoredData, current.HistoryID, formatTimestamp(ts))
 			}
 			continue
 		}
