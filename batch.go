@@ -89,7 +89,8 @@ type BatchResult struct {
 }
 
 // ApplyBatch applies events in input order, each as Apply does (so the events of one
-// user apply in the order given), and reports every outcome. Events without an id get
+// user apply in the order given, and ApplyBatch takes ownership of them), and reports
+// every outcome. Events without an id get
 // a generated one first, so that every failed record has an id. A failure does not stop
 // the batch; the end of ctx does: the events not yet applied fail with ReasonCancelled,
 // and ApplyBatch returns the report with ctx's error. The status is SUCCESS when no event

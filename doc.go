@@ -74,7 +74,8 @@
 // a Code (CodeRequired ... CodeNotAllowed) and a Message that says what was expected
 // and never repeats the value.
 //
-// Compatible is Flagright's published schema: required members; enums, with
+// Compatible is Flagright's published schema (what Flagright's official SDK refuses in
+// its strict parsing, Compatible refuses too: interop/test/differential.test.mjs): required members; enums, with
 // Flagright's CountryCode and CurrencyCode lists; timestamps in [315529200000,
 // 4133890801000] (milliseconds; so the seed's "timestamp": 1.1 is out_of_range);
 // documentIssuedDate and documentExpirationDate at most 4133890801000; minLength 1 where
@@ -251,7 +252,11 @@
 // writes into it: the event's externalLinks, a re-key, the Scorer), so a caller Clones
 // what it wants to change.
 // Commit and Processor.Apply take ownership of what they are given. storetest.Checked
-// catches a write into a shared value in tests.
+// catches a write into a shared value in tests. The Processor and the shipped Stores are
+// safe for concurrent use (the tests run with -race), no input makes them panic (the
+// decoders and Apply are fuzzed), and an event's cost grows with the event, not with
+// the stored user, its history or the number of users and events stored (see
+// TestApplyCostIndependentOfUser and TestApplyCostIndependentOfStoreSize).
 //
 // What a store accepted it reads back, whatever its size, depth, array lengths and
 // string lengths (see Decoding), and it stores every string the library accepts, NUL
@@ -360,10 +365,17 @@
 //     of times: with a bound, a burst of events for one user from other processes (a
 //     KYC vendor's webhooks) came back as 409 to callers that did nothing wrong;
 //     Config.MaxRetries bounds the retries when it is positive;
-//   - records, history entries and Results are shared, read-only values, not copies: a
-//     copy per load made an event's cost grow with the stored user, and the memory of
-//     a history with the square of its events; Clone what you change
-//     (storetest.Checked catches a write in tests);
+//   - records, history entries and Results are shared, read-only values, not copies
+//     (the first design's "loaded records and events are copies"): a copy per load
+//     made an event's cost grow with the stored user, and the memory of a history with
+//     the square of its events; Clone what you change (storetest.Checked catches a
+//     write in tests). Processor.Apply and ApplyBatch take ownership of the events they
+//     are given: the history keeps them as they are;
+//   - a conversion's business record is in Result.Previous and in the history (UserAt
+//     of the versions before it), not in the stored event, which stays the event as
+//     sent;
+//   - the value of an ExecutedLogicVars is kept as the same JSON value, compacted (its
+//     white space removed), not byte for byte;
 //   - HTTPStatus maps ErrStaleEvent to 409 Conflict, not 500: the event is refused
 //     because of what is stored, as a version conflict is, and nothing failed on the
 //     server;

@@ -105,9 +105,9 @@ func (e *ValidationError) Has(path, code string) bool {
 // with: 200 for nil; 400 for a *ValidationError, ErrUserTypeMismatch and
 // ErrTransitionNotAllowed; 404 for ErrUserNotFound and ErrEventNotFound; 409 for
 // ErrEventIDConflict, ErrUserExists, ErrVersionConflict and ErrStaleEvent (a stale event
-// conflicts with the stored user: the spec leaves it open, and 409 tells the client not to
-// retry the same body); 500 for ErrStoredData, whatever else it wraps, and for anything
-// else.
+// conflicts with the stored user: the specification's list would make it 500, and 409
+// tells the client not to retry the same body, see Decisions in the package
+// documentation); 500 for ErrStoredData, whatever else it wraps, and for anything else.
 func HTTPStatus(err error) int {
 	var ve *ValidationError
 	switch {

@@ -54,6 +54,10 @@ func NewProcessor(s Store, cfg Config) *Processor {
 // with its id, is then safe, and gives Duplicate if the first attempt did commit. So
 // give events ids when retries matter. Apply stops with the context's error when ctx is
 // done.
+//
+// Apply takes ownership of ev: the stored history keeps it (its attributes, its links)
+// as given, so a caller that changes ev afterwards changes what is stored. Clone an
+// event before changing it, or decode a new one.
 func (p *Processor) Apply(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, error) {
 	if err := checkClock(checkEvent(ev, opts, p.cfg.Level), ev, p.cfg); err != nil {
 		return nil, err

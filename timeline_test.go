@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/compliancekit/userevents"
@@ -18,7 +19,8 @@ import (
 type arrival struct {
 	doc  string
 	opts userevents.Options
-	err  error // the expected error, or nil
+	err  error  // the expected error, or nil
+	code string // or the code of a problem of the expected *ValidationError
 }
 
 const t10h00, t10h05 = 1700042400000, 1700042700000 // 10:00 and 10:05 on 15 November 2023
@@ -120,6 +122,18 @@ func TestTimestampOrder(t *testing.T) {
 				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"occupation":"old"}}`, err: userevents.ErrStaleEvent},
 			},
 			want: `{"userId":"u1","createdTimestamp":1600000000000,"occupation":"new"}`, version: 2},
+		// Under Strict the user's tags stay within 10,000: the late tag takes the
+		// 10,000th place, and the later tag, applied again on top of it, is one too
+		// many, which validation refuses; the late event is refused and nothing changes.
+		{name: "a late event that validation refuses on replay",
+			user: `{"userId":"u1","createdTimestamp":1600000000000,"tags":[` + manyTags(9999) + `]}`,
+			arrivals: []arrival{
+				{doc: `{"timestamp":1700042700000,"userId":"u1","eventId":"e2","updatedConsumerUserAttributes":{"tags":[{"key":"b","value":"1"}]}}`},
+				{doc: `{"timestamp":1700042400000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"tags":[{"key":"a","value":"1"}]}}`,
+					code: userevents.CodeTooLarge},
+			},
+			want:    `{"userId":"u1","createdTimestamp":1600000000000,"tags":[` + manyTags(9999) + `,{"key":"b","value":"1"}]}`,
+			version: 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,10 +149,13 @@ func TestTimestampOrder(t *testing.T) {
 			for _, a := range tt.arrivals {
 				ev := mustEvent(t, a.doc)
 				res, err := p.Apply(ctx, ev, a.opts)
-				if a.err != nil {
-					if !errors.Is(err, a.err) {
-						t.Fatalf("%s: got %v, want %v", ev.EventID, err, a.err)
-					}
+				var ve *userevents.ValidationError
+				switch {
+				case a.err != nil && !errors.Is(err, a.err):
+					t.Fatalf("%s: got %v, want %v", ev.EventID, err, a.err)
+				case a.code != "" && (!errors.As(err, &ve) || ve.Fields[0].Code != a.code):
+					t.Fatalf("%s: got %v, want a problem of code %s", ev.EventID, err, a.code)
+				case a.err != nil || a.code != "":
 					continue
 				}
 				if err != nil {
@@ -165,7 +182,7 @@ func TestTimestampOrder(t *testing.T) {
 			if diff := cmp.Diff(applied, history); diff != "" {
 				t.Errorf("history (-want +got):\n%s", diff)
 			}
-			if tt.arrivals[len(tt.arrivals)-1].err != nil {
+			if a := tt.arrivals[len(tt.arrivals)-1]; a.err != nil || a.code != "" {
 				return
 			}
 			if diff := cmp.Diff(tt.replayed, last.Replayed); diff != "" {
@@ -187,6 +204,15 @@ func TestTimestampOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyTags returns n tags with distinct keys, as the members of a JSON array.
+func manyTags(n int) string {
+	tags := make([]string, n)
+	for i := range tags {
+		tags[i] = fmt.Sprintf(`{"key":"k%d","value":"v"}`, i)
+	}
+	return strings.Join(tags, ",")
 }
 
 // sameUser fails the test unless u's JSON is the JSON document want.

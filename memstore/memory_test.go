@@ -72,3 +72,58 @@ func TestMemoryGrowsWithEvents(t *testing.T) {
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
+
+// TestApplyCostIndependentOfStoreSize: an event for one user costs the same, in
+// allocations and bytes, whether the store holds a hundred users or twenty thousand,
+// each with a history: lookups are map lookups, and nothing is copied or scanned per
+// stored user or event.
+func TestApplyCostIndependentOfStoreSize(t *testing.T) {
+	ctx := context.Background()
+	cost := func(users int) (allocs, bytes float64) {
+		p := userevents.NewProcessor(memstore.New(), userevents.Config{})
+		for i := range users {
+			id := fmt.Sprintf("u%d", i)
+			if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1600000000000}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Apply(ctx, stateEvent(id, fmt.Sprintf("%s-e0", id), userevents.UserStateActive), userevents.Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const runs = 200
+		events := make([]*userevents.ConsumerUserEvent, 0, 2*runs+2)
+		for i := range cap(events) {
+			events = append(events, stateEvent("u0", fmt.Sprintf("run-%d", i), []userevents.UserState{userevents.UserStateBlocked, userevents.UserStateActive}[i%2]))
+		}
+		next := 0
+		apply := func() {
+			if _, err := p.Apply(ctx, events[next], userevents.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			next++
+		}
+		allocs = testing.AllocsPerRun(runs, apply) // runs+1 events
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range runs {
+			apply()
+		}
+		runtime.ReadMemStats(&after)
+		return allocs, float64(after.TotalAlloc-before.TotalAlloc) / runs
+	}
+	smallAllocs, smallBytes := cost(100)
+	bigAllocs, bigBytes := cost(20000)
+	// Allow a map's growth now and then (a table split: a few bytes an event).
+	if bigAllocs > smallAllocs+1 || bigBytes > smallBytes+1024 {
+		t.Errorf("an event in a store of 20,000 users: %.1f allocations, %.0f bytes; of 100 users: %.1f, %.0f",
+			bigAllocs, bigBytes, smallAllocs, smallBytes)
+	}
+}
+
+// stateEvent is an event of id that sets the state of userID.
+func stateEvent(userID, id string, state userevents.UserState) *userevents.ConsumerUserEvent {
+	return &userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: userID, EventID: id,
+		UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{
+			UserStateDetails: userevents.Set(&userevents.UserStateDetailsUpdate{State: userevents.Set(state)}),
+		}}
+}
