@@ -1,7 +1,7 @@
 // Command userevents is Flagright's consumer user event API and its tools, on the
 // userevents library: a server, a validator of JSON and NDJSON files, and a loader.
 //
-//	userevents serve    [--addr HOST:PORT] [--store memory|postgres://...] [--level strict|compatible] [--api-key-file FILE]
+//	userevents serve    [--addr HOST:PORT] [--store memory|postgres://...] [--level strict|compatible] [--api-key-file FILE] [--max-conns N]
 //	userevents validate [--level ...] [--kind event|consumer-user|business-user] FILE...   (- = stdin)
 //	userevents apply    --store ... [--level ...] [--report FILE] FILE...
 //	userevents history  --store ... USERID [--at VERSION | --as-of TIMESTAMP]
@@ -99,7 +99,7 @@ func main() {
 }
 
 const usage = `usage:
-  userevents serve    [--addr HOST:PORT] [--store memory|postgres://...] [--level strict|compatible] [--api-key-file FILE]
+  userevents serve    [--addr HOST:PORT] [--store memory|postgres://...] [--level strict|compatible] [--api-key-file FILE] [--max-conns N]
   userevents validate [--level strict|compatible] [--kind event|consumer-user|business-user] FILE...   (- = stdin)
   userevents apply    --store memory|postgres://... [--level ...] [--report FILE] FILE...
   userevents history  --store memory|postgres://... USERID [--at VERSION | --as-of TIMESTAMP]
