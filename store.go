@@ -34,6 +34,11 @@ import (
 // included (pgstore keeps json, not jsonb, for that). When it cannot read what it holds
 // it returns an error wrapping ErrStoredData (HTTP 500), never a bare *ValidationError,
 // which would blame the client.
+//
+// Ids (user, event and history ids) are compared byte for byte: "u1", "U1", "u1 " and the
+// NFC and NFD forms of a name are different ids. A Store honours its context: under a
+// done ctx, Commit returns an error wrapping ctx.Err() and writes nothing, and
+// LoadHistory ends with an error unless it has yielded the whole history.
 type Store interface {
 	// LoadUser returns the record stored under userID, or ErrUserNotFound.
 	LoadUser(ctx context.Context, userID string) (Record, error)

@@ -25,6 +25,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -76,6 +77,8 @@ var properties = []property{
 	{"ReadBackAtAndBeyondLimits", readBackLimits},
 	{"ReadBackAcceptedEvents", readBackAccepted},
 	{"ReadBackNUL", readBackNUL},
+	{"IDsAreExact", idsExact},
+	{"DoneContext", doneContext},
 }
 
 // collector gathers violations.
@@ -119,8 +122,10 @@ func business(id string) *userevents.BusinessUser {
 	return &userevents.BusinessUser{
 		UserID:           id,
 		CreatedTimestamp: 1600000000000,
-		LegalEntity:      json.RawMessage(`{"companyGeneralDetails":{"legalName":"ACME Ltd"}}`),
-		Directors:        json.RawMessage(`[{"generalDetails":{"name":{"firstName":"Wile"}}}]`),
+		// Members out of alphabetical order and a -0: a store reads raw JSON back as
+		// it was given (jsonb would sort the keys and make -0 a 0).
+		LegalEntity: json.RawMessage(`{"companyGeneralDetails":{"legalName":"ACME Ltd","businessIndustry":["x"]},"companyFinancialDetails":{"z":-0,"a":1}}`),
+		Directors:   json.RawMessage(`[{"generalDetails":{"name":{"firstName":"Wile"}}}]`),
 	}
 }
 
@@ -169,7 +174,7 @@ func (c *collector) asCreated(ctx context.Context, s userevents.Store, id string
 func event(id, userID string, version int64) *userevents.StoredEvent {
 	return &userevents.StoredEvent{
 		ConsumerUserEvent: userevents.ConsumerUserEvent{
-			Timestamp: 1700000000000, UserID: userID, EventID: id, Reason: userevents.Ptr("test"),
+			Timestamp: 1700000000000.25, UserID: userID, EventID: id, Reason: userevents.Ptr("test"),
 			UpdatedConsumerUserAttributes: &userevents.ConsumerUserAttributes{Occupation: userevents.Set("engineer " + id)},
 			ExternalLinks:                 []string{caseLink},
 		},
@@ -250,10 +255,13 @@ func createAndLoad(ctx context.Context, s userevents.Store) []error {
 	c.expect("create consumer u1", create(ctx, s, u), nil)
 	want, _ := creation(userevents.Record{Consumer: user("u1")})
 	c.loadSame(ctx, s, "u1", want)
-	b := userevents.Record{Business: business("b1"), KYCRiskLevelLocked: true, LastEventTimestamp: 1650000000000, SnapshotDue: 7}
+	// A fractional timestamp (milliseconds are numbers, not integers).
+	b := userevents.Record{Business: business("b1"), KYCRiskLevelLocked: true, LastEventTimestamp: 1650000000000.5, SnapshotDue: 7}
 	c.expect("create business b1", createRecord(ctx, s, b), nil)
-	want, _ = creation(userevents.Record{Business: business("b1"), KYCRiskLevelLocked: true, LastEventTimestamp: 1650000000000, SnapshotDue: 7})
+	want, _ = creation(userevents.Record{Business: business("b1"), KYCRiskLevelLocked: true, LastEventTimestamp: 1650000000000.5, SnapshotDue: 7})
 	c.loadSame(ctx, s, "b1", want)
+	// A creation's entry has no event id: LoadEvent does not find it.
+	c.noEvent(ctx, s, "")
 	return c
 }
 
@@ -308,7 +316,11 @@ func eventRoundTrip(ctx context.Context, s userevents.Store) []error {
 	ev.Options.AllowUserTypeConversion = true
 	ev.KYCTransition = &userevents.Transition{From: "", To: "NEW"}
 	ev.ExecutedRules = []userevents.ExecutedRulesResult{{RuleInstanceID: "r1", RuleName: "n", RuleDescription: "d", RuleAction: userevents.RuleActionFlag, RuleHit: true}}
-	ev.RiskScoreDetails = &userevents.UserRiskScoreDetails{KYCRiskScore: userevents.Ptr(12.5), KYCRiskLevel: userevents.RiskLevelVeryLow}
+	ev.HitRules = []userevents.HitRulesDetails{{RuleInstanceID: "r1", RuleName: "n", RuleDescription: "d", RuleAction: userevents.RuleActionFlag}}
+	ev.EventDescription = userevents.Ptr("described")
+	// -0 is a number of its own (the encoder writes it -0).
+	ev.RiskScoreDetails = &userevents.UserRiskScoreDetails{KYCRiskScore: userevents.Ptr(12.5), KYCRiskLevel: userevents.RiskLevelVeryLow,
+		CRARiskScore: userevents.Ptr(math.Copysign(0, -1))}
 	snap := next
 	ev.Snapshot = &snap
 	err := s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: 1, Record: next, Event: ev})
@@ -331,6 +343,11 @@ func eventIDUnique(ctx context.Context, s userevents.Store) []error {
 	c.expect("event e1 again for u2", update(ctx, s, "u2", 1, "e1"), userevents.ErrEventIDConflict)
 	c.expect("event e1 again for u1", update(ctx, s, "u1", 2, "e1"), userevents.ErrEventIDConflict)
 	c.asCreated(ctx, s, "u2")
+	// Ids of the longest kind that differ only in their last byte are two ids (an
+	// index on a prefix would take them for one).
+	long := strings.Repeat("e", userevents.DefaultLimits().MaxIDBytes-1)
+	c.expect("event "+long[:8]+"…a for u2", update(ctx, s, "u2", 1, long+"a"), nil)
+	c.expect("event "+long[:8]+"…b for u2", update(ctx, s, "u2", 2, long+"b"), nil)
 	got, err := s.LoadEvent(ctx, "e1")
 	c.expect("LoadEvent(e1)", err, nil)
 	if err == nil && got.UserID != "u1" {
@@ -449,6 +466,8 @@ func neverChanged(ctx context.Context, s userevents.Store) []error {
 	}
 	next, ev := updated("e9", "u1", 5)
 	next.Consumer.UserID, ev.NewUserID, ev.Options.ChangeUserID = "u2", "u2", true
+	keep(func() string { return recordJSON(next) })
+	keep(func() string { return eventJSON(ev) })
 	c.expect("re-key u1 to u2", s.Commit(ctx, userevents.Commit{UserID: "u1", ExpectedVersion: 4, Record: next, Event: ev}), nil)
 	for i, f := range given {
 		if got := f(); got != prints[i] {
@@ -501,18 +520,25 @@ func (c *collector) historySame(ctx context.Context, s userevents.Store, history
 // that the caller may stop early.
 func historyOrder(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.createUsers(ctx, s, "u1", "u2")
-	for v := int64(1); v <= 5; v++ {
+	// u1x's history id extends u1's ("h-u1x"): a history is found by its whole id.
+	c.createUsers(ctx, s, "u1", "u2", "u1x")
+	for v := int64(1); v <= 11; v++ {
 		c.expect("update u1", update(ctx, s, "u1", v, fmt.Sprintf("u1-e%d", v)), nil)
 		if v <= 2 {
 			c.expect("update u2", update(ctx, s, "u2", v, fmt.Sprintf("u2-e%d", v)), nil)
+			c.expect("update u1x", update(ctx, s, "u1x", v, fmt.Sprintf("u1x-e%d", v)), nil)
 		}
 	}
-	c.historyVersions(ctx, s, hist("u1"), 1, []int64{1, 2, 3, 4, 5, 6})
+	// Twelve versions: 10 after 9, as numbers, not as text.
+	all := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
+	c.historyVersions(ctx, s, hist("u1"), 1, all)
 	c.historyVersions(ctx, s, hist("u2"), 1, []int64{1, 2, 3})
 	c.historyVersions(ctx, s, "h-nobody", 1, nil)
 	// Only the creation holds a snapshot: every version starts from it.
-	c.historyVersions(ctx, s, hist("u1"), 4, []int64{1, 2, 3, 4, 5, 6})
+	c.historyVersions(ctx, s, hist("u1"), 4, all)
+	// An early event is found as it was committed, after later ones.
+	_, first := updated("u1-e1", "u1", 2)
+	c.loadEventSame(ctx, s, "u1-e1", first)
 	n := 0
 	for range s.LoadHistory(ctx, hist("u1"), 1) {
 		n++
@@ -636,6 +662,57 @@ func independentUsers(ctx context.Context, s userevents.Store) []error {
 		if err != nil || rec.Version != events+1 {
 			c.errorf("user u%d: version %d (%v), want %d", u, rec.Version, err, events+1)
 		}
+	}
+	return c
+}
+
+// idsExact checks that user and event ids are compared byte for byte: ids that differ
+// only in case, in trailing spaces or in their Unicode normal form are different ids
+// (a case-insensitive or space-padding collation takes them for one).
+func idsExact(ctx context.Context, s userevents.Store) []error {
+	var c collector
+	ids := []string{"u1", "U1", "u1 ", "é", "e\u0301"}
+	for i, id := range ids {
+		c.expect(fmt.Sprintf("create %q", id), create(ctx, s, user(id)), nil)
+		c.expect(fmt.Sprintf("event %q for %q", "e"+ids[i][1:], id), update(ctx, s, id, 1, "ev-"+id), nil)
+	}
+	for _, id := range ids {
+		want, ev := updated("ev-"+id, id, 2)
+		c.loadSame(ctx, s, id, want)
+		c.loadEventSame(ctx, s, "ev-"+id, ev)
+		c.historyVersions(ctx, s, hist(id), 1, []int64{1, 2})
+	}
+	c.noUser(ctx, s, "U1 ")
+	c.noEvent(ctx, s, "EV-u1")
+	return c
+}
+
+// doneContext checks that a store honours a done context: a Commit returns its error
+// and writes nothing, and LoadHistory yields either the whole history or, last, an
+// error (never part of it as if it were all).
+func doneContext(ctx context.Context, s userevents.Store) []error {
+	var c collector
+	c.createUsers(ctx, s, "u1")
+	for v := int64(1); v <= 3; v++ {
+		c.expect("update u1", update(ctx, s, "u1", v, fmt.Sprintf("e%d", v)), nil)
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	c.expect("commit under a done context", update(done, s, "u1", 4, "e4"), context.Canceled)
+	want, _ := updated("e3", "u1", 4)
+	c.loadSame(ctx, s, "u1", want)
+	c.noEvent(ctx, s, "e4")
+	var versions []int64
+	var last error
+	for e, err := range s.LoadHistory(done, hist("u1"), 1) {
+		if err != nil {
+			last = err
+			break
+		}
+		versions = append(versions, e.Version)
+	}
+	if last == nil && fmt.Sprint(versions) != fmt.Sprint([]int64{1, 2, 3, 4}) {
+		c.errorf("LoadHistory under a done context: versions %v and no error", versions)
 	}
 	return c
 }

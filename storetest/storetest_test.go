@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -28,7 +29,7 @@ type brokenStore struct {
 func (b *brokenStore) LoadUser(ctx context.Context, id string) (userevents.Record, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	r, ok := b.users[id]
+	r, ok := b.users[b.key(id)]
 	if !ok {
 		return r, userevents.ErrUserNotFound
 	}
@@ -44,7 +45,7 @@ func (b *brokenStore) LoadUser(ctx context.Context, id string) (userevents.Recor
 func (b *brokenStore) LoadEvent(ctx context.Context, id string) (*userevents.StoredEvent, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	e, ok := b.events[id]
+	e, ok := b.events[b.key(id)]
 	if !ok {
 		return nil, userevents.ErrEventNotFound
 	}
@@ -76,6 +77,10 @@ func (b *brokenStore) LoadHistory(ctx context.Context, historyID string, at int6
 			}
 		}
 		for _, e := range entries[from:] {
+			if err := ctx.Err(); err != nil && !b.ignoresContext {
+				yield(nil, err)
+				return
+			}
 			if !yield(e, nil) {
 				return
 			}
@@ -84,6 +89,9 @@ func (b *brokenStore) LoadHistory(ctx context.Context, historyID string, at int6
 }
 
 func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
+	if err := ctx.Err(); err != nil && !b.ignoresContext {
+		return err
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	rec, ev := c.Record, c.Event
@@ -94,7 +102,7 @@ func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
 			}
 		}
 	}
-	cur, exists := b.users[c.UserID]
+	cur, exists := b.users[b.key(c.UserID)]
 	newID := c.Record.UserID()
 	switch {
 	case b.ignoreVersions:
@@ -103,22 +111,22 @@ func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
 	case c.ExpectedVersion != 0 && (!exists || cur.Version != c.ExpectedVersion):
 		return userevents.ErrVersionConflict
 	}
-	if _, taken := b.users[newID]; newID != c.UserID && taken {
+	if _, taken := b.users[b.key(newID)]; newID != c.UserID && taken {
 		return userevents.ErrUserExists
 	}
 	write := func() {
-		delete(b.users, c.UserID)
-		b.users[newID] = rec
+		delete(b.users, b.key(c.UserID))
+		b.users[b.key(newID)] = rec
 	}
 	if b.tearCommits {
 		write()
 	}
 	if ev != nil && ev.EventID != "" {
-		if _, taken := b.events[ev.EventID]; taken {
+		if _, taken := b.events[b.key(ev.EventID)]; taken {
 			return userevents.ErrEventIDConflict
 		}
 		if !b.dropEvents {
-			b.events[ev.EventID] = ev
+			b.events[b.key(ev.EventID)] = ev
 		}
 	}
 	if ev != nil && !b.dropHistory {
@@ -140,6 +148,16 @@ type faults struct {
 	tearCommits     bool // writes the user before checking the event id
 	limitedReads    bool // reads back through the decoder with the default limits
 	noNUL           bool // refuses documents with U+0000, as PostgreSQL's jsonb does
+	ignoresContext  bool // commits and yields whatever the context
+	foldsIDs        bool // compares ids without case or trailing spaces, as some collations do
+}
+
+// key is the map key of id: id itself, unless the store folds ids.
+func (b *brokenStore) key(id string) string {
+	if b.foldsIDs {
+		return strings.ToLower(strings.TrimRight(id, " "))
+	}
+	return id
 }
 
 // reread encodes the users and decodes them with the default limits, as a store that
@@ -206,6 +224,10 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		{"limited reads", faults{limitedReads: true}, []string{"ReadBackAtAndBeyondLimits", "ReadBackAcceptedEvents"}},
 		// Refusing NUL refuses what the library accepts.
 		{"refuses NUL", faults{noNUL: true}, []string{"ReadBackNUL"}},
+		// Ignoring a done context commits what the caller gave up on.
+		{"ignores the context", faults{ignoresContext: true}, []string{"DoneContext"}},
+		// Folding ids takes two users, or two events, for one.
+		{"folds ids", faults{foldsIDs: true}, []string{"IDsAreExact"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
