@@ -193,3 +193,26 @@ func batchBody(n int) string {
 	evs = append(evs, `{"timestamp":1700000002000,"userId":"nobody","eventId":"x"}`)
 	return `{"batchId":"B","data":[` + strings.Join(evs, ",") + `]}`
 }
+
+// TestServeDefaults: without --level serve validates at Strict (a user born on 30
+// February is refused there, and accepted at Compatible), and without --addr it would
+// listen on 127.0.0.1:8080 (its usage says so; the test does not take the port).
+func TestServeDefaults(t *testing.T) {
+	const user = `{"userId":"u1","createdTimestamp":1600000000000,"userDetails":{"dateOfBirth":"1990-02-30"}}`
+	for _, tc := range []struct {
+		args   []string
+		status int
+	}{
+		{nil, 400},                               // the default level: Strict
+		{[]string{"--level", "compatible"}, 201}, // Compatible takes the pattern only
+	} {
+		url, _ := startServe(t, tc.args...)
+		if status, body := request(t, "POST", url+"/consumer/users", user); status != tc.status {
+			t.Errorf("serve %v: POST /consumer/users: %d %s, want %d", tc.args, status, body, tc.status)
+		}
+	}
+	_, _, stderr := runIn(context.Background(), "", nil, "serve", "-h")
+	if !strings.Contains(stderr, `default "127.0.0.1:8080"`) {
+		t.Errorf("serve -h does not give 127.0.0.1:8080 as the default address:\n%s", stderr)
+	}
+}
