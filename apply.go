@@ -716,12 +716,14 @@ func score(cfg Config, next *Record, prev *UserRiskScoreDetails, m *merger) erro
 	if err := c.result(); err != nil {
 		return scorerError{err}
 	}
-	// The changed members, as a late event's are found (recordChanges): the same
-	// paths whichever order the event arrived in.
-	var diff differ
-	diffPtr(&diff, "riskScoreDetails", prev, &s)
-	for _, path := range diff.out {
-		m.changed(path)
+	if !prev.equal(&s, true) {
+		// The changed members, as a late event's are found (recordChanges): the same
+		// paths whichever order the event arrived in.
+		var diff differ
+		diffPtr(&diff, "riskScoreDetails", prev, &s)
+		for _, path := range diff.out {
+			m.changed(path)
+		}
 	}
 	u.RiskScoreDetails = &s
 	return nil

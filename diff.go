@@ -47,7 +47,9 @@ func (d *differ) values(x, y []byte) { diffJSON(d.at(""), x, y, &d.out) }
 func (d *differ) raw(name string, x, y json.RawMessage, omit bool) {
 	switch {
 	case equalRaw(x, y):
-	case omit && (x == nil) != (y == nil):
+	case omit && x == nil:
+		appendAdded(d.at(name), rawText(y), &d.out)
+	case omit && y == nil:
 		d.changed(name)
 	default:
 		diffJSON(d.at(name), rawText(x), rawText(y), &d.out)
@@ -64,25 +66,20 @@ func rawText(r json.RawMessage) []byte {
 }
 
 // diffPtr records the paths at which the objects a and b, member name of the current
-// path, differ: the member when b is removed, the members b sets when a was absent (as
-// the merge of an update reports an object it creates; the member itself when b is
-// empty), or the paths within both.
+// path, differ: the member itself when a is set and b is not; when b is set and a is
+// not, every member b's JSON holds, at every depth (as the merge of an update reports an
+// object it creates; the member itself for an empty object); else the paths within both.
 func diffPtr[T any, P interface {
 	*T
 	diff(*T, *differ)
+	appendJSON([]byte) []byte
 }](d *differ, name string, a, b P) {
 	switch {
 	case a == b:
 	case b == nil:
 		d.changed(name)
 	case a == nil:
-		n := len(d.out)
-		d.push(name)
-		P(new(T)).diff(b, d)
-		d.pop()
-		if len(d.out) == n { // an empty object
-			d.changed(name)
-		}
+		appendAdded(d.at(name), b.appendJSON(nil), &d.out)
 	default:
 		d.push(name)
 		a.diff(b, d)

@@ -186,3 +186,16 @@ func TestDiffDeepRaw(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestDiffAddedRawMember: a raw member that appears lists the members it holds, as
+// changedPaths does (and an object of the model does); one that goes, itself.
+func TestDiffAddedRawMember(t *testing.T) {
+	without := fullBusiness()
+	without.Directors = nil
+	with := fullBusiness()
+	with.Directors = json.RawMessage(`{"name":{"first":"W","last":"C"},"since":0}`)
+	diffAgrees(t, "an object added", Record{Business: without}, Record{Business: with})
+	diffAgrees(t, "an object removed", Record{Business: with}, Record{Business: without})
+	with.Directors = json.RawMessage(`[1,2]`)
+	diffAgrees(t, "an array added", Record{Business: without}, Record{Business: with})
+}

@@ -36,7 +36,8 @@ import (
 // which would blame the client.
 //
 // Ids (user, event and history ids) are compared byte for byte: "u1", "U1", "u1 " and the
-// NFC and NFD forms of a name are different ids. A Store honours its context: under a
+// NFC and NFD forms of a name are different ids (in SQL: a binary, NO PAD comparison,
+// such as PostgreSQL's text with a deterministic collation, or bytea). A Store honours its context: under a
 // done ctx, Commit returns an error wrapping ctx.Err() and writes nothing, and
 // LoadHistory ends with an error unless it has yielded the whole history.
 type Store interface {

@@ -531,6 +531,10 @@ func TestLateChangesAsInOrder(t *testing.T) {
 		{name: "limit created", update: `{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":10,"amountCurrency":"EUR"}}}`},
 		// An array inside a new object.
 		{name: "emails created", update: `{"contactDetails":{"emailIds":["a@example.com"]}}`},
+		// A zero amount in a new object: its members are written, so they changed.
+		{name: "zero amount created", update: `{"transactionLimits":{"maximumDailyTransactionLimit":{"amountValue":0,"amountCurrency":"EUR"}}}`},
+		// A false in a new object.
+		{name: "false created", update: `{"metaData":{"vpnUsed":false}}`},
 		// riskScoreDetails set by the Scorer.
 		{name: "scores", update: `{"userStateDetails":{"state":"ACTIVE"}}`, cfg: userevents.Config{Scorer: scorer}},
 	} {

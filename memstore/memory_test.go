@@ -75,7 +75,7 @@ func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
 // TestApplyCostIndependentOfStoreSize: an event for one user costs the same, in
 // allocations and bytes, whether the store holds a hundred users or twenty thousand,
-// each with a history: lookups are map lookups, and nothing is copied or scanned per
+// each with a history: lookups are map lookups, and nothing is allocated per
 // stored user or event.
 func TestApplyCostIndependentOfStoreSize(t *testing.T) {
 	ctx := context.Background()

@@ -276,7 +276,8 @@ const historyPage = 256
 // before version at, in pages. The first query, which the snapshot index serves, reads
 // from that snapshot through version at (with at <= 1, the first entry): what a rebuild
 // of version at needs, and no more (a first page of 256 entries for at <= 1 had the
-// duplicate of a user's first event read 256 entries to rebuild its creation). One query to the newest entry would
+// duplicate of a user's first event read 256 entries to rebuild its creation; the
+// price is one more query for a read from the start, History's, of a short history). One query to the newest entry would
 // have the server read, detoast and send every later entry, snapshots included, to a
 // caller that stops at at (UserAt of an early version cost the whole history). The next
 // queries read the entries after the last one yielded, historyPage at a time, as long

@@ -14,6 +14,7 @@ import (
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/memstore"
+	"golang.org/x/text/unicode/norm"
 )
 
 // brokenStore is a deliberately faulty map-based Store: each flag breaks one part of
@@ -77,8 +78,10 @@ func (b *brokenStore) LoadHistory(ctx context.Context, historyID string, at int6
 			}
 		}
 		for _, e := range entries[from:] {
-			if err := ctx.Err(); err != nil && !b.ignoresContext {
-				yield(nil, err)
+			if err := ctx.Err(); err != nil {
+				if !b.quietWhenDone {
+					yield(nil, err)
+				}
 				return
 			}
 			if !yield(e, nil) {
@@ -89,7 +92,7 @@ func (b *brokenStore) LoadHistory(ctx context.Context, historyID string, at int6
 }
 
 func (b *brokenStore) Commit(ctx context.Context, c userevents.Commit) error {
-	if err := ctx.Err(); err != nil && !b.ignoresContext {
+	if err := ctx.Err(); err != nil && !b.commitsWhenDone {
 		return err
 	}
 	b.mu.Lock()
@@ -148,14 +151,19 @@ type faults struct {
 	tearCommits     bool // writes the user before checking the event id
 	limitedReads    bool // reads back through the decoder with the default limits
 	noNUL           bool // refuses documents with U+0000, as PostgreSQL's jsonb does
-	ignoresContext  bool // commits and yields whatever the context
+	commitsWhenDone bool // commits whatever the context
+	quietWhenDone   bool // ends a history without an error when the context is done
 	foldsIDs        bool // compares ids without case or trailing spaces, as some collations do
+	normalisesIDs   bool // compares ids in NFC
 }
 
 // key is the map key of id: id itself, unless the store folds ids.
 func (b *brokenStore) key(id string) string {
-	if b.foldsIDs {
+	switch {
+	case b.foldsIDs:
 		return strings.ToLower(strings.TrimRight(id, " "))
+	case b.normalisesIDs:
+		return norm.NFC.String(id)
 	}
 	return id
 }
@@ -225,9 +233,13 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		// Refusing NUL refuses what the library accepts.
 		{"refuses NUL", faults{noNUL: true}, []string{"ReadBackNUL"}},
 		// Ignoring a done context commits what the caller gave up on.
-		{"ignores the context", faults{ignoresContext: true}, []string{"DoneContext"}},
+		{"commits when done", faults{commitsWhenDone: true}, []string{"DoneContext"}},
+		// Ending a history quietly passes part of it off as all of it.
+		{"quiet when done", faults{quietWhenDone: true}, []string{"DoneContext"}},
 		// Folding ids takes two users, or two events, for one.
 		{"folds ids", faults{foldsIDs: true}, []string{"IDsAreExact"}},
+		// So does comparing them in a normal form.
+		{"normalises ids", faults{normalisesIDs: true}, []string{"IDsAreExact"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -37,8 +37,9 @@ It prints a summary (created, applied, duplicates, refused by reason code; after
 interruption, a last line "interrupted: N not confirmed": the lines whose commit the
 interruption cut, stored or not, which are no refusals and not in the report) and
 writes each refused line to the report file as a JSON line {file, line, id,
-reasonCode, error} (id: the userId of a user, the eventId of an event, also of one
-that failed to decode when its eventId decoded, as in a batch response), in the order
+reasonCode, error} (id: the userId of a user that decoded, none for one that did not;
+the eventId of an event, also of one that failed to decode when its eventId decoded,
+as in a batch response), in the order
 they were refused (with several workers not quite line order: sort by file and line);
 a report file that is one of the inputs is refused (it would be truncated before it is
 read). With --store memory nothing is kept: a dry run.
@@ -191,10 +192,10 @@ func (a *applier) count(n *int) {
 	a.mu.Unlock()
 }
 
-// unconfirmed reports whether err leaves the outcome of a line unknown because the run
+// outcomeUnknown reports whether err leaves the outcome of a line unknown because the run
 // was interrupted: ctx is done, and err is the context's or a failure of the store
 // (the commit may have happened all the same), not a refusal of the line.
-func unconfirmed(ctx context.Context, err error) bool {
+func outcomeUnknown(ctx context.Context, err error) bool {
 	if ctx.Err() == nil {
 		return false
 	}
@@ -342,7 +343,7 @@ func (a *applier) userLine(ctx context.Context, name string, line int, data []by
 		a.count(&a.present)
 	case err == nil:
 		a.count(&a.created)
-	case unconfirmed(ctx, err):
+	case outcomeUnknown(ctx, err):
 		a.count(&a.unconfirmed)
 	default:
 		a.refuse(name, line, id, err)
@@ -362,7 +363,7 @@ func (a *applier) applyJob(ctx context.Context, j job) {
 		a.count(&a.duplicates)
 	case err == nil:
 		a.count(&a.applied)
-	case unconfirmed(ctx, err):
+	case outcomeUnknown(ctx, err):
 		a.count(&a.unconfirmed)
 	default:
 		a.refuse(j.file, j.line, j.ev.EventID, err)

@@ -168,7 +168,7 @@ func parseArgs(fs *flag.FlagSet, args []string) (pos []string, code int, ok bool
 	}
 }
 
-// endsWithTerminator reports whether the flags that fs parsed, parsed, ended with "--"
+// endsWithTerminator reports whether the arguments fs parsed (parsed) ended with "--"
 // (which the flag package drops), not with a "--" that was the value of a flag.
 func endsWithTerminator(fs *flag.FlagSet, parsed []string) bool {
 	for i := 0; i < len(parsed); i++ {
