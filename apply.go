@@ -301,7 +301,9 @@ func (a *applied) apply(current Record, ev *ConsumerUserEvent, opts Options, cfg
 	}
 	a.next = nextRecord(current, u, ev, opts) // step 5: the locks, then the scorer
 	if cfg.Scorer != nil {
-		if err := score(cfg, &a.next, base.RiskScoreDetails, &a.m); err != nil {
+		// The scores before the event: for a conversion, the business record's, whose
+		// locked levels the record keeps (nextRecord).
+		if err := score(cfg, &a.next, from.RiskScoreDetails, &a.m); err != nil {
 			return err
 		}
 	}
@@ -338,7 +340,8 @@ func checkGrowth(base, u *ConsumerUser, ev *ConsumerUserEvent) error {
 // startingUser returns the consumer user the event applies to (steps 1 and 2): the
 // stored one, or a converted business user cut down to its id and creation time, as
 // Flagright does; and the user whose state and KYC status are the From of the event's
-// transitions (for a conversion, the business record's; otherwise the same user).
+// transitions, and whose risk scores the Scorer's locked levels keep (for a conversion,
+// the business record's; otherwise the same user).
 func startingUser(current Record, ev *ConsumerUserEvent, opts Options, sameID bool) (base, from *ConsumerUser, err error) {
 	switch {
 	case current.Consumer != nil:
@@ -349,7 +352,7 @@ func startingUser(current Record, ev *ConsumerUserEvent, opts Options, sameID bo
 		}
 		b := current.Business
 		base = &ConsumerUser{UserID: b.UserID, CreatedTimestamp: b.CreatedTimestamp}
-		from = &ConsumerUser{UserStateDetails: b.UserStateDetails, KYCStatusDetails: b.KYCStatusDetails}
+		from = &ConsumerUser{UserStateDetails: b.UserStateDetails, KYCStatusDetails: b.KYCStatusDetails, RiskScoreDetails: b.RiskScoreDetails}
 	default:
 		return nil, nil, fmt.Errorf("%w: %q", ErrUserNotFound, ev.UserID)
 	}

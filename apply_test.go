@@ -309,6 +309,20 @@ var applyRows = []applyRow{
 		wantUser: `{"userId":"u1","createdTimestamp":1600000000000,"userStateDetails":{"state":"ACTIVE","reason":"cleared"},"kycStatusDetails":{"status":"IN_PROGRESS","reason":"cleared"}}`,
 		changes:  []string{"kycStatusDetails.reason", "kycStatusDetails.status", "legalEntity", "riskLevel", "userStateDetails.reason", "userStateDetails.state"},
 		state:    tr("BLOCKED", "ACTIVE"), kyc: tr("FAILED", "IN_PROGRESS"), converted: true},
+	// A conversion keeps the record's locks, and a locked level keeps the business
+	// record's value and score under the Scorer (it was wiped with the rest of the
+	// business user, under a lock that then kept it empty).
+	{name: "a conversion keeps a locked level under the Scorer", business: true, opts: Options{AllowUserTypeConversion: true},
+		record: Record{CRARiskLevelLocked: true}, cfg: scorer(85, 30),
+		stored:    `{"userId":"u1","createdTimestamp":1600000000000,"legalEntity":{},"riskScoreDetails":{"craRiskLevel":"VERY_HIGH","craRiskScore":90}}`,
+		event:     event(""),
+		wantUser:  `{"userId":"u1","createdTimestamp":1600000000000,"riskScoreDetails":{"kycRiskScore":85,"craRiskScore":90,"kycRiskLevel":"VERY_HIGH","craRiskLevel":"VERY_HIGH"}}`,
+		changes:   []string{"legalEntity", "riskScoreDetails.kycRiskLevel", "riskScoreDetails.kycRiskScore"},
+		converted: true, check: func(t *testing.T, r *Result) {
+			if !r.Record.CRARiskLevelLocked {
+				t.Error("the lock was dropped")
+			}
+		}},
 	// StrictLifecycle is asked about a converted user too: nothing leaves TERMINATED.
 	{name: "strict: a conversion does not reopen a TERMINATED business user", business: true, opts: Options{AllowUserTypeConversion: true}, cfg: strictLifecycle(),
 		stored: `{"userId":"u1","createdTimestamp":1600000000000,"legalEntity":{},"userStateDetails":{"state":"TERMINATED"}}`,

@@ -171,7 +171,9 @@
 //     A flag alone, with no attributes, is a valid event. cfg.Scorer, when set,
 //     computes riskScoreDetails after the merge; a locked level keeps its previous value
 //     and the score it came with (kycRiskScore with kycRiskLevel, craRiskScore with
-//     craRiskLevel), so the stored score and level never contradict each other. The
+//     craRiskLevel), so the stored score and level never contradict each other (a
+//     conversion keeps the record's locks, and the locked levels are then the business
+//     record's). The
 //     stored event carries the user's riskScoreDetails after the event, as Flagright's
 //     ConsumerUserEventWithRulesResult does (none without a Scorer).
 //  6. With opts.ChangeUserID and newUserId the user is re-keyed (the legacy userId
