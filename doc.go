@@ -52,7 +52,9 @@
 // repeats an unknown member's name (and ParseOptions and ParseQuery an unknown
 // parameter's) at most 64 bytes long: backslashes and characters that are not printable
 // (controls, format characters such as U+202E) are escaped, and a longer name is cut
-// with "…", so that a hostile name cannot flood or forge a log line.
+// with "…", so that a hostile name cannot flood or forge a log line. So does a path
+// within a raw JSON member (legalEntity, a rule's vars), whose keys are the sender's
+// (a duplicate key, a string over the limit there).
 // Decoding does not check values: Validate does.
 //
 // The limits bound input from outside, not what the library accepted: a stored user grows
@@ -386,8 +388,9 @@
 // # Personal data
 //
 // The model types print through fmt (Format) and log/slog (LogValue) redacted: their
-// structure, enums, numbers, booleans and user and event ids, and [redacted] for every
-// other string (names, dates of birth, document numbers, emails, phone numbers,
+// structure, enums (an enum or code member that holds none of its type's values, which
+// the decoders take and Validate refuses, is redacted too), numbers, booleans and user
+// and event ids, and [redacted] for every other string (names, dates of birth, document numbers, emails, phone numbers,
 // addresses, card and account details). Record, Result and BatchItem print their users
 // the same way. Error messages say what was expected, never what was found (paths name
 // the member, not its value). json.Marshal gives everything: it is the wire format.

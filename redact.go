@@ -158,7 +158,7 @@ func appendSafeMember(b []byte, x reflect.Value, id bool) []byte {
 	case reflect.String:
 		switch {
 		case x.Type() != stringReflectType: // an enum or a code
-			return append(b, x.String()...)
+			return appendEnum(b, x)
 		case id:
 			return appendString(b, x.String())
 		}
@@ -201,8 +201,21 @@ func appendSafeMember(b []byte, x reflect.Value, id bool) []byte {
 	return append(b, redacted...)
 }
 
+// appendEnum appends x, a value of an enum or code type, when it is one of the type's
+// values, else [redacted]: the decoders take any string there (Validate refuses it
+// later), and a sender's misplaced data (a document number as a country) must not
+// reach a log.
+func appendEnum(b []byte, x reflect.Value) []byte {
+	v := reflect.New(x.Type()).Elem() // a copy: x may come from an unexported field
+	v.SetString(x.String())
+	if e, ok := v.Interface().(validator); ok && e.Valid() {
+		return append(b, x.String()...)
+	}
+	return append(b, redacted...)
+}
+
 // Format prints an Optional as absent, null, or its value, redacted when it holds
-// strings.
+// strings, and an enum or code only when it is one of its type's values.
 func (o Optional[T]) Format(f fmt.State, verb rune) {
 	switch o.state {
 	case optionalAbsent:
@@ -210,11 +223,11 @@ func (o Optional[T]) Format(f fmt.State, verb rune) {
 	case optionalNull:
 		f.Write([]byte("null"))
 	default:
-		switch x := any(o.v).(type) {
-		case string, []string:
-			f.Write([]byte(redacted))
+		switch x := reflect.ValueOf(o.v); {
+		case x.Kind() == reflect.String, x.Kind() == reflect.Slice && x.Type().Elem().Kind() == reflect.String:
+			f.Write(appendSafeMember(nil, x, false))
 		default:
-			fmt.Fprintf(f, "%v", x)
+			fmt.Fprintf(f, "%v", o.v)
 		}
 	}
 }

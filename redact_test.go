@@ -160,3 +160,41 @@ func TestSlogLeaksWithoutRedact(t *testing.T) {
 		t.Errorf("slog no longer writes slices of model values whole: %.200s", js.String())
 	}
 }
+
+// TestRedactionOfInvalidEnums: the decoders take any string in an enum or a code member
+// (Validate refuses it later), so a sender's misplaced data there, a document number
+// as a country, must print redacted like any other text: only an enum's own values
+// print as they are.
+func TestRedactionOfInvalidEnums(t *testing.T) {
+	ev, err := DecodeEvent([]byte(`{"timestamp":1700000000000,"userId":"u1","updatedConsumerUserAttributes":{"riskLevel":"CANARY-RL",
+		"kycStatusDetails":{"status":"CANARY-K"},"userStateDetails":{"state":"ACTIVE"},
+		"userDetails":{"secondaryCountryOfNationality":["DE","CANARY-C"]},
+		"legalDocuments":[{"documentType":"p","documentNumber":"x","documentIssuedCountry":"CANARY-12345"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := DecodeConsumerUser([]byte(`{"userId":"u1","createdTimestamp":1700000000000,
+		"userDetails":{"name":{"firstName":"A"},"countryOfResidence":"CANARY-NAME","gender":"CANARY-G"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("m", "ev", ev, "user", u)
+	attrs := ev.UpdatedConsumerUserAttributes
+	for _, tc := range []struct{ name, out string }{
+		{"%v of the event", fmt.Sprintf("%v", ev)},
+		{"%+v of the user", fmt.Sprintf("%+v", u)},
+		{"slog", logged.String()},
+		{"Redact", fmt.Sprint(Redact([]*ConsumerUserEvent{ev}))},
+		{"an Optional enum", fmt.Sprint(attrs.RiskLevel)},
+		{"an Optional list of codes", fmt.Sprint(attrs.UserDetails.v.SecondaryCountryOfNationality)},
+	} {
+		if strings.Contains(tc.out, "CANARY") {
+			t.Errorf("%s prints an invalid enum value: %.300s", tc.name, tc.out[max(0, strings.Index(tc.out, "CANARY")-100):])
+		}
+	}
+	// A valid value still prints, for the logs to be of use.
+	if out := fmt.Sprintf("%v", ev); !strings.Contains(out, "ACTIVE") || !strings.Contains(fmt.Sprint(attrs.UserDetails.v.SecondaryCountryOfNationality), "DE") {
+		t.Errorf("a valid enum value is no longer printed: %.300s", out)
+	}
+}
