@@ -585,42 +585,51 @@ func historyFromSnapshot(ctx context.Context, s userevents.Store) []error {
 	return c
 }
 
-// oneWinner runs K concurrent commits on the same version: exactly one wins.
+// oneWinner runs K concurrent commits on the same version, for each of many users (a
+// store that checks the version and then writes without a lock loses this race only
+// now and then): exactly one wins each race.
 func oneWinner(ctx context.Context, s userevents.Store) []error {
 	var c collector
-	c.createUsers(ctx, s, "u1")
+	for r := range 20 {
+		c.oneRace(ctx, s, fmt.Sprintf("u%d", r))
+	}
+	return c
+}
+
+// oneRace creates user id and runs K concurrent commits on its version 1.
+func (c *collector) oneRace(ctx context.Context, s userevents.Store, id string) {
+	c.createUsers(ctx, s, id)
 	const k = 16
 	errs := make([]error, k) // one slot per goroutine
-	together.Run(k, func(i int) { errs[i] = update(ctx, s, "u1", 1, fmt.Sprintf("e%d", i)) })
+	together.Run(k, func(i int) { errs[i] = update(ctx, s, id, 1, fmt.Sprintf("%s-e%d", id, i)) })
 	winner := -1
 	for i, err := range errs {
 		switch {
 		case err == nil && winner >= 0:
-			c.errorf("commits %d and %d both won", winner, i)
+			c.errorf("%s: commits %d and %d both won", id, winner, i)
 		case err == nil:
 			winner = i
 		case !errors.Is(err, userevents.ErrVersionConflict):
-			c.errorf("commit %d: got %v, want ErrVersionConflict", i, err)
+			c.errorf("%s: commit %d: got %v, want ErrVersionConflict", id, i, err)
 		}
 	}
 	if winner < 0 {
-		c.errorf("no commit won")
-		return c
+		c.errorf("%s: no commit won", id)
+		return
 	}
-	rec, err := s.LoadUser(ctx, "u1")
+	rec, err := s.LoadUser(ctx, id)
 	if err != nil || rec.Version != 2 {
-		c.errorf("after the race: version %d (%v), want 2", rec.Version, err)
+		c.errorf("%s after the race: version %d (%v), want 2", id, rec.Version, err)
 	}
-	c.historyVersions(ctx, s, hist("u1"), 1, []int64{1, 2})
+	c.historyVersions(ctx, s, hist(id), 1, []int64{1, 2})
 	for i := 0; i < k; i++ {
-		_, err := s.LoadEvent(ctx, fmt.Sprintf("e%d", i))
+		_, err := s.LoadEvent(ctx, fmt.Sprintf("%s-e%d", id, i))
 		if i == winner {
-			c.expect("the winner's event", err, nil)
+			c.expect(id+": the winner's event", err, nil)
 		} else {
-			c.expect(fmt.Sprintf("loser %d's event", i), err, userevents.ErrEventNotFound)
+			c.expect(fmt.Sprintf("%s: loser %d's event", id, i), err, userevents.ErrEventNotFound)
 		}
 	}
-	return c
 }
 
 // independentUsers runs commits to many users at once: every one succeeds.
