@@ -306,8 +306,7 @@ func (p *Processor) replayer() *replayer { return &replayer{ratio: p.cfg.ratio()
 // since scores the displaced events otherwise). In both orders, the created
 // record, which no event dated, counts from the user's createdTimestamp: UserAsOf returns
 // ErrUserNotFound when no user has the id, or when timestamp is before its
-// createdTimestamp (the error gives timestamp exactly, not rounded: 1689999999999.9 is
-// not 1690000000000). A NaN timestamp is refused (a *ValidationError on "timestamp"). It
+// createdTimestamp. A NaN timestamp is refused (a *ValidationError on "timestamp"). It
 // reads the user's history from its creation.
 func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float64) (Record, error) {
 	if math.IsNaN(timestamp) {

@@ -35,11 +35,12 @@ import (
 // it returns an error wrapping ErrStoredData (HTTP 500), never a bare *ValidationError,
 // which would blame the client.
 //
-// Ids (user, event and history ids) are compared byte for byte: "u1", "U1", "u1 " and the
-// NFC and NFD forms of a name are different ids (in SQL: a binary, NO PAD comparison,
-// such as PostgreSQL's text with a deterministic collation, or bytea). A Store honours its context: under a
-// done ctx, Commit returns an error wrapping ctx.Err() and writes nothing, and
-// LoadHistory ends with an error unless it has yielded the whole history.
+// Ids (user, event and history ids) are compared byte for byte: "u1", "U1", "u1 " and
+// the NFC and NFD forms of a name are different ids (in SQL: a binary, NO PAD
+// comparison, such as PostgreSQL's text with a deterministic collation, or bytea). A
+// Store honours its context: under a done ctx, Commit returns an error wrapping
+// ctx.Err() and writes nothing, and LoadHistory ends with an error unless it has
+// yielded the whole history.
 type Store interface {
 	// LoadUser returns the record stored under userID, or ErrUserNotFound.
 	LoadUser(ctx context.Context, userID string) (Record, error)

@@ -117,11 +117,7 @@ func TestCommitCostGrowsWithTheEvent(t *testing.T) {
 // xmin, whoever wrote it.
 func TestRowChangedByHand(t *testing.T) {
 	ctx := context.Background()
-	pool := newPool(t)
-	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
-	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
-		t.Fatal(err)
-	}
+	p, pool := withHistory(t, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, 0)
 	if _, err := p.Apply(ctx, stateEvent("u1", userevents.UserStateActive, 1), userevents.Options{}); err != nil {
 		t.Fatal(err)
 	}

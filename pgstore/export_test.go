@@ -10,9 +10,6 @@ func CacheLen(s *Store) int {
 	return s.cache.order.Len()
 }
 
-// HistoryToQuery is the first query of LoadHistory with a version to rebuild.
-const HistoryToQuery = historyToQuery
-
 // ReplayQuery is the query of LoadUser's rebuild.
 const ReplayQuery = replayQuery
 

@@ -159,7 +159,8 @@ func (s *Store) LoadUser(ctx context.Context, userID string) (userevents.Record,
 // replayQuery reads the entries of history $1 through version $3 from the newest
 // snapshot at or before $3, or from version $2+1 when that is later: the entries a
 // record of the history at version $2 (cached; 0 for none) needs to be brought to $3,
-// and never more than a rebuild from the snapshot reads.
+// and never more than a rebuild from the snapshot reads. With $2 = 0 it is the window
+// a rebuild of version $3 reads (LoadHistory's first query).
 const replayQuery = `SELECT ` + entryColumns + ` FROM userevents_history
 	WHERE history_id = $1 AND version <= $3 AND version >= GREATEST($2::bigint + 1, COALESCE((SELECT max(version)
 		FROM userevents_history WHERE history_id = $1 AND version <= $3 AND snapshot IS NOT NULL), 1))
@@ -257,27 +258,21 @@ func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.Stor
 	return e, err
 }
 
-// historyToQuery reads the entries of history $1 from the newest snapshot at or before
-// version $2 through $2; historyFirstQuery reads its first entry (version 1, or the
-// first a migration could keep of a broken chain: pgstore/README.md).
-const (
-	historyToQuery = `SELECT ` + entryColumns + ` FROM userevents_history
-		WHERE history_id = $1 AND version <= $2 AND version >= COALESCE((SELECT max(version) FROM userevents_history
-			WHERE history_id = $1 AND version <= $2 AND snapshot IS NOT NULL), 1)
-		ORDER BY version`
-	historyFirstQuery = `SELECT ` + entryColumns + ` FROM userevents_history
-		WHERE history_id = $1 ORDER BY version LIMIT 1`
-)
+// historyFirstQuery reads the first entry of history $1 (version 1, or the first a
+// migration could keep of a broken chain: pgstore/README.md).
+const historyFirstQuery = `SELECT ` + entryColumns + ` FROM userevents_history
+	WHERE history_id = $1 ORDER BY version LIMIT 1`
 
 // historyPage is the number of entries LoadHistory reads per query, after the first.
 const historyPage = 256
 
 // LoadHistory yields the entries of history historyID from the newest snapshot at or
 // before version at, in pages. The first query, which the snapshot index serves, reads
-// from that snapshot through version at (with at <= 1, the first entry): what a rebuild
-// of version at needs, and no more (a first page of 256 entries for at <= 1 had the
-// duplicate of a user's first event read 256 entries to rebuild its creation; the
-// price is one more query for a read from the start, History's, of a short history). One query to the newest entry would
+// from that snapshot through version at (replayQuery; with at <= 1, the first entry):
+// what a rebuild of version at needs, and no more (a first page of 256 entries for
+// at <= 1 had the duplicate of a user's first event read 256 entries to rebuild its
+// creation; the price is one more query for a read of a short history from its start,
+// History's). One query to the newest entry would
 // have the server read, detoast and send every later entry, snapshots included, to a
 // caller that stops at at (UserAt of an early version cost the whole history). The next
 // queries read the entries after the last one yielded, historyPage at a time, as long
@@ -290,7 +285,7 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 		var rows pgx.Rows
 		var err error
 		if at > 1 {
-			rows, err = s.pool.Query(ctx, historyToQuery, historyID, at)
+			rows, err = s.pool.Query(ctx, replayQuery, historyID, 0, at)
 		} else {
 			rows, err = s.pool.Query(ctx, historyFirstQuery, historyID)
 		}

@@ -215,11 +215,7 @@ func samePool(tb testing.TB, pool *pgxpool.Pool) *pgxpool.Pool {
 // schema's index userevents_history_time serves: its answer, and its plan.
 func TestEventsInTimeOrder(t *testing.T) {
 	ctx := context.Background()
-	pool := newPool(t)
-	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
-	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
-		t.Fatal(err)
-	}
+	p, pool := withHistory(t, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}, 0)
 	for i, ts := range []float64{1700000003000, 1700000001000, 1700000002000} {
 		e := &userevents.ConsumerUserEvent{Timestamp: ts, UserID: "u1", EventID: "e" + strconv.Itoa(i)}
 		if _, err := p.Apply(ctx, e, userevents.Options{}); err != nil {
