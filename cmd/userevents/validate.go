@@ -181,7 +181,7 @@ func sniffNDJSON(r *bufio.Reader) (bool, error) {
 	var line []byte
 	for {
 		buf, err := r.Peek(r.Buffered() + 1)
-		rest := bytes.TrimLeft(buf, " \t\r\n")
+		rest := bytes.TrimLeft(buf, jsonSpace)
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			line = rest[:i]
 			break
@@ -221,7 +221,7 @@ func sniffNDJSON(r *bufio.Reader) (bool, error) {
 func laterObjectLine(buf []byte) bool {
 	// After the first non-blank line, which is broken: whatever it ends with, an NDJSON
 	// line after it is its own document.
-	_, rest, _ := bytes.Cut(bytes.TrimLeft(buf, " \t\r\n"), []byte("\n"))
+	_, rest, _ := bytes.Cut(bytes.TrimLeft(buf, jsonSpace), []byte("\n"))
 	var prev []byte
 	for len(rest) > 0 {
 		var line []byte
