@@ -306,11 +306,10 @@ func (d *decoder) num() float64 {
 	if d.fatal {
 		return 0
 	}
-	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
-		d.mismatch("a number")
+	if !d.atNumber("a number") {
 		return 0
 	}
-	s, ok := d.readNumber()
+	p, s, ok := d.readNumber()
 	if !ok {
 		return 0
 	}
@@ -319,7 +318,7 @@ func (d *decoder) num() float64 {
 	case err != nil:
 		d.fail(CodeOutOfRange, "number is beyond the range of a double")
 		return 0
-	case f == 0 && nonZero(s):
+	case f == 0 && p.nonZero():
 		// ParseFloat rounds what is below the smallest double to 0 without an error:
 		// stored, the number would read back as 0.
 		d.fail(CodeOutOfRange, "number is too close to 0 for a double")
@@ -328,23 +327,8 @@ func (d *decoder) num() float64 {
 	return f
 }
 
-// nonZero reports whether the JSON number s has a digit other than 0 before its
-// exponent.
-func nonZero(s []byte) bool {
-	for _, c := range s {
-		switch {
-		case c == 'e' || c == 'E':
-			return false
-		case c >= '1' && c <= '9':
-			return true
-		}
-	}
-	return false
-}
-
 func (d *decoder) ptrNum() *float64 {
-	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
-		d.mismatch("a number")
+	if !d.atNumber("a number") {
 		return nil
 	}
 	f := d.num()
@@ -355,8 +339,7 @@ func (d *decoder) ptrNum() *float64 {
 const maxSafeInt = 1<<53 - 1
 
 func (d *decoder) integer() int {
-	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
-		d.mismatch("an integer")
+	if !d.atNumber("an integer") {
 		return 0
 	}
 	f := d.num()
@@ -368,8 +351,7 @@ func (d *decoder) integer() int {
 }
 
 func (d *decoder) ptrInt() *int {
-	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
-		d.mismatch("an integer")
+	if !d.atNumber("an integer") {
 		return nil
 	}
 	n := d.integer()
@@ -406,8 +388,7 @@ func (d *decoder) decimal() decimal.Decimal {
 	if d.fatal {
 		return decimal.Decimal{}
 	}
-	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
-		d.mismatch("a number")
+	if !d.atNumber("a number") {
 		return decimal.Decimal{}
 	}
 	p, n, ok := scanNumber(d.data[d.i:])
@@ -647,95 +628,6 @@ func (d *decoder) decodeRecords(v *EventBatch) {
 		*ev = ConsumerUserEvent{EventID: id}
 	}
 	v.RecordErrors = recErrs
-}
-
-// skipWellFormed reads one JSON value at d.i, checking its syntax only, without
-// recursion and without the limits (the value broke one already and is refused). It
-// reports a syntax error, stops decoding and returns false when the value is not
-// well-formed.
-func (d *decoder) skipWellFormed() bool {
-	var open []byte // the enclosing '{' and '[', innermost last
-	for {
-		// A value.
-		switch c := d.peek(); {
-		case c == '{' || c == '[':
-			d.i++
-			if d.peek() == c+2 { // '}' is '{'+2, ']' is '['+2
-				d.i++
-				break
-			}
-			open = append(open, c)
-			if c == '{' && !d.skipMemberName() {
-				return false
-			}
-			continue
-		case c == '"':
-			if _, ok := d.readString(); !ok {
-				return false
-			}
-		case c == 't':
-			if !d.literal("true") {
-				return false
-			}
-		case c == 'f':
-			if !d.literal("false") {
-				return false
-			}
-		case c == 'n':
-			if !d.literal("null") {
-				return false
-			}
-		case c == '-' || c >= '0' && c <= '9':
-			if _, ok := d.readNumber(); !ok {
-				return false
-			}
-		case c == 0:
-			d.syntax("unexpected end of input")
-			return false
-		default:
-			d.syntax("invalid character")
-			return false
-		}
-		// After a value: close what ends here, up to a ',' or the end of the value.
-		for {
-			if len(open) == 0 {
-				return true
-			}
-			top := open[len(open)-1]
-			c := d.peek()
-			if c == top+2 {
-				d.i++
-				open = open[:len(open)-1]
-				continue
-			}
-			if c != ',' {
-				d.syntax("expected ',' or the end of an object or array")
-				return false
-			}
-			d.i++
-			if top == '{' && !d.skipMemberName() {
-				return false
-			}
-			break
-		}
-	}
-}
-
-// skipMemberName reads a member name and its colon, for skipWellFormed.
-func (d *decoder) skipMemberName() bool {
-	if d.peek() != '"' {
-		d.syntax("expected a member name")
-		return false
-	}
-	if _, ok := d.readString(); !ok {
-		return false
-	}
-	if d.peek() != ':' {
-		d.syntax("expected ':'")
-		return false
-	}
-	d.i++
-	return true
 }
 
 // DecodeStoredEvent decodes an event as Processor.Event returns it (Flagright's

@@ -386,16 +386,26 @@ func hex4(data []byte, i int) (rune, bool) {
 	return r, true
 }
 
-// readNumber reads a JSON number at d.i and returns its text.
-func (d *decoder) readNumber() ([]byte, bool) {
-	_, n, ok := scanNumber(d.data[d.i:])
+// readNumber reads a JSON number at d.i and returns its parts and its text.
+func (d *decoder) readNumber() (numberParts, []byte, bool) {
+	p, n, ok := scanNumber(d.data[d.i:])
 	start := d.i
 	d.i += n
 	if !ok {
 		d.syntax("invalid number")
-		return nil, false
+		return p, nil, false
 	}
-	return d.data[start:d.i], true
+	return p, d.data[start:d.i], true
+}
+
+// atNumber reports whether a number starts at the next non-space byte; if not, it
+// reports a value of another type (want) and returns false.
+func (d *decoder) atNumber(want string) bool {
+	if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+		d.mismatch(want)
+		return false
+	}
+	return true
 }
 
 // numberParts is a JSON number split into its parts.
@@ -404,6 +414,18 @@ type numberParts struct {
 	intPart []byte // the digits before the point
 	frac    []byte // the digits after it
 	exp     int    // the exponent, saturated at ±maxScanExponent
+}
+
+// nonZero reports whether p has a digit other than 0.
+func (p numberParts) nonZero() bool {
+	for _, part := range [2][]byte{p.intPart, p.frac} {
+		for _, c := range part {
+			if c != '0' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxScanExponent bounds the exponent scanNumber keeps: far beyond any amount or
@@ -561,4 +583,93 @@ func compact(s []byte) json.RawMessage {
 		out = append(out, c)
 	}
 	return out
+}
+
+// skipWellFormed reads one JSON value at d.i, checking its syntax only, without
+// recursion and without the limits (the value broke one already and is refused). It
+// reports a syntax error, stops decoding and returns false when the value is not
+// well-formed.
+func (d *decoder) skipWellFormed() bool {
+	var open []byte // the enclosing '{' and '[', innermost last
+	for {
+		// A value.
+		switch c := d.peek(); {
+		case c == '{' || c == '[':
+			d.i++
+			if d.peek() == c+2 { // '}' is '{'+2, ']' is '['+2
+				d.i++
+				break
+			}
+			open = append(open, c)
+			if c == '{' && !d.skipMemberName() {
+				return false
+			}
+			continue
+		case c == '"':
+			if _, ok := d.readString(); !ok {
+				return false
+			}
+		case c == 't':
+			if !d.literal("true") {
+				return false
+			}
+		case c == 'f':
+			if !d.literal("false") {
+				return false
+			}
+		case c == 'n':
+			if !d.literal("null") {
+				return false
+			}
+		case c == '-' || c >= '0' && c <= '9':
+			if _, _, ok := d.readNumber(); !ok {
+				return false
+			}
+		case c == 0:
+			d.syntax("unexpected end of input")
+			return false
+		default:
+			d.syntax("invalid character")
+			return false
+		}
+		// After a value: close what ends here, up to a ',' or the end of the value.
+		for {
+			if len(open) == 0 {
+				return true
+			}
+			top := open[len(open)-1]
+			c := d.peek()
+			if c == top+2 {
+				d.i++
+				open = open[:len(open)-1]
+				continue
+			}
+			if c != ',' {
+				d.syntax("expected ',' or the end of an object or array")
+				return false
+			}
+			d.i++
+			if top == '{' && !d.skipMemberName() {
+				return false
+			}
+			break
+		}
+	}
+}
+
+// skipMemberName reads a member name and its colon, for skipWellFormed.
+func (d *decoder) skipMemberName() bool {
+	if d.peek() != '"' {
+		d.syntax("expected a member name")
+		return false
+	}
+	if _, ok := d.readString(); !ok {
+		return false
+	}
+	if d.peek() != ':' {
+		d.syntax("expected ':'")
+		return false
+	}
+	d.i++
+	return true
 }
