@@ -45,11 +45,26 @@ func (l Level) String() string {
 }
 
 // Timestamps (milliseconds since the Unix epoch) must lie in this range, as in
-// Flagright's OpenAPI document: 1979-12-31T23:00:00Z to 2100-12-31T23:00:01Z.
+// Flagright's OpenAPI document: 1979-12-31T23:00:00Z to 2100-12-30T23:00:01Z (midnight, and a second past it,
+// in Central European Time).
 const (
 	minTimestamp = 315529200000
 	maxTimestamp = 4133890801000
 )
+
+// The messages of the timestamp rules, written from the limits.
+var (
+	timestampRangeMessage = "must be a timestamp in milliseconds since the Unix epoch, from " +
+		timestampLimit(minTimestamp) + " to " + timestampLimit(maxTimestamp)
+	timestampMaxMessage = "must be a timestamp in milliseconds since the Unix epoch, at most " +
+		timestampLimit(maxTimestamp)
+)
+
+// timestampLimit writes a limit of the timestamp rules with its date, as
+// "315529200000 (1979-12-31)".
+func timestampLimit(ms int64) string {
+	return strconv.FormatInt(ms, 10) + " (" + time.UnixMilli(ms).UTC().Format(time.DateOnly) + ")"
+}
 
 // Validate checks e against the rules of level and returns a *ValidationError listing
 // every problem, or nil. Paths are rooted at the event document. The rules that need the
@@ -418,9 +433,9 @@ func (c *vctx) num(name string, f float64, r rule) {
 	case math.IsNaN(f) || math.IsInf(f, 0):
 		c.fail(name, CodeOutOfRange, "must be a finite number")
 	case r&rTs != 0 && (f < minTimestamp || f > maxTimestamp):
-		c.fail(name, CodeOutOfRange, "must be a timestamp in milliseconds since the Unix epoch, from 315529200000 (1979-12-31) to 4133890801000 (2100-12-31)")
+		c.fail(name, CodeOutOfRange, timestampRangeMessage)
 	case r&rTsmax != 0 && f > maxTimestamp:
-		c.fail(name, CodeOutOfRange, "must be a timestamp in milliseconds since the Unix epoch, at most 4133890801000 (2100-12-31)")
+		c.fail(name, CodeOutOfRange, timestampMaxMessage)
 	case r&rScore != 0 && c.strict() && (f < 0 || f > 100):
 		c.fail(name, CodeOutOfRange, "must be a risk score from 0 to 100")
 	}

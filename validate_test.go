@@ -703,3 +703,20 @@ func TestGoBuiltValues(t *testing.T) {
 		}
 	}
 }
+
+// TestTimestampLimitsWithDates checks the limits that the timestamp rules' messages are
+// written from: each with the date it stands for, as Flagright's OpenAPI document gives
+// the range.
+func TestTimestampLimitsWithDates(t *testing.T) {
+	for _, tt := range []struct {
+		ms   int64
+		want string
+	}{
+		{minTimestamp, "315529200000 (1979-12-31)"},  // the lowest timestamp accepted
+		{maxTimestamp, "4133890801000 (2100-12-30)"}, // the highest: 23:00:01 UTC
+	} {
+		if got := timestampLimit(tt.ms); got != tt.want {
+			t.Errorf("timestampLimit(%d) = %q, want %q", tt.ms, got, tt.want)
+		}
+	}
+}

@@ -27,7 +27,7 @@ func Example() {
 	//
 	// == a bad event
 	// refused (HTTP 400), 4 problems:
-	//   timestamp: must be a timestamp in milliseconds since the Unix epoch, from 315529200000 (1979-12-31) to 4133890801000 (2100-12-31) (out_of_range)
+	//   timestamp: must be a timestamp in milliseconds since the Unix epoch, from 315529200000 (1979-12-31) to 4133890801000 (2100-12-30) (out_of_range)
 	//   updatedConsumerUserAttributes.userDetails.dateOfBirth: must be a real calendar date (invalid_format)
 	//   updatedConsumerUserAttributes.userDetails.countryOfResidence: must be one of the CountryCode values (invalid_enum)
 	//   updatedConsumerUserAttributes.contactDetails.emailIds[0]: must be a bare email address such as name@example.com (invalid_format)
