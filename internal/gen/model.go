@@ -238,7 +238,7 @@ func (g *gen) collectDecls(files []parsedFile) {
 					}
 				case *ast.ValueSpec:
 					if gd.Tok == token.VAR && len(s.Names) == 1 && len(s.Values) == 1 {
-						g.codeList(s.Names[0].Name, s.Values[0])
+						g.codeList(s.Values[0])
 					}
 					if gd.Tok != token.CONST || s.Type == nil {
 						continue
@@ -258,17 +258,26 @@ func (g *gen) collectDecls(files []parsedFile) {
 	}
 }
 
-// codeList records the values of the countryCodes and currencyCodes arrays.
-func (g *gen) codeList(name string, e ast.Expr) {
-	typ := map[string]string{"countryCodes": "CountryCode", "currencyCodes": "CurrencyCode"}[name]
+// codeList records the values of a package-level array literal of an enum type
+// (countryCodes is a [...]CountryCode): the code types list their values so, not as
+// constants.
+func (g *gen) codeList(e ast.Expr) {
 	cl, ok := e.(*ast.CompositeLit)
-	if typ == "" || !ok {
+	if !ok {
+		return
+	}
+	at, ok := cl.Type.(*ast.ArrayType)
+	if !ok {
+		return
+	}
+	typ, ok := at.Elt.(*ast.Ident)
+	if !ok || !g.enumTypes[typ.Name] {
 		return
 	}
 	for _, elt := range cl.Elts {
 		if lit, ok := elt.(*ast.BasicLit); ok {
 			v, _ := strconv.Unquote(lit.Value)
-			g.enumVals[typ] = append(g.enumVals[typ], v)
+			g.enumVals[typ.Name] = append(g.enumVals[typ.Name], v)
 		}
 	}
 }

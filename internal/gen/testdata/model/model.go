@@ -11,6 +11,11 @@ const (
 	ColorBlue Color = "BLUE"
 )
 
+// Shade is an enum whose values are an array literal, as the country codes' are.
+type Shade string
+
+var shades = [...]Shade{"LIGHT", "DARK"}
+
 // Required has a required member of each kind the rule applies to.
 type Required struct {
 	Name  string          `json:"name" check:"required"`
