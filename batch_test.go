@@ -9,14 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// rec builds a batch record for user u1 with the extra members.
-func rec(extra string) string {
-	if extra == "" {
-		return `{"timestamp":1700000000000,"userId":"u1"}`
-	}
-	return `{"timestamp":1700000000000,"userId":"u1",` + extra + `}`
-}
-
 // TestDecodeEventBatchRecords checks that a record that breaks a rule of decoding fails
 // alone, and that the batch fails whole only when it is not well-formed or breaks a
 // limit of its own.
@@ -33,45 +25,45 @@ func TestDecodeEventBatchRecords(t *testing.T) {
 		errs    []fe     // the problems of the whole batch
 	}{
 		// Every record decodes: no RecordErrors at all.
-		{name: "all good", doc: `{"data":[` + rec(`"eventId":"a"`) + `,` + rec(`"eventId":"b"`) + `]}`,
+		{name: "all good", doc: `{"data":[` + event(`"eventId":"a"`) + `,` + event(`"eventId":"b"`) + `]}`,
 			ids: []string{"a", "b"}},
 		// The issue's case: a 257-byte eventId fails its record alone, with no id to report.
-		{name: "257-byte eventId", doc: `{"data":[` + rec(`"eventId":"a"`) + `,` + rec(`"eventId":"`+longID+`"`) + `,` + rec(`"eventId":"c"`) + `]}`,
+		{name: "257-byte eventId", doc: `{"data":[` + event(`"eventId":"a"`) + `,` + event(`"eventId":"`+longID+`"`) + `,` + event(`"eventId":"c"`) + `]}`,
 			ids: []string{"a", "", "c"}, recErrs: [][]fe{nil, {{"data[1].eventId", CodeTooLong}}, nil}},
 		// A wrong type: the record keeps its clean eventId, and nothing else.
-		{name: "wrong type", doc: `{"data":[` + `{"timestamp":"now","userId":"u1","eventId":"a"}` + `,` + rec(`"eventId":"b"`) + `]}`,
+		{name: "wrong type", doc: `{"data":[` + `{"timestamp":"now","userId":"u1","eventId":"a"}` + `,` + event(`"eventId":"b"`) + `]}`,
 			ids: []string{"a", "b"}, recErrs: [][]fe{{{"data[0].timestamp", CodeInvalidType}}, nil}},
 		// An unknown member and a missing userId in the last record.
-		{name: "unknown and missing", doc: `{"data":[` + rec(`"eventId":"a"`) + `,{"timestamp":1700000000000,"eventId":"b","nickname":"x"}]}`,
+		{name: "unknown and missing", doc: `{"data":[` + event(`"eventId":"a"`) + `,{"timestamp":1700000000000,"eventId":"b","nickname":"x"}]}`,
 			ids: []string{"a", "b"}, recErrs: [][]fe{nil, {{"data[1].nickname", CodeUnknownField}, {"data[1].userId", CodeRequired}}}},
 		// A record nested past the depth limit is skipped to its end; the next applies.
-		{name: "too deep", doc: `{"data":[` + rec(`"eventId":"a",`+deep) + `,` + rec(`"eventId":"b"`) + `]}`,
+		{name: "too deep", doc: `{"data":[` + event(`"eventId":"a",`+deep) + `,` + event(`"eventId":"b"`) + `]}`,
 			ids: []string{"a", "b"}, recErrs: [][]fe{{{"data[0].x", CodeUnknownField}, {"data[0].x" + strings.Repeat("[0]", 61), CodeTooLarge}}, nil}},
 		// An array inside a record past the array limit likewise.
-		{name: "long array in a record", limits: Limits{MaxArrayLength: 3}, doc: `{"data":[` + rec(`"eventId":"a","externalLinks":["1","2","3","4"]`) + `,` + rec(`"eventId":"b"`) + `]}`,
+		{name: "long array in a record", limits: Limits{MaxArrayLength: 3}, doc: `{"data":[` + event(`"eventId":"a","externalLinks":["1","2","3","4"]`) + `,` + event(`"eventId":"b"`) + `]}`,
 			ids: []string{"a", "b"}, recErrs: [][]fe{{{"data[0].externalLinks[3]", CodeTooLarge}}, nil}},
 		// The cap on problems applies per record: the second record's are reported too.
 		{name: "problems capped per record", doc: `{"data":[{` + manyUnknown + `},{"timestamp":1700000000000,"eventId":"b","y":1}]}`,
 			ids: []string{"", "b"}, recErrs: [][]fe{nil /* checked below */, {{"data[1].userId", CodeRequired}, {"data[1].y", CodeUnknownField}}}},
 		// A syntax error in a record: the batch is not well-formed and fails whole.
-		{name: "syntax error in a record", doc: `{"data":[` + rec(`"eventId":"a"`) + `,{"timestamp":17,}]}`,
+		{name: "syntax error in a record", doc: `{"data":[` + event(`"eventId":"a"`) + `,{"timestamp":17,}]}`,
 			errs: []fe{{"data[1].timestamp", CodeInvalidJSON}}},
 		// A syntax error after a limit, found while skipping the record: fails whole.
-		{name: "syntax error after a limit", doc: `{"data":[{"timestamp":1700000000000,"userId":"u1",` + deep + `,"y":tru},` + rec("") + `]}`,
+		{name: "syntax error after a limit", doc: `{"data":[{"timestamp":1700000000000,"userId":"u1",` + deep + `,"y":tru},` + event("") + `]}`,
 			errs: []fe{{"data[0]", CodeInvalidJSON}}},
 		// More records than the array limit: the batch's own limit, fails whole.
-		{name: "too many records", limits: Limits{MaxArrayLength: 2}, doc: `{"data":[` + rec("") + `,` + rec("") + `,` + rec("") + `]}`,
+		{name: "too many records", limits: Limits{MaxArrayLength: 2}, doc: `{"data":[` + event("") + `,` + event("") + `,` + event("") + `]}`,
 			errs: []fe{{"data[2]", CodeTooLarge}}},
 		// A problem of the batch itself fails it whole.
-		{name: "unknown batch member", doc: `{"data":[` + rec("") + `],"extra":1}`,
+		{name: "unknown batch member", doc: `{"data":[` + event("") + `],"extra":1}`,
 			errs: []fe{{"extra", CodeUnknownField}}},
 		// data is required.
 		{name: "no data", doc: `{"batchId":"b"}`, errs: []fe{{"data", CodeRequired}}},
 		// batchId is an id, which a store keeps as a key: no NUL, at both levels ...
-		{name: "batchId with NUL", doc: `{"batchId":"b\u0000x","data":[` + rec("") + `]}`,
+		{name: "batchId with NUL", doc: `{"batchId":"b\u0000x","data":[` + event("") + `]}`,
 			errs: []fe{{"batchId", CodeInvalidFormat}}},
 		// ... and no longer than an id (a PostgreSQL index entry holds about 2.7 KB).
-		{name: "257-byte batchId", doc: `{"batchId":"` + longID + `","data":[` + rec("") + `]}`,
+		{name: "257-byte batchId", doc: `{"batchId":"` + longID + `","data":[` + event("") + `]}`,
 			errs: []fe{{"batchId", CodeTooLong}}},
 	}
 	for _, tt := range tests {

@@ -14,9 +14,13 @@ import (
 
 // BenchmarkProcessorApplyFullUser applies a small event to a full consumer user
 // (benchFullUser) in memstore.
-func BenchmarkProcessorApplyFullUser(b *testing.B) {
+func BenchmarkProcessorApplyFullUser(b *testing.B) { benchApplyFullUser(b, userevents.Config{}) }
+
+// benchApplyFullUser applies a small event to a full consumer user in memstore through a
+// Processor with cfg.
+func benchApplyFullUser(b *testing.B, cfg userevents.Config) {
 	ctx := context.Background()
-	p := userevents.NewProcessor(memstore.New(), userevents.Config{})
+	p := userevents.NewProcessor(memstore.New(), cfg)
 	u := benchFullUser(b)
 	if err := p.CreateConsumerUser(ctx, u); err != nil {
 		b.Fatal(err)
@@ -117,19 +121,7 @@ func BenchmarkOrder(b *testing.B) {
 		order userevents.Order
 	}{{"arrival", userevents.ArrivalOrder}, {"timestamp", userevents.TimestampOrder}} {
 		b.Run(order.name, func(b *testing.B) {
-			ctx := context.Background()
-			p := userevents.NewProcessor(memstore.New(), userevents.Config{Order: order.order})
-			u := benchFullUser(b)
-			if err := p.CreateConsumerUser(ctx, u); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := p.Apply(ctx, benchdata.StateEvent(u.UserID), userevents.Options{}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchApplyFullUser(b, userevents.Config{Order: order.order})
 		})
 	}
 }
