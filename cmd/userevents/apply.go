@@ -338,16 +338,11 @@ func (a *applier) userLine(ctx context.Context, name string, line int, data []by
 		return
 	}
 	id, present, err := a.createUser(ctx, k, data)
-	switch {
-	case present:
+	if present {
 		a.count(&a.present)
-	case err == nil:
-		a.count(&a.created)
-	case outcomeUnknown(ctx, err):
-		a.count(&a.unconfirmed)
-	default:
-		a.refuse(name, line, id, err)
+		return
 	}
+	a.outcome(ctx, err, &a.created, name, line, id)
 }
 
 // applyJob applies the event of j, and counts the outcome. After an interruption it
@@ -358,15 +353,23 @@ func (a *applier) applyJob(ctx context.Context, j job) {
 		return
 	}
 	res, err := a.p.Apply(ctx, j.ev, userevents.Options{})
-	switch {
-	case err == nil && res.Duplicate:
+	if err == nil && res.Duplicate {
 		a.count(&a.duplicates)
+		return
+	}
+	a.outcome(ctx, err, &a.applied, j.file, j.line, j.ev.EventID)
+}
+
+// outcome counts the outcome err of a line (file:line, its id): in done when it took
+// effect, as not confirmed when an interruption leaves it unknown, else as refused.
+func (a *applier) outcome(ctx context.Context, err error, done *int, file string, line int, id string) {
+	switch {
 	case err == nil:
-		a.count(&a.applied)
+		a.count(done)
 	case outcomeUnknown(ctx, err):
 		a.count(&a.unconfirmed)
 	default:
-		a.refuse(j.file, j.line, j.ev.EventID, err)
+		a.refuse(file, line, id, err)
 	}
 }
 
