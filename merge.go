@@ -294,6 +294,7 @@ func sameDecimal(a, b decimal.Decimal, wire bool) bool {
 	return false
 }
 
+// equalPtr reports whether a and b are both nil or point to equal values.
 func equalPtr[T comparable](a, b *T) bool {
 	if a == nil || b == nil {
 		return a == b
@@ -301,6 +302,8 @@ func equalPtr[T comparable](a, b *T) bool {
 	return *a == *b
 }
 
+// equalFloatPtr is equalPtr for doubles, compared bit for bit (sameFloat: 0 and -0
+// differ, as they do in JSON).
 func equalFloatPtr(a, b *float64) bool {
 	if a == nil || b == nil {
 		return a == b
