@@ -242,7 +242,7 @@ func (p *Processor) History(ctx context.Context, userID string) iter.Seq2[*Store
 			yield(nil, err)
 			return
 		}
-		for e, err := range p.store.LoadHistory(ctx, rec.HistoryID, 1) {
+		for e, err := range p.loadHistory(ctx, rec.HistoryID, 1) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -328,7 +328,7 @@ func (p *Processor) UserAsOf(ctx context.Context, userID string, timestamp float
 	// The newest applied timestamp never decreases with the version: the record wanted
 	// is the one before the first event dated after timestamp.
 	last := int64(0)
-	for e, err := range p.store.LoadHistory(ctx, rec.HistoryID, 1) {
+	for e, err := range p.loadHistory(ctx, rec.HistoryID, 1) {
 		if err != nil {
 			return Record{}, err
 		}
@@ -356,6 +356,22 @@ func createdAt(r Record) float64 {
 		return r.Business.CreatedTimestamp
 	}
 	return 0
+}
+
+// loadHistory is Store.LoadHistory, with what the store cannot read marked
+// ErrStoredData (as loadUser).
+func (p *Processor) loadHistory(ctx context.Context, historyID string, from int64) iter.Seq2[*StoredEvent, error] {
+	return func(yield func(*StoredEvent, error) bool) {
+		for e, err := range p.store.LoadHistory(ctx, historyID, from) {
+			if err != nil {
+				yield(nil, storeReadError(err))
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
 }
 
 // loadUser is Store.LoadUser, with what the store cannot read marked ErrStoredData; an id

@@ -745,6 +745,14 @@ func TestFarFutureEventDoesNotBlockTheUser(t *testing.T) {
 	}
 }
 
+// applyE1 applies event e1 to u1 (at 1700000000000) through p, which reads no history.
+func applyE1(t *testing.T, p *userevents.Processor) {
+	t.Helper()
+	if _, err := p.Apply(context.Background(), mustEvent(t, `{"timestamp":1700000000000,"userId":"u1","eventId":"e1"}`), userevents.Options{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestStoreReadErrorsAre500: a *ValidationError that comes out of a Store read (a stored
 // document the store cannot decode) is the server's fault: the Processor wraps it with
 // ErrStoredData, and HTTPStatus says 500, never 400.
@@ -780,11 +788,43 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 			_, err := p.Event(ctx, "e1")
 			return err
 		}},
+		// A client's retry of an applied event rebuilds its outcome from the history.
+		{"Apply duplicate, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+			applyE1(t, p)
+			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
+			return err
+		}},
+		// Under TimestampOrder a late event reads the events after its place.
+		{"Apply late, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+			applyE1(t, p)
+			_, err := p.Apply(ctx, mustEvent(t, `{"timestamp":1600000000001,"userId":"u1","eventId":"e0"}`), userevents.Options{})
+			return err
+		}},
+		// The past states and the events are read from the history.
+		{"UserAt, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+			applyE1(t, p)
+			_, err := p.UserAt(ctx, "u1", 1)
+			return err
+		}},
+		{"UserAsOf, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+			applyE1(t, p)
+			_, err := p.UserAsOf(ctx, "u1", 1600000000000)
+			return err
+		}},
+		{"History, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+			applyE1(t, p)
+			for _, err := range p.History(ctx, "u1") {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := overU1(t, failingOn(tt.op, fmt.Errorf("somestore: stored data: %w", decodeErr)))
-			err := tt.call(userevents.NewProcessor(f, userevents.Config{}))
+			err := tt.call(userevents.NewProcessor(f, userevents.Config{Order: userevents.TimestampOrder}))
 			if !errors.Is(err, userevents.ErrStoredData) {
 				t.Errorf("got %v, want ErrStoredData", err)
 			}

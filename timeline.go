@@ -187,7 +187,7 @@ func (p *Processor) landing(ctx context.Context, current Record, ts float64) (Re
 // version at, through at.
 func (p *Processor) window(ctx context.Context, historyID string, at int64) ([]*StoredEvent, error) {
 	window := make([]*StoredEvent, 0, 16)
-	for e, err := range p.store.LoadHistory(ctx, historyID, at) {
+	for e, err := range p.loadHistory(ctx, historyID, at) {
 		if err != nil {
 			return nil, err
 		}
@@ -227,7 +227,7 @@ func recordUserJSON(r Record) []byte {
 func (p *Processor) userAsOfTimeline(ctx context.Context, rec Record, timestamp float64) (Record, error) {
 	var start *Record
 	var events []*StoredEvent
-	for e, err := range p.store.LoadHistory(ctx, rec.HistoryID, 1) {
+	for e, err := range p.loadHistory(ctx, rec.HistoryID, 1) {
 		if err != nil {
 			return Record{}, err
 		}
