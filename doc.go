@@ -98,12 +98,13 @@
 //     comments, address lines, instructions) may hold tab and newline;
 //   - person names (ConsumerName, aliases) are normalised to Unicode NFC when applied
 //     and when a user is created;
-//   - user and event ids (userId, eventId, newUserId, and the other user ids: the legacy
-//     userId members, parentUserId, an attachment's userId) are ones a REST path and a
-//     log line carry as they are: not "." or ".." (GET /events/consumer/user/.. cannot
-//     name them), not only white space, and no control, format (U+202E and the other
-//     bidirectional overrides, zero-width spaces, the BOM) or line-separator characters
-//     (invalid_format). Compatible accepts them, as Flagright does;
+//   - user, event and batch ids (userId, eventId, newUserId, a batch's batchId, and the
+//     other user ids: the legacy userId members, parentUserId, an attachment's userId)
+//     are ones a REST path and a log line carry as they are: not "." or ".."
+//     (GET /events/consumer/user/.. cannot name them), not only white space, and no
+//     control, format (U+202E and the other bidirectional overrides, zero-width spaces,
+//     the BOM) or line-separator characters (invalid_format). Compatible accepts them,
+//     as Flagright does;
 //   - risk scores lie in [0, 100];
 //   - newUserId comes with the ChangeUserID flag, and ChangeUserID with newUserId
 //     (Compatible, as Flagright, ignores either one without the other: the user keeps
@@ -342,7 +343,8 @@
 // nothing is dropped silently, and what is left of such a record in EventBatch.Data
 // (its eventId alone) cannot be applied by mistake. The batch fails whole only when it
 // is not well-formed JSON, breaks a limit of its own (size, number of records), or its
-// own members are wrong (a batchId is an id: at most Limits.MaxIDBytes, no NUL).
+// own members are wrong (a batchId is an id: at most Limits.MaxIDBytes, no NUL, and
+// under Strict the id rule of Validation, checked by ApplyEventBatch).
 //
 // ApplyBatch applies events in input order and reports like Flagright's batch: status
 // SUCCESS, PARTIAL_FAILURE or FAILURE, successful and failed counts, failedRecords with

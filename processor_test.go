@@ -931,6 +931,49 @@ func TestApplyEventBatchNil(t *testing.T) {
 	}
 }
 
+// TestApplyEventBatchID: under Strict a batchId is held to the id rule (a REST path
+// names the batch), and a batch whose id breaks it is refused whole, with a field error
+// on batchId and nothing applied; Compatible accepts it, as Flagright does.
+func TestApplyEventBatchID(t *testing.T) {
+	tests := []struct {
+		id    string
+		level userevents.Level
+		ok    bool
+	}{
+		{"B1", userevents.Strict, true},           // an ordinary id
+		{".", userevents.Strict, false},           // a path segment that names nothing
+		{"..", userevents.Strict, false},          // the parent directory
+		{"  ", userevents.Strict, false},          // white space only
+		{"a\u202eb", userevents.Strict, false},    // a bidirectional override
+		{`a\u0001b`, userevents.Strict, false},    // a control character, escaped in the JSON
+		{"..", userevents.Compatible, true},       // Compatible, as Flagright
+		{"a\u202eb", userevents.Compatible, true}, // likewise
+	}
+	for _, tt := range tests {
+		t.Run(tt.level.String()+"/"+tt.id, func(t *testing.T) {
+			p, s := newProcessor(t, userevents.Config{Level: tt.level})
+			b, err := userevents.DecodeEventBatch([]byte(`{"batchId":"` + tt.id + `","data":[{"timestamp":1700000000000,"userId":"u1","eventId":"e1"}]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := p.ApplyEventBatch(context.Background(), b, userevents.Options{})
+			if tt.ok {
+				if err != nil || res.Successful != 1 {
+					t.Errorf("got %+v, %v; want the event applied", res, err)
+				}
+				return
+			}
+			var ve *userevents.ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Path != "batchId" || ve.Fields[0].Code != userevents.CodeInvalidFormat || res != nil {
+				t.Errorf("got %+v, %v; want an invalid_format error on batchId", res, err)
+			}
+			if got := s.commits.Load(); got != 0 {
+				t.Errorf("%d commits; want none", got)
+			}
+		})
+	}
+}
+
 func hasPath(ve *userevents.ValidationError, path string) bool {
 	for _, f := range ve.Fields {
 		if f.Path == path {
