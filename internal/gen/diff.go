@@ -35,24 +35,11 @@ func (g *gen) genDiff(f *genFile) {
 // are objects of different types, which diff does not compare (the model has unions
 // only in arrays, as merge requires).
 func (g *gen) diffTypes() map[string]bool {
-	out := map[string]bool{}
-	var walk func(name string)
-	walk = func(name string) {
-		if out[name] {
-			return
-		}
+	out := g.fromRecord(func(_ string, f field) bool { return f.Kind == kPtrStruct || f.Kind == kEmbedded })
+	for name := range out {
 		if g.structs[name].Union {
 			fail("union %s outside an array: no diff", name)
 		}
-		out[name] = true
-		for _, f := range g.structs[name].Fields {
-			if f.Kind == kPtrStruct || f.Kind == kEmbedded {
-				walk(f.Elem)
-			}
-		}
-	}
-	for _, root := range g.recordUsers() {
-		walk(root)
 	}
 	return out
 }

@@ -560,6 +560,20 @@ func (g *gen) makePatch(full, name, top string) {
 // equalTypes are the types that get an equal method: the records' users and everything
 // they hold.
 func (g *gen) equalTypes() map[string]bool {
+	return g.fromRecord(func(owner string, f field) bool {
+		switch f.Kind {
+		case kPtrStruct, kStructs, kEmbedded:
+			return true
+		case kPtrPatch:
+			fail("%s.%s: no equal for update types", owner, f.Name)
+		}
+		return false
+	})
+}
+
+// fromRecord returns the users a Record holds and the types reachable from them through
+// the members for which follow (given the member's struct) returns true.
+func (g *gen) fromRecord(follow func(owner string, f field) bool) map[string]bool {
 	out := map[string]bool{}
 	var walk func(name string)
 	walk = func(name string) {
@@ -568,11 +582,8 @@ func (g *gen) equalTypes() map[string]bool {
 		}
 		out[name] = true
 		for _, f := range g.structs[name].Fields {
-			switch f.Kind {
-			case kPtrStruct, kStructs, kEmbedded:
+			if follow(name, f) {
 				walk(f.Elem)
-			case kPtrPatch:
-				fail("%s.%s: no equal for update types", name, f.Name)
 			}
 		}
 	}
