@@ -180,3 +180,34 @@ func (e *StoredEvent) AppendJSON(dst []byte) ([]byte, error) { return e.appendJS
 // AppendJSON appends r, the body of Flagright's answer to POST /events/consumer/user, to
 // dst, as ConsumerUser.AppendJSON does.
 func (r *EventResponse) AppendJSON(dst []byte) ([]byte, error) { return r.appendJSON(dst), nil }
+
+// AppendJSON appends l, the body of Flagright's answer to GET
+// /batch/events/consumer/user/{batchId}, to dst, as ConsumerUser.AppendJSON does: each
+// event as StoredEvent.AppendJSON writes it.
+func (l *EventList) AppendJSON(dst []byte) ([]byte, error) { return l.appendJSON(dst), nil }
+
+// appendJSON writes l as json.Marshal does, a nil list or event as null. It is written
+// by hand: EventList, a list around a generated type, is in response.go, which is not
+// among the generator's inputs.
+func (l *EventList) appendJSON(b []byte) []byte {
+	b = append(b, `{"consumerUserEvents":`...)
+	if l.ConsumerUserEvents == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, e := range l.ConsumerUserEvents {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if e == nil {
+				b = append(b, "null"...)
+			} else {
+				b = e.appendJSON(b)
+			}
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"totalCount":`...)
+	b = appendInt(b, l.TotalCount)
+	return append(b, '}')
+}

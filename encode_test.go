@@ -1,6 +1,7 @@
 package userevents
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"math/rand"
@@ -48,6 +49,37 @@ func TestAppendJSON(t *testing.T) {
 		got, err := tt.append([]byte("prefix"))
 		if err != nil || string(got) != "prefix"+string(want) {
 			t.Errorf("%s: AppendJSON gives %.80s… (%v), want prefix and %.80s…", tt.name, got, err, want)
+		}
+	}
+}
+
+// TestEventListAppendJSON checks that EventList.AppendJSON writes what json.Marshal
+// writes, after what dst holds: no events (an empty list and a nil one), one, several
+// (a nil one among them), and events with every field set.
+func TestEventListAppendJSON(t *testing.T) {
+	u := fullUser()
+	full := &StoredEvent{ConsumerUserEvent: *fullEvent(), ExecutedRules: u.ExecutedRules, HitRules: u.HitRules,
+		RiskScoreDetails: u.RiskScoreDetails, Version: 7, Changes: []string{"riskLevel"}, Converted: true}
+	small := func(id string) *StoredEvent {
+		return &StoredEvent{ConsumerUserEvent: ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: id}}
+	}
+	for _, tt := range []struct {
+		name string
+		list EventList
+	}{
+		{"empty", EventList{ConsumerUserEvents: []*StoredEvent{}}},
+		{"nil", EventList{TotalCount: 3}},
+		{"one", EventList{ConsumerUserEvents: []*StoredEvent{small("e1")}, TotalCount: 1}},
+		{"several", EventList{ConsumerUserEvents: []*StoredEvent{small("e1"), nil, small("e3"), full}, TotalCount: 40}},
+		{"every field", EventList{ConsumerUserEvents: []*StoredEvent{full, full}, TotalCount: 2}},
+	} {
+		want, err := json.Marshal(tt.list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tt.list.AppendJSON([]byte("prefix"))
+		if err != nil || !bytes.Equal(got, append([]byte("prefix"), want...)) {
+			t.Errorf("%s: AppendJSON gives %.200s (%v), want prefix and %.200s", tt.name, got, err, want)
 		}
 	}
 }
