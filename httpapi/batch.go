@@ -196,30 +196,30 @@ func parsePageQuery(rawQuery string) (pageQuery, error) {
 }
 
 func (h *handler) getBatch(w *response, r *http.Request, id string) error {
-	return get(h, w, r, parsePageQuery, func(ctx context.Context, q pageQuery) (userevents.EventList, error) {
+	return get(h, w, r, parsePageQuery, func(ctx context.Context, q pageQuery) (*userevents.EventList, error) {
 		if !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 {
 			// No batch can have this id (a batchId is an id): not found, without asking
 			// the BatchLog, whose database may fail on it.
-			return userevents.EventList{}, statusError{status: http.StatusNotFound, message: "batch not found"}
+			return nil, statusError{status: http.StatusNotFound, message: "batch not found"}
 		}
 		ids, total, err := h.batches.Page(ctx, id, q.offset, q.limit)
 		if errors.Is(err, ErrBatchNotFound) {
 			// Only here: the same error from Add, on POST, is the server's fault (500).
-			return userevents.EventList{}, statusError{status: http.StatusNotFound, message: "batch not found"}
+			return nil, statusError{status: http.StatusNotFound, message: "batch not found"}
 		}
 		if err != nil {
-			return userevents.EventList{}, err
+			return nil, err
 		}
-		list := userevents.EventList{ConsumerUserEvents: make([]*userevents.StoredEvent, 0, len(ids)), TotalCount: total}
+		list := &userevents.EventList{ConsumerUserEvents: make([]*userevents.StoredEvent, 0, len(ids)), TotalCount: total}
 		for _, eid := range ids {
 			e, err := h.p.Event(ctx, eid)
 			if errors.Is(err, userevents.ErrEventNotFound) {
 				// The BatchLog lists an event the store does not have: the server's data
 				// is wrong, not the request (500).
-				return userevents.EventList{}, fmt.Errorf("%w: batch %q lists event %q: %w", userevents.ErrStoredData, id, eid, err)
+				return nil, fmt.Errorf("%w: batch %q lists event %q: %w", userevents.ErrStoredData, id, eid, err)
 			}
 			if err != nil {
-				return userevents.EventList{}, err
+				return nil, err
 			}
 			list.ConsumerUserEvents = append(list.ConsumerUserEvents, e)
 		}

@@ -443,8 +443,11 @@ func post[D, Q any](h *handler, r *http.Request, parse func(rawQuery string) (Q,
 
 // get serves a GET route: it reads the query with parse (a bad query is refused before the
 // request waits for admission) and, once the request is admitted among those in flight,
-// answers 200 with what fetch returns for the query.
-func get[Q, T any](h *handler, w *response, r *http.Request, parse func(rawQuery string) (Q, error),
+// answers 200 with what fetch returns for the query. T is an appender, so that every GET
+// answer is written with the generated encoder: without the constraint, a value with no
+// AppendJSON (an EventList where *EventList has it) would be written with json.Marshal,
+// silently.
+func get[Q any, T appender](h *handler, w *response, r *http.Request, parse func(rawQuery string) (Q, error),
 	fetch func(context.Context, Q) (T, error)) error {
 	q, err := parse(r.URL.RawQuery)
 	if err != nil {
@@ -472,9 +475,12 @@ func (h *handler) getBusinessUser(w *response, r *http.Request, id string) error
 }
 
 // getUser answers with the user of record id, of the kind that of picks from it; a user
-// of the other kind (named by other, for the error) is not found.
-func getUser[U any](h *handler, w *response, r *http.Request, id string, of func(userevents.Record) *U, other string) error {
-	return get(h, w, r, noQuery, func(ctx context.Context, _ struct{}) (*U, error) {
+// of the other kind (named by other, for the error) is not found. P is *U, an appender.
+func getUser[U any, P interface {
+	*U
+	appender
+}](h *handler, w *response, r *http.Request, id string, of func(userevents.Record) *U, other string) error {
+	return get(h, w, r, noQuery, func(ctx context.Context, _ struct{}) (P, error) {
 		rec, err := h.p.User(ctx, id)
 		if err != nil {
 			return nil, err
@@ -483,7 +489,7 @@ func getUser[U any](h *handler, w *response, r *http.Request, id string, of func
 		if u == nil {
 			return nil, fmt.Errorf("%w: %q is a %s user", userevents.ErrUserNotFound, id, other)
 		}
-		return u, nil
+		return P(u), nil
 	})
 }
 

@@ -21,6 +21,9 @@ func TestReplyWritesModelValuesAsJSONMarshal(t *testing.T) {
 		{"business user", &userevents.BusinessUser{UserID: "b1", CreatedTimestamp: 1600000000000, LegalEntity: json.RawMessage(`{}`)}},
 		{"event response", &userevents.EventResponse{ConsumerUser: *u}}, // POST /events/consumer/user
 		{"stored event", &userevents.StoredEvent{ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}}},
+		{"event list", &userevents.EventList{ConsumerUserEvents: []*userevents.StoredEvent{ // GET /batch/events/consumer/user/{batchId}
+			{ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}},
+			{ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: 1700000001000, UserID: "u1", EventID: "e2"}}}, TotalCount: 7}},
 		{"error", userevents.APIErrorResponse{Message: "no"}}, // not a model value: json.Marshal
 	} {
 		w := httptest.NewRecorder()
