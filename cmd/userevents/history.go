@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 
 	"github.com/compliancekit/userevents"
 )
@@ -27,17 +29,18 @@ before the user's creation: the message gives the time exactly as given, unround
 
 `
 
-// historyRecord is the line history prints for a record.
+// historyRecord is the line history prints for a record, but its last member, "user"
+// (see writeLine).
 type historyRecord struct {
-	Version            int64           `json:"version"`
-	UserType           string          `json:"userType"`
-	KYCRiskLevelLocked bool            `json:"kycRiskLevelLocked"`
-	CRARiskLevelLocked bool            `json:"craRiskLevelLocked"`
-	LastEventTimestamp float64         `json:"lastEventTimestamp,omitempty"`
-	User               json.RawMessage `json:"user"`
+	Version            int64   `json:"version"`
+	UserType           string  `json:"userType"`
+	KYCRiskLevelLocked bool    `json:"kycRiskLevelLocked"`
+	CRARiskLevelLocked bool    `json:"craRiskLevelLocked"`
+	LastEventTimestamp float64 `json:"lastEventTimestamp,omitempty"`
 }
 
-// historyEvent is the line history prints for an event: the event and its outcome.
+// historyEvent is the line history prints for an event, its outcome, but its last
+// member, "event" (see writeLine).
 type historyEvent struct {
 	Version         int64           `json:"version"`
 	Flags           map[string]bool `json:"flags,omitempty"`
@@ -47,7 +50,34 @@ type historyEvent struct {
 	StateTransition *transition     `json:"stateTransition,omitempty"`
 	KYCTransition   *transition     `json:"kycTransition,omitempty"`
 	Replayed        []string        `json:"replayed,omitempty"`
-	Event           json.RawMessage `json:"event"`
+}
+
+// writeLine writes to w, through buf, the JSON object head (a struct with at least one
+// member) with the member name: value added last, and a newline: what a json.Encoder
+// with escapeHTML as its SetEscapeHTML writes for head with that member, a
+// json.RawMessage, when value is compact (AppendJSON's output is, for the values that
+// the library decoded). value is copied, not re-read: with escapeHTML, only the
+// characters that AppendJSON leaves as they are in a json.RawMessage member (<, >, &,
+// U+2028, U+2029) are escaped, as the Encoder escapes them.
+func writeLine(w io.Writer, buf *bytes.Buffer, head any, name string, value []byte, escapeHTML bool) error {
+	buf.Reset()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(escapeHTML)
+	if err := enc.Encode(head); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - len("}\n"))
+	buf.WriteString(`,"`)
+	buf.WriteString(name)
+	buf.WriteString(`":`)
+	if escapeHTML {
+		json.HTMLEscape(buf, value)
+	} else {
+		buf.Write(value)
+	}
+	buf.WriteString("}\n")
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // transition is a userevents.Transition as history prints it.
@@ -63,8 +93,8 @@ func newTransition(t *userevents.Transition) *transition {
 	return &transition{From: t.From, To: t.To}
 }
 
-// newHistoryEvent returns the line of e.
-func newHistoryEvent(e *userevents.StoredEvent) (historyEvent, error) {
+// newHistoryEvent returns the line of e, but its event.
+func newHistoryEvent(e *userevents.StoredEvent) historyEvent {
 	out := historyEvent{Version: e.Version, Level: e.Level.String(), Converted: e.Converted,
 		Changes: e.Changes, StateTransition: newTransition(e.StateTransition),
 		KYCTransition: newTransition(e.KYCTransition), Replayed: e.Replayed}
@@ -77,9 +107,7 @@ func newHistoryEvent(e *userevents.StoredEvent) (historyEvent, error) {
 		}
 		out.Flags[name] = v[0] == "true"
 	}
-	var err error
-	out.Event, err = e.AppendJSON(nil)
-	return out, err
+	return out
 }
 
 func history(ctx context.Context, args []string, e env) int {
@@ -123,15 +151,15 @@ func history(ctx context.Context, args []string, e env) int {
 		rec, err := p.UserAsOf(ctx, userID, *asOf)
 		return printRecord(e, rec, err)
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetEscapeHTML(false) // the event as AppendJSON wrote it
+	var line bytes.Buffer
+	var event []byte
 	for ev, err := range p.History(ctx, userID) {
-		var line historyEvent
 		if err == nil {
-			line, err = newHistoryEvent(ev)
+			event, err = ev.AppendJSON(event[:0])
 		}
 		if err == nil {
-			err = enc.Encode(line)
+			// The event as AppendJSON wrote it: no HTML escaping.
+			err = writeLine(e.stdout, &line, newHistoryEvent(ev), "event", event, false)
 		}
 		if err != nil {
 			return historyError(e, err)
@@ -146,15 +174,17 @@ func printRecord(e env, rec userevents.Record, err error) int {
 	}
 	out := historyRecord{Version: rec.Version, KYCRiskLevelLocked: rec.KYCRiskLevelLocked,
 		CRARiskLevelLocked: rec.CRARiskLevelLocked, LastEventTimestamp: rec.LastEventTimestamp}
-	out.UserType, out.User, err = "CONSUMER", nil, nil
+	var user []byte
+	out.UserType = "CONSUMER"
 	if rec.Business != nil {
 		out.UserType = "BUSINESS"
-		out.User, err = rec.Business.AppendJSON(nil)
+		user, err = rec.Business.AppendJSON(nil)
 	} else {
-		out.User, err = rec.Consumer.AppendJSON(nil)
+		user, err = rec.Consumer.AppendJSON(nil)
 	}
 	if err == nil {
-		err = json.NewEncoder(e.stdout).Encode(out)
+		// As json.NewEncoder wrote it: HTML characters escaped.
+		err = writeLine(e.stdout, new(bytes.Buffer), out, "user", user, true)
 	}
 	if err != nil {
 		return historyError(e, err)
