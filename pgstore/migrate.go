@@ -297,7 +297,7 @@ func canonical(doc json.RawMessage) []byte {
 	if err != nil {
 		return doc
 	}
-	b, _ := json.Marshal(u)
+	b, _ := u.AppendJSON(nil)
 	return b
 }
 
