@@ -211,3 +211,51 @@ func (l *EventList) appendJSON(b []byte) []byte {
 	b = appendInt(b, l.TotalCount)
 	return append(b, '}')
 }
+
+// AppendJSON appends r, the body of Flagright's answer to POST /consumer/users and POST
+// /business/users, to dst, as ConsumerUser.AppendJSON does.
+func (r *CreateUserResponse) AppendJSON(dst []byte) ([]byte, error) {
+	b := append(dst, `{"userId":`...)
+	b = appendString(b, r.UserID)
+	if r.RiskScoreDetails != nil {
+		b = append(b, `,"riskScoreDetails":`...)
+		b = r.RiskScoreDetails.appendJSON(b)
+	}
+	if r.Message != "" {
+		b = append(b, `,"message":`...)
+		b = appendString(b, r.Message)
+	}
+	return append(b, '}'), nil
+}
+
+// AppendJSON appends r as Flagright's BatchResponse (not its Results) to dst, as
+// ConsumerUser.AppendJSON does.
+func (r *BatchResult) AppendJSON(dst []byte) ([]byte, error) {
+	b := append(dst, `{"batchId":`...)
+	b = appendString(b, r.BatchID)
+	b = append(b, `,"status":`...)
+	b = appendString(b, r.Status)
+	b = append(b, `,"successful":`...)
+	b = appendInt(b, r.Successful)
+	b = append(b, `,"failed":`...)
+	b = appendInt(b, r.Failed)
+	if len(r.FailedRecords) > 0 {
+		b = append(b, `,"failedRecords":[`...)
+		for i, f := range r.FailedRecords {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"id":`...)
+			b = appendString(b, f.ID)
+			b = append(b, `,"reasonCode":`...)
+			b = appendString(b, f.ReasonCode)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	if r.Message != "" {
+		b = append(b, `,"message":`...)
+		b = appendString(b, r.Message)
+	}
+	return append(b, '}'), nil
+}
