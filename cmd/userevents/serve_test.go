@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/compliancekit/userevents"
 	"github.com/google/go-cmp/cmp"
@@ -214,5 +218,51 @@ func TestServeDefaults(t *testing.T) {
 	_, _, stderr := runIn(context.Background(), "", nil, "serve", "-h")
 	if !strings.Contains(stderr, `default "127.0.0.1:8080"`) {
 		t.Errorf("serve -h does not give 127.0.0.1:8080 as the default address:\n%s", stderr)
+	}
+}
+
+// TestServeDrains: a request in flight when SIGTERM comes is served before serve exits.
+// The request's headers and half its body are sent, then the signal; once the server no
+// longer accepts connections (it is shutting down), the rest of the body: the answer is
+// the 201, and serve then exits 0.
+func TestServeDrains(t *testing.T) {
+	url, cmd := startServe(t)
+	addr := strings.TrimPrefix(url, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"userId":"u1","createdTimestamp":1700000000000}`
+	head := fmt.Sprintf("POST /consumer/users HTTP/1.1\r\nHost: %s\r\nx-api-key: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", addr, testKey, len(body))
+	if _, err := io.WriteString(conn, head+body[:len(body)/2]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the server reads the headers: the request is in flight
+	cmd.Process.Signal(syscall.SIGTERM)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			break // shutting down: the listener is closed
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("still accepting connections 10 s after SIGTERM")
+		}
+	}
+	if _, err := io.WriteString(conn, body[len(body)/2:]); err != nil {
+		t.Fatalf("the rest of the body: %v", err)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to the request in flight: %v", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Errorf("the request in flight: status %d, want 201", res.StatusCode)
+	}
+	if code := waitExit(t, cmd); code != 0 {
+		t.Errorf("exit code %d, want 0", code)
 	}
 }
