@@ -15,8 +15,11 @@
 // comes from the environment variable USEREVENTS_API_KEY or from the file named by
 // --api-key-file, never from a flag that ps would show; without one serve does not start.
 // When it is ready it writes "listening on HOST:PORT" to standard error (with --addr
-// HOST:0, the port it picked); SIGTERM or SIGINT stop it gracefully. The access log
-// goes to standard error as JSON lines.
+// HOST:0, the port it picked); SIGTERM or SIGINT stop it gracefully: it accepts no more
+// connections and waits for the requests in flight as long as a request may take (65 s:
+// its headers, its work and its reply), then exits 0, or, requests still in flight
+// then, cuts them off, logs an error and exits 2. The access log goes to standard error
+// as JSON lines.
 //
 // validate checks documents without a store: each problem is a line
 // "file:line: path: message (code)" on standard output.

@@ -9,14 +9,16 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/compliancekit/userevents"
 	"github.com/compliancekit/userevents/httpapi"
 )
 
-// shutdownTimeout is how long serve waits for the requests in flight when it stops.
-const shutdownTimeout = 30 * time.Second
+// shutdownTimeout is how long serve waits for the requests in flight when it stops: the
+// longest a request may take from its connection to its answer (its headers, then the
+// handler's RequestTimeout, which serve leaves at its default, and ReplyTimeout), so
+// that no request the server would answer is cut off. A variable for the tests.
+var shutdownTimeout = httpapi.ReadHeaderTimeout + httpapi.DefaultRequestTimeout + httpapi.ReplyTimeout
 
 func serve(ctx context.Context, args []string, e env) int {
 	fs := newFlags("serve", e)
@@ -67,13 +69,18 @@ func serve(ctx context.Context, args []string, e env) int {
 	log.Info("shutting down")
 	stop, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
+	code := exitOK
 	if err := srv.Shutdown(stop); err != nil {
-		log.Error("shutdown", "error", err.Error())
+		// Requests still in flight past the longest a request may take: they are cut
+		// off without their answer, and the run did not end cleanly.
+		log.Error("shutdown: requests in flight cut off", "timeout", shutdownTimeout.String(), "error", err.Error())
+		srv.Close()
+		code = exitUsage
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		log.Error("serve", "error", err.Error())
 	}
-	return exitOK
+	return code
 }
 
 // apiKey reads the API key from the file, or else from USEREVENTS_API_KEY; giving both,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/httpapi"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -264,5 +265,65 @@ func TestServeDrains(t *testing.T) {
 	}
 	if code := waitExit(t, cmd); code != 0 {
 		t.Errorf("exit code %d, want 0", code)
+	}
+}
+
+// TestShutdownTimeoutCoversARequest: serve waits at least as long as a request may take
+// from its connection to its answer (its headers, then its work and its reply), so that
+// the graceful shutdown cuts off no request the server would have answered.
+func TestShutdownTimeoutCoversARequest(t *testing.T) {
+	longest := httpapi.ReadHeaderTimeout + httpapi.DefaultRequestTimeout + httpapi.ReplyTimeout
+	if shutdownTimeout < longest {
+		t.Errorf("shutdownTimeout %v, want at least %v", shutdownTimeout, longest)
+	}
+}
+
+// TestServeShutdownTimesOut: when the requests in flight outlast shutdownTimeout, serve
+// cuts them off, logs an error and exits 2 (a run that could not finish), not 0.
+func TestServeShutdownTimesOut(t *testing.T) {
+	defer func(d time.Duration) { shutdownTimeout = d }(shutdownTimeout)
+	shutdownTimeout = 100 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	r, w, _ := os.Pipe()
+	done := make(chan int)
+	go func() {
+		code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0"},
+			env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: w, getenv: func(string) string { return testKey }})
+		w.Close()
+		done <- code
+	}()
+	var addr string
+	fmt.Fscanf(r, "listening on %s\n", &addr)
+	logged := make(chan []byte)
+	go func() {
+		data, _ := io.ReadAll(r)
+		logged <- data
+	}()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A request whose body never ends: in flight until it is cut off.
+	fmt.Fprintf(conn, "POST /consumer/users HTTP/1.1\r\nHost: %s\r\nx-api-key: %s\r\nContent-Length: 100\r\n\r\n{", addr, testKey)
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitUsage {
+			t.Errorf("exit code %d, want 2", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not return after its shutdown timeout")
+	}
+	var failures int
+	for line := range strings.Lines(string(<-logged)) {
+		var rec struct{ Level, Msg string }
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Level == "ERROR" {
+			failures++
+		}
+	}
+	if failures == 0 {
+		t.Error("no error logged for the requests cut off")
 	}
 }
