@@ -157,13 +157,17 @@ func inputSize(names []string, report string) (int64, error) {
 	return total, nil
 }
 
+// progressThrottle is the least time between two drawings of apply's progress bar (a
+// variable for the tests, which draw every step).
+var progressThrottle = 100 * time.Millisecond
+
 // newProgressBar returns the progress bar of apply, over n bytes, on standard error.
 func newProgressBar(e env, n int64) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(n,
 		progressbar.OptionSetWriter(e.stderr),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionThrottle(progressThrottle),
 		progressbar.OptionShowCount(),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetDescription("users"))
