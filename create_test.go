@@ -62,11 +62,22 @@ func TestParseCreateQuery(t *testing.T) {
 }
 
 // TestCreateWith checks that a user created with locks keeps them: the stored record
-// has them, and an event's risk levels do not move a locked level.
+// has them, and the risk levels a Scorer computes after an event do not move a locked
+// level (nor its score), while an unlocked one takes the Scorer's.
 func TestCreateWith(t *testing.T) {
 	ctx := context.Background()
 	store := memstore.New()
 	p := userevents.NewProcessor(store, userevents.Config{})
+	score := func(v float64) *float64 { return &v }
+	// The levels the users are created with, and those the Scorer gives after an event.
+	created := userevents.UserRiskScoreDetails{KYCRiskScore: score(10), KYCRiskLevel: userevents.RiskLevelLow,
+		CRARiskScore: score(20), CRARiskLevel: userevents.RiskLevelLow}
+	scored := userevents.UserRiskScoreDetails{KYCRiskScore: score(90), KYCRiskLevel: userevents.RiskLevelHigh,
+		CRARiskScore: score(80), CRARiskLevel: userevents.RiskLevelHigh}
+	scoring := userevents.NewProcessor(store, userevents.Config{Scorer: func(*userevents.ConsumerUser) (*userevents.UserRiskScoreDetails, error) {
+		d := scored
+		return &d, nil
+	}})
 	tests := []struct {
 		name   string
 		create func(id string, o userevents.CreateOptions) error
@@ -74,11 +85,11 @@ func TestCreateWith(t *testing.T) {
 	}{
 		// A consumer user with its KYC level locked.
 		{"consumer kyc", func(id string, o userevents.CreateOptions) error {
-			return p.CreateConsumerUserWith(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1700000000000}, o)
+			return p.CreateConsumerUserWith(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1700000000000, RiskScoreDetails: new(created)}, o)
 		}, userevents.CreateOptions{LockKYCRiskLevel: true}},
 		// A consumer user with both levels locked.
 		{"consumer both", func(id string, o userevents.CreateOptions) error {
-			return p.CreateConsumerUserWith(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1700000000000}, o)
+			return p.CreateConsumerUserWith(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1700000000000, RiskScoreDetails: new(created)}, o)
 		}, userevents.CreateOptions{LockKYCRiskLevel: true, LockCRARiskLevel: true}},
 		// A business user with its CRA level locked.
 		{"business cra", func(id string, o userevents.CreateOptions) error {
@@ -87,7 +98,7 @@ func TestCreateWith(t *testing.T) {
 		}, userevents.CreateOptions{LockCRARiskLevel: true}},
 		// No flags: no locks, as CreateConsumerUser.
 		{"consumer none", func(id string, o userevents.CreateOptions) error {
-			return p.CreateConsumerUserWith(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1700000000000}, o)
+			return p.CreateConsumerUserWith(ctx, &userevents.ConsumerUser{UserID: id, CreatedTimestamp: 1700000000000, RiskScoreDetails: new(created)}, o)
 		}, userevents.CreateOptions{}},
 	}
 	for _, tt := range tests {
@@ -106,6 +117,23 @@ func TestCreateWith(t *testing.T) {
 			}
 			if err := tt.create(id, tt.opts); !errors.Is(err, userevents.ErrUserExists) {
 				t.Errorf("second creation: got %v, want ErrUserExists", err)
+			}
+			if rec.Consumer == nil {
+				return // events apply to consumer users (a business user's is a type mismatch)
+			}
+			res, err := scoring.Apply(ctx, &userevents.ConsumerUserEvent{Timestamp: 1700000001000, UserID: id, EventID: "e-" + tt.name}, userevents.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := scored
+			if tt.opts.LockKYCRiskLevel {
+				want.KYCRiskScore, want.KYCRiskLevel = created.KYCRiskScore, created.KYCRiskLevel
+			}
+			if tt.opts.LockCRARiskLevel {
+				want.CRARiskScore, want.CRARiskLevel = created.CRARiskScore, created.CRARiskLevel
+			}
+			if diff := cmp.Diff(&want, res.User.RiskScoreDetails); diff != "" {
+				t.Errorf("risk scores after a scored event (-want +got):\n%s", diff)
 			}
 		})
 	}
