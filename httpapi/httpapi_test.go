@@ -137,6 +137,9 @@ func TestRoutes(t *testing.T) {
 		{name: "GET on a POST route", method: "GET", path: "/events/consumer/user", status: 405, allow: "POST"},
 		// An unknown batch.
 		{name: "unknown batch", method: "GET", path: "/batch/events/consumer/user/b1", status: 404},
+		// A batchId no GET could name (Strict): refused whole, nothing applied.
+		{name: "dotdot batchId", method: "POST", path: "/batch/events/consumer/user", body: `{"batchId":"..","data":[{"timestamp":1700000000000,"userId":"u1","eventId":"e9"}]}`, status: 400, code: userevents.CodeInvalidFormat},
+		{name: "event of the refused batch", method: "GET", path: "/events/consumer/user/e9", status: 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
