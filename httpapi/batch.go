@@ -18,18 +18,12 @@ import (
 // ErrBatchNotFound is the error of BatchLog.Page for a batch it does not know (404).
 var ErrBatchNotFound = errors.New("httpapi: batch not found")
 
-// ErrBatchFull is the error of BatchLog.Add when the batch cannot hold the new ids
-// (503): they are refused, none of them recorded, and the batch keeps the ids it had.
-var ErrBatchFull = errors.New("httpapi: batch full")
-
 // BatchLog keeps the ids of the events of each batch, for GET
 // /batch/events/consumer/user/{batchId}. It must be safe for concurrent use.
 type BatchLog interface {
 	// Add records that the events eventIDs (in order) were applied as part of batch
 	// batchID. Ids already recorded for the batch are not added again, so that a
 	// batch sent twice lists its events once; a batch with no ids is recorded too.
-	// When the batch cannot hold the new ids, Add returns ErrBatchFull and records none
-	// of them: a batch lists all the ids added to it, or is not found.
 	Add(ctx context.Context, batchID string, eventIDs []string) error
 	// Page returns the ids of batch batchID from offset, at most limit of them, in the
 	// order they were first added, and how many ids it has in all; ErrBatchNotFound
@@ -38,18 +32,21 @@ type BatchLog interface {
 }
 
 // DefaultBatchMemory is the size of the BatchLog of a handler whose Config has none:
-// 64 MiB of ids (MemoryBatches: the oldest batches forgotten first, and a batch that
-// alone would pass it refused new ids with ErrBatchFull).
+// 64 MiB of ids, the newest batch apart (see MemoryBatches).
 const DefaultBatchMemory = 64 << 20
 
 // MemoryBatches is a BatchLog in memory, bounded: when its batches hold more than its
 // size in bytes (the ids plus 64 bytes of bookkeeping each, and as much per Add), it
 // forgets the batches added to least recently until they fit, and Page then reports them
-// ErrBatchNotFound. The batch of the latest Add is never forgotten by it: a batch just
-// answered 201 can be read back. Nor is a batch ever forgotten in part: an Add that would
-// make its batch alone hold more than the size (one batchId resent with ever new event
-// ids) refuses the new ids with ErrBatchFull and keeps the batch as it was, so that the
-// size holds and a batch lists all its ids or none.
+// ErrBatchNotFound. A batch is forgotten whole or not at all, and the batch of the latest
+// Add never: a batch just answered 201 can be read back, with every id it was given,
+// even when it alone holds more than the size (one batchId resent with ever new events).
+// So what it holds is at most its size plus the newest batch, whose ids are those of
+// events the store keeps anyway. A size the newest batch outgrows is not refused: its
+// events are applied by then, and a refusal would be answered to a client that did
+// nothing wrong, on every resend; a listing cut short would leave events out without a
+// word. A server that needs a hard bound keeps its batches in its database (cmd/userevents
+// does, on PostgreSQL).
 type MemoryBatches struct {
 	mu      sync.Mutex
 	max     int
@@ -68,7 +65,6 @@ type added struct {
 type memoryBatch struct {
 	ids  []string
 	seen map[string]struct{}
-	size int    // the bytes of its ids (idCost twice each: the list and the set)
 	last uint64 // the number of its latest Add
 }
 
@@ -87,33 +83,20 @@ func (m *MemoryBatches) Add(_ context.Context, batchID string, eventIDs []string
 	b := m.batches[batchID]
 	if b == nil {
 		b = &memoryBatch{seen: map[string]struct{}{}}
+		m.batches[batchID] = b
 	}
-	had, grown := len(b.ids), 0
+	m.adds++
+	b.last = m.adds
+	m.order = append(m.order, added{batchID, m.adds})
+	m.size += idCost(batchID)
 	for _, id := range eventIDs {
 		if _, ok := b.seen[id]; ok {
 			continue
 		}
 		b.seen[id] = struct{}{}
 		b.ids = append(b.ids, id)
-		grown += 2 * idCost(id) // the list and the set
+		m.size += 2 * idCost(id) // the list and the set
 	}
-	if need := b.size + grown + idCost(batchID); need > m.max {
-		// Even with every other batch forgotten the batch would not fit: its new ids are
-		// refused, not its oldest forgotten (its listing would then leave them out
-		// without a word).
-		for _, id := range b.ids[had:] {
-			delete(b.seen, id)
-		}
-		clear(b.ids[had:])
-		b.ids = b.ids[:had]
-		return fmt.Errorf("%w: batch %q would hold %d bytes of ids, the log at most %d", ErrBatchFull, batchID, need, m.max)
-	}
-	m.batches[batchID] = b
-	b.size += grown
-	m.adds++
-	b.last = m.adds
-	m.order = append(m.order, added{batchID, m.adds})
-	m.size += idCost(batchID) + grown
 	for m.size > m.max && len(m.order) > 1 {
 		m.forget()
 	}
@@ -127,7 +110,9 @@ func (m *MemoryBatches) forget() {
 	m.order = m.order[1:]
 	m.size -= idCost(a.batchID)
 	if b := m.batches[a.batchID]; b != nil && b.last == a.n {
-		m.size -= b.size
+		for _, e := range b.ids {
+			m.size -= 2 * idCost(e)
+		}
 		delete(m.batches, a.batchID)
 	}
 	if cap(m.order) > 64 && len(m.order) < cap(m.order)/4 {
@@ -179,10 +164,6 @@ func (h *handler) postBatch(w *response, r *http.Request, _ string) error {
 		if err := h.batches.Add(ctx, res.BatchID, ids); err != nil {
 			// The events are applied; sending the batch again is safe (they are
 			// duplicates).
-			if errors.Is(err, ErrBatchFull) {
-				return statusError{status: http.StatusServiceUnavailable,
-					message: "batch full: this batchId can list no more events; the events are applied (sending them again is safe: they are duplicates), send more under another batchId"}
-			}
 			return err
 		}
 		reply(w, http.StatusCreated, res)

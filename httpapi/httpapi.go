@@ -33,14 +33,8 @@
 // and the handler keeps ReplyTimeout (10 s) after it to answer, moving the connection's
 // write deadline there: every request gets its answer, in JSON, even one that ran out of
 // time (503), and a batch cut short is answered with its report, its events not applied
-// failed as CANCELLED. The event ids of the batches, for GET
-// /batch/events/consumer/user/{batchId}, are kept by Config.Batches, by default in memory
-// up to DefaultBatchMemory (64 MiB): the batches added to least recently are forgotten
-// first (their GET is then a 404), and a batch is never forgotten in part: a POST that
-// would make one batchId alone hold more is answered 503 (ErrBatchFull; its events are
-// applied, and sending them again under another batchId lists them there). NewServer adds
-// the timeouts and LimitListener the cap on connections that a server facing a network
-// needs.
+// failed as CANCELLED. NewServer adds the timeouts and LimitListener the cap on
+// connections that a server facing a network needs.
 //
 // The API key is compared in constant time (over SHA-256 digests, so its length does not
 // leak either); a request without it, with another key, or with the header given twice

@@ -325,8 +325,8 @@ func (f failingBatches) Page(context.Context, string, int, int) ([]string, int, 
 }
 
 // TestBatchLogErrors checks the statuses of a BatchLog's errors: ErrBatchNotFound is a
-// 404 only where it means an unknown batch (GET); on POST ErrBatchFull is a 503, and any
-// other error of Add is the server's (500), ErrBatchNotFound included.
+// 404 only where it means an unknown batch (GET); on POST any error of Add is the
+// server's (500), ErrBatchNotFound included.
 func TestBatchLogErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
@@ -347,9 +347,6 @@ func TestBatchLogErrors(t *testing.T) {
 		{"post not found", httpapi.ErrBatchNotFound, "POST", "/batch/events/consumer/user", `{"batchId":"B1","data":[]}`, http.StatusInternalServerError},
 		// Add failing.
 		{"post broken", errors.New("disk full"), "POST", "/batch/events/consumer/user", `{"batchId":"B1","data":[]}`, http.StatusInternalServerError},
-		// Add refusing ids the batch has no room for: the server is out of room, not
-		// broken (503, not logged as an internal error).
-		{"post full", fmt.Errorf("batch B1: %w", httpapi.ErrBatchFull), "POST", "/batch/events/consumer/user", `{"batchId":"B1","data":[]}`, http.StatusServiceUnavailable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			url, _ := newServer(t, httpapi.Config{Batches: failingBatches{tc.err}, Logger: slog.New(slog.DiscardHandler)})
@@ -441,6 +438,32 @@ func TestMemoryBatchesBounded(t *testing.T) {
 	}
 }
 
+// TestMemoryBatchesNewestWhole: one batchId resent with ever new events outgrows the
+// size alone; it is kept whole (every id listed, in order), never refused nor cut, and
+// the other batches are forgotten.
+func TestMemoryBatchesNewestWhole(t *testing.T) {
+	ctx := context.Background()
+	m := httpapi.NewMemoryBatches(10_000)
+	if err := m.Add(ctx, "other", []string{"o1"}); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i := range 1000 {
+		id := fmt.Sprint("e", i)
+		want = append(want, id)
+		if err := m.Add(ctx, "A", []string{id}); err != nil {
+			t.Fatalf("Add %d: %v", i, err)
+		}
+	}
+	ids, total, err := m.Page(ctx, "A", 0, 1000)
+	if diff := cmp.Diff(want, ids); err != nil || total != 1000 || diff != "" {
+		t.Errorf("the newest batch: total %d, err %v, ids (-want +got):\n%s", total, err, diff)
+	}
+	if _, _, err := m.Page(ctx, "other", 0, 1); !errors.Is(err, httpapi.ErrBatchNotFound) {
+		t.Errorf("the other batch: %v, want ErrBatchNotFound", err)
+	}
+}
+
 // TestMemoryBatchesKeepsLatest: the batch of the latest Add is never the one forgotten,
 // even when its first Add is the oldest: a batch resent with new events, answered 201,
 // is read back, and the batch added to least recently goes instead.
@@ -460,65 +483,6 @@ func TestMemoryBatchesKeepsLatest(t *testing.T) {
 	}
 	if _, _, err := m.Page(ctx, "B", 0, 10); !errors.Is(err, httpapi.ErrBatchNotFound) {
 		t.Errorf("B, added to least recently: %v, want ErrBatchNotFound", err)
-	}
-}
-
-// TestMemoryBatchesFull: one batch resent with ever new event ids does not grow past the
-// size. The Add that would take it past refuses its ids (ErrBatchFull) and records
-// none of them; the batch keeps listing the ids it had, from the first, none forgotten.
-func TestMemoryBatchesFull(t *testing.T) {
-	ctx := context.Background()
-	for _, tc := range []struct {
-		name  string
-		other bool // another batch is added first, and goes to make room
-	}{
-		// The batch alone.
-		{"alone", false},
-		// After another batch, which is forgotten before the batch is refused.
-		{"after another", true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			const size = 10_000
-			m := httpapi.NewMemoryBatches(size)
-			if tc.other {
-				if err := m.Add(ctx, "B", []string{"B1", "B2"}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			accepted := 0
-			for i := range 1000 {
-				err := m.Add(ctx, "A", []string{fmt.Sprint("e", i)})
-				switch {
-				case err == nil && accepted == i:
-					accepted++
-				case !errors.Is(err, httpapi.ErrBatchFull):
-					t.Fatalf("Add %d (%d accepted): %v, want nil until the batch is full, then ErrBatchFull", i, accepted, err)
-				}
-			}
-			// An id costs twice 64 bytes and its length: about 70 ids of "eNN" fit.
-			if accepted == 0 || accepted*2*(64+2) > size {
-				t.Fatalf("%d ids accepted, want 1 to %d", accepted, size/(2*(64+2)))
-			}
-			ids, total, err := m.Page(ctx, "A", 0, 1000)
-			var want []string
-			for i := range accepted {
-				want = append(want, fmt.Sprint("e", i))
-			}
-			if diff := cmp.Diff(want, ids); err != nil || total != accepted || diff != "" {
-				t.Errorf("the full batch: total %d, err %v, ids (-want +got):\n%s", total, err, diff)
-			}
-			// Its ids sent again are no new ids: accepted.
-			if err := m.Add(ctx, "A", want[:3]); err != nil {
-				t.Errorf("ids of the full batch again: %v, want nil", err)
-			}
-			// Another batch still has room: the full one is forgotten for it.
-			if err := m.Add(ctx, "C", []string{"C1"}); err != nil {
-				t.Errorf("another batch: %v, want nil", err)
-			}
-			if _, _, err := m.Page(ctx, "C", 0, 10); err != nil {
-				t.Errorf("another batch: Page %v, want its ids", err)
-			}
-		})
 	}
 }
 
