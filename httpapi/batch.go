@@ -140,7 +140,8 @@ func (h *handler) postBatch(w *response, r *http.Request, _ string) error {
 	// alone, as a failed record, and the others apply.
 	return post(h, r, userevents.ParseQuery, userevents.DecodeEventBatch, func(batch *userevents.EventBatch, opts userevents.Options) error {
 		res, err := h.p.ApplyEventBatch(r.Context(), batch, opts)
-		if err != nil && r.Context().Err() == nil {
+		if err != nil && (res == nil || r.Context().Err() == nil) {
+			// No report (a batch refused whole: its batchId), or an error of its own.
 			return err
 		}
 		// When the request ran out of time (or its client went away) the report says
