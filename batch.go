@@ -105,10 +105,11 @@ func (p *Processor) ApplyBatch(ctx context.Context, events []*ConsumerUserEvent,
 // applied: it fails with its *ValidationError (reason INVALID_EVENT), under its eventId
 // when that decoded cleanly and "" otherwise, in its place in input order. The
 // result's BatchID is b.BatchID. A nil b is refused with a *ValidationError (code
-// required) and no result, and so is, under Strict, a batchId that breaks the id rule
-// of the package doc (".", "..", white space only, control or format characters: code
-// invalid_format on batchId, which GET /batch/events/consumer/user/{batchId} could not
-// name); nothing is applied then.
+// required) and no result, and so is a batchId that breaks the id rule of the package
+// doc (code invalid_format on batchId; nothing is applied): at both levels an id with
+// NUL or invalid UTF-8 (a batch built in Go: the decoder refuses those), and under
+// Strict also ".", "..", white space only, control or format characters, which GET
+// /batch/events/consumer/user/{batchId} could not name.
 func (p *Processor) ApplyEventBatch(ctx context.Context, b *EventBatch, opts Options) (*BatchResult, error) {
 	if b == nil {
 		return nil, &ValidationError{Fields: []FieldError{{Code: CodeRequired, Message: "batch is missing"}}}

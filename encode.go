@@ -164,7 +164,10 @@ func appendSlice[T any](b []byte, s []T, enc func(*T, []byte) []byte) []byte {
 // returns the extended buffer. It is the way to write a user: no reflection, and none of
 // the re-scan and copy that encoding/json does with a MarshalJSON method's output; with
 // a reused dst it allocates nothing. The error is always nil: every model value has a
-// JSON form.
+// JSON form. The bytes are json.Marshal's but for the members of arbitrary JSON
+// (json.RawMessage: a rule's logic variables, a business user's raw objects), written as
+// stored, where json.Marshal escapes <, >, &, U+2028 and U+2029 in them: the same JSON
+// values.
 func (u *ConsumerUser) AppendJSON(dst []byte) ([]byte, error) { return u.appendJSON(dst), nil }
 
 // AppendJSON appends u in Flagright's wire format to dst, as ConsumerUser.AppendJSON does.
@@ -186,7 +189,8 @@ func (r *EventResponse) AppendJSON(dst []byte) ([]byte, error) { return r.append
 // event as StoredEvent.AppendJSON writes it.
 func (l *EventList) AppendJSON(dst []byte) ([]byte, error) { return l.appendJSON(dst), nil }
 
-// appendJSON writes l as json.Marshal does, a nil list or event as null. It is written
+// appendJSON writes l as json.Marshal does (see ConsumerUser.AppendJSON for the raw
+// members), a nil list or event as null. It is written
 // by hand: EventList, a list around a generated type, is in response.go, which is not
 // among the generator's inputs.
 func (l *EventList) appendJSON(b []byte) []byte {
