@@ -137,7 +137,14 @@ func TestCreateWith(t *testing.T) {
 			}
 		})
 	}
-	// An invalid user is refused with its field errors, and nothing is stored.
+}
+
+// TestCreateWithInvalid: an invalid user is refused with its field errors, locks asked
+// or not, and nothing is stored.
+func TestCreateWithInvalid(t *testing.T) {
+	ctx := context.Background()
+	store := memstore.New()
+	p := userevents.NewProcessor(store, userevents.Config{})
 	err := p.CreateConsumerUserWith(ctx, &userevents.ConsumerUser{UserID: "bad"}, userevents.CreateOptions{LockKYCRiskLevel: true})
 	var ve *userevents.ValidationError
 	if !errors.As(err, &ve) || !ve.Has("createdTimestamp", userevents.CodeOutOfRange) {

@@ -761,22 +761,23 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 	decodeErr := &userevents.ValidationError{Fields: []userevents.FieldError{{Path: "tags", Code: userevents.CodeTooLarge}}}
 	ev := `{"timestamp":1700000000000,"userId":"u1","eventId":"e1"}`
 	tests := []struct {
-		name string
-		op   string // the failing Store operation
-		call func(p *userevents.Processor) error
+		name  string
+		op    string           // the failing Store operation
+		order userevents.Order // the Processor's (ArrivalOrder unless the row needs another)
+		call  func(p *userevents.Processor) error
 	}{
 		// Apply loads the user: a stored user that does not decode.
-		{"Apply, LoadUser", storetest.OpLoadUser, func(p *userevents.Processor) error {
+		{name: "Apply, LoadUser", op: storetest.OpLoadUser, call: func(p *userevents.Processor) error {
 			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
 			return err
 		}},
 		// Apply first looks for a stored event with the id (the replay).
-		{"Apply, LoadEvent", storetest.OpLoadEvent, func(p *userevents.Processor) error {
+		{name: "Apply, LoadEvent", op: storetest.OpLoadEvent, call: func(p *userevents.Processor) error {
 			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
 			return err
 		}},
 		// ApplyBatch goes through the same loads.
-		{"ApplyBatch, LoadUser", storetest.OpLoadUser, func(p *userevents.Processor) error {
+		{name: "ApplyBatch, LoadUser", op: storetest.OpLoadUser, call: func(p *userevents.Processor) error {
 			b, err := p.ApplyBatch(ctx, []*userevents.ConsumerUserEvent{mustEvent(t, ev)}, userevents.Options{})
 			if err != nil {
 				return err
@@ -784,34 +785,34 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 			return b.Results[0].Err
 		}},
 		// Event reads a stored event.
-		{"Event", storetest.OpLoadEvent, func(p *userevents.Processor) error {
+		{name: "Event", op: storetest.OpLoadEvent, call: func(p *userevents.Processor) error {
 			_, err := p.Event(ctx, "e1")
 			return err
 		}},
 		// A client's retry of an applied event rebuilds its outcome from the history.
-		{"Apply duplicate, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+		{name: "Apply duplicate, LoadHistory", op: storetest.OpLoadHistory, call: func(p *userevents.Processor) error {
 			applyE1(t, p)
 			_, err := p.Apply(ctx, mustEvent(t, ev), userevents.Options{})
 			return err
 		}},
 		// Under TimestampOrder a late event reads the events after its place.
-		{"Apply late, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+		{name: "Apply late, LoadHistory", op: storetest.OpLoadHistory, order: userevents.TimestampOrder, call: func(p *userevents.Processor) error {
 			applyE1(t, p)
 			_, err := p.Apply(ctx, mustEvent(t, `{"timestamp":1600000000001,"userId":"u1","eventId":"e0"}`), userevents.Options{})
 			return err
 		}},
 		// The past states and the events are read from the history.
-		{"UserAt, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+		{name: "UserAt, LoadHistory", op: storetest.OpLoadHistory, call: func(p *userevents.Processor) error {
 			applyE1(t, p)
 			_, err := p.UserAt(ctx, "u1", 1)
 			return err
 		}},
-		{"UserAsOf, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+		{name: "UserAsOf, LoadHistory", op: storetest.OpLoadHistory, call: func(p *userevents.Processor) error {
 			applyE1(t, p)
 			_, err := p.UserAsOf(ctx, "u1", 1600000000000)
 			return err
 		}},
-		{"History, LoadHistory", storetest.OpLoadHistory, func(p *userevents.Processor) error {
+		{name: "History, LoadHistory", op: storetest.OpLoadHistory, call: func(p *userevents.Processor) error {
 			applyE1(t, p)
 			for _, err := range p.History(ctx, "u1") {
 				if err != nil {
@@ -824,7 +825,7 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := overU1(t, failingOn(tt.op, fmt.Errorf("somestore: stored data: %w", decodeErr)))
-			err := tt.call(userevents.NewProcessor(f, userevents.Config{Order: userevents.TimestampOrder}))
+			err := tt.call(userevents.NewProcessor(f, userevents.Config{Order: tt.order}))
 			if !errors.Is(err, userevents.ErrStoredData) {
 				t.Errorf("got %v, want ErrStoredData", err)
 			}
@@ -945,17 +946,16 @@ func TestApplyEventBatchID(t *testing.T) {
 		{"..", userevents.Strict, false},          // the parent directory
 		{"  ", userevents.Strict, false},          // white space only
 		{"a\u202eb", userevents.Strict, false},    // a bidirectional override
-		{`a\u0001b`, userevents.Strict, false},    // a control character, escaped in the JSON
+		{"a\x01b", userevents.Strict, false},      // a control character
 		{"..", userevents.Compatible, true},       // Compatible, as Flagright
 		{"a\u202eb", userevents.Compatible, true}, // likewise
+		{"a\x00b", userevents.Compatible, false},  // NUL, at both levels (built in Go: the decoder refuses it)
+		{"a\xffb", userevents.Compatible, false},  // invalid UTF-8, likewise
 	}
 	for _, tt := range tests {
 		t.Run(tt.level.String()+"/"+tt.id, func(t *testing.T) {
 			p, s := newProcessor(t, userevents.Config{Level: tt.level})
-			b, err := userevents.DecodeEventBatch([]byte(`{"batchId":"` + tt.id + `","data":[{"timestamp":1700000000000,"userId":"u1","eventId":"e1"}]}`))
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := &userevents.EventBatch{BatchID: tt.id, Data: []userevents.ConsumerUserEvent{{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}}}
 			res, err := p.ApplyEventBatch(context.Background(), b, userevents.Options{})
 			if tt.ok {
 				if err != nil || res.Successful != 1 {
