@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -36,7 +38,7 @@ func (g *gen) genDiff(f *genFile) {
 // only in arrays, as merge requires).
 func (g *gen) diffTypes() map[string]bool {
 	out := g.fromRecord(func(_ string, f field) bool { return f.Kind == kPtrStruct || f.Kind == kEmbedded })
-	for name := range out {
+	for _, name := range slices.Sorted(maps.Keys(out)) {
 		if g.structs[name].Union {
 			fail("union %s outside an array: no diff", name)
 		}

@@ -127,6 +127,9 @@ func TestLoadRefuses(t *testing.T) {
 		{"hook in patch", "package fixture\n\ntype A struct {\n\tX *BUpdate `json:\"x,omitempty\" patch:\"B\"`\n}\n\ntype B struct {\n\tY string `json:\"y\" check:\"required\" decode:\"hook\"`\n}\n", string(flags), "decode hook is not called"},
 		// nonneg when validate.go has no amount method.
 		{"nonneg without amount", "package fixture\n\ntype A struct {\n\tX *M `json:\"x,omitempty\" check:\"nonneg\"`\n}\n\ntype M struct{}\n", strings.Replace(string(flags), "amount", "sum", -1), "nonneg needs the method"},
+		// An enum type's values given twice: as constants and as a list, or as two lists.
+		{"constants and a list", "package fixture\n\ntype E string\n\nconst EA E = \"A\"\n\nvar es = [...]E{\"B\"}\n", string(flags), "constants and a list"},
+		{"two lists", "package fixture\n\ntype E string\n\nvar es = [...]E{\"A\"}\n\nvar more = [...]E{\"B\"}\n", string(flags), "two lists"},
 		// validate.go's rule flags are not the generator's rules.
 		{"rule flags", string(model), "package fixture\n\ntype rule int\n\nconst (\n\trRequired rule = 1 << iota\n\trNonempty\n)\n", "differ from the rules"},
 	} {

@@ -84,6 +84,7 @@ type gen struct {
 	enumTypes  map[string]bool            // the named string types
 	enums      map[string][]string        // enum type -> constant names, in order
 	enumVals   map[string][]string        // enum type -> values, in order
+	codeLists  map[string]bool            // the enum types whose values are an array literal (codeList)
 	checks     map[string]bool            // types with a hand-written check method
 	ruleConsts []string                   // the rule flags of validate.go (rRequired ...), in order
 	eqTypes    map[string]bool            // the types that get equal (equalTypes)
@@ -122,6 +123,7 @@ func load(dir string, modelFiles []string) (g *gen, err error) {
 		enumTypes:  map[string]bool{},
 		enums:      map[string][]string{},
 		enumVals:   map[string][]string{},
+		codeLists:  map[string]bool{},
 		checks:     map[string]bool{},
 		patches:    map[string]string{},
 		patchIn:    map[string]string{},
@@ -256,6 +258,11 @@ func (g *gen) collectDecls(files []parsedFile) {
 			}
 		}
 	}
+	for typ := range g.codeLists {
+		if len(g.enums[typ]) > 0 {
+			fail("%s has constants and a list of values", typ)
+		}
+	}
 }
 
 // codeList records the values of a package-level array literal of an enum type
@@ -274,6 +281,10 @@ func (g *gen) codeList(e ast.Expr) {
 	if !ok || !g.enumTypes[typ.Name] {
 		return
 	}
+	if g.codeLists[typ.Name] {
+		fail("%s has two lists of values", typ.Name)
+	}
+	g.codeLists[typ.Name] = true
 	for _, elt := range cl.Elts {
 		if lit, ok := elt.(*ast.BasicLit); ok {
 			v, _ := strconv.Unquote(lit.Value)
