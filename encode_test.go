@@ -84,40 +84,6 @@ func TestEventListAppendJSON(t *testing.T) {
 	}
 }
 
-// TestResponseAppendJSON checks that the AppendJSON of CreateUserResponse and
-// BatchResult writes what json.Marshal writes, after what dst holds: with the optional
-// members absent (an empty FailedRecords too) and present, with characters that JSON
-// escapes.
-func TestResponseAppendJSON(t *testing.T) {
-	u := fullUser()
-	for _, tt := range []struct {
-		name string
-		v    interface {
-			AppendJSON([]byte) ([]byte, error)
-		}
-	}{
-		{"created", &CreateUserResponse{UserID: "u1"}},
-		{"created, every field", &CreateUserResponse{UserID: "u<1>", RiskScoreDetails: u.RiskScoreDetails, Message: "a \"b\" & \u2028"}},
-		{"created, empty risk score", &CreateUserResponse{UserID: "u1", RiskScoreDetails: &UserRiskScoreDetails{}}},
-		{"batch", &BatchResult{BatchID: "b1", Status: "SUCCESS", Successful: 3}},
-		{"batch, no failed records", &BatchResult{BatchID: "b1", Status: "SUCCESS", FailedRecords: []FailedRecord{}}},
-		{"batch, every field", &BatchResult{
-			BatchID: "b<1>", Status: "PARTIAL_FAILURE", Successful: 1, Failed: 2, Message: "two failed\n",
-			FailedRecords: []FailedRecord{{ID: "e&1", ReasonCode: ReasonInvalid}, {ID: "", ReasonCode: ReasonCancelled}},
-			Results:       []BatchItem{{Err: ErrUserNotFound}},
-		}},
-	} {
-		want, err := json.Marshal(tt.v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := tt.v.AppendJSON([]byte("prefix"))
-		if err != nil || !bytes.Equal(got, append([]byte("prefix"), want...)) {
-			t.Errorf("%s: AppendJSON gives %s (%v), want prefix and %s", tt.name, got, err, want)
-		}
-	}
-}
-
 // TestWeight checks the weights of small values against the rules of weight_gen.go: an
 // object's braces (2); per member present, its key with quotes, colon and comma
 // (len+4) and its value: a string's length and quotes, numberWeight for a number,

@@ -409,7 +409,7 @@ func create[U any](h *handler, w *response, r *http.Request,
 		if err := store(r.Context(), u, o); err != nil {
 			return err
 		}
-		reply(w, http.StatusCreated, &userevents.CreateUserResponse{UserID: id(u)})
+		reply(w, http.StatusCreated, userevents.CreateUserResponse{UserID: id(u)})
 		return nil
 	})
 }

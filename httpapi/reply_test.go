@@ -24,9 +24,6 @@ func TestReplyWritesModelValuesAsJSONMarshal(t *testing.T) {
 		{"event list", &userevents.EventList{ConsumerUserEvents: []*userevents.StoredEvent{ // GET /batch/events/consumer/user/{batchId}
 			{ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: 1700000000000, UserID: "u1", EventID: "e1"}},
 			{ConsumerUserEvent: userevents.ConsumerUserEvent{Timestamp: 1700000001000, UserID: "u1", EventID: "e2"}}}, TotalCount: 7}},
-		{"created", &userevents.CreateUserResponse{UserID: "u1"}}, // POST /consumer/users, /business/users
-		{"batch", &userevents.BatchResult{BatchID: "b1", Status: "PARTIAL_FAILURE", Successful: 1, Failed: 1, // POST /batch/events/consumer/user
-			FailedRecords: []userevents.FailedRecord{{ID: "e2", ReasonCode: userevents.ReasonIDNotFound}}}},
 		{"error", userevents.APIErrorResponse{Message: "no"}}, // not a model value: json.Marshal
 	} {
 		w := httptest.NewRecorder()
