@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/compliancekit/userevents"
@@ -195,5 +196,41 @@ func TestLegacyDocRows(t *testing.T) {
 			b, _ := u.AppendJSON(nil)
 			t.Errorf("%s: rebuilt %s; want what doc held (%s, the tag fraud) and the event after it (occupation pilot)", id, b, state)
 		}
+	}
+}
+
+// TestLegacyDeepDocMigrates: a row of an earlier release whose user is nested past
+// 10,000 levels (which the store accepts, and LoadUser reads) is moved by Migrate like
+// any other; encoding/json, which the move used, refuses such a document, and Migrate
+// failed whole, on every start.
+func TestLegacyDeepDocMigrates(t *testing.T) {
+	ctx := context.Background()
+	pool := newPool(t)
+	p := userevents.NewProcessor(pgstore.New(pool), userevents.Config{})
+	if err := p.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "deep", CreatedTimestamp: 1600000000000}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(ctx, stateEvent("deep", userevents.UserStateActive, 1), userevents.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	value := strings.Repeat("[", 10045) + strings.Repeat("]", 10045)
+	doc := `{"userId":"deep","createdTimestamp":1600000000000,"executedRules":[{"ruleInstanceId":"r1","ruleName":"n",` +
+		`"ruleDescription":"d","ruleAction":"FLAG","ruleHit":false,"vars":[{"value":` + value + `}]}]}`
+	if _, err := pool.Exec(ctx, `UPDATE userevents_users SET doc = $1 WHERE user_id = 'deep'`, doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := pgstore.Migrate(ctx, pool); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM userevents_users WHERE doc IS NOT NULL`).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("after Migrate, %d rows hold a doc (%v)", left, err)
+	}
+	rec, err := userevents.NewProcessor(pgstore.NewWithOptions(pool, pgstore.Options{CacheSize: -1}), userevents.Config{}).User(ctx, "deep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rec.Consumer.ExecutedRules; len(r) != 1 || len(r[0].Vars) != 1 || string(r[0].Vars[0].Value) != value {
+		t.Errorf("the migrated user lost its deep value")
 	}
 }

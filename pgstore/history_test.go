@@ -211,7 +211,8 @@ func TestHistoryQueryPlan(t *testing.T) {
 }
 
 // rowCounter is a pgx tracer that counts the rows the server sent for SELECTs.
-type rowCounter struct{ rows atomic.Int64 }
+// rowCounter counts the rows the queries of a pool read, and the queries.
+type rowCounter struct{ rows, queries atomic.Int64 }
 
 func (c *rowCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
 	return ctx
@@ -220,6 +221,7 @@ func (c *rowCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.Tra
 func (c *rowCounter) TraceQueryEnd(_ context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
 	if d.CommandTag.Select() {
 		c.rows.Add(d.CommandTag.RowsAffected())
+		c.queries.Add(1)
 	}
 }
 
@@ -271,6 +273,19 @@ func TestEarlyWindowsReadTheirRows(t *testing.T) {
 	}
 	if n != 301 {
 		t.Errorf("LoadHistory from 1 yields %d entries, want 301", n)
+	}
+	// Read through a version past the newest, the history ends within the first
+	// query's window: no second query to find out.
+	counter.queries.Store(0)
+	n = 0
+	for _, err := range s.LoadHistory(ctx, rec.HistoryID, rec.Version+1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if got := counter.queries.Load(); got != 1 || n == 0 {
+		t.Errorf("LoadHistory past the newest entry: %d queries, %d entries; want one query", got, n)
 	}
 }
 

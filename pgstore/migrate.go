@@ -107,7 +107,7 @@ func migrateEvents(ctx context.Context, tx pgx.Tx) error {
 		if err != nil {
 			return fmt.Errorf("user %q: %w", h.userID, err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE userevents_users SET history_id = $2 WHERE user_id = $1`, h.userID, historyID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE userevents_users SET history_id = $2, doc = NULL WHERE user_id = $1`, h.userID, historyID); err != nil {
 			return err
 		}
 	}
@@ -158,6 +158,15 @@ func readV1Events(ctx context.Context, tx pgx.Tx) ([]*v1Event, error) {
 	return all, rows.Err()
 }
 
+// setUser sets the user of r, the doc of a users row of type userType.
+func setUser(r *v1Record, userType string, doc []byte) {
+	if userType == typeBusiness {
+		r.Business = doc
+	} else {
+		r.Consumer = doc
+	}
+}
+
 // head is a user row without a history: where its chain ends.
 type head struct {
 	userID string
@@ -181,11 +190,7 @@ func readHeads(ctx context.Context, tx pgx.Tx) ([]head, error) {
 			&h.rec.LastEventTimestamp, &doc); err != nil {
 			return nil, err
 		}
-		if userType == typeBusiness {
-			h.rec.Business = doc
-		} else {
-			h.rec.Consumer = doc
-		}
+		setUser(&h.rec, userType, doc)
 		heads = append(heads, h)
 	}
 	return heads, rows.Err()
@@ -215,10 +220,7 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 	rand.Read(b[:])
 	historyID := "migrated-" + hex.EncodeToString(b[:])
 	// The first entry: the record the chain starts from, with no event.
-	first, err := json.Marshal(cur)
-	if err != nil {
-		return "", err
-	}
+	first := appendRawRecord(nil, cur)
 	firstUser, err := userIDOf(cur.Consumer)
 	if cur.Consumer == nil {
 		firstUser, err = userIDOf(cur.Business)
@@ -240,10 +242,7 @@ func writeChain(ctx context.Context, tx pgx.Tx, rec v1Record, byAfter map[v1Key]
 		if i > 0 {
 			after = chain[i-1].o.Previous
 		}
-		snapshot, err := json.Marshal(after)
-		if err != nil {
-			return "", err
-		}
+		snapshot := appendRawRecord(nil, after)
 		outcome, err := appendOutcome(nil, &userevents.StoredEvent{
 			Options: e.o.options(),
 			Changes: e.o.Changes, StateTransition: e.o.StateTransition, KYCTransition: e.o.KYCTransition, Converted: e.o.Converted,
@@ -335,32 +334,23 @@ func migrateDocs(ctx context.Context, tx pgx.Tx) error {
 	for rows.Next() {
 		var m moved
 		var userType string
-		var doc json.RawMessage
+		var doc []byte // raw: json.RawMessage would have pgx check it, to 10,000 levels
 		if err := rows.Scan(&m.userID, &m.rec.Version, &userType, &m.rec.KYCRiskLevelLocked, &m.rec.CRARiskLevelLocked,
 			&m.rec.LastEventTimestamp, &m.rec.SnapshotDue, &m.historyID, &doc); err != nil {
 			rows.Close()
 			return err
 		}
-		if userType == typeBusiness {
-			m.rec.Business = doc
-		} else {
-			m.rec.Consumer = doc
-		}
+		setUser(&m.rec, userType, doc)
 		all = append(all, m)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	var batch pgx.Batch
 	for _, m := range all {
-		snapshot, err := json.Marshal(m.rec)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `WITH h AS (UPDATE userevents_history SET snapshot = $3 WHERE history_id = $1 AND version = $2)
-			UPDATE userevents_users SET doc = NULL WHERE user_id = $4`, m.historyID, m.rec.Version, snapshot, m.userID); err != nil {
-			return err
-		}
+		batch.Queue(`WITH h AS (UPDATE userevents_history SET snapshot = $3 WHERE history_id = $1 AND version = $2)
+			UPDATE userevents_users SET doc = NULL WHERE user_id = $4`, m.historyID, m.rec.Version, appendRawRecord(nil, m.rec), m.userID)
 	}
-	return nil
+	return tx.SendBatch(ctx, &batch).Close()
 }

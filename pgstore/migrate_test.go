@@ -112,9 +112,10 @@ func TestMigrateFromV1(t *testing.T) {
 	apply(`{"timestamp":1700000004000,"userId":"u2","eventId":"u2-a","updatedConsumerUserAttributes":{"occupation":"x"}}`, userevents.Options{})
 	apply(`{"timestamp":1700000005000,"userId":"u2","eventId":"u2-b","newUserId":"u3"}`, userevents.Options{ChangeUserID: true})
 	apply(`{"timestamp":1700000006000,"userId":"u3","eventId":"u3-a","updatedConsumerUserAttributes":{"occupation":"y"}}`, userevents.Options{})
-	// u2 again, a new user whose versions repeat the old u2's.
+	// u2 again, a new user whose versions repeat the old u2's, and whose event has the
+	// old u2-a's timestamp: only the users after them tell the two apart (pick).
 	create(&userevents.ConsumerUser{UserID: "u2", CreatedTimestamp: 1600000000000}, nil)
-	apply(`{"timestamp":1700000007000,"userId":"u2","eventId":"u2-again","updatedConsumerUserAttributes":{"occupation":"x"}}`, userevents.Options{})
+	apply(`{"timestamp":1700000004000,"userId":"u2","eventId":"u2-again","updatedConsumerUserAttributes":{"occupation":"z"}}`, userevents.Options{})
 
 	// What each user id is at the end, and each of its versions (from memstore).
 	for _, id := range []string{"u1", "b1", "u3", "u2"} {

@@ -258,10 +258,11 @@ func (s *Store) LoadEvent(ctx context.Context, eventID string) (*userevents.Stor
 	return e, err
 }
 
-// historyFirstQuery reads the first entry of history $1 (version 1, or the first a
-// migration could keep of a broken chain: pgstore/README.md).
-const historyFirstQuery = `SELECT ` + entryColumns + ` FROM userevents_history
-	WHERE history_id = $1 ORDER BY version LIMIT 1`
+// historyPageQuery reads at most $3 entries of history $1 after version $2. With $2 = 0
+// and $3 = 1 it reads the first entry (version 1, or the first a migration could keep
+// of a broken chain: pgstore/README.md).
+const historyPageQuery = `SELECT ` + entryColumns + ` FROM userevents_history
+	WHERE history_id = $1 AND version > $2 ORDER BY version LIMIT $3`
 
 // historyPage is the number of entries LoadHistory reads per query, after the first.
 const historyPage = 256
@@ -287,7 +288,7 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 		if at > 1 {
 			rows, err = s.pool.Query(ctx, replayQuery, historyID, 0, at)
 		} else {
-			rows, err = s.pool.Query(ctx, historyFirstQuery, historyID)
+			rows, err = s.pool.Query(ctx, historyPageQuery, historyID, 0, 1)
 		}
 		for page := 0; ; page++ {
 			if err != nil {
@@ -301,8 +302,7 @@ func (s *Store) LoadHistory(ctx context.Context, historyID string, at int64) ite
 			if !ok || n == 0 || (page > 0 && n < historyPage) || (page == 0 && at > 1 && last < at) {
 				return
 			}
-			rows, err = s.pool.Query(ctx, `SELECT `+entryColumns+` FROM userevents_history
-				WHERE history_id = $1 AND version > $2 ORDER BY version LIMIT $3`, historyID, last, historyPage)
+			rows, err = s.pool.Query(ctx, historyPageQuery, historyID, last, historyPage)
 		}
 	}
 }
@@ -567,21 +567,42 @@ func appendRecord(dst []byte, r userevents.Record) []byte {
 		dst, _ = r.Business.AppendJSON(dst)
 		dst = append(dst, ',')
 	}
+	return appendRecordColumns(dst, r.Version, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.SnapshotDue)
+}
+
+// appendRawRecord appends r, whose user is JSON as a store holds it, as appendRecord
+// does: the user's bytes as they are, with no limit on their depth (json.Marshal would
+// refuse a user nested past 10,000 levels, which the store accepts).
+func appendRawRecord(dst []byte, r v1Record) []byte {
+	dst = append(dst, '{')
+	switch {
+	case r.Consumer != nil:
+		dst = append(dst, `"consumer":`...)
+		dst = append(append(dst, r.Consumer...), ',')
+	case r.Business != nil:
+		dst = append(dst, `"business":`...)
+		dst = append(append(dst, r.Business...), ',')
+	}
+	return appendRecordColumns(dst, r.Version, r.KYCRiskLevelLocked, r.CRARiskLevelLocked, r.LastEventTimestamp, r.SnapshotDue)
+}
+
+// appendRecordColumns appends the members of a record after its user, and closes it.
+func appendRecordColumns(dst []byte, version int64, kycLocked, craLocked bool, lastEventTimestamp float64, snapshotDue int64) []byte {
 	dst = append(dst, `"version":`...)
-	dst = strconv.AppendInt(dst, r.Version, 10)
-	if r.KYCRiskLevelLocked {
+	dst = strconv.AppendInt(dst, version, 10)
+	if kycLocked {
 		dst = append(dst, `,"kycRiskLevelLocked":true`...)
 	}
-	if r.CRARiskLevelLocked {
+	if craLocked {
 		dst = append(dst, `,"craRiskLevelLocked":true`...)
 	}
-	if r.LastEventTimestamp != 0 {
+	if lastEventTimestamp != 0 {
 		dst = append(dst, `,"lastEventTimestamp":`...)
-		dst = strconv.AppendFloat(dst, r.LastEventTimestamp, 'g', -1, 64)
+		dst = strconv.AppendFloat(dst, lastEventTimestamp, 'g', -1, 64)
 	}
-	if r.SnapshotDue != 0 {
+	if snapshotDue != 0 {
 		dst = append(dst, `,"snapshotDue":`...)
-		dst = strconv.AppendInt(dst, r.SnapshotDue, 10)
+		dst = strconv.AppendInt(dst, snapshotDue, 10)
 	}
 	return append(dst, '}')
 }
