@@ -129,6 +129,7 @@ func TestLoadRefuses(t *testing.T) {
 		{"nonneg without amount", "package fixture\n\ntype A struct {\n\tX *M `json:\"x,omitempty\" check:\"nonneg\"`\n}\n\ntype M struct{}\n", strings.Replace(string(flags), "amount", "sum", -1), "nonneg needs the method"},
 		// An enum type's values given twice: as constants and as a list, or as two lists.
 		{"constants and a list", "package fixture\n\ntype E string\n\nconst EA E = \"A\"\n\nvar es = [...]E{\"B\"}\n", string(flags), "constants and a list"},
+		{"list of names", "package fixture\n\ntype E string\n\nvar es = [...]E{\"A\", b}\n", string(flags), "not a string literal"},
 		{"two lists", "package fixture\n\ntype E string\n\nvar es = [...]E{\"A\"}\n\nvar more = [...]E{\"B\"}\n", string(flags), "two lists"},
 		// validate.go's rule flags are not the generator's rules.
 		{"rule flags", string(model), "package fixture\n\ntype rule int\n\nconst (\n\trRequired rule = 1 << iota\n\trNonempty\n)\n", "differ from the rules"},

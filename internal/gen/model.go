@@ -286,10 +286,12 @@ func (g *gen) codeList(e ast.Expr) {
 	}
 	g.codeLists[typ.Name] = true
 	for _, elt := range cl.Elts {
-		if lit, ok := elt.(*ast.BasicLit); ok {
-			v, _ := strconv.Unquote(lit.Value)
-			g.enumVals[typ.Name] = append(g.enumVals[typ.Name], v)
+		lit, ok := elt.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			fail("%s: the list of values holds %T, not a string literal", typ.Name, elt)
 		}
+		v, _ := strconv.Unquote(lit.Value)
+		g.enumVals[typ.Name] = append(g.enumVals[typ.Name], v)
 	}
 }
 
