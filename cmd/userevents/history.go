@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 
 	"github.com/compliancekit/userevents"
 )
@@ -29,18 +27,17 @@ before the user's creation: the message gives the time exactly as given, unround
 
 `
 
-// historyRecord is the line history prints for a record, but its last member, "user"
-// (see writeLine).
+// historyRecord is the line history prints for a record.
 type historyRecord struct {
-	Version            int64   `json:"version"`
-	UserType           string  `json:"userType"`
-	KYCRiskLevelLocked bool    `json:"kycRiskLevelLocked"`
-	CRARiskLevelLocked bool    `json:"craRiskLevelLocked"`
-	LastEventTimestamp float64 `json:"lastEventTimestamp,omitempty"`
+	Version            int64           `json:"version"`
+	UserType           string          `json:"userType"`
+	KYCRiskLevelLocked bool            `json:"kycRiskLevelLocked"`
+	CRARiskLevelLocked bool            `json:"craRiskLevelLocked"`
+	LastEventTimestamp float64         `json:"lastEventTimestamp,omitempty"`
+	User               json.RawMessage `json:"user"`
 }
 
-// historyEvent is the line history prints for an event, its outcome, but its last
-// member, "event" (see writeLine).
+// historyEvent is the line history prints for an event: the event and its outcome.
 type historyEvent struct {
 	Version         int64           `json:"version"`
 	Flags           map[string]bool `json:"flags,omitempty"`
@@ -50,34 +47,7 @@ type historyEvent struct {
 	StateTransition *transition     `json:"stateTransition,omitempty"`
 	KYCTransition   *transition     `json:"kycTransition,omitempty"`
 	Replayed        []string        `json:"replayed,omitempty"`
-}
-
-// writeLine writes to w, through buf, the JSON object head (a struct with at least one
-// member) with the member name: value added last, and a newline: what a json.Encoder
-// with escapeHTML as its SetEscapeHTML writes for head with that member, a
-// json.RawMessage, when value is compact (AppendJSON's output is, for the values that
-// the library decoded). value is copied, not re-read: with escapeHTML, only the
-// characters that AppendJSON leaves as they are in a json.RawMessage member (<, >, &,
-// U+2028, U+2029) are escaped, as the Encoder escapes them.
-func writeLine(w io.Writer, buf *bytes.Buffer, head any, name string, value []byte, escapeHTML bool) error {
-	buf.Reset()
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(escapeHTML)
-	if err := enc.Encode(head); err != nil {
-		return err
-	}
-	buf.Truncate(buf.Len() - len("}\n"))
-	buf.WriteString(`,"`)
-	buf.WriteString(name)
-	buf.WriteString(`":`)
-	if escapeHTML {
-		json.HTMLEscape(buf, value)
-	} else {
-		buf.Write(value)
-	}
-	buf.WriteString("}\n")
-	_, err := w.Write(buf.Bytes())
-	return err
+	Event           json.RawMessage `json:"event"`
 }
 
 // transition is a userevents.Transition as history prints it.
@@ -93,8 +63,8 @@ func newTransition(t *userevents.Transition) *transition {
 	return &transition{From: t.From, To: t.To}
 }
 
-// newHistoryEvent returns the line of e, but its event.
-func newHistoryEvent(e *userevents.StoredEvent) historyEvent {
+// newHistoryEvent returns the line of e.
+func newHistoryEvent(e *userevents.StoredEvent) (historyEvent, error) {
 	out := historyEvent{Version: e.Version, Level: e.Level.String(), Converted: e.Converted,
 		Changes: e.Changes, StateTransition: newTransition(e.StateTransition),
 		KYCTransition: newTransition(e.KYCTransition), Replayed: e.Replayed}
@@ -107,7 +77,9 @@ func newHistoryEvent(e *userevents.StoredEvent) historyEvent {
 		}
 		out.Flags[name] = v[0] == "true"
 	}
-	return out
+	var err error
+	out.Event, err = e.AppendJSON(nil)
+	return out, err
 }
 
 func history(ctx context.Context, args []string, e env) int {
@@ -151,15 +123,15 @@ func history(ctx context.Context, args []string, e env) int {
 		rec, err := p.UserAsOf(ctx, userID, *asOf)
 		return printRecord(e, rec, err)
 	}
-	var line bytes.Buffer
-	var event []byte
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false) // the event as AppendJSON wrote it
 	for ev, err := range p.History(ctx, userID) {
+		var line historyEvent
 		if err == nil {
-			event, err = ev.AppendJSON(event[:0])
+			line, err = newHistoryEvent(ev)
 		}
 		if err == nil {
-			// The event as AppendJSON wrote it: no HTML escaping.
-			err = writeLine(e.stdout, &line, newHistoryEvent(ev), "event", event, false)
+			err = enc.Encode(line)
 		}
 		if err != nil {
 			return historyError(e, err)
@@ -174,17 +146,15 @@ func printRecord(e env, rec userevents.Record, err error) int {
 	}
 	out := historyRecord{Version: rec.Version, KYCRiskLevelLocked: rec.KYCRiskLevelLocked,
 		CRARiskLevelLocked: rec.CRARiskLevelLocked, LastEventTimestamp: rec.LastEventTimestamp}
-	var user []byte
-	out.UserType = "CONSUMER"
+	out.UserType, out.User, err = "CONSUMER", nil, nil
 	if rec.Business != nil {
 		out.UserType = "BUSINESS"
-		user, err = rec.Business.AppendJSON(nil)
+		out.User, err = rec.Business.AppendJSON(nil)
 	} else {
-		user, err = rec.Consumer.AppendJSON(nil)
+		out.User, err = rec.Consumer.AppendJSON(nil)
 	}
 	if err == nil {
-		// As json.NewEncoder wrote it: HTML characters escaped.
-		err = writeLine(e.stdout, new(bytes.Buffer), out, "user", user, true)
+		err = json.NewEncoder(e.stdout).Encode(out)
 	}
 	if err != nil {
 		return historyError(e, err)
