@@ -26,8 +26,7 @@
 //
 // validate and apply read files the same way: a UTF-8 byte order mark at the start of a
 // file is skipped (a BOM anywhere else is invalid JSON), and an NDJSON line is held to
-// the 1 MiB document limit without its terminator, "\n" or "\r\n" (and a file that
-// validate reads as one document, without the whitespace before and after it).
+// the 1 MiB document limit without its terminator, "\n" or "\r\n".
 //
 // apply loads NDJSON files into a store: users first (the lines that are users, from
 // every file), then events in file order; see the apply command's help. A user line

@@ -87,8 +87,8 @@ func validate(ctx context.Context, args []string, e env) int {
 			"or (the first line being broken) a later line in its first 64 KiB is a whole JSON object from\n"+
 			"its first column that the line before it does not lead into (ending with : , [ or {), and one\n"+
 			"JSON document otherwise. A UTF-8 byte order mark at the start of a file is skipped.\n"+
-			"A document is at most 1 MiB; the \"\\n\" or \"\\r\\n\" ending an NDJSON line does not count, nor\n"+
-			"does the whitespace before and after a file's one document (blank lines, the final newline).\n"+
+			"A document is at most 1 MiB, its whitespace included (as a request body's is); the \"\\n\" or\n"+
+			"\"\\r\\n\" ending an NDJSON line does not count.\n"+
 			"Every problem is printed as file:line: path: message (code).\n"+
 			"Flags may come before, between or after the file names; \"--\" ends them.\n\n")
 		fs.PrintDefaults()
@@ -181,7 +181,7 @@ func sniffNDJSON(r *bufio.Reader) (bool, error) {
 	var line []byte
 	for {
 		buf, err := r.Peek(r.Buffered() + 1)
-		rest := bytes.TrimLeft(buf, jsonSpace)
+		rest := bytes.TrimLeft(buf, " \t\r\n")
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			line = rest[:i]
 			break
@@ -221,7 +221,7 @@ func sniffNDJSON(r *bufio.Reader) (bool, error) {
 func laterObjectLine(buf []byte) bool {
 	// After the first non-blank line, which is broken: whatever it ends with, an NDJSON
 	// line after it is its own document.
-	_, rest, _ := bytes.Cut(bytes.TrimLeft(buf, jsonSpace), []byte("\n"))
+	_, rest, _ := bytes.Cut(bytes.TrimLeft(buf, " \t\r\n"), []byte("\n"))
 	var prev []byte
 	for len(rest) > 0 {
 		var line []byte
@@ -245,71 +245,19 @@ func continues(line []byte) bool {
 }
 
 // validateWhole validates r as one JSON document; its problems are reported at the line
-// where the document starts. The document is held to the limit from its first to its
-// last byte that is not JSON whitespace: the blank lines before it and the whitespace
-// after it (the final newline, blank lines) do not count, and are not held in memory.
-func validateWhole(label string, r *bufio.Reader, k kind, level userevents.Level, out io.Writer) (docs, bad int, err error) {
-	blank, err := skipSpace(r)
-	if err != nil {
-		return 0, 0, err
-	}
+// where the document starts.
+func validateWhole(label string, r io.Reader, k kind, level userevents.Level, out io.Writer) (docs, bad int, err error) {
 	data, err := io.ReadAll(io.LimitReader(r, int64(maxLine)))
 	if err != nil {
 		return 0, 0, err
 	}
-	rest, err := onlySpaceLeft(r)
-	if err != nil {
-		return 0, 0, err
-	}
-	if rest {
-		data = bytes.TrimRight(data, jsonSpace)
-	}
-	// Otherwise data is maxLine bytes with more after them: too_large, as it should be.
+	line := 1 + bytes.Count(data[:len(data)-len(bytes.TrimLeft(data, " \t\r\n"))], []byte("\n"))
 	var buf []byte
-	if buf = appendProblems(buf, label, 1+blank, k.check(data, level)); len(buf) > 0 {
+	if buf = appendProblems(buf, label, line, k.check(data, level)); len(buf) > 0 {
 		bad = 1
 	}
 	_, err = out.Write(buf)
 	return 1, bad, err
-}
-
-// jsonSpace is the whitespace of JSON.
-const jsonSpace = " \t\r\n"
-
-// skipSpace discards the JSON whitespace at the start of r, and returns how many
-// newlines it held.
-func skipSpace(r *bufio.Reader) (newlines int, err error) {
-	for {
-		c, err := r.ReadByte()
-		switch {
-		case err == io.EOF:
-			return newlines, nil
-		case err != nil:
-			return newlines, err
-		case strings.IndexByte(jsonSpace, c) < 0:
-			return newlines, r.UnreadByte()
-		case c == '\n':
-			newlines++
-		}
-	}
-}
-
-// onlySpaceLeft reads r to its end, or to its first byte that is not JSON whitespace,
-// and reports whether there was none.
-func onlySpaceLeft(r io.Reader) (bool, error) {
-	var buf [32 << 10]byte
-	for {
-		n, err := r.Read(buf[:])
-		if len(bytes.TrimLeft(buf[:n], jsonSpace)) > 0 {
-			return false, nil
-		}
-		if err == io.EOF {
-			return true, nil
-		}
-		if err != nil {
-			return false, err
-		}
-	}
 }
 
 // chunk is a run of lines validated by one worker; out holds their problems, formatted.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -179,63 +180,35 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-// prettyEvent returns a valid pretty-printed event of exactly n bytes, over four lines:
-// spaces after its last member make up the size.
-func prettyEvent(tb testing.TB, n int) string {
-	tb.Helper()
-	head, tail := "{\n  \"timestamp\": 1700000000000,\n  \"userId\": \"u1\"", "\n}"
-	if n < len(head)+len(tail) {
-		tb.Fatalf("prettyEvent: %d bytes is too short", n)
-	}
-	return head + strings.Repeat(" ", n-len(head)-len(tail)) + tail
-}
-
-// TestWholeDocumentLimit: a file that is one document is held to the document limit
-// without the whitespace around it (blank lines before it, the final newline and blank
-// lines after it), as an NDJSON line is without its terminator.
-func TestWholeDocumentLimit(t *testing.T) {
+// TestWholeDocumentAsTheLibrary: a file that validate reads as one document is held to
+// the limit as DecodeEvent holds it (and the server a request body), its whitespace
+// included: validate reports too_large exactly when the library does.
+func TestWholeDocumentAsTheLibrary(t *testing.T) {
 	limit := userevents.DefaultLimits().MaxBytes
-	tests := []struct {
-		name    string
-		content string
-		line    int // the line of the too_large problem; 0: none
-	}{
-		// Exactly the limit, no final newline.
-		{"limit", prettyEvent(t, limit), 0},
-		// Exactly the limit and a final newline (it was too_large: the newline counted).
-		{"limit LF", prettyEvent(t, limit) + "\n", 0},
-		// ... or a final CRLF.
-		{"limit CRLF", prettyEvent(t, limit) + "\r\n", 0},
-		// ... or blank lines after the final newline.
-		{"limit, blank lines after", prettyEvent(t, limit) + "\n \t\r\n\n", 0},
-		// ... or whitespace far past the limit (read to the end, not held).
-		{"limit, 3 MiB of spaces after", prettyEvent(t, limit) + "\n" + strings.Repeat(" ", 3<<20), 0},
-		// Blank lines before it do not count either.
-		{"blank lines, limit", "\n \n" + prettyEvent(t, limit) + "\n", 0},
-		// One byte past the limit: too_large, at the line where it starts.
-		{"limit+1 LF", prettyEvent(t, limit+1) + "\n", 1},
-		{"blank lines, limit+1", "\n \n" + prettyEvent(t, limit+1), 3},
-		// Anything but whitespace after the document is part of it: past the limit.
-		{"limit, then more", prettyEvent(t, limit) + "\nx", 1},
+	pretty := func(n int) string { // a document over two lines, n bytes
+		return "{\n" + sizedEvent(t, "p", n-1)[1:]
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			name := filepath.Join(t.TempDir(), "event.json")
-			if err := os.WriteFile(name, []byte(tt.content), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			code, out, stderr := runIn(context.Background(), "", nil, "validate", name)
-			var want []problem
-			wantCode := exitOK
-			if tt.line > 0 {
-				want, wantCode = []problem{{name, tt.line, "(document)", userevents.CodeTooLarge}}, exitProblems
-			}
-			if code != wantCode {
-				t.Errorf("exit code %d, want %d (%s)", code, wantCode, stderr)
-			}
-			if diff := cmp.Diff(want, problems(t, out)); diff != "" {
-				t.Errorf("problems (-want +got):\n%s", diff)
-			}
-		})
+	for _, content := range []string{
+		pretty(limit),          // the limit
+		pretty(limit) + "\n",   // the limit and a final newline: one byte over
+		pretty(limit-1) + "\n", // one byte under, and its final newline
+		"\n" + pretty(limit-1), // a blank line before it
+		pretty(limit + 1),      // one byte over
+	} {
+		file := filepath.Join(t.TempDir(), "doc.json")
+		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var ve *userevents.ValidationError
+		_, err := userevents.DecodeEvent([]byte(content))
+		libraryTooLarge := errors.As(err, &ve) && ve.Has("", userevents.CodeTooLarge)
+		_, out, _ := runIn(context.Background(), "", nil, "validate", file)
+		validateTooLarge := false
+		for _, p := range problems(t, out) {
+			validateTooLarge = validateTooLarge || p.Code == userevents.CodeTooLarge
+		}
+		if libraryTooLarge != validateTooLarge {
+			t.Errorf("%d bytes: DecodeEvent too_large %v (%v), validate %v", len(content), libraryTooLarge, err, validateTooLarge)
+		}
 	}
 }
