@@ -21,7 +21,9 @@
 // HTTP (a malformed request line or header, a bad percent-escape in the path, two Host
 // headers or two different Content-Length headers: 400), headers over MaxHeaderBytes
 // (431), an unknown Transfer-Encoding (501) or protocol version (505). No HTTP client
-// sends those, and no handler can answer them.
+// sends those, and no handler can answer them. A panic under a route (a Store's, a
+// Scorer's) is logged with its stack and answered 500 in JSON, unless the answer had
+// begun: then the connection is cut, as net/http cuts it.
 //
 // The handler holds bounded resources. A request body is read up to the library's document
 // limit (1 MiB); its first SmallBody bytes are free, the rest comes from a budget shared
@@ -55,6 +57,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -252,7 +255,7 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	for _, rt := range matched {
 		if rt.method == r.Method {
 			pattern, id = rt.pattern, pathID
-			if err := rt.serve(h, w, r, pathID); err != nil {
+			if err := h.serveRoute(rt, w, r, pathID); err != nil {
 				h.fail(w, r, err)
 			}
 			return
@@ -263,6 +266,28 @@ func (h *handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	reply(w, http.StatusMethodNotAllowed, userevents.APIErrorResponse{Message: "method not allowed: use " + strings.Join(allow, ", ")})
 }
+
+// serveRoute serves r with rt. A panic on the way (a Store's, a Scorer's) is logged
+// with its stack and answered as an internal error, in JSON, when nothing of the answer
+// is written yet; after that the connection is cut (http.ErrAbortHandler), as net/http
+// would cut it, without its own log line.
+func (h *handler) serveRoute(rt route, w *response, r *http.Request, id string) (err error) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler || w.status != 0 {
+			panic(http.ErrAbortHandler)
+		}
+		h.log.LogAttrs(r.Context(), slog.LevelError, "panic", slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+		err = errPanicked
+	}()
+	return rt.serve(h, w, r, id)
+}
+
+// errPanicked is the error of a route that panicked: an internal error (500).
+var errPanicked = errors.New("httpapi: the handler panicked")
 
 // authorized reports whether r carries the API key, once, compared in constant time.
 func (h *handler) authorized(r *http.Request) bool {
