@@ -719,15 +719,28 @@ func score(cfg Config, next *Record, prev *UserRiskScoreDetails, m *merger) erro
 	if err := c.result(); err != nil {
 		return scorerError{err}
 	}
-	if !prev.equal(&s, true) {
-		// The changed members, as a late event's are found (recordChanges): the same
-		// paths whichever order the event arrived in.
-		var diff differ
-		diffPtr(&diff, "riskScoreDetails", prev, &s)
-		for _, path := range diff.out {
-			m.changed(path)
-		}
+	// The changed members, as a late event's are found (recordChanges: diffPtr), so that
+	// the paths are the same whichever order the event arrived in: each member whose JSON
+	// changed, or, for scores where there were none, the members given (the object
+	// itself when it is empty).
+	m.push("riskScoreDetails")
+	n := len(m.changes)
+	if !sameNumberPtr(old.KYCRiskScore, s.KYCRiskScore) {
+		m.changed("kycRiskScore")
 	}
+	if !sameNumberPtr(old.CRARiskScore, s.CRARiskScore) {
+		m.changed("craRiskScore")
+	}
+	if !sameText(old.KYCRiskLevel, s.KYCRiskLevel) {
+		m.changed("kycRiskLevel")
+	}
+	if !sameText(old.CRARiskLevel, s.CRARiskLevel) {
+		m.changed("craRiskLevel")
+	}
+	if prev == nil && len(m.changes) == n {
+		m.changed("")
+	}
+	m.pop()
 	u.RiskScoreDetails = &s
 	return nil
 }
