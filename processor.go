@@ -88,25 +88,17 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 				return res, err
 			}
 		}
-		current, err := p.loadUser(ctx, ev.UserID)
-		if errors.Is(err, ErrUserNotFound) && lookup {
-			// Another process may have committed this very event since replay looked,
-			// re-keying the user away (a client's retry sent elsewhere): the stored
-			// outcome, when there is one, is the answer.
-			if res, rerr := p.replay(ctx, ev, opts); res != nil || rerr != nil {
-				return res, rerr
+		res, current, err := p.applyTo(ctx, ev, opts)
+		if err != nil {
+			if lookup && ctx.Err() == nil {
+				// Another process may have committed this very event since replay looked
+				// (a client's retry sent elsewhere), and what it did is why the event is
+				// refused now (the user re-keyed away, a list it filled): the stored
+				// outcome, when there is one, is the answer.
+				if res, rerr := p.replay(ctx, ev, opts); res != nil || rerr != nil {
+					return res, rerr
+				}
 			}
-		}
-		if err != nil {
-			return nil, err
-		}
-		var res *Result
-		if p.cfg.Order == TimestampOrder && p.cfg.StaleEvents != RejectStale && ev.Timestamp < current.LastEventTimestamp {
-			res, err = p.applyLate(ctx, current, ev, opts)
-		} else {
-			res, err = apply(current, ev, opts, p.cfg)
-		}
-		if err != nil {
 			return nil, err
 		}
 		err = p.store.Commit(ctx, Commit{UserID: ev.UserID, ExpectedVersion: current.Version, Record: res.Record, Event: res.Event})
@@ -127,6 +119,22 @@ func (p *Processor) apply(ctx context.Context, ev *ConsumerUserEvent, opts Optio
 		}
 		return nil, err
 	}
+}
+
+// applyTo loads the user of ev and applies ev to it, at its place in the timeline when
+// it is late under TimestampOrder, and returns the outcome and the record it applied to.
+func (p *Processor) applyTo(ctx context.Context, ev *ConsumerUserEvent, opts Options) (*Result, Record, error) {
+	current, err := p.loadUser(ctx, ev.UserID)
+	if err != nil {
+		return nil, Record{}, err
+	}
+	var res *Result
+	if p.cfg.Order == TimestampOrder && p.cfg.StaleEvents != RejectStale && ev.Timestamp < current.LastEventTimestamp {
+		res, err = p.applyLate(ctx, current, ev, opts)
+	} else {
+		res, err = apply(current, ev, opts, p.cfg)
+	}
+	return res, current, err
 }
 
 // MaxBackoff is the longest wait of Processor.Apply before it retries after a version

@@ -221,29 +221,45 @@ func (m *missThenCommit) LoadEvent(ctx context.Context, id string) (*userevents.
 	return m.Store.LoadEvent(ctx, id)
 }
 
-// TestProcessorRekeyRetriedElsewhere: a re-key event sent to two processes at once (a
-// client's retry) is applied by one; the other, which looked for the id before the
-// commit and then finds the old id gone, answers the stored outcome (Duplicate), not
-// ErrUserNotFound.
-func TestProcessorRekeyRetriedElsewhere(t *testing.T) {
+// TestProcessorRetriedElsewhere: an event sent to two processes at once (a client's
+// retry) is applied by one; the other, which looked for the id before the commit and is
+// then refused by what that commit did, answers the stored outcome (Duplicate), not its
+// refusal.
+func TestProcessorRetriedElsewhere(t *testing.T) {
 	ctx := context.Background()
-	const rekey = `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`
-	opts := userevents.Options{ChangeUserID: true}
-	s := memstore.New()
-	other := userevents.NewProcessor(s, userevents.Config{})
-	if err := other.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
-		t.Fatal(err)
+	brokenScorer := userevents.Config{Scorer: func(*userevents.ConsumerUser) (*userevents.UserRiskScoreDetails, error) {
+		return nil, errors.New("scorer down")
+	}}
+	tests := []struct {
+		name  string
+		event string
+		opts  userevents.Options
+		cfg   userevents.Config // the second process's
+	}{
+		// The user re-keyed away: ErrUserNotFound.
+		{"re-key", `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","newUserId":"u9"}`, userevents.Options{ChangeUserID: true}, userevents.Config{}},
+		// Any other refusal on top of the commit: here the second process's Scorer.
+		{"refused", `{"timestamp":1700000000000,"userId":"u1","eventId":"e1","updatedConsumerUserAttributes":{"occupation":"pilot"}}`, userevents.Options{}, brokenScorer},
 	}
-	var first *userevents.Result
-	p := userevents.NewProcessor(&missThenCommit{Store: s, between: func() {
-		var err error
-		if first, err = other.Apply(ctx, mustEvent(t, rekey), opts); err != nil {
-			t.Error(err)
-		}
-	}}, userevents.Config{})
-	res, err := p.Apply(ctx, mustEvent(t, rekey), opts)
-	if err != nil || !res.Duplicate || first == nil || res.Record.Version != first.Record.Version || res.User.UserID != "u9" {
-		t.Errorf("the retried re-key: %+v, %v; want the stored outcome (Duplicate, version 2 of u9)", res, err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := memstore.New()
+			other := userevents.NewProcessor(s, userevents.Config{})
+			if err := other.CreateConsumerUser(ctx, &userevents.ConsumerUser{UserID: "u1", CreatedTimestamp: 1600000000000}); err != nil {
+				t.Fatal(err)
+			}
+			var first *userevents.Result
+			p := userevents.NewProcessor(&missThenCommit{Store: s, between: func() {
+				var err error
+				if first, err = other.Apply(ctx, mustEvent(t, tt.event), tt.opts); err != nil {
+					t.Error(err)
+				}
+			}}, tt.cfg)
+			res, err := p.Apply(ctx, mustEvent(t, tt.event), tt.opts)
+			if err != nil || !res.Duplicate || first == nil || res.Record.Version != first.Record.Version || res.User.UserID != first.User.UserID {
+				t.Errorf("the retried event: %+v, %v; want the stored outcome (Duplicate, version 2)", res, err)
+			}
+		})
 	}
 }
 
