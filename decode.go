@@ -303,10 +303,15 @@ func (d *decoder) nonEmpty(id bool, code, msg string) string {
 }
 
 func (d *decoder) num() float64 {
-	if d.fatal {
+	if d.fatal || !d.atNumber("a number") {
 		return 0
 	}
-	if !d.atNumber("a number") {
+	return d.numAt()
+}
+
+// numAt reads the number at d.i, where atNumber found one starting, as a double.
+func (d *decoder) numAt() float64 {
+	if d.fatal {
 		return 0
 	}
 	p, s, ok := d.readNumber()
@@ -331,7 +336,7 @@ func (d *decoder) ptrNum() *float64 {
 	if !d.atNumber("a number") {
 		return nil
 	}
-	f := d.num()
+	f := d.numAt()
 	return &f
 }
 
@@ -342,7 +347,12 @@ func (d *decoder) integer() int {
 	if !d.atNumber("an integer") {
 		return 0
 	}
-	f := d.num()
+	return d.integerAt()
+}
+
+// integerAt reads the number at d.i, where atNumber found one starting, as an integer.
+func (d *decoder) integerAt() int {
+	f := d.numAt()
 	if f != float64(int64(f)) || f > maxSafeInt || f < -maxSafeInt {
 		d.fail(CodeInvalidType, "expected an integer")
 		return 0
@@ -354,7 +364,7 @@ func (d *decoder) ptrInt() *int {
 	if !d.atNumber("an integer") {
 		return nil
 	}
-	n := d.integer()
+	n := d.integerAt()
 	return &n
 }
 
@@ -391,11 +401,8 @@ func (d *decoder) decimal() decimal.Decimal {
 	if !d.atNumber("a number") {
 		return decimal.Decimal{}
 	}
-	p, n, ok := scanNumber(d.data[d.i:])
-	s := d.data[d.i : d.i+n]
-	d.i += n
+	p, s, ok := d.readNumber()
 	if !ok {
-		d.syntax("invalid number")
 		return decimal.Decimal{}
 	}
 	if !p.amountInRange() {
