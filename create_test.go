@@ -62,8 +62,9 @@ func TestParseCreateQuery(t *testing.T) {
 }
 
 // TestCreateWith checks that a user created with locks keeps them: the stored record
-// has them, and the risk levels a Scorer computes after an event do not move a locked
-// level (nor its score), while an unlocked one takes the Scorer's.
+// has them, and, for a consumer user (events apply to consumer users only), the risk
+// levels a Scorer computes after an event do not move a locked level (nor its score),
+// while an unlocked one takes the Scorer's.
 func TestCreateWith(t *testing.T) {
 	ctx := context.Background()
 	store := memstore.New()

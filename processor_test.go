@@ -828,6 +828,11 @@ func TestStoreReadErrorsAre500(t *testing.T) {
 			_, err := p.UserAsOf(ctx, "u1", 1600000000000)
 			return err
 		}},
+		{name: "UserAsOf in timestamp order, LoadHistory", op: storetest.OpLoadHistory, order: userevents.TimestampOrder, call: func(p *userevents.Processor) error {
+			applyE1(t, p)
+			_, err := p.UserAsOf(ctx, "u1", 1600000000000)
+			return err
+		}},
 		{name: "History, LoadHistory", op: storetest.OpLoadHistory, call: func(p *userevents.Processor) error {
 			applyE1(t, p)
 			for _, err := range p.History(ctx, "u1") {
