@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/compliancekit/userevents"
+	"github.com/compliancekit/userevents/memstore"
 )
 
 // TestRefusedEventID: a line that fails to decode is reported under its eventId when
@@ -35,23 +34,30 @@ func TestRefusedEventID(t *testing.T) {
 		// Not one JSON value: no id, even when an eventId is in it.
 		{"not JSON", `{"timestamp":1700000000000,"userId":"u1","eventId":"e-bad",`, ""},
 		{"two objects", `{"eventId":"e-a","foo":1},{"eventId":"e-b"}`, ""},
+		// A line of exactly the document limit: its id is read (a batch around it is
+		// larger than the limit, which reading the id must allow for).
+		{"at the limit", limitLine(t, "e-big", userevents.DefaultLimits().MaxBytes), "e-big"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			events, report := filepath.Join(dir, "events.ndjson"), filepath.Join(dir, "refused.ndjson")
-			content := `{"userId":"u1","createdTimestamp":1700000000000}` + "\n" + tt.line + "\n"
-			if err := os.WriteFile(events, []byte(content), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			code, _, stderr := runIn(context.Background(), "", nil, "apply", "--store", "memory", "--report", report, events)
+			code, _, refused := applyLines(context.Background(), t, memstore.New(), "events.ndjson",
+				[]string{`{"userId":"u1","createdTimestamp":1700000000000}`, tt.line})
 			if code != exitProblems {
-				t.Fatalf("exit code %d, want %d (%s)", code, exitProblems, stderr)
+				t.Fatalf("exit code %d, want %d", code, exitProblems)
 			}
-			refused := readReport(t, report)
 			if len(refused) != 1 || refused[0].Line != 2 || refused[0].ReasonCode != userevents.ReasonInvalid || refused[0].ID != tt.id {
 				t.Errorf("report %+v, want line 2 %s with id %q", refused, userevents.ReasonInvalid, tt.id)
 			}
 		})
 	}
+}
+
+// limitLine is an event line of exactly n bytes, with eventId id and the member foo,
+// which no event has.
+func limitLine(t *testing.T, id string, n int) string {
+	head := `{"eventId":"` + id + `","timestamp":1700000000000,"userId":"u1","foo":"`
+	if n < len(head)+2 {
+		t.Fatalf("limitLine: %d bytes is too short", n)
+	}
+	return head + strings.Repeat("x", n-len(head)-2) + `"}`
 }
