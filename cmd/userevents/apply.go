@@ -289,12 +289,13 @@ func (a *applier) run(ctx context.Context, files []string, workers int) error {
 	var err error
 	for _, name := range files {
 		err = eachLine(ctx, name, a.bar, func(line int, data []byte) {
-			if lineKind(data) != kindEvent {
-				return
-			}
+			// Decoding first: an event line (the most) is not read twice, and a user
+			// line, which the first pass created, never decodes as an event.
 			ev, derr := userevents.DecodeEvent(data)
 			if derr != nil {
-				a.refuse(name, line, failedEventID(data), derr)
+				if lineKind(data) == kindEvent {
+					a.refuse(name, line, failedEventID(data), derr)
+				}
 				return
 			}
 			queues[maphash.String(seed, ev.UserID)%uint64(workers)] <- job{file: name, line: line, ev: ev}
