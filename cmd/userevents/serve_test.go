@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -316,6 +317,11 @@ func TestServeShutdownTimesOut(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not return after its shutdown timeout")
+	}
+	// The request was cut off: its connection is closed, not left waiting.
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := conn.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the stalled request's connection: read %v, want it closed", err)
 	}
 	var failures int
 	for line := range strings.Lines(string(<-logged)) {
