@@ -324,7 +324,9 @@
 //     with Result.Duplicate set, commits nothing and calls no Config hook; the same id
 //     with anything else is ErrEventIDConflict. The id is looked up before the user is
 //     loaded, except a generated one (it is new: the Store's refusal of a taken id at
-//     the commit is enough);
+//     the commit is enough), and once more when the event is refused or its commit
+//     finds the id taken: another process may have stored it meanwhile (a client's
+//     retry sent elsewhere), and its stored outcome is then the answer;
 //   - loads, applies, commits. Events for one user id wait for each other within a
 //     Processor (a lock per user id, from the replay check to the commit), so a hot user
 //     never makes its own events conflict; different users run in parallel. A version
